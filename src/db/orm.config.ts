@@ -2,10 +2,9 @@ import 'reflect-metadata';
 import { Migrator } from '@mikro-orm/migrations';
 import { defineConfig, PostgreSqlDriver } from '@mikro-orm/postgresql';
 import path from 'node:path';
+import { projectRoot } from '../config';
 import { entities } from './entities';
-
-/** Compiled migrations live next to this file; the TypeScript sources are what we commit. */
-const migrationsDir = path.join(__dirname, 'migrations');
+import { migrationsList } from './migrations';
 
 export function ormConfig(clientUrl: string, options: { debug?: boolean } = {}) {
   return defineConfig({
@@ -16,9 +15,10 @@ export function ormConfig(clientUrl: string, options: { debug?: boolean } = {}) 
     discovery: { requireEntitiesArray: true },
     extensions: [Migrator],
     migrations: {
-      path: migrationsDir,
-      pathTs: path.join(__dirname, '..', '..', 'src', 'db', 'migrations').replace(`${path.sep}dist${path.sep}`, path.sep),
-      glob: '!(*.d).{js,ts}',
+      migrationsList,
+      // Where `migration:create` writes new migrations (they must then be added to migrations/index.ts).
+      path: path.join(projectRoot, 'src', 'db', 'migrations'),
+      silent: true,
       transactional: true,
       allOrNothing: true,
       snapshot: false,

@@ -70,6 +70,9 @@ export class Project {
   @Property({ type: 'json' })
   obstacles: LocalisedText[] = [];
 
+  @Property({ type: 'json', nullable: true })
+  partnership?: LocalisedText | null;
+
   @Field(() => String, { nullable: true, description: 'What the project continues or follows from, as its sources put it.' })
   @Property({ type: 'text', nullable: true })
   lineage?: string | null;

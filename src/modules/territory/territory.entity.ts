@@ -58,6 +58,10 @@ export class Territory {
   @Property({ type: 'json' })
   names!: LocalisedText;
 
+  @Field(() => [String], { description: 'Other names the territory goes by ("Wallonie" for the Région wallonne).' })
+  @Property({ type: 'json' })
+  aliases: string[] = [];
+
   @Field(() => String, { nullable: true, description: 'ISO 3166-1 alpha-2 country code; null for areas that cross borders.' })
   @Property({ type: 'text', nullable: true })
   country?: string | null;

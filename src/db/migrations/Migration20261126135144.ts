@@ -1,12 +1,12 @@
 import { Migration } from '@mikro-orm/migrations';
 
-export class Migration20261126134645 extends Migration {
+export class Migration20261126135144 extends Migration {
 
   override async up(): Promise<void> {
     this.addSql(`create table "source" ("id" uuid not null, "key" text not null, "title" text not null, "publisher" text not null, "url" text null, "published_at" text null, "retrieved_at" text null, "language" text null, "kind" text check ("kind" in ('OFFICIAL_PROGRAMME_SITE', 'OFFICIAL_EU', 'OFFICIAL_REPORT', 'OFFICIAL_STATISTICS', 'AGGREGATOR', 'PROJECT_SITE', 'PRESS', 'ACADEMIC', 'EDITORIAL')) not null, "licence" text null, "note" text null, constraint "source_pkey" primary key ("id"));`);
     this.addSql(`alter table "source" add constraint "source_key_unique" unique ("key");`);
 
-    this.addSql(`create table "territory" ("id" uuid not null, "code" text not null, "nuts_version" int null, "level" text check ("level" in ('NUTS0', 'NUTS1', 'NUTS2', 'NUTS3', 'LOCALITY', 'AREA')) not null, "names" jsonb not null, "country" text null, "external_ids" jsonb null, constraint "territory_pkey" primary key ("id"));`);
+    this.addSql(`create table "territory" ("id" uuid not null, "code" text not null, "nuts_version" int null, "level" text check ("level" in ('NUTS0', 'NUTS1', 'NUTS2', 'NUTS3', 'LOCALITY', 'AREA')) not null, "names" jsonb not null, "aliases" jsonb not null, "country" text null, "external_ids" jsonb null, constraint "territory_pkey" primary key ("id"));`);
     this.addSql(`alter table "territory" add constraint "territory_code_unique" unique ("code");`);
 
     this.addSql(`create table "organisation" ("id" uuid not null, "slug" text not null, "names" jsonb not null, "acronym" text null, "aliases" jsonb not null, "kind" text check ("kind" in ('PUBLIC_AUTHORITY', 'PUBLIC_EMPLOYMENT_SERVICE', 'HIGHER_EDUCATION', 'TRAINING_PROVIDER', 'ENTERPRISE', 'BUSINESS_SUPPORT', 'RESEARCH', 'NON_PROFIT', 'OTHER')) not null, "sector" text check ("sector" in ('PUBLIC', 'PRIVATE')) null, "country" text null, "location_id" uuid null, "address" text null, "website" text null, "external_ids" jsonb null, constraint "organisation_pkey" primary key ("id"));`);
@@ -18,7 +18,7 @@ export class Migration20261126134645 extends Migration {
     this.addSql(`create index "programme_managing_authority_id_index" on "programme" ("managing_authority_id");`);
     this.addSql(`create index "programme_predecessor_id_index" on "programme" ("predecessor_id");`);
 
-    this.addSql(`create table "project" ("id" uuid not null, "slug" text not null, "acronym" text null, "titles" jsonb not null, "summaries" jsonb null, "programme_id" uuid not null, "start_date" text null, "end_date" text null, "duration_months" int null, "total_budget" numeric(18,2) null, "eu_funding" numeric(18,2) null, "cofinancing_rate" numeric(5,4) null, "website" text null, "objectives" jsonb not null, "activities" jsonb not null, "target_groups" jsonb not null, "obstacles" jsonb not null, "lineage" text null, constraint "project_pkey" primary key ("id"));`);
+    this.addSql(`create table "project" ("id" uuid not null, "slug" text not null, "acronym" text null, "titles" jsonb not null, "summaries" jsonb null, "programme_id" uuid not null, "start_date" text null, "end_date" text null, "duration_months" int null, "total_budget" numeric(18,2) null, "eu_funding" numeric(18,2) null, "cofinancing_rate" numeric(5,4) null, "website" text null, "objectives" jsonb not null, "activities" jsonb not null, "target_groups" jsonb not null, "obstacles" jsonb not null, "partnership" jsonb null, "lineage" text null, constraint "project_pkey" primary key ("id"));`);
     this.addSql(`alter table "project" add constraint "project_slug_unique" unique ("slug");`);
     this.addSql(`create index "project_programme_id_index" on "project" ("programme_id");`);
 

@@ -1,0 +1,10 @@
+import { Migration20261126135144 } from './Migration20261126135144';
+
+/**
+ * Every migration, in order. Listed explicitly (not found by a file glob) so that the same list runs from
+ * the compiled build, from TypeScript in the tests, and from any working directory. Written by
+ * `npm run migration:create`.
+ */
+export const migrationsList = [
+  { name: 'Migration20261126135144', class: Migration20261126135144 },
+];

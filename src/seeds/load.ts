@@ -1,0 +1,112 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { Document, isCollection, LineCounter, Node as YamlNode, parseDocument } from 'yaml';
+import type { z } from 'zod';
+import { SeedFile, seedFileSchema } from './schema';
+
+export type SeedPath = ReadonlyArray<string | number>;
+
+/** A place in a seed file, for error messages: file, YAML path, and (resolved lazily) line and column. */
+export interface SeedLocation {
+  file: ParsedSeedFile;
+  path: SeedPath;
+}
+
+export interface ParsedSeedFile {
+  /** Path relative to the current directory, as printed in errors. */
+  name: string;
+  document: Document;
+  lineCounter: LineCounter;
+  data: SeedFile;
+}
+
+export class SeedError extends Error {
+  constructor(readonly problems: string[]) {
+    const shown = problems.slice(0, 50);
+    const more = problems.length > shown.length ? `\n  ... and ${problems.length - shown.length} more` : '';
+    super(`The seed data is invalid; nothing was written:\n  ${shown.join('\n  ')}${more}`);
+    this.name = 'SeedError';
+  }
+}
+
+function displayPath(segments: SeedPath): string {
+  return segments.reduce<string>(
+    (shown, segment) => (typeof segment === 'number' ? `${shown}[${segment}]` : shown ? `${shown}.${segment}` : segment),
+    '',
+  );
+}
+
+/**
+ * "file:line:column: path: message". The path may run past what the file holds (a missing field, or
+ * the `claims` form a plain value is rewritten to): the line is then that of the deepest node present.
+ */
+export function describeLocation(location: SeedLocation, message: string): string {
+  const { document, lineCounter, name } = location.file;
+  let node: unknown = undefined;
+  const present: Array<string | number> = [];
+  for (const segment of location.path) {
+    const candidate = document.getIn([...present, segment], true);
+    if (candidate === undefined) break;
+    present.push(segment);
+    node = candidate;
+  }
+  const offset = (node as YamlNode | undefined)?.range?.[0] ?? (document.contents as YamlNode | null)?.range?.[0] ?? 0;
+  const { line, col } = lineCounter.linePos(offset);
+  const shownPath = displayPath(location.path.filter((segment, index) => index < present.length || segment !== 'claims'));
+  return `${name}:${line}:${col}: ${shownPath ? `${shownPath}: ` : ''}${message}`;
+}
+
+function describeIssue(file: ParsedSeedFile, issue: z.core.$ZodIssue): string {
+  // A plain value is validated as `{ claims: [{ value }] }`: show the path the author wrote.
+  const written: Array<string | number> = [];
+  const issuePath = issue.path as Array<string | number>;
+  for (let index = 0; index < issuePath.length; index++) {
+    const segment = issuePath[index];
+    const present = file.document.getIn([...written, segment], true) !== undefined;
+    if (!present && (segment === 'claims' || segment === 'value' || (typeof segment === 'number' && issuePath[index - 1] === 'claims'))) {
+      continue;
+    }
+    written.push(segment);
+  }
+  let message = issue.message;
+  if (issue.code === 'unrecognized_keys') message = `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
+  if (issue.code === 'invalid_value' && 'values' in issue) message = `must be one of ${issue.values.join(', ')}`;
+  return describeLocation({ file, path: written }, message);
+}
+
+/** Reads and validates one seed file; every problem comes back with its file, line and column. */
+export function parseSeedFile(filePath: string, problems: string[]): ParsedSeedFile | undefined {
+  const name = path.relative(process.cwd(), filePath) || filePath;
+  const lineCounter = new LineCounter();
+  const document = parseDocument(fs.readFileSync(filePath, 'utf8'), { lineCounter, prettyErrors: false, uniqueKeys: true });
+  if (document.errors.length > 0) {
+    for (const error of document.errors) {
+      const { line, col } = lineCounter.linePos(error.pos[0]);
+      problems.push(`${name}:${line}:${col}: YAML syntax: ${error.message.split('\n')[0]}`);
+    }
+    return undefined;
+  }
+  const file: ParsedSeedFile = { name, document, lineCounter, data: {} };
+  const raw = document.toJS() ?? {};
+  if (!isCollection(document.contents) && document.contents !== null) {
+    problems.push(`${name}:1:1: a seed file must be a mapping of sections (sources, territories, organisations, programmes, projects)`);
+    return undefined;
+  }
+  const parsed = seedFileSchema.safeParse(raw);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) problems.push(describeIssue(file, issue));
+    return undefined;
+  }
+  file.data = parsed.data;
+  return file;
+}
+
+/** Every `*.yaml`/`*.yml` file of a folder, in name order. */
+export function listSeedFiles(directory: string): string[] {
+  if (!fs.existsSync(directory)) throw new SeedError([`${directory}: no such folder`]);
+  return fs
+    .readdirSync(directory)
+    .filter((entry) => /\.ya?ml$/.test(entry))
+    .sort()
+    .map((entry) => path.join(directory, entry));
+}

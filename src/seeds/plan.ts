@@ -1,0 +1,636 @@
+import { LANGUAGES, Language, LocalisedText } from '../modules/common/localised';
+import { stableId } from '../modules/common/stable-id';
+import { FUNDING_FIELD_BY_BASIS, FundingBasis, FundingStage, TechnicalAssistance } from '../modules/funding/funding.entity';
+import { ClaimValueKind } from '../modules/provenance/claim.entity';
+import { TerritoryRelation } from '../modules/territory/territory.entity';
+import { describeLocation, ParsedSeedFile, SeedError, SeedLocation, SeedPath } from './load';
+import type {
+  Fact,
+  FundingInput,
+  LocalisedFacts,
+  OrganisationInput,
+  OutcomeInput,
+  ProgrammeInput,
+  ProjectInput,
+  SourceInput,
+  TerritoryInput,
+  ThemeInput,
+} from './schema';
+
+/** Rows ready to write, keyed by entity property names, foreign keys as ids. */
+export type Row = Record<string, unknown> & { id: string };
+
+export interface SeedPlan {
+  sources: Row[];
+  territories: Row[];
+  territoryEdges: Row[];
+  organisations: Row[];
+  programmes: Row[];
+  programmeTerritories: Row[];
+  themes: Row[];
+  projects: Row[];
+  projectThemes: Row[];
+  projectTerritories: Row[];
+  participations: Row[];
+  fundings: Row[];
+  outcomes: Row[];
+  outcomeOrganisations: Row[];
+  claims: Row[];
+}
+
+type ReferencedType = 'Source' | 'Territory' | 'Organisation' | 'Programme' | 'Theme' | 'Project';
+
+interface Subject {
+  type: string;
+  id: string;
+  /** The default source of the record's facts. */
+  source?: string;
+  at: SeedLocation;
+}
+
+/** How a fact's value is stored in a claim. */
+interface ClaimValue {
+  kind: ClaimValueKind;
+  value: string;
+  language?: Language;
+  unit?: string;
+  basis?: string;
+  reference?: { type: ReferencedType; key: string };
+}
+
+interface ClaimExtras {
+  discriminator?: string;
+  unit?: string;
+  basis?: string;
+  asOf?: string;
+  approximate?: boolean;
+  fundingId?: string;
+  position?: number;
+}
+
+const asText = (language?: Language) => (value: string): ClaimValue => ({ kind: ClaimValueKind.TEXT, value, language });
+const asNumber = (unit: string) => (value: number | string): ClaimValue => ({ kind: ClaimValueKind.NUMBER, value: String(value), unit });
+const asDate = (value: string): ClaimValue => ({ kind: ClaimValueKind.DATE, value });
+const asReference = (type: ReferencedType) => (key: string): ClaimValue => ({ kind: ClaimValueKind.REFERENCE, value: key, reference: { type, key } });
+
+function describeFunding(funding: FundingInput): string {
+  const basis = { TOTAL_BUDGET: 'total budget', EU_FUNDING: 'EU funding', PARTNER_SHARE: 'partner share' }[funding.basis];
+  const technicalAssistance = {
+    INCLUDED: ', including technical assistance',
+    EXCLUDED: ', excluding technical assistance',
+    UNSPECIFIED: '',
+  }[funding.technicalAssistance ?? TechnicalAssistance.UNSPECIFIED];
+  const stage = (funding.stage ?? FundingStage.PLANNED) === FundingStage.PAID ? 'paid' : 'planned';
+  return `${basis} (${funding.fund}), ${stage}${technicalAssistance}`;
+}
+
+/**
+ * Turns validated seed files into rows and claims: checks every reference, gives every record its stable
+ * id, and fills each typed column with the value of its preferred claim.
+ */
+export class SeedPlanner {
+  readonly plan: SeedPlan = {
+    sources: [],
+    territories: [],
+    territoryEdges: [],
+    organisations: [],
+    programmes: [],
+    programmeTerritories: [],
+    themes: [],
+    projects: [],
+    projectThemes: [],
+    projectTerritories: [],
+    participations: [],
+    fundings: [],
+    outcomes: [],
+    outcomeOrganisations: [],
+    claims: [],
+  };
+  readonly problems: string[] = [];
+  private readonly declared = new Map<ReferencedType, Map<string, SeedLocation>>();
+  private readonly references: Array<{ type: ReferencedType; key: string; at: SeedLocation }> = [];
+  private readonly rowIds = new Map<string, SeedLocation>();
+
+  build(files: ParsedSeedFile[]): SeedPlan {
+    for (const file of files) {
+      file.data.sources?.forEach((source, index) => this.addSource(source, { file, path: ['sources', index] }));
+    }
+    for (const file of files) {
+      file.data.territories?.forEach((territory, index) => this.addTerritory(territory, { file, path: ['territories', index] }));
+      file.data.organisations?.forEach((organisation, index) => this.addOrganisation(organisation, { file, path: ['organisations', index] }));
+      file.data.programmes?.forEach((programme, index) => this.addProgramme(programme, { file, path: ['programmes', index] }));
+      file.data.projects?.forEach((project, index) => this.addProject(project, { file, path: ['projects', index] }));
+    }
+    for (const reference of this.references) {
+      if (!this.declared.get(reference.type)?.has(reference.key)) {
+        this.problem(reference.at, `unknown ${reference.type.toLowerCase()} "${reference.key}"`);
+      }
+    }
+    if (this.problems.length > 0) throw new SeedError(this.problems);
+    return this.plan;
+  }
+
+  private problem(at: SeedLocation, message: string): void {
+    this.problems.push(describeLocation(at, message));
+  }
+
+  private child(at: SeedLocation, ...segments: SeedPath): SeedLocation {
+    return { file: at.file, path: [...at.path, ...segments] };
+  }
+
+  private declare(type: ReferencedType, key: string, at: SeedLocation): void {
+    const keys = this.declared.get(type) ?? new Map<string, SeedLocation>();
+    this.declared.set(type, keys);
+    const earlier = keys.get(key);
+    if (earlier) this.problem(at, `${type.toLowerCase()} "${key}" is declared twice (first at ${describeLocation(earlier, '').replace(/: $/, '')})`);
+    keys.set(key, at);
+  }
+
+  private refer(type: ReferencedType, key: string, at: SeedLocation): string {
+    this.references.push({ type, key, at });
+    return stableId(type, key);
+  }
+
+  private addRow(table: keyof SeedPlan, row: Row, at: SeedLocation, what: string): void {
+    const earlier = this.rowIds.get(row.id);
+    if (earlier) {
+      this.problem(at, `${what} is given twice (first at ${describeLocation(earlier, '').replace(/: $/, '')})`);
+      return;
+    }
+    this.rowIds.set(row.id, at);
+    this.plan[table].push(row);
+  }
+
+  /**
+   * Writes a fact's claims and returns the preferred value (null when the claims leave it open). One
+   * claim is preferred by default; several that disagree need exactly one `preferred: true`, or all
+   * `preferred: false` to leave the typed field empty.
+   */
+  private fact<V>(
+    subject: Subject,
+    field: string,
+    fact: Fact<V> | undefined,
+    at: SeedLocation,
+    toClaim: (value: V) => ClaimValue,
+    extras: ClaimExtras = {},
+  ): V | null {
+    if (!fact) return null;
+    const expanded = fact.claims.flatMap((claim, index) => {
+      const sources = claim.sources ?? [claim.source ?? subject.source];
+      return sources.map((source, sourceIndex) => ({
+        ...claim,
+        source,
+        preferred: sourceIndex === 0 ? claim.preferred : claim.preferred === true ? false : claim.preferred,
+        at: this.child(at, 'claims', index),
+      }));
+    });
+    const explicitlyPreferred = expanded.filter((claim) => claim.preferred === true);
+    const values = new Set(expanded.map((claim) => JSON.stringify(claim.value)));
+    let preferred: (typeof expanded)[number] | undefined;
+    if (explicitlyPreferred.length > 1) {
+      this.problem(at, `${explicitlyPreferred.length} claims are marked preferred; mark exactly one`);
+    } else if (explicitlyPreferred.length === 1) {
+      preferred = explicitlyPreferred[0];
+    } else if (expanded.every((claim) => claim.preferred === false)) {
+      preferred = undefined;
+    } else if (values.size === 1) {
+      preferred = expanded.find((claim) => claim.preferred !== false);
+    } else {
+      this.problem(at, `${expanded.length} claims disagree; mark one "preferred: true" (or each "preferred: false" to leave the field open)`);
+    }
+    for (const claim of expanded) {
+      if (!claim.source) {
+        this.problem(claim.at, 'says nothing about its source: give "source:" here or on the record');
+        continue;
+      }
+      this.refer('Source', claim.source, claim.at);
+      const value = toClaim(claim.value);
+      const discriminator = [extras.discriminator ?? '', value.language ?? '', claim.key ?? ''].join('|');
+      const id = stableId('Claim', subject.id, field, discriminator, claim.source);
+      const referenceId = value.reference ? this.refer(value.reference.type, value.reference.key, claim.at) : null;
+      this.addRow(
+        'claims',
+        {
+          id,
+          subjectType: subject.type,
+          subjectId: subject.id,
+          field,
+          valueKind: value.kind,
+          value: value.value,
+          language: value.language ?? null,
+          unit: value.unit ?? extras.unit ?? null,
+          basis: value.basis ?? extras.basis ?? null,
+          approximate: claim.approximate ?? extras.approximate ?? false,
+          asOf: claim.asOf ?? extras.asOf ?? null,
+          preferred: claim === preferred,
+          locator: claim.locator ?? null,
+          position: extras.position ?? 0,
+          referenceType: value.reference?.type ?? null,
+          referenceId,
+          source: stableId('Source', claim.source),
+          funding: extras.fundingId ?? null,
+        },
+        claim.at,
+        `a claim on "${field}" from source "${claim.source}" (add a "key" to tell them apart)`,
+      );
+    }
+    return preferred ? preferred.value : null;
+  }
+
+  private required<V>(value: V | null, at: SeedLocation, field: string): V {
+    if (value === null) this.problem(this.child(at, field), 'needs a preferred value');
+    return value as V;
+  }
+
+  /** `names: { fr: ..., nl: ... }` -> claims on `field` per language, and the preferred text per language. */
+  private localised(subject: Subject, field: string, facts: LocalisedFacts | undefined, at: SeedLocation): LocalisedText | null {
+    if (!facts) return null;
+    const text: LocalisedText = {};
+    for (const language of LANGUAGES) {
+      const value = this.fact(subject, field, facts[language], this.child(at, language), asText(language));
+      if (value !== null) text[language] = value;
+    }
+    return text;
+  }
+
+  /** A list of facts: one claim (or more) per item; the list holds the items with a preferred claim. */
+  private list<V>(subject: Subject, field: string, facts: Fact<V>[] | undefined, at: SeedLocation, toClaim: (value: V) => ClaimValue): V[] {
+    const values: V[] = [];
+    (facts ?? []).forEach((fact, index) => {
+      const value = this.fact(subject, field, fact, this.child(at, index), toClaim, { discriminator: String(index), position: index });
+      if (value !== null) values.push(value);
+    });
+    return values;
+  }
+
+  /** A list of texts in several languages (activities, objectives): one claim per item and language. */
+  private localisedList(subject: Subject, field: string, facts: Fact<LocalisedText>[] | undefined, at: SeedLocation): LocalisedText[] {
+    const items: LocalisedText[] = [];
+    (facts ?? []).forEach((fact, index) => {
+      const item: LocalisedText = {};
+      for (const language of LANGUAGES) {
+        const perLanguage: Fact<string> = {
+          claims: fact.claims.filter((claim) => claim.value[language]).map((claim) => ({ ...claim, value: claim.value[language]! })),
+        };
+        if (perLanguage.claims.length === 0) continue;
+        const text = this.fact(subject, field, perLanguage, this.child(at, index), asText(language), {
+          discriminator: String(index),
+          position: index,
+        });
+        if (text !== null) item[language] = text;
+      }
+      if (Object.keys(item).length > 0) items.push(item);
+    });
+    return items;
+  }
+
+  private externalIds(subject: Subject, facts: Partial<Record<string, Fact<string>>> | undefined, at: SeedLocation): Record<string, string> | null {
+    if (!facts) return null;
+    const ids: Record<string, string> = {};
+    for (const [scheme, fact] of Object.entries(facts)) {
+      const value = this.fact(subject, `externalIds.${scheme}`, fact, this.child(at, scheme), asText());
+      if (value !== null) ids[scheme] = value;
+    }
+    return ids;
+  }
+
+  private addSource(source: SourceInput, at: SeedLocation): void {
+    this.declare('Source', source.key, at);
+    this.addRow(
+      'sources',
+      {
+        id: stableId('Source', source.key),
+        key: source.key,
+        title: source.title,
+        publisher: source.publisher,
+        url: source.url ?? null,
+        publishedAt: source.publishedAt ?? null,
+        retrievedAt: source.retrievedAt ?? null,
+        language: source.language ?? null,
+        kind: source.kind,
+        licence: source.licence ?? null,
+        note: source.note ?? null,
+      },
+      at,
+      `source "${source.key}"`,
+    );
+  }
+
+  private addTerritory(territory: TerritoryInput, at: SeedLocation): void {
+    this.declare('Territory', territory.code, at);
+    const subject: Subject = { type: 'Territory', id: stableId('Territory', territory.code), source: territory.source, at };
+    const edges = (relation: TerritoryRelation, field: 'partOf' | 'overlaps') =>
+      this.list(subject, field, territory[field], this.child(at, field), asReference('Territory')).forEach((code, index) => {
+        const edgeAt = this.child(at, field, index);
+        if (code === territory.code) this.problem(edgeAt, `a territory cannot be ${field === 'partOf' ? 'part of' : 'overlap'} itself`);
+        this.addRow(
+          'territoryEdges',
+          { id: stableId('TerritoryEdge', territory.code, code, relation), from: subject.id, to: this.refer('Territory', code, edgeAt), relation },
+          edgeAt,
+          `the edge ${territory.code} ${relation} ${code}`,
+        );
+      });
+    edges(TerritoryRelation.PART_OF, 'partOf');
+    edges(TerritoryRelation.OVERLAPS, 'overlaps');
+    this.addRow(
+      'territories',
+      {
+        id: subject.id,
+        code: territory.code,
+        level: this.required(this.fact(subject, 'level', territory.level, this.child(at, 'level'), asText()), at, 'level'),
+        nutsVersion: this.fact(subject, 'nutsVersion', territory.nutsVersion, this.child(at, 'nutsVersion'), asNumber('year')),
+        names: this.localised(subject, 'name', territory.names, this.child(at, 'names')),
+        aliases: this.list(subject, 'aliases', territory.aliases, this.child(at, 'aliases'), asText()),
+        country: this.fact(subject, 'country', territory.country, this.child(at, 'country'), asText()),
+        externalIds: this.externalIds(subject, territory.externalIds, this.child(at, 'externalIds')),
+      },
+      at,
+      `territory "${territory.code}"`,
+    );
+  }
+
+  private addOrganisation(organisation: OrganisationInput, at: SeedLocation): void {
+    this.declare('Organisation', organisation.slug, at);
+    const subject: Subject = { type: 'Organisation', id: stableId('Organisation', organisation.slug), source: organisation.source, at };
+    const location = this.fact(subject, 'location', organisation.location, this.child(at, 'location'), asReference('Territory'));
+    this.addRow(
+      'organisations',
+      {
+        id: subject.id,
+        slug: organisation.slug,
+        names: this.localised(subject, 'name', organisation.names, this.child(at, 'names')),
+        acronym: this.fact(subject, 'acronym', organisation.acronym, this.child(at, 'acronym'), asText()),
+        aliases: this.list(subject, 'aliases', organisation.aliases, this.child(at, 'aliases'), asText()),
+        kind: this.required(this.fact(subject, 'kind', organisation.kind, this.child(at, 'kind'), asText()), at, 'kind'),
+        sector: this.fact(subject, 'sector', organisation.sector, this.child(at, 'sector'), asText()),
+        country: this.fact(subject, 'country', organisation.country, this.child(at, 'country'), asText()),
+        location: location === null ? null : stableId('Territory', location),
+        address: this.fact(subject, 'address', organisation.address, this.child(at, 'address'), asText()),
+        website: this.fact(subject, 'website', organisation.website, this.child(at, 'website'), asText()),
+        externalIds: this.externalIds(subject, organisation.externalIds, this.child(at, 'externalIds')),
+      },
+      at,
+      `organisation "${organisation.slug}"`,
+    );
+  }
+
+  private addProgramme(programme: ProgrammeInput, at: SeedLocation): void {
+    this.declare('Programme', programme.slug, at);
+    const subject: Subject = { type: 'Programme', id: stableId('Programme', programme.slug), source: programme.source, at };
+    const field = <K extends keyof ProgrammeInput>(name: K) => this.child(at, name);
+    const managingAuthority = this.fact(subject, 'managingAuthority', programme.managingAuthority, field('managingAuthority'), asReference('Organisation'));
+    const predecessor = this.fact(subject, 'predecessor', programme.predecessor, field('predecessor'), asReference('Programme'));
+    this.list(subject, 'eligibleTerritories', programme.eligibleTerritories, field('eligibleTerritories'), asReference('Territory')).forEach(
+      (code, index) =>
+        this.addRow(
+          'programmeTerritories',
+          { id: stableId('ProgrammeTerritory', programme.slug, code), programme: subject.id, territory: stableId('Territory', code) },
+          this.child(at, 'eligibleTerritories', index),
+          `eligible territory ${code}`,
+        ),
+    );
+    this.addRow(
+      'programmes',
+      {
+        id: subject.id,
+        slug: programme.slug,
+        cciCode: this.fact(subject, 'cciCode', programme.cciCode, field('cciCode'), asText()),
+        names: this.localised(subject, 'name', programme.names, field('names')),
+        kind: this.required(this.fact(subject, 'kind', programme.kind, field('kind'), asText()), at, 'kind'),
+        funds: this.list(subject, 'funds', programme.funds, field('funds'), asText()),
+        startYear: this.required(this.fact(subject, 'startYear', programme.startYear, field('startYear'), asNumber('year')), at, 'startYear'),
+        endYear: this.required(this.fact(subject, 'endYear', programme.endYear, field('endYear'), asNumber('year')), at, 'endYear'),
+        managingAuthority: managingAuthority === null ? null : stableId('Organisation', managingAuthority),
+        predecessor: predecessor === null ? null : stableId('Programme', predecessor),
+        population: this.fact(subject, 'population', programme.population, field('population'), asNumber('inhabitant')),
+        areaKm2: this.fact(subject, 'areaKm2', programme.areaKm2, field('areaKm2'), asNumber('km2')),
+        borderRegionCount: this.fact(subject, 'borderRegionCount', programme.borderRegionCount, field('borderRegionCount'), asNumber('region')),
+        closedOn: this.fact(subject, 'closedOn', programme.closedOn, field('closedOn'), asDate),
+        reportedProjectCount: this.fact(subject, 'reportedProjectCount', programme.reportedProjectCount, field('reportedProjectCount'), asNumber('project')),
+      },
+      at,
+      `programme "${programme.slug}"`,
+    );
+    this.fundings(subject, programme.slug, programme.funding, field('funding'));
+    programme.themes?.forEach((theme, index) => this.addTheme(theme, subject, null, index, this.child(at, 'themes', index)));
+    programme.outcomes?.forEach((outcome, index) => this.addOutcome(outcome, subject, programme.slug, this.child(at, 'outcomes', index)));
+  }
+
+  private addTheme(theme: ThemeInput, programme: Subject, parentId: string | null, position: number, at: SeedLocation): void {
+    this.declare('Theme', theme.slug, at);
+    const subject: Subject = { type: 'Theme', id: stableId('Theme', theme.slug), source: theme.source ?? programme.source, at };
+    this.addRow(
+      'themes',
+      {
+        id: subject.id,
+        slug: theme.slug,
+        code: this.fact(subject, 'code', theme.code, this.child(at, 'code'), asText()),
+        names: this.localised(subject, 'name', theme.names, this.child(at, 'names')),
+        position,
+        programme: programme.id,
+        parent: parentId,
+      },
+      at,
+      `theme "${theme.slug}"`,
+    );
+    theme.children?.forEach((child, index) => this.addTheme(child, programme, subject.id, index, this.child(at, 'children', index)));
+  }
+
+  /** Amounts on different bases stand side by side; per basis, one is preferred. */
+  private fundings(owner: Subject, ownerKey: string, fundings: FundingInput[] | undefined, at: SeedLocation): Map<FundingBasis, string> {
+    const preferredAmounts = new Map<FundingBasis, string>();
+    const byBasis = new Map<FundingBasis, Array<{ funding: FundingInput; index: number }>>();
+    fundings?.forEach((funding, index) => byBasis.set(funding.basis, [...(byBasis.get(funding.basis) ?? []), { funding, index }]));
+    for (const [basis, group] of byBasis) {
+      const marked = group.filter(({ funding }) => funding.preferred === true);
+      if (group.length > 1 && marked.length !== 1) {
+        this.problem(this.child(at, group[0].index), `${group.length} amounts share the basis ${basis}: mark exactly one "preferred: true"`);
+      }
+      const preferredEntry = group.length === 1 ? (group[0].funding.preferred === false ? undefined : group[0]) : marked[0];
+      for (const { funding, index } of group) {
+        const fundingAt = this.child(at, index);
+        const id = stableId('Funding', owner.type, ownerKey, funding.key);
+        const preferred = funding === preferredEntry?.funding;
+        if (preferred) preferredAmounts.set(basis, funding.amount);
+        const ownerColumn = { Programme: 'programme', Project: 'project', Participation: 'participation' }[owner.type]!;
+        this.addRow(
+          'fundings',
+          {
+            id,
+            programme: null,
+            project: null,
+            participation: null,
+            [ownerColumn]: owner.id,
+            fund: funding.fund,
+            basis: funding.basis,
+            stage: funding.stage ?? FundingStage.PLANNED,
+            technicalAssistance: funding.technicalAssistance ?? TechnicalAssistance.UNSPECIFIED,
+            amount: funding.amount,
+            currency: funding.currency ?? 'EUR',
+            approximate: funding.approximate ?? false,
+            preferred,
+          },
+          fundingAt,
+          `funding "${funding.key}"`,
+        );
+        const claims: Fact<string> = {
+          claims: funding.claims.map((claim, claimIndex) => ({
+            ...claim,
+            value: funding.amount,
+            preferred: claim.preferred ?? (preferred && claimIndex === 0 ? true : false),
+          })),
+        };
+        this.fact(owner, FUNDING_FIELD_BY_BASIS[basis], claims, fundingAt, (amount) => ({ kind: ClaimValueKind.MONEY, value: amount }), {
+          discriminator: funding.key,
+          unit: funding.currency ?? 'EUR',
+          basis: describeFunding(funding),
+          approximate: funding.approximate,
+          fundingId: id,
+        });
+      }
+    }
+    return preferredAmounts;
+  }
+
+  private addOutcome(outcome: OutcomeInput, owner: Subject, ownerKey: string, at: SeedLocation): void {
+    const id = stableId('Outcome', owner.type, ownerKey, outcome.key);
+    const subject: Subject = { type: 'Outcome', id, source: outcome.source ?? owner.source, at };
+    const extras = { unit: outcome.unit, asOf: outcome.asOf, approximate: outcome.approximate };
+    const value = this.required(this.fact(subject, 'value', outcome.value, this.child(at, 'value'), (v) => asNumber(outcome.unit)(v), extras), at, 'value');
+    const locator = outcome.value.claims[0]?.locator;
+    const breakdown = (outcome.breakdown ?? []).map((row, index) => {
+      this.fact(
+        subject,
+        'breakdown',
+        { claims: [{ value: row.value, locator: row.locator ?? locator }] },
+        this.child(at, 'breakdown', index),
+        (v) => ({ ...asNumber(outcome.unit)(v), basis: `${row.dimension}: ${row.key}` }),
+        { ...extras, discriminator: `${row.dimension}:${row.key}`, position: index },
+      );
+      return { dimension: row.dimension, key: row.key, labels: row.labels, value: row.value };
+    });
+    this.addRow(
+      'outcomes',
+      {
+        id,
+        project: owner.type === 'Project' ? owner.id : null,
+        programme: owner.type === 'Programme' ? owner.id : null,
+        indicator: outcome.indicator ?? outcome.key,
+        labels: outcome.labels,
+        kind: outcome.kind,
+        value,
+        unit: outcome.unit,
+        approximate: outcome.approximate ?? false,
+        asOf: outcome.asOf ?? null,
+        breakdown,
+      },
+      at,
+      `outcome "${outcome.key}"`,
+    );
+    outcome.organisations?.forEach((involved, index) => {
+      const involvedAt = this.child(at, 'organisations', index);
+      const { organisation, relation, ...meta } = involved;
+      const slug = this.fact(subject, 'organisations', { claims: [{ ...meta, value: organisation }] }, involvedAt, (key) => ({
+        ...asReference('Organisation')(key),
+        basis: relation,
+      }), { discriminator: organisation, position: index });
+      if (slug !== null) {
+        this.addRow(
+          'outcomeOrganisations',
+          { id: stableId('OutcomeOrganisation', id, slug), outcome: id, organisation: stableId('Organisation', slug), relation },
+          involvedAt,
+          `organisation "${slug}" of this outcome`,
+        );
+      }
+    });
+  }
+
+  private addProject(project: ProjectInput, at: SeedLocation): void {
+    this.declare('Project', project.slug, at);
+    const subject: Subject = { type: 'Project', id: stableId('Project', project.slug), source: project.source, at };
+    const field = <K extends keyof ProjectInput>(name: K) => this.child(at, name);
+    const programme = this.required(this.fact(subject, 'programme', project.programme, field('programme'), asReference('Programme')), at, 'programme');
+
+    this.list(subject, 'themes', project.themes, field('themes'), asReference('Theme')).forEach((slug, index) =>
+      this.addRow(
+        'projectThemes',
+        { id: stableId('ProjectTheme', project.slug, slug), project: subject.id, theme: stableId('Theme', slug) },
+        this.child(at, 'themes', index),
+        `theme ${slug}`,
+      ),
+    );
+    this.list(subject, 'territories', project.territories, field('territories'), asReference('Territory')).forEach((code, index) =>
+      this.addRow(
+        'projectTerritories',
+        { id: stableId('ProjectTerritory', project.slug, code), project: subject.id, territory: stableId('Territory', code) },
+        this.child(at, 'territories', index),
+        `territory ${code}`,
+      ),
+    );
+    const amounts = this.fundings(subject, project.slug, project.funding, field('funding'));
+    this.addRow(
+      'projects',
+      {
+        id: subject.id,
+        slug: project.slug,
+        acronym: this.fact(subject, 'acronym', project.acronym, field('acronym'), asText()),
+        titles: this.localised(subject, 'title', project.titles, field('titles')),
+        summaries: this.localised(subject, 'summary', project.summaries, field('summaries')),
+        programme: stableId('Programme', programme),
+        startDate: this.fact(subject, 'startDate', project.startDate, field('startDate'), asDate),
+        endDate: this.fact(subject, 'endDate', project.endDate, field('endDate'), asDate),
+        durationMonths: this.fact(subject, 'durationMonths', project.durationMonths, field('durationMonths'), asNumber('month')),
+        totalBudget: amounts.get(FundingBasis.TOTAL_BUDGET) ?? null,
+        euFunding: amounts.get(FundingBasis.EU_FUNDING) ?? null,
+        cofinancingRate: this.fact(subject, 'cofinancingRate', project.cofinancingRate, field('cofinancingRate'), asNumber('fraction')),
+        website: this.fact(subject, 'website', project.website, field('website'), asText()),
+        lineage: this.fact(subject, 'lineage', project.lineage, field('lineage'), asText(Language.EN)),
+        partnership: this.localised(subject, 'partnership', project.partnership, field('partnership')),
+        objectives: this.localisedList(subject, 'objectives', project.objectives, field('objectives')),
+        activities: this.localisedList(subject, 'activities', project.activities, field('activities')),
+        targetGroups: this.localisedList(subject, 'targetGroups', project.targetGroups, field('targetGroups')),
+        obstacles: this.localisedList(subject, 'obstacles', project.obstacles, field('obstacles')),
+      },
+      at,
+      `project "${project.slug}"`,
+    );
+    project.partners?.forEach((partner, index) => {
+      const partnerAt = this.child(at, 'partners', index);
+      const participation: Subject = {
+        type: 'Participation',
+        id: stableId('Participation', project.slug, partner.organisation),
+        source: partner.source ?? project.source,
+        at: partnerAt,
+      };
+      const organisationId = this.refer('Organisation', partner.organisation, this.child(partnerAt, 'organisation'));
+      const role = this.fact(participation, 'role', partner.role, this.child(partnerAt, 'role'), asText());
+      // The project's `leadPartner` field mirrors the lead-partner role claims, so that conflicting
+      // statements about who leads a project can be read on the project itself.
+      const leadClaims = partner.role.claims.filter((claim) => claim.value === 'LEAD_PARTNER');
+      if (leadClaims.length > 0) {
+        this.fact(
+          { ...subject, source: participation.source },
+          'leadPartner',
+          { claims: leadClaims.map((claim) => ({ ...claim, value: partner.organisation, preferred: claim.preferred ?? (role === 'LEAD_PARTNER') })) },
+          this.child(partnerAt, 'role'),
+          asReference('Organisation'),
+          { discriminator: partner.organisation },
+        );
+      }
+      const partnerAmounts = this.fundings(participation, `${project.slug}/${partner.organisation}`, partner.funding, this.child(partnerAt, 'funding'));
+      this.addRow(
+        'participations',
+        {
+          id: participation.id,
+          project: subject.id,
+          organisation: organisationId,
+          role,
+          budget: partnerAmounts.get(FundingBasis.PARTNER_SHARE) ?? null,
+        },
+        partnerAt,
+        `partner "${partner.organisation}"`,
+      );
+    });
+    project.outcomes?.forEach((outcome, index) => this.addOutcome(outcome, subject, project.slug, this.child(at, 'outcomes', index)));
+  }
+}

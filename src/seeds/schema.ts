@@ -1,0 +1,238 @@
+import { z } from 'zod';
+import { Fund, ProgrammeKind } from '../modules/programme/programme.entity';
+import { FundingBasis, FundingStage, TechnicalAssistance } from '../modules/funding/funding.entity';
+import { OrganisationKind, OrganisationSector } from '../modules/organisation/organisation.entity';
+import { OutcomeKind } from '../modules/outcome/outcome.entity';
+import { ParticipationRole } from '../modules/participation/participation.entity';
+import { SourceKind } from '../modules/provenance/source.entity';
+import { TerritoryLevel } from '../modules/territory/territory.entity';
+
+/**
+ * The format of the YAML files in seeds/ (described for people in seeds/README.md).
+ *
+ * A fact can be written three ways, and every form becomes one or more claims:
+ *   plain:      `areaKm2: 62000`                                   (the record's `source`, no locator)
+ *   one claim:  `areaKm2: { value: 62000, source: article, locator: "..." }`
+ *   several:    `population: { claims: [ { value: ..., preferred: true }, { value: ... } ] }`
+ * The plain and one-claim forms are rewritten to the `claims` form before validation.
+ */
+
+const key = z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'must be lower-case letters, digits and hyphens, e.g. "le-forem"');
+const territoryCode = z.string().regex(/^([A-Z]{2}[0-9A-Z]{0,3}|[a-z0-9][a-z0-9-]*)$/, 'must be a NUTS code ("BE25") or a slug ("cote-d-opale")');
+const partialDate = z.string().regex(/^\d{4}(-\d{2}(-\d{2})?)?$/, 'must be a date as precise as known: "2021-05-31", "2021-05" or "2021"');
+const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be an ISO date, e.g. "2021-05-31" (in quotes)');
+const decimal = z
+  .string({ error: 'must be a decimal in quotes, e.g. "1319699.36" (a bare YAML number can lose precision)' })
+  .regex(/^-?\d+(\.\d+)?$/, 'must be a decimal in quotes, e.g. "1319699.36"');
+const countryCode = z.string().regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 country code, e.g. "BE"');
+const url = z.url({ error: 'must be an absolute http(s) URL' });
+const text = z.string().trim().min(1, 'must not be empty');
+
+const claimMeta = {
+  source: key.optional(),
+  /** The same value stated by several sources: one claim each, the first preferred. */
+  sources: z.array(key).min(1).optional(),
+  locator: text.optional(),
+  asOf: partialDate.optional(),
+  approximate: z.boolean().optional(),
+  preferred: z.boolean().optional(),
+  /** Tells apart two claims of one field from one source. */
+  key: key.optional(),
+};
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Rewrites the plain and one-claim forms to `{ claims: [...] }`. */
+function toClaimsForm(input: unknown): unknown {
+  if (isPlainObject(input) && 'claims' in input) return input;
+  if (isPlainObject(input) && 'value' in input) return { claims: [input] };
+  return { claims: [{ value: input }] };
+}
+
+export function fact<T extends z.ZodType>(value: T) {
+  const claim = z.strictObject({ value, ...claimMeta });
+  return z.preprocess(toClaimsForm, z.strictObject({ claims: z.array(claim).min(1, 'needs at least one claim') }));
+}
+export type Fact<V> = { claims: Array<{ value: V } & ClaimMeta> };
+export type ClaimMeta = { [K in keyof typeof claimMeta]?: z.infer<(typeof claimMeta)[K]> };
+
+/** A claim about something whose value is given elsewhere (a funding amount): only its provenance. */
+const provenance = z.strictObject(claimMeta);
+
+const localisedFacts = z
+  .strictObject({ fr: fact(text).optional(), nl: fact(text).optional(), en: fact(text).optional() })
+  .refine((names) => names.fr || names.nl || names.en, 'needs a text in at least one of fr, nl, en');
+
+const localisedText = z
+  .strictObject({ fr: text.optional(), nl: text.optional(), en: text.optional() })
+  .refine((names) => names.fr || names.nl || names.en, 'needs a text in at least one of fr, nl, en');
+
+/** Fields every record may carry: the default source of its facts. */
+const recordBase = { source: key.optional() };
+
+export const sourceSchema = z.strictObject({
+  key,
+  title: text,
+  publisher: text,
+  url: url.nullable().optional(),
+  publishedAt: partialDate.optional(),
+  retrievedAt: isoDate.optional(),
+  language: z.enum(['fr', 'nl', 'en', 'de']).optional(),
+  kind: z.enum(SourceKind),
+  licence: text.optional(),
+  note: text.optional(),
+});
+
+export const territorySchema = z.strictObject({
+  ...recordBase,
+  code: territoryCode,
+  level: fact(z.enum(TerritoryLevel)),
+  nutsVersion: fact(z.number().int().min(2003).max(2100)).optional(),
+  country: fact(countryCode).optional(),
+  names: localisedFacts,
+  aliases: z.array(fact(text)).optional(),
+  partOf: z.array(fact(territoryCode)).optional(),
+  overlaps: z.array(fact(territoryCode)).optional(),
+  externalIds: z.partialRecord(z.enum(['wikidata', 'pic', 'keepEu']), fact(text)).optional(),
+});
+
+export const organisationSchema = z.strictObject({
+  ...recordBase,
+  slug: key,
+  names: localisedFacts,
+  acronym: fact(text).optional(),
+  aliases: z.array(fact(text)).optional(),
+  kind: fact(z.enum(OrganisationKind)),
+  sector: fact(z.enum(OrganisationSector)).optional(),
+  country: fact(countryCode).optional(),
+  location: fact(territoryCode).optional(),
+  address: fact(text).optional(),
+  website: fact(url).optional(),
+  externalIds: z.partialRecord(z.enum(['wikidata', 'pic', 'keepEu']), fact(text)).optional(),
+});
+
+export const fundingSchema = z.strictObject({
+  key,
+  fund: z.enum(Fund),
+  basis: z.enum(FundingBasis),
+  stage: z.enum(FundingStage).optional(),
+  technicalAssistance: z.enum(TechnicalAssistance).optional(),
+  amount: decimal,
+  currency: z.string().regex(/^[A-Z]{3}$/).optional(),
+  approximate: z.boolean().optional(),
+  /** Required when two amounts share a basis: which one fills the typed field. */
+  preferred: z.boolean().optional(),
+  claims: z.array(provenance).min(1, 'needs at least one claim saying where the amount comes from'),
+});
+
+export const outcomeSchema = z.strictObject({
+  ...recordBase,
+  key,
+  indicator: key.optional(),
+  kind: z.enum(OutcomeKind),
+  labels: localisedText,
+  value: fact(decimal),
+  unit: text,
+  asOf: partialDate.optional(),
+  approximate: z.boolean().optional(),
+  breakdown: z
+    .array(z.strictObject({ dimension: key, key: text, labels: localisedText, value: decimal, locator: text.optional() }))
+    .optional(),
+  organisations: z.array(z.strictObject({ organisation: key, relation: key, ...claimMeta })).optional(),
+});
+
+export interface ThemeInput {
+  source?: string;
+  slug: string;
+  code?: Fact<string>;
+  names: z.infer<typeof localisedFacts>;
+  children?: ThemeInput[];
+}
+export const themeSchema: z.ZodType<ThemeInput> = z.lazy(() =>
+  z.strictObject({
+    ...recordBase,
+    slug: key,
+    code: fact(text).optional(),
+    names: localisedFacts,
+    children: z.array(themeSchema).optional(),
+  }),
+) as z.ZodType<ThemeInput>;
+
+export const programmeSchema = z
+  .strictObject({
+    ...recordBase,
+    slug: key,
+    names: localisedFacts,
+    cciCode: fact(z.string().regex(/^\d{4}[A-Z0-9]{11}$/, 'must be a CCI code, e.g. "2014TC16RFCB044"')).optional(),
+    kind: fact(z.enum(ProgrammeKind)),
+    funds: z.array(fact(z.enum(Fund))).optional(),
+    startYear: fact(z.number().int().min(1990).max(2100)),
+    endYear: fact(z.number().int().min(1990).max(2100)),
+    managingAuthority: fact(key).optional(),
+    predecessor: fact(key).optional(),
+    population: fact(z.number().int().positive()).optional(),
+    areaKm2: fact(z.number().int().positive()).optional(),
+    borderRegionCount: fact(z.number().int().positive()).optional(),
+    closedOn: fact(isoDate).optional(),
+    reportedProjectCount: fact(z.number().int().nonnegative()).optional(),
+    eligibleTerritories: z.array(fact(territoryCode)).optional(),
+    funding: z.array(fundingSchema).optional(),
+    themes: z.array(themeSchema).optional(),
+    outcomes: z.array(outcomeSchema).optional(),
+  });
+
+const localisedList = z.array(fact(localisedText)).optional();
+
+export const participationSchema = z.strictObject({
+  ...recordBase,
+  organisation: key,
+  role: fact(z.enum(ParticipationRole)),
+  funding: z.array(fundingSchema).optional(),
+});
+
+export const projectSchema = z.strictObject({
+  ...recordBase,
+  slug: key,
+  programme: fact(key),
+  acronym: fact(text).optional(),
+  titles: localisedFacts,
+  summaries: localisedFacts.optional(),
+  themes: z.array(fact(key)).optional(),
+  startDate: fact(isoDate).optional(),
+  endDate: fact(isoDate).optional(),
+  durationMonths: fact(z.number().int().positive()).optional(),
+  cofinancingRate: fact(decimal).optional(),
+  website: fact(url).optional(),
+  lineage: fact(text).optional(),
+  partnership: localisedFacts.optional(),
+  objectives: localisedList,
+  activities: localisedList,
+  targetGroups: localisedList,
+  obstacles: localisedList,
+  territories: z.array(fact(territoryCode)).optional(),
+  partners: z.array(participationSchema).optional(),
+  funding: z.array(fundingSchema).optional(),
+  outcomes: z.array(outcomeSchema).optional(),
+});
+
+/** One seed file: any of these sections. */
+export const seedFileSchema = z.strictObject({
+  sources: z.array(sourceSchema).optional(),
+  territories: z.array(territorySchema).optional(),
+  organisations: z.array(organisationSchema).optional(),
+  programmes: z.array(programmeSchema).optional(),
+  projects: z.array(projectSchema).optional(),
+});
+
+export type SeedFile = z.infer<typeof seedFileSchema>;
+export type SourceInput = z.infer<typeof sourceSchema>;
+export type TerritoryInput = z.infer<typeof territorySchema>;
+export type OrganisationInput = z.infer<typeof organisationSchema>;
+export type ProgrammeInput = z.infer<typeof programmeSchema>;
+export type ProjectInput = z.infer<typeof projectSchema>;
+export type FundingInput = z.infer<typeof fundingSchema>;
+export type OutcomeInput = z.infer<typeof outcomeSchema>;
+export type ParticipationInput = z.infer<typeof participationSchema>;
+export type LocalisedFacts = z.infer<typeof localisedFacts>;
