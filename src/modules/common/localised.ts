@@ -1,4 +1,4 @@
-import { Field, ObjectType, registerEnumType } from 'type-graphql';
+import { Arg, Field, ObjectType, registerEnumType } from 'type-graphql';
 
 export enum Language {
   FR = 'fr',
@@ -52,4 +52,20 @@ export class LocalisedString {
 export function allTexts(text: LocalisedText | null | undefined): LocalisedString[] {
   if (!text) return [];
   return LANGUAGES.filter((lang) => text[lang]).map((lang) => ({ lang, text: text[lang]! }));
+}
+
+/** One item of a multilingual list (an activity, an objective), readable in any language. */
+@ObjectType({ description: 'An item of a multilingual list, such as one activity or one objective of a project.' })
+export class LocalisedItem {
+  constructor(private readonly texts_: LocalisedText) {}
+
+  @Field(() => String, { nullable: true, description: 'The text in the asked language, else in another one.' })
+  text(@Arg('lang', () => Language, { defaultValue: Language.EN, description: 'The language wanted.' }) lang: Language): string | null {
+    return pickText(this.texts_, lang);
+  }
+
+  @Field(() => [LocalisedString], { description: 'The text in every language it exists in.' })
+  texts(): LocalisedString[] {
+    return allTexts(this.texts_);
+  }
 }

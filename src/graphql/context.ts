@@ -1,0 +1,45 @@
+import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type { Logger } from 'pino';
+import type { Config } from '../config';
+import { Loaders } from './loaders';
+
+/** What one request's resolvers share: its own identity map and loaders, and its statistics. */
+export interface RequestContext {
+  requestId: string;
+  em: EntityManager;
+  loaders: Loaders;
+  config: Config;
+  stats: RequestStats;
+  log: Logger;
+}
+
+export interface RequestStats {
+  sqlStatements: number;
+}
+
+const currentStats = new AsyncLocalStorage<RequestStats>();
+
+/**
+ * Counts the SQL statements each request sends, by listening to the query builder's `query` event and
+ * attributing each statement to the request whose async context sent it.
+ */
+export function countSqlStatements(orm: MikroORM): void {
+  orm.em
+    .getConnection()
+    .getKnex()
+    .on('query', () => {
+      const stats = currentStats.getStore();
+      if (stats) stats.sqlStatements++;
+    });
+}
+
+/** Runs `work` with `stats` as the current request's statistics. */
+export function withRequestStats<T>(stats: RequestStats, work: () => T): T {
+  return currentStats.run(stats, work);
+}
+
+export function createContext(orm: MikroORM, config: Config, requestId: string, stats: RequestStats, log: Logger): RequestContext {
+  const em = orm.em.fork({ useContext: false });
+  return { requestId, em, loaders: new Loaders(em), config, stats, log };
+}

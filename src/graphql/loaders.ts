@@ -1,0 +1,89 @@
+import type { EntityClass, FilterQuery, QueryOrderMap } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import DataLoader from 'dataloader';
+
+interface WithId {
+  id: string;
+}
+
+/** The id behind a many-to-one property, whether it holds a reference or a loaded entity. */
+export function refId(value: { id: string } | string | null | undefined): string | null {
+  if (value == null) return null;
+  return typeof value === 'string' ? value : value.id;
+}
+
+/**
+ * Per-request DataLoaders. Every relation the API follows goes through one of these, so that a nested
+ * list query costs one SQL statement per relation level, whatever the number of rows.
+ */
+export class Loaders {
+  private readonly cache = new Map<string, DataLoader<string, unknown>>();
+
+  constructor(private readonly em: EntityManager) {}
+
+  private memo<V>(key: string, create: () => DataLoader<string, V>): DataLoader<string, V> {
+    let loader = this.cache.get(key);
+    if (!loader) {
+      loader = create() as DataLoader<string, unknown>;
+      this.cache.set(key, loader);
+    }
+    return loader as DataLoader<string, V>;
+  }
+
+  /** Records by id; a missing id gives null. */
+  byId<T extends WithId>(entity: EntityClass<T>): DataLoader<string, T | null> {
+    return this.memo(`byId:${entity.name}`, () =>
+      new DataLoader<string, T | null>(async (ids) => {
+        const rows = await this.em.find(entity, { id: { $in: [...ids] } } as unknown as FilterQuery<T>);
+        const byId = new Map(rows.map((row) => [row.id, row]));
+        return ids.map((id) => byId.get(id) ?? null);
+      }),
+    );
+  }
+
+  /** Every record whose `property` (a many-to-one) points at the key, in `orderBy` order. */
+  byOwner<T extends WithId>(entity: EntityClass<T>, property: keyof T & string, orderBy: QueryOrderMap<T> = {}): DataLoader<string, T[]> {
+    return this.memo(`byOwner:${entity.name}.${property}:${JSON.stringify(orderBy)}`, () =>
+      new DataLoader<string, T[]>(async (ownerIds) => {
+        const rows = await this.em.find(entity, { [property]: { $in: [...ownerIds] } } as FilterQuery<T>, {
+          orderBy: { ...orderBy, id: 'asc' } as QueryOrderMap<T>,
+        });
+        const groups = new Map<string, T[]>(ownerIds.map((id) => [id, []]));
+        for (const row of rows) {
+          groups.get(refId(row[property] as unknown as { id: string }) as string)?.push(row);
+        }
+        return ownerIds.map((id) => groups.get(id)!);
+      }),
+    );
+  }
+
+  /**
+   * Records reached through a link table: `link` rows whose `from` points at the key, followed to
+   * their `to` record. Two statements per level: the links, then the records (through `byId`).
+   */
+  through<L extends WithId, T extends WithId>(
+    link: EntityClass<L>,
+    from: keyof L & string,
+    to: keyof L & string,
+    target: EntityClass<T>,
+  ): DataLoader<string, T[]> {
+    return this.memo(`through:${link.name}.${from}->${to}`, () =>
+      new DataLoader<string, T[]>(async (ownerIds) => {
+        const links = await this.byOwner(link, from).loadMany([...ownerIds]);
+        const targetIds = links.flatMap((rows) => (rows instanceof Error ? [] : rows.map((row) => refId(row[to] as never)!)));
+        const targets = await this.byId(target).loadMany([...new Set(targetIds)]);
+        const byId = new Map<string, T>();
+        for (const item of targets) if (item && !(item instanceof Error)) byId.set(item.id, item);
+        return links.map((rows) => {
+          if (rows instanceof Error) throw rows;
+          return rows.map((row) => byId.get(refId(row[to] as never)!)).filter((item): item is T => item !== undefined);
+        });
+      }),
+    );
+  }
+
+  /** A loader of any shape, created once per request under `key`. */
+  custom<V>(key: string, batch: (keys: readonly string[]) => Promise<V[]>): DataLoader<string, V> {
+    return this.memo(`custom:${key}`, () => new DataLoader<string, V>(batch));
+  }
+}

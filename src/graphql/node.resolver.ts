@@ -1,0 +1,52 @@
+import { Arg, Ctx, ID, Query, Resolver } from 'type-graphql';
+import { Funding } from '../modules/funding/funding.entity';
+import { Organisation } from '../modules/organisation/organisation.entity';
+import { Outcome } from '../modules/outcome/outcome.entity';
+import { Participation } from '../modules/participation/participation.entity';
+import { Programme } from '../modules/programme/programme.entity';
+import { Project } from '../modules/project/project.entity';
+import { Claim } from '../modules/provenance/claim.entity';
+import { Source } from '../modules/provenance/source.entity';
+import { Territory } from '../modules/territory/territory.entity';
+import { Theme } from '../modules/theme/theme.entity';
+import type { RequestContext } from './context';
+import { badUserInput } from './errors';
+import { fromGlobalId, Node } from './node';
+import type { RecordClass } from './record-resolver';
+
+/** Every type that implements Node, by its GraphQL name. */
+export const NODE_TYPES: Record<string, RecordClass<{ id: string }>> = Object.fromEntries(
+  [Programme, Theme, Project, Organisation, Participation, Territory, Funding, Outcome, Source, Claim].map((type) => [type.typename, type]),
+);
+
+export async function loadNode(context: RequestContext, typename: string, id: string): Promise<Node | null> {
+  const type = NODE_TYPES[typename];
+  if (!type) return null;
+  return (await context.loaders.byId(type).load(id)) as unknown as Node | null;
+}
+
+function decode(globalId: string, argumentName: string): { typename: string; id: string } {
+  const decoded = fromGlobalId(globalId);
+  if (!decoded || !NODE_TYPES[decoded.typename]) {
+    throw badUserInput(argumentName, `"${globalId}" is not an id of this API; ids come from the "id" field of its records.`);
+  }
+  return decoded;
+}
+
+@Resolver()
+export class NodeResolver {
+  @Query(() => Node, { nullable: true, description: 'Any record by its global id; null when it no longer exists.' })
+  node(@Arg('id', () => ID, { description: 'A global id.' }) id: string, @Ctx() context: RequestContext): Promise<Node | null> {
+    const { typename, id: databaseId } = decode(id, 'id');
+    return loadNode(context, typename, databaseId);
+  }
+
+  @Query(() => [Node], { nullable: 'items', description: 'Records by global id, in the order asked; null for each one that no longer exists.' })
+  nodes(@Arg('ids', () => [ID], { description: 'Global ids (at most 100).' }) ids: string[], @Ctx() context: RequestContext): Promise<Array<Node | null>> {
+    if (ids.length > context.config.maxPageSize) {
+      throw badUserInput('ids', `"ids" holds ${ids.length} ids; at most ${context.config.maxPageSize} can be asked at once.`);
+    }
+    const decoded = ids.map((id) => decode(id, 'ids'));
+    return Promise.all(decoded.map(({ typename, id }) => loadNode(context, typename, id)));
+  }
+}

@@ -1,0 +1,63 @@
+/**
+ * `npm start`: reads the configuration, starts the database (the one DATABASE_URL names, or the
+ * embedded PostgreSQL), applies the migrations, loads the seeds into an empty database, and serves the
+ * API until SIGTERM or SIGINT, then shuts down in order.
+ */
+import 'reflect-metadata';
+import pino from 'pino';
+import { ConfigError, loadConfig } from './config';
+import { openDatabase } from './db/database';
+import { EmbeddedPostgresError } from './db/embedded-postgres';
+import { openOrm } from './db/orm';
+import { Programme } from './modules/programme/programme.entity';
+import { seed } from './seeds/write';
+import { createServer, GRAPHQL_PATH } from './server';
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const logger = pino({ level: config.logLevel });
+  const database = await openDatabase({
+    databaseUrl: config.databaseUrl,
+    embeddedDataDir: config.embeddedDataDir,
+    log: (line) => logger.debug({ component: 'embedded-postgres' }, line),
+  });
+  logger.info(database.embedded ? `embedded PostgreSQL on port ${database.embedded.port}, data in ${config.embeddedDataDir}` : 'using DATABASE_URL');
+  const orm = await openOrm(database.url).catch(async (error) => {
+    await database.close();
+    throw error;
+  });
+  if (config.seedOnEmpty && (await orm.em.fork().count(Programme)) === 0) {
+    const result = await seed(orm.em.fork());
+    logger.info({ counts: result.counts }, 'the database was empty: loaded the seeds');
+  }
+  const server = await createServer({ orm, config, logger });
+  await server.listen({ port: config.port, host: config.host });
+  logger.info(`Interreg knowledge base: http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${config.port}${GRAPHQL_PATH}`);
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info(`${signal} received: finishing requests in flight, then stopping`);
+    try {
+      await server.close();
+      logger.debug('http server closed');
+      await orm.close();
+      logger.debug('database connections closed');
+      await database.close();
+      logger.info('stopped cleanly');
+      process.exit(0);
+    } catch (error) {
+      logger.error({ err: error }, 'error while stopping');
+      process.exit(1);
+    }
+  };
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+}
+
+main().catch((error) => {
+  const expected = error instanceof ConfigError || error instanceof EmbeddedPostgresError;
+  console.error(expected ? `Cannot start: ${error.message}` : error);
+  process.exit(1);
+});

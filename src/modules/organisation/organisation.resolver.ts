@@ -1,0 +1,71 @@
+import { Arg, Args, Ctx, Field, FieldResolver, ObjectType, Query, Resolver, Root } from 'type-graphql';
+import type { RequestContext } from '../../graphql/context';
+import { Connection, ConnectionArgs, ConnectionResult, listAll } from '../../graphql/connection';
+import { refId } from '../../graphql/loaders';
+import { NAME_FIELDS, NamedRecordResolver } from '../../graphql/record-resolver';
+import { Outcome, OutcomeOrganisation } from '../outcome/outcome.entity';
+import { Participation } from '../participation/participation.entity';
+import { Programme } from '../programme/programme.entity';
+import { Territory } from '../territory/territory.entity';
+import { Organisation } from './organisation.entity';
+
+export const OrganisationConnection = Connection(Organisation, 'Organisation');
+
+const EXTERNAL_ID_URLS: Record<string, (id: string) => string> = {
+  wikidata: (id) => `https://www.wikidata.org/wiki/${id}`,
+};
+
+@ObjectType({ description: 'An identifier of a record in another database (Wikidata, PIC, keep.eu).' })
+export class ExternalId {
+  @Field({ description: 'The database: "wikidata", "pic" or "keepEu".' })
+  scheme!: string;
+
+  @Field({ description: 'The identifier there, e.g. "Q18677767".' })
+  value!: string;
+
+  @Field(() => String, { nullable: true, description: 'Where to read the record there, when the database has stable addresses.' })
+  url!: string | null;
+}
+
+export function externalIds(ids: Record<string, string> | null | undefined): ExternalId[] {
+  return Object.entries(ids ?? {}).map(([scheme, value]) => ({ scheme, value, url: EXTERNAL_ID_URLS[scheme]?.(value) ?? null }));
+}
+
+@Resolver(() => Organisation)
+export class OrganisationResolver extends NamedRecordResolver(Organisation, NAME_FIELDS) {
+  @Query(() => Organisation, { nullable: true, description: 'An organisation by its slug ("le-forem"); null when there is none.' })
+  organisation(@Arg('slug', { description: 'The organisation’s slug.' }) slug: string, @Ctx() context: RequestContext): Promise<Organisation | null> {
+    return context.em.findOne(Organisation, { slug });
+  }
+
+  @Query(() => OrganisationConnection, { description: 'Every organisation, by slug.' })
+  organisations(@Args() args: ConnectionArgs, @Ctx() context: RequestContext): Promise<ConnectionResult<Organisation>> {
+    return listAll(context, Organisation, [{ property: 'slug', direction: 'asc' }], args);
+  }
+
+  @FieldResolver(() => Territory, { nullable: true, description: 'Where the organisation is based.' })
+  location(@Root() organisation: Organisation, @Ctx() context: RequestContext): Promise<Territory | null> | null {
+    const id = refId(organisation.location);
+    return id ? context.loaders.byId(Territory).load(id) : null;
+  }
+
+  @FieldResolver(() => [ExternalId], { description: 'Identifiers of the organisation in other databases.' })
+  externalIds(@Root() organisation: Organisation): ExternalId[] {
+    return externalIds(organisation.externalIds);
+  }
+
+  @FieldResolver(() => [Participation], { description: 'The projects the organisation takes part in, with its role in each.' })
+  participations(@Root() organisation: Organisation, @Ctx() context: RequestContext): Promise<Participation[]> {
+    return context.loaders.byOwner(Participation, 'organisation').load(organisation.id);
+  }
+
+  @FieldResolver(() => [Programme], { description: 'The programmes the organisation manages.' })
+  managedProgrammes(@Root() organisation: Organisation, @Ctx() context: RequestContext): Promise<Programme[]> {
+    return context.loaders.byOwner(Programme, 'managingAuthority', { startYear: 'asc' }).load(organisation.id);
+  }
+
+  @FieldResolver(() => [Outcome], { description: 'Outcomes that involve the organisation without it being a partner (e.g. as an employer).' })
+  outcomes(@Root() organisation: Organisation, @Ctx() context: RequestContext): Promise<Outcome[]> {
+    return context.loaders.through(OutcomeOrganisation, 'organisation', 'outcome', Outcome).load(organisation.id);
+  }
+}

@@ -1,0 +1,94 @@
+import { Arg, Args, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
+import type { RequestContext } from '../../graphql/context';
+import { Connection, ConnectionArgs, ConnectionResult, listAll } from '../../graphql/connection';
+import { refId } from '../../graphql/loaders';
+import { NAME_FIELDS, NamedRecordResolver } from '../../graphql/record-resolver';
+import { Money, money } from '../common/money';
+import { Funding, FundingBasis } from '../funding/funding.entity';
+import { Organisation } from '../organisation/organisation.entity';
+import { Outcome } from '../outcome/outcome.entity';
+import { Project } from '../project/project.entity';
+import { Territory } from '../territory/territory.entity';
+import { Theme } from '../theme/theme.entity';
+import { Programme, ProgrammeTerritory } from './programme.entity';
+
+export const ProgrammeConnection = Connection(Programme, 'Programme');
+
+@Resolver(() => Programme)
+export class ProgrammeResolver extends NamedRecordResolver(Programme, NAME_FIELDS) {
+  @Query(() => Programme, { nullable: true, description: 'A programme by its slug ("interreg-v-fwvl"); null when there is none.' })
+  programme(@Arg('slug', { description: 'The programme’s slug.' }) slug: string, @Ctx() context: RequestContext): Promise<Programme | null> {
+    return context.em.findOne(Programme, { slug });
+  }
+
+  @Query(() => ProgrammeConnection, { description: 'Every programme, oldest period first.' })
+  programmes(@Args() args: ConnectionArgs, @Ctx() context: RequestContext): Promise<ConnectionResult<Programme>> {
+    return listAll(context, Programme, [{ property: 'startYear', direction: 'asc' }, { property: 'slug', direction: 'asc' }], args);
+  }
+
+
+  @FieldResolver(() => String, { description: 'The programming period, e.g. "2014-2020".' })
+  period(@Root() programme: Programme): string {
+    return `${programme.startYear}-${programme.endYear}`;
+  }
+
+  @FieldResolver(() => Organisation, { nullable: true, description: 'The authority that manages the programme.' })
+  managingAuthority(@Root() programme: Programme, @Ctx() context: RequestContext): Promise<Organisation | null> | null {
+    const id = refId(programme.managingAuthority);
+    return id ? context.loaders.byId(Organisation).load(id) : null;
+  }
+
+  @FieldResolver(() => Programme, { nullable: true, description: 'The programme of the previous period.' })
+  predecessor(@Root() programme: Programme, @Ctx() context: RequestContext): Promise<Programme | null> | null {
+    const id = refId(programme.predecessor);
+    return id ? context.loaders.byId(Programme).load(id) : null;
+  }
+
+  @FieldResolver(() => Programme, { nullable: true, description: 'The programme of the next period.' })
+  async successor(@Root() programme: Programme, @Ctx() context: RequestContext): Promise<Programme | null> {
+    const successors = await context.loaders.byOwner(Programme, 'predecessor', { startYear: 'asc' }).load(programme.id);
+    return successors[0] ?? null;
+  }
+
+  @FieldResolver(() => [Funding], { description: 'Every published amount for the programme, on every basis, preferred first.' })
+  fundings(@Root() programme: Programme, @Ctx() context: RequestContext): Promise<Funding[]> {
+    return context.loaders.byOwner(Funding, 'programme', { basis: 'asc', preferred: 'desc' }).load(programme.id);
+  }
+
+  @FieldResolver(() => Money, { nullable: true, description: 'EU funding (ERDF), preferred amount; see `claims(field: "euFunding")` for every basis.' })
+  async euFunding(@Root() programme: Programme, @Ctx() context: RequestContext): Promise<Money | null> {
+    return this.preferredAmount(programme, context, FundingBasis.EU_FUNDING);
+  }
+
+  @FieldResolver(() => Money, { nullable: true, description: 'Total budget, preferred amount; see `claims(field: "totalBudget")`.' })
+  async totalBudget(@Root() programme: Programme, @Ctx() context: RequestContext): Promise<Money | null> {
+    return this.preferredAmount(programme, context, FundingBasis.TOTAL_BUDGET);
+  }
+
+  private async preferredAmount(programme: Programme, context: RequestContext, basis: FundingBasis): Promise<Money | null> {
+    const fundings = await this.fundings(programme, context);
+    const preferred = fundings.find((funding) => funding.basis === basis && funding.preferred);
+    return preferred ? money(preferred.amount, preferred.currency) : null;
+  }
+
+  @FieldResolver(() => [Theme], { description: 'The priority axes of the programme, in the programme’s order (objectives nest under `children`).' })
+  async themes(@Root() programme: Programme, @Ctx() context: RequestContext): Promise<Theme[]> {
+    const themes = await context.loaders.byOwner(Theme, 'programme', { position: 'asc' }).load(programme.id);
+    return themes.filter((theme) => !theme.parent);
+  }
+
+  @FieldResolver(() => [Territory], { description: 'The territories eligible under the programme (NUTS 3 units).' })
+  eligibleTerritories(@Root() programme: Programme, @Ctx() context: RequestContext): Promise<Territory[]> {
+    return context.loaders.through(ProgrammeTerritory, 'programme', 'territory', Territory).load(programme.id);
+  }
+
+  @FieldResolver(() => [Project], { description: 'The projects the programme funds, by slug.' })
+  projects(@Root() programme: Programme, @Ctx() context: RequestContext): Promise<Project[]> {
+    return context.loaders.byOwner(Project, 'programme', { slug: 'asc' }).load(programme.id);
+  }
+
+  @FieldResolver(() => [Outcome], { description: 'Indicators the programme reports or targets.' })
+  outcomes(@Root() programme: Programme, @Ctx() context: RequestContext): Promise<Outcome[]> {
+    return context.loaders.byOwner(Outcome, 'programme', { indicator: 'asc' }).load(programme.id);
+  }
+}

@@ -1,0 +1,128 @@
+import { Arg, Args, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
+import type { RequestContext } from '../../graphql/context';
+import { Connection, ConnectionArgs, ConnectionResult, listAll } from '../../graphql/connection';
+import { refId } from '../../graphql/loaders';
+import { NamedRecordResolver } from '../../graphql/record-resolver';
+import { allTexts, Language, LocalisedItem, LocalisedString, pickText } from '../common/localised';
+import { Money, money } from '../common/money';
+import { Funding } from '../funding/funding.entity';
+import { Organisation } from '../organisation/organisation.entity';
+import { Outcome } from '../outcome/outcome.entity';
+import { Participation, ParticipationRole } from '../participation/participation.entity';
+import { Programme } from '../programme/programme.entity';
+import { Territory } from '../territory/territory.entity';
+import { Theme } from '../theme/theme.entity';
+import { Project, ProjectTerritory, ProjectTheme } from './project.entity';
+
+export const ProjectConnection = Connection(Project, 'Project');
+
+const ROLE_ORDER: Array<ParticipationRole | null | undefined> = [
+  ParticipationRole.LEAD_PARTNER,
+  ParticipationRole.PARTNER,
+  ParticipationRole.ASSOCIATED_PARTNER,
+];
+const roleRank = (role: ParticipationRole | null | undefined) => (ROLE_ORDER.includes(role) ? ROLE_ORDER.indexOf(role) : ROLE_ORDER.length);
+
+@Resolver(() => Project)
+export class ProjectResolver extends NamedRecordResolver(Project, { single: 'title', plural: 'titles', property: 'titles', description: 'title' }) {
+  @Query(() => Project, { nullable: true, description: 'A project by its slug ("weldcome"); null when there is none.' })
+  project(@Arg('slug', { description: 'The project’s slug.' }) slug: string, @Ctx() context: RequestContext): Promise<Project | null> {
+    return context.em.findOne(Project, { slug });
+  }
+
+  @Query(() => ProjectConnection, { description: 'Every project, by slug.' })
+  projects(@Args() args: ConnectionArgs, @Ctx() context: RequestContext): Promise<ConnectionResult<Project>> {
+    return listAll(context, Project, [{ property: 'slug', direction: 'asc' }], args);
+  }
+
+  @FieldResolver(() => String, { nullable: true, description: 'The summary in the asked language, else in another one.' })
+  summary(@Root() project: Project, @Arg('lang', () => Language, { defaultValue: Language.EN, description: 'The language wanted.' }) lang: Language): string | null {
+    return pickText(project.summaries, lang);
+  }
+
+  @FieldResolver(() => [LocalisedString], { description: 'The summary in every language it exists in.' })
+  summaries(@Root() project: Project): LocalisedString[] {
+    return allTexts(project.summaries);
+  }
+
+  @FieldResolver(() => String, { nullable: true, description: 'How the sources describe the partnership beyond the named partners.' })
+  partnership(@Root() project: Project, @Arg('lang', () => Language, { defaultValue: Language.EN, description: 'The language wanted.' }) lang: Language): string | null {
+    return pickText(project.partnership, lang);
+  }
+
+  @FieldResolver(() => [LocalisedItem], { description: 'What the project sets out to achieve.' })
+  objectives(@Root() project: Project): LocalisedItem[] {
+    return project.objectives.map((item) => new LocalisedItem(item));
+  }
+
+  @FieldResolver(() => [LocalisedItem], { description: 'What the project does.' })
+  activities(@Root() project: Project): LocalisedItem[] {
+    return project.activities.map((item) => new LocalisedItem(item));
+  }
+
+  @FieldResolver(() => [LocalisedItem], { description: 'Whom the project is for.' })
+  targetGroups(@Root() project: Project): LocalisedItem[] {
+    return project.targetGroups.map((item) => new LocalisedItem(item));
+  }
+
+  @FieldResolver(() => [LocalisedItem], { description: 'Obstacles to cross-border cooperation the project meets or addresses.' })
+  obstacles(@Root() project: Project): LocalisedItem[] {
+    return project.obstacles.map((item) => new LocalisedItem(item));
+  }
+
+  @FieldResolver(() => Money, { nullable: true, description: 'Total budget, preferred amount (a budget is not spending); see `claims(field: "totalBudget")`.' })
+  totalBudget(@Root() project: Project): Money | null {
+    return money(project.totalBudget);
+  }
+
+  @FieldResolver(() => Money, { nullable: true, description: 'EU funding (ERDF), preferred amount; see `claims(field: "euFunding")`.' })
+  euFunding(@Root() project: Project): Money | null {
+    return money(project.euFunding);
+  }
+
+  @FieldResolver(() => Programme, { description: 'The programme that funds the project.' })
+  async programme(@Root() project: Project, @Ctx() context: RequestContext): Promise<Programme> {
+    return (await context.loaders.byId(Programme).load(refId(project.programme)!))!;
+  }
+
+  @FieldResolver(() => [Theme], { description: 'The axes and objectives the project is filed under.' })
+  themes(@Root() project: Project, @Ctx() context: RequestContext): Promise<Theme[]> {
+    return context.loaders.through(ProjectTheme, 'project', 'theme', Theme).load(project.id);
+  }
+
+  @FieldResolver(() => [Territory], { description: 'The territories the project names as addressed (works in or aims at).' })
+  territories(@Root() project: Project, @Ctx() context: RequestContext): Promise<Territory[]> {
+    return context.loaders.through(ProjectTerritory, 'project', 'territory', Territory).load(project.id);
+  }
+
+  @FieldResolver(() => [Participation], { description: 'The partners with their roles: lead partner first.' })
+  async participations(
+    @Root() project: Project,
+    @Ctx() context: RequestContext,
+    @Arg('role', () => ParticipationRole, { nullable: true, description: 'Only partners with this role.' }) role?: ParticipationRole | null,
+  ): Promise<Participation[]> {
+    const participations = await context.loaders.byOwner(Participation, 'project').load(project.id);
+    return participations
+      .filter((participation) => !role || participation.role === role)
+      .sort((a, b) => roleRank(a.role) - roleRank(b.role));
+  }
+
+  @FieldResolver(() => Organisation, {
+    nullable: true,
+    description: 'The lead partner, preferred claim; see `claims(field: "leadPartner")` where sources disagree.',
+  })
+  async leadPartner(@Root() project: Project, @Ctx() context: RequestContext): Promise<Organisation | null> {
+    const [lead] = await this.participations(project, context, ParticipationRole.LEAD_PARTNER);
+    return lead ? context.loaders.byId(Organisation).load(refId(lead.organisation)!) : null;
+  }
+
+  @FieldResolver(() => [Funding], { description: 'Every published amount for the project, on every basis.' })
+  fundings(@Root() project: Project, @Ctx() context: RequestContext): Promise<Funding[]> {
+    return context.loaders.byOwner(Funding, 'project', { basis: 'asc', preferred: 'desc' }).load(project.id);
+  }
+
+  @FieldResolver(() => [Outcome], { description: 'Indicators the project reports or targets.' })
+  outcomes(@Root() project: Project, @Ctx() context: RequestContext): Promise<Outcome[]> {
+    return context.loaders.byOwner(Outcome, 'project', { kind: 'asc', indicator: 'asc' }).load(project.id);
+  }
+}

@@ -1,0 +1,75 @@
+import { Arg, Args, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
+import type { RequestContext } from '../../graphql/context';
+import { Connection, ConnectionArgs, ConnectionResult, listAll } from '../../graphql/connection';
+import { refId } from '../../graphql/loaders';
+import { Node, toGlobalId } from '../../graphql/node';
+import { loadNode } from '../../graphql/node.resolver';
+import { filterByField } from '../../graphql/record-resolver';
+import { Money, money } from '../common/money';
+import { Funding } from '../funding/funding.entity';
+import { Claim, ClaimValueKind } from './claim.entity';
+import { Source } from './source.entity';
+
+export const SourceConnection = Connection(Source, 'Source');
+
+@Resolver(() => Source)
+export class SourceResolver {
+  @Query(() => Source, { nullable: true, description: 'A source by its key ("keep-37"); null when there is none.' })
+  source(@Arg('key', { description: 'The source’s key.' }) key: string, @Ctx() context: RequestContext): Promise<Source | null> {
+    return context.em.findOne(Source, { key });
+  }
+
+  @Query(() => SourceConnection, { description: 'Every source, by key.' })
+  sources(@Args() args: ConnectionArgs, @Ctx() context: RequestContext): Promise<ConnectionResult<Source>> {
+    return listAll(context, Source, [{ property: 'key', direction: 'asc' }], args);
+  }
+
+  @FieldResolver(() => ID, { description: 'Global, opaque and stable id; pass it to `node(id:)`.' })
+  id(@Root() source: Source): string {
+    return toGlobalId(Source.typename, source.id);
+  }
+
+  @FieldResolver(() => [Claim], { description: 'The claims this source supports, or those about one field.' })
+  async claims(
+    @Root() source: Source,
+    @Ctx() context: RequestContext,
+    @Arg('field', () => String, { nullable: true, description: 'Only claims about this field.' }) field?: string | null,
+  ): Promise<Claim[]> {
+    const claims = await context.loaders.byOwner(Claim, 'source', { subjectType: 'asc', field: 'asc', position: 'asc' }).load(source.id);
+    return filterByField(claims, field);
+  }
+}
+
+@Resolver(() => Claim)
+export class ClaimResolver {
+  @FieldResolver(() => ID, { description: 'Global, opaque and stable id; pass it to `node(id:)`.' })
+  id(@Root() claim: Claim): string {
+    return toGlobalId(Claim.typename, claim.id);
+  }
+
+  @FieldResolver(() => Source, { description: 'The document the claim comes from.' })
+  async source(@Root() claim: Claim, @Ctx() context: RequestContext): Promise<Source> {
+    return (await context.loaders.byId(Source).load(refId(claim.source)!))!;
+  }
+
+  @FieldResolver(() => Node, { nullable: true, description: 'The record the claim is about.' })
+  subject(@Root() claim: Claim, @Ctx() context: RequestContext): Promise<Node | null> {
+    return loadNode(context, claim.subjectType, claim.subjectId);
+  }
+
+  @FieldResolver(() => Node, { nullable: true, description: 'For a REFERENCE value: the record it names.' })
+  reference(@Root() claim: Claim, @Ctx() context: RequestContext): Promise<Node | null> | null {
+    return claim.referenceType && claim.referenceId ? loadNode(context, claim.referenceType, claim.referenceId) : null;
+  }
+
+  @FieldResolver(() => Money, { nullable: true, description: 'For a MONEY value: the amount with its currency.' })
+  money(@Root() claim: Claim): Money | null {
+    return claim.valueKind === ClaimValueKind.MONEY ? money(claim.value, claim.unit ?? 'EUR') : null;
+  }
+
+  @FieldResolver(() => Funding, { nullable: true, description: 'For a MONEY value: the funding record it supports.' })
+  funding(@Root() claim: Claim, @Ctx() context: RequestContext): Promise<Funding | null> | null {
+    const id = refId(claim.funding);
+    return id ? context.loaders.byId(Funding).load(id) : null;
+  }
+}

@@ -1,0 +1,95 @@
+import { Arg, Args, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
+import type { RequestContext } from '../../graphql/context';
+import { Connection, ConnectionArgs, ConnectionResult, listAll } from '../../graphql/connection';
+import { refId } from '../../graphql/loaders';
+import { NAME_FIELDS, NamedRecordResolver } from '../../graphql/record-resolver';
+import { ExternalId, externalIds } from '../organisation/organisation.resolver';
+import { Organisation } from '../organisation/organisation.entity';
+import { Programme, ProgrammeTerritory } from '../programme/programme.entity';
+import { Project, ProjectTerritory } from '../project/project.entity';
+import { Territory, TerritoryEdge, TerritoryRelation } from './territory.entity';
+
+export const TerritoryConnection = Connection(Territory, 'Territory');
+
+/** Neighbours of territories along one kind of edge, batched: one statement for the edges, one for the territories. */
+async function neighbours(
+  context: RequestContext,
+  territoryIds: readonly string[],
+  relation: TerritoryRelation,
+  direction: 'outgoing' | 'incoming' | 'both',
+): Promise<Territory[][]> {
+  const ids = [...territoryIds];
+  const where =
+    direction === 'outgoing' ? { from: { $in: ids } } : direction === 'incoming' ? { to: { $in: ids } } : { $or: [{ from: { $in: ids } }, { to: { $in: ids } }] };
+  const edges = await context.em.find(TerritoryEdge, { relation, ...where });
+  const pairs = edges.flatMap((edge) => {
+    const from = refId(edge.from)!;
+    const to = refId(edge.to)!;
+    if (direction === 'outgoing') return [[from, to]];
+    if (direction === 'incoming') return [[to, from]];
+    return [[from, to], [to, from]];
+  });
+  const found = await context.loaders.byId(Territory).loadMany([...new Set(pairs.map(([, other]) => other))]);
+  const byId = new Map(found.filter((item): item is Territory => item instanceof Territory).map((item) => [item.id, item]));
+  return ids.map((id) =>
+    pairs
+      .filter(([self]) => self === id)
+      .map(([, other]) => byId.get(other)!)
+      .filter(Boolean)
+      .sort((a, b) => a.code.localeCompare(b.code)),
+  );
+}
+
+@Resolver(() => Territory)
+export class TerritoryResolver extends NamedRecordResolver(Territory, NAME_FIELDS) {
+  @Query(() => Territory, { nullable: true, description: 'A territory by its NUTS code ("BE25") or slug ("cote-d-opale"); null when there is none.' })
+  territory(@Arg('code', { description: 'The NUTS code or slug.' }) code: string, @Ctx() context: RequestContext): Promise<Territory | null> {
+    return context.em.findOne(Territory, { code });
+  }
+
+  @Query(() => TerritoryConnection, { description: 'Every territory, by code.' })
+  territories(@Args() args: ConnectionArgs, @Ctx() context: RequestContext): Promise<ConnectionResult<Territory>> {
+    return listAll(context, Territory, [{ property: 'code', direction: 'asc' }], args);
+  }
+
+  @FieldResolver(() => [ExternalId], { description: 'Identifiers of the territory in other databases (Wikidata).' })
+  externalIds(@Root() territory: Territory): ExternalId[] {
+    return externalIds(territory.externalIds);
+  }
+
+  @FieldResolver(() => [Territory], { description: 'The territories this one lies within, one level up (Nord is part of Nord-Pas de Calais).' })
+  partOf(@Root() territory: Territory, @Ctx() context: RequestContext): Promise<Territory[]> {
+    return context.loaders
+      .custom('territory.partOf', (ids) => neighbours(context, ids, TerritoryRelation.PART_OF, 'outgoing'))
+      .load(territory.id);
+  }
+
+  @FieldResolver(() => [Territory], { description: 'The territories directly inside this one, one level down.' })
+  parts(@Root() territory: Territory, @Ctx() context: RequestContext): Promise<Territory[]> {
+    return context.loaders
+      .custom('territory.parts', (ids) => neighbours(context, ids, TerritoryRelation.PART_OF, 'incoming'))
+      .load(territory.id);
+  }
+
+  @FieldResolver(() => [Territory], { description: 'Territories that overlap this one without containing it or lying inside it.' })
+  overlaps(@Root() territory: Territory, @Ctx() context: RequestContext): Promise<Territory[]> {
+    return context.loaders
+      .custom('territory.overlaps', (ids) => neighbours(context, ids, TerritoryRelation.OVERLAPS, 'both'))
+      .load(territory.id);
+  }
+
+  @FieldResolver(() => [Project], { description: 'The projects that name this territory as addressed.' })
+  projects(@Root() territory: Territory, @Ctx() context: RequestContext): Promise<Project[]> {
+    return context.loaders.through(ProjectTerritory, 'territory', 'project', Project).load(territory.id);
+  }
+
+  @FieldResolver(() => [Organisation], { description: 'The organisations based in this territory (not in the territories inside it).' })
+  organisations(@Root() territory: Territory, @Ctx() context: RequestContext): Promise<Organisation[]> {
+    return context.loaders.byOwner(Organisation, 'location', { slug: 'asc' }).load(territory.id);
+  }
+
+  @FieldResolver(() => [Programme], { description: 'The programmes under which this territory is eligible.' })
+  programmes(@Root() territory: Territory, @Ctx() context: RequestContext): Promise<Programme[]> {
+    return context.loaders.through(ProgrammeTerritory, 'territory', 'programme', Programme).load(territory.id);
+  }
+}

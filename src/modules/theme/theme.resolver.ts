@@ -1,0 +1,45 @@
+import { Arg, Args, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
+import type { RequestContext } from '../../graphql/context';
+import { Connection, ConnectionArgs, ConnectionResult, listAll } from '../../graphql/connection';
+import { refId } from '../../graphql/loaders';
+import { NAME_FIELDS, NamedRecordResolver } from '../../graphql/record-resolver';
+import { Programme } from '../programme/programme.entity';
+import { Project, ProjectTheme } from '../project/project.entity';
+import { Theme } from './theme.entity';
+
+export const ThemeConnection = Connection(Theme, 'Theme');
+
+@Resolver(() => Theme)
+export class ThemeResolver extends NamedRecordResolver(Theme, NAME_FIELDS) {
+  @Query(() => Theme, { nullable: true, description: 'A theme by its slug ("interreg-v-fwvl-axis-4"); null when there is none.' })
+  theme(@Arg('slug', { description: 'The theme’s slug.' }) slug: string, @Ctx() context: RequestContext): Promise<Theme | null> {
+    return context.em.findOne(Theme, { slug });
+  }
+
+  @Query(() => ThemeConnection, { description: 'Every theme of every programme, by slug.' })
+  themes(@Args() args: ConnectionArgs, @Ctx() context: RequestContext): Promise<ConnectionResult<Theme>> {
+    return listAll(context, Theme, [{ property: 'slug', direction: 'asc' }], args);
+  }
+
+
+  @FieldResolver(() => Programme, { description: 'The programme the theme belongs to.' })
+  async programme(@Root() theme: Theme, @Ctx() context: RequestContext): Promise<Programme> {
+    return (await context.loaders.byId(Programme).load(refId(theme.programme)!))!;
+  }
+
+  @FieldResolver(() => Theme, { nullable: true, description: 'The axis an objective sits under; null for an axis.' })
+  parent(@Root() theme: Theme, @Ctx() context: RequestContext): Promise<Theme | null> | null {
+    const id = refId(theme.parent);
+    return id ? context.loaders.byId(Theme).load(id) : null;
+  }
+
+  @FieldResolver(() => [Theme], { description: 'The objectives under this axis, in the programme’s order.' })
+  children(@Root() theme: Theme, @Ctx() context: RequestContext): Promise<Theme[]> {
+    return context.loaders.byOwner(Theme, 'parent', { position: 'asc' }).load(theme.id);
+  }
+
+  @FieldResolver(() => [Project], { description: 'The projects filed under this theme.' })
+  projects(@Root() theme: Theme, @Ctx() context: RequestContext): Promise<Project[]> {
+    return context.loaders.through(ProjectTheme, 'theme', 'project', Project).load(theme.id);
+  }
+}
