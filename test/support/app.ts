@@ -1,0 +1,72 @@
+import 'reflect-metadata';
+import type { MikroORM } from '@mikro-orm/postgresql';
+import type { FastifyInstance } from 'fastify';
+import { randomBytes } from 'node:crypto';
+import pino from 'pino';
+import { Config, loadConfig } from '../../src/config';
+import { cloneDatabase } from '../../src/db/database';
+import { openOrm } from '../../src/db/orm';
+import { createServer } from '../../src/server';
+
+export interface GraphQLResponse<T = any> {
+  data?: T;
+  errors?: Array<{ message: string; path?: Array<string | number>; extensions?: Record<string, any> }>;
+  extensions?: Record<string, any>;
+}
+
+export interface TestApp {
+  /** The cloned, seeded database of this test file. */
+  databaseUrl: string;
+  orm: MikroORM;
+  server: FastifyInstance;
+  baseUrl: string;
+  query<T = any>(query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<T>>;
+  /** Like `query`, but fails the test on any GraphQL error. */
+  data<T = any>(query: string, variables?: Record<string, unknown>): Promise<T>;
+  close(): Promise<void>;
+}
+
+/** A fresh copy of the seeded template database. */
+export async function cloneTestDatabase(): Promise<string> {
+  const template = process.env.KB_TEST_TEMPLATE_URL;
+  if (!template) throw new Error('KB_TEST_TEMPLATE_URL is unset: run the tests through jest (globalSetup prepares the database)');
+  return cloneDatabase(template, `${process.env.KB_TEST_RUN}_${randomBytes(6).toString('hex')}`);
+}
+
+/** Boots the real HTTP server on a free port, on its own copy of the seeded database. */
+export async function startTestApp(environment: Record<string, string> = {}): Promise<TestApp> {
+  const databaseUrl = await cloneTestDatabase();
+  const orm = await openOrm(databaseUrl);
+  const config: Config = loadConfig({ DATABASE_URL: databaseUrl, LOG_LEVEL: 'silent', ...environment });
+  const server = await createServer({ orm, config, logger: pino({ level: 'silent' }) });
+  await server.listen({ port: 0, host: '127.0.0.1' });
+  const address = server.server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  const baseUrl = `http://127.0.0.1:${port}`;
+
+  const query = async <T>(text: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<T>> => {
+    const response = await fetch(`${baseUrl}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: text, variables }),
+    });
+    return (await response.json()) as GraphQLResponse<T>;
+  };
+
+  return {
+    databaseUrl,
+    orm,
+    server,
+    baseUrl,
+    query,
+    async data<T>(text: string, variables?: Record<string, unknown>): Promise<T> {
+      const response = await query<T>(text, variables);
+      if (response.errors?.length) throw new Error(`GraphQL errors: ${JSON.stringify(response.errors, null, 2)}`);
+      return response.data as T;
+    },
+    async close() {
+      await server.close();
+      await orm.close();
+    },
+  };
+}

@@ -1,0 +1,54 @@
+import 'reflect-metadata';
+import os from 'node:os';
+import path from 'node:path';
+import fs from 'node:fs';
+import { dropDatabase, ensureDatabaseExists } from '../../src/db/database';
+import { EmbeddedPostgres } from '../../src/db/embedded-postgres';
+import { openOrm } from '../../src/db/orm';
+import { seed } from '../../src/seeds/write';
+
+declare global {
+  // Shared with global-teardown.ts (same process).
+  var __KB_TEST_EMBEDDED__: EmbeddedPostgres | undefined;
+  var __KB_TEST_TEMPLATE_URL__: string | undefined;
+  var __KB_TEST_DATA_DIR__: string | undefined;
+}
+
+/**
+ * Starts the database the tests use (the embedded PostgreSQL in a temporary folder, unless
+ * TEST_DATABASE_URL or DATABASE_URL names a server), and builds a migrated, seeded template database
+ * that each test file clones.
+ */
+export default async function globalSetup(): Promise<void> {
+  const external = process.env.TEST_DATABASE_URL ?? process.env.DATABASE_URL;
+  let serverUrl: string;
+  if (external) {
+    serverUrl = external;
+  } else {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'interreg-kb-test-pg-'));
+    fs.chmodSync(dataDir, 0o755);
+    const embedded = new EmbeddedPostgres({ dataDir: path.join(dataDir, 'data') });
+    await embedded.start();
+    globalThis.__KB_TEST_EMBEDDED__ = embedded;
+    globalThis.__KB_TEST_DATA_DIR__ = dataDir;
+    serverUrl = embedded.url('postgres');
+  }
+  const run = `kbtest_${process.pid}`;
+  const templateUrl = new URL(serverUrl);
+  templateUrl.pathname = `/${run}_template`;
+  await dropDatabase(templateUrl.toString());
+  await ensureDatabaseExists(templateUrl.toString());
+  const orm = await openOrm(templateUrl.toString());
+  try {
+    await seed(orm.em.fork());
+  } finally {
+    await orm.close();
+  }
+  // MikroORM keeps process-wide registries under these keys; an in-band test run would inherit them.
+  for (const key of Object.keys(globalThis)) {
+    if (key.startsWith('mikro-orm-')) delete (globalThis as Record<string, unknown>)[key];
+  }
+  globalThis.__KB_TEST_TEMPLATE_URL__ = templateUrl.toString();
+  process.env.KB_TEST_TEMPLATE_URL = templateUrl.toString();
+  process.env.KB_TEST_RUN = run;
+}
