@@ -76,7 +76,8 @@ function describeIssue(file: ParsedSeedFile, issue: z.core.$ZodIssue): string {
 
 /** Reads and validates one seed file; every problem comes back with its file, line and column. */
 export function parseSeedFile(filePath: string, problems: string[]): ParsedSeedFile | undefined {
-  const name = path.relative(process.cwd(), filePath) || filePath;
+  const relative = path.relative(process.cwd(), filePath);
+  const name = relative && !relative.startsWith('..') ? relative : filePath;
   const lineCounter = new LineCounter();
   const document = parseDocument(fs.readFileSync(filePath, 'utf8'), { lineCounter, prettyErrors: false, uniqueKeys: true });
   if (document.errors.length > 0) {

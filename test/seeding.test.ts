@@ -1,0 +1,139 @@
+import type { MikroORM } from '@mikro-orm/postgresql';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { dropDatabase, ensureDatabaseExists } from '../src/db/database';
+import { openOrm } from '../src/db/orm';
+import { SeedError } from '../src/seeds/load';
+import { DEFAULT_SEED_DIRECTORY, planSeeds, seed, writeSeedPlan } from '../src/seeds/write';
+import { cloneTestDatabase } from './support/app';
+import { idsOf, snapshot } from './support/snapshot';
+
+let orm: MikroORM;
+let databaseUrl: string;
+beforeAll(async () => {
+  databaseUrl = await cloneTestDatabase();
+  orm = await openOrm(databaseUrl);
+});
+afterAll(() => orm.close());
+
+/** A copy of seeds/ in a temporary folder, with `edit` applied to one file's text. */
+function editedSeeds(file: string, edit: (text: string) => string): string {
+  const directory = fs.mkdtempSync(path.join(os.tmpdir(), 'kb-seeds-'));
+  for (const entry of fs.readdirSync(DEFAULT_SEED_DIRECTORY)) {
+    fs.copyFileSync(path.join(DEFAULT_SEED_DIRECTORY, entry), path.join(directory, entry));
+  }
+  const target = path.join(directory, file);
+  const before = fs.readFileSync(target, 'utf8');
+  const after = edit(before);
+  if (after === before) throw new Error(`the edit changed nothing in ${file}`);
+  fs.writeFileSync(target, after);
+  return directory;
+}
+
+async function seedError(directory: string): Promise<SeedError> {
+  const error = await seed(orm.em.fork(), directory).then(
+    () => undefined,
+    (caught: unknown) => caught,
+  );
+  expect(error).toBeInstanceOf(SeedError);
+  return error as SeedError;
+}
+
+describe('npm run seed', () => {
+  it('changes nothing when run again: same ids, same counts, same values', async () => {
+    const before = await snapshot(orm);
+    const result = await seed(orm.em.fork());
+    expect(result.removed).toBe(0);
+    expect(await snapshot(orm)).toEqual(before);
+    expect(before.claim.length).toBeGreaterThan(400);
+  });
+
+  it('gives every record the same id after the database is dropped and seeded again', async () => {
+    const before = idsOf(await snapshot(orm));
+    const freshUrl = new URL(databaseUrl);
+    freshUrl.pathname = `${freshUrl.pathname}_fresh`;
+    await ensureDatabaseExists(freshUrl.toString());
+    const fresh = await openOrm(freshUrl.toString());
+    try {
+      expect(idsOf(await snapshot(fresh)).project).toEqual([]);
+      await seed(fresh.em.fork());
+      expect(idsOf(await snapshot(fresh))).toEqual(before);
+    } finally {
+      await fresh.close();
+      await dropDatabase(freshUrl.toString());
+    }
+  });
+
+  it('updates an edited value in place, and removes a fact taken out of the files', async () => {
+    const connection = orm.em.getConnection();
+    const [weldcomeBefore] = await connection.execute(`select id, total_budget from project where slug = 'weldcome'`);
+    const claimsBefore = await connection.execute(`select id from claim where field = 'totalBudget' and subject_id = ?`, [weldcomeBefore.id]);
+    const directory = editedSeeds('interreg-fwvl.yaml', (text) =>
+      text.replace('amount: "1319699.36"', 'amount: "1319700.00"').replace(/\n {6}- \{ value: \{ en: Training held in Lille and Tournai \} \}/, ''),
+    );
+    const activitiesBefore = await connection.execute(`select count(*)::int as n from claim where field = 'activities' and subject_id = ?`, [weldcomeBefore.id]);
+    await seed(orm.em.fork(), directory);
+    const [weldcomeAfter] = await connection.execute(`select id, total_budget from project where slug = 'weldcome'`);
+    expect(weldcomeAfter).toEqual({ id: weldcomeBefore.id, total_budget: '1319700.00' });
+    const claimsAfter = await connection.execute(`select id, value from claim where field = 'totalBudget' and subject_id = ?`, [weldcomeBefore.id]);
+    expect(claimsAfter).toEqual([{ id: claimsBefore[0].id, value: '1319700.00' }]);
+    const activitiesAfter = await connection.execute(`select count(*)::int as n from claim where field = 'activities' and subject_id = ?`, [weldcomeBefore.id]);
+    expect(activitiesAfter[0].n).toBe(activitiesBefore[0].n - 1);
+    // And back: the original files restore the original data.
+    await seed(orm.em.fork());
+    const [restored] = await connection.execute(`select total_budget from project where slug = 'weldcome'`);
+    expect(restored.total_budget).toBe('1319699.36');
+  });
+
+  it.each([
+    [
+      'an unquoted amount',
+      (text: string) => text.replace('amount: "1319699.36"', 'amount: 1319699.36'),
+      /interreg-fwvl\.yaml:\d+:\d+: projects\[2\]\.funding\[0\]\.amount: must be a decimal in quotes/,
+    ],
+    [
+      'an unknown organisation',
+      (text: string) => text.replace('organisation: icam', 'organisation: icam-lille'),
+      /interreg-fwvl\.yaml:\d+:\d+: projects\[2\]\.partners\[0\]\.organisation: unknown organisation "icam-lille"/,
+    ],
+    [
+      'a misspelt field',
+      (text: string) => text.replace('    website: https://www.weldcome.eu', '    webiste: https://www.weldcome.eu'),
+      /interreg-fwvl\.yaml:\d+:\d+: projects\[2\]: unknown field "webiste"/,
+    ],
+    [
+      'two disagreeing claims with none preferred',
+      (text: string) => text.replace('locator: "2016-01-01 to 2019-12-31", preferred: true', 'locator: "2016-01-01 to 2019-12-31"'),
+      /interreg-fwvl\.yaml:\d+:\d+: projects\[0\]\.durationMonths: 2 claims disagree/,
+    ],
+    ['a YAML syntax error', (text: string) => text.replace('  - slug: weldcome\n', '  - slug: weldcome\n   oops: [\n'), /interreg-fwvl\.yaml:\d+:\d+: YAML syntax/],
+  ])('rejects %s with file, line and what is wrong, and leaves the database as it was', async (_what, edit, expected) => {
+    const before = await snapshot(orm);
+    const error = await seedError(editedSeeds('interreg-fwvl.yaml', edit));
+    expect(error.message).toMatch(expected);
+    expect(error.message).toContain('nothing was written');
+    expect(await snapshot(orm)).toEqual(before);
+  });
+
+  it('points at the right line', async () => {
+    const directory = editedSeeds('organisations.yaml', (text) => text.replace('kind: { value: HIGHER_EDUCATION', 'kind: { value: UNIVERSITY'));
+    const error = await seedError(directory);
+    const line = fs
+      .readFileSync(path.join(directory, 'organisations.yaml'), 'utf8')
+      .split('\n')
+      .findIndex((text) => text.includes('UNIVERSITY')) + 1;
+    expect(error.message).toContain(`organisations.yaml:${line}:`);
+    expect(error.message).toContain('organisations[5].kind.value: must be one of');
+  });
+
+  it('rolls back everything when the database refuses a row half-way', async () => {
+    const before = await snapshot(orm);
+    const plan = planSeeds();
+    // An early table gets a new value, a late one a row the database refuses (a claim citing no source).
+    plan.projects = plan.projects.map((row) => (row.slug === 'weldcome' ? { ...row, website: 'https://example.org' } : row));
+    plan.claims = [...plan.claims, { ...plan.claims[0], id: '00000000-0000-5000-8000-000000000001', source: '00000000-0000-5000-8000-000000000002' }];
+    await expect(writeSeedPlan(orm.em.fork(), plan)).rejects.toThrow(/foreign key/);
+    expect(await snapshot(orm)).toEqual(before);
+  });
+});
