@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { GraphQLSchema, lexicographicSortSchema, printSchema } from 'graphql';
+import { GraphQLObjectType, GraphQLSchema, lexicographicSortSchema, printSchema } from 'graphql';
 import { buildSchema } from 'type-graphql';
 import { FundingResolver } from '../modules/funding/funding.resolver';
 import { OrganisationResolver } from '../modules/organisation/organisation.resolver';
@@ -14,6 +14,20 @@ import { Node } from './node';
 import { NodeResolver } from './node.resolver';
 
 let schema: Promise<GraphQLSchema> | undefined;
+
+/** type-graphql gives the root type no description; every type of this API has one. */
+function describeQueryType(built: GraphQLSchema): GraphQLSchema {
+  const config = built.toConfig();
+  const query = built.getQueryType()!.toConfig();
+  const described = new GraphQLObjectType({
+    ...query,
+    description:
+      'The Interreg knowledge base: programmes, themes, projects, partner organisations, territories, funding and ' +
+      'outcomes, every fact with its source. Look records up by natural key, list them as Relay connections, or ' +
+      'fetch any record by its global id.',
+  });
+  return new GraphQLSchema({ ...config, query: described, types: config.types.map((type) => (type.name === query.name ? described : type)) });
+}
 
 /** The executable schema, built once from the decorated classes. */
 export function getSchema(): Promise<GraphQLSchema> {
@@ -34,7 +48,7 @@ export function getSchema(): Promise<GraphQLSchema> {
     orphanedTypes: [Node],
     // Arguments are checked by the resolvers themselves, with messages that name the argument.
     validate: false,
-  });
+  }).then(describeQueryType);
   return schema;
 }
 

@@ -1,0 +1,72 @@
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { Client } from 'pg';
+import { EmbeddedPostgres } from '../src/db/embedded-postgres';
+
+let root: string;
+beforeAll(() => {
+  root = fs.mkdtempSync(path.join(os.tmpdir(), 'kb-embedded-'));
+  fs.chmodSync(root, 0o755);
+});
+afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
+
+async function query(server: EmbeddedPostgres, sql: string): Promise<any[]> {
+  const client = new Client({ connectionString: server.url() });
+  await client.connect();
+  try {
+    return (await client.query(sql)).rows;
+  } finally {
+    await client.end();
+  }
+}
+
+describe('the embedded PostgreSQL', () => {
+  const dataDir = () => path.join(root, 'data');
+
+  it('starts on a free port other than 5432 and keeps its data across restarts', async () => {
+    const first = new EmbeddedPostgres({ dataDir: dataDir() });
+    await first.start();
+    expect(first.port).not.toBe(5432);
+    await query(first, `create table kept (note text); insert into kept values ('still here')`);
+    await first.stop();
+    expect(fs.existsSync(path.join(dataDir(), 'postmaster.pid'))).toBe(false);
+
+    const second = new EmbeddedPostgres({ dataDir: dataDir() });
+    await second.start();
+    expect(await query(second, 'select note from kept')).toEqual([{ note: 'still here' }]);
+    await second.stop();
+  });
+
+  it('recovers from a stale lock file left by a killed run', async () => {
+    fs.writeFileSync(path.join(dataDir(), 'postmaster.pid'), '999999\n/nowhere\n');
+    const server = new EmbeddedPostgres({ dataDir: dataDir() });
+    await server.start();
+    expect(await query(server, 'select 1 as ok')).toEqual([{ ok: 1 }]);
+    await server.stop();
+  });
+
+  it('stops an orphan server left running on its data folder, then starts', async () => {
+    const orphan = new EmbeddedPostgres({ dataDir: dataDir() });
+    await orphan.start();
+    // A new process (as after a crash of the one that started `orphan`) takes the same folder over.
+    const server = new EmbeddedPostgres({ dataDir: dataDir() });
+    await server.start();
+    expect(await query(server, 'select note from kept')).toEqual([{ note: 'still here' }]);
+    await expect(query(orphan, 'select 1')).rejects.toThrow();
+    await server.stop();
+  });
+
+  it('says which port is taken instead of failing silently', async () => {
+    const blocker = net.createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const port = (blocker.address() as net.AddressInfo).port;
+    try {
+      const server = new EmbeddedPostgres({ dataDir: dataDir(), port });
+      await expect(server.start()).rejects.toThrow(`Port ${port} is already taken`);
+    } finally {
+      blocker.close();
+    }
+  });
+});

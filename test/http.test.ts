@@ -1,0 +1,48 @@
+import { startTestApp, TestApp } from './support/app';
+
+let app: TestApp;
+beforeAll(async () => {
+  app = await startTestApp();
+});
+afterAll(() => app.close());
+
+describe('the HTTP server', () => {
+  it('serves GraphiQL from node_modules to a browser opening the endpoint', async () => {
+    const page = await fetch(`${app.baseUrl}/graphql`, { headers: { accept: 'text/html' } });
+    expect(page.status).toBe(200);
+    const html = await page.text();
+    const assets = [...html.matchAll(/(?:src|href)="(\/graphiql\/[^"]+)"/g)].map((match) => match[1]);
+    expect(assets).toHaveLength(4);
+    expect(html).not.toMatch(/https?:\/\/(?!localhost)[a-z]/i);
+    for (const asset of assets) {
+      const response = await fetch(`${app.baseUrl}${asset}`);
+      expect(response.status).toBe(200);
+      expect((await response.arrayBuffer()).byteLength).toBeGreaterThan(1000);
+    }
+  });
+
+  it('answers GraphQL over GET and POST', async () => {
+    const get = await fetch(`${app.baseUrl}/graphql?query=${encodeURIComponent('{ project(slug: "act-emploi") { title } }')}`, {
+      headers: { 'apollo-require-preflight': 'true' },
+    });
+    expect(await get.json()).toMatchObject({ data: { project: { title: 'Act’Emploi' } } });
+    expect(await app.data('{ programme(slug: "interreg-iv-fwvl") { period } }')).toEqual({ programme: { period: '2007-2013' } });
+  });
+
+  it('reports liveness and readiness', async () => {
+    expect(await (await fetch(`${app.baseUrl}/healthz`)).json()).toEqual({ status: 'ok' });
+    expect(await (await fetch(`${app.baseUrl}/readyz`)).json()).toEqual({ status: 'ready' });
+  });
+
+  it('masks unexpected errors: no SQL reaches the client, and the request id ties it to the log', async () => {
+    await app.orm.em.getConnection().execute('alter table outcome rename to outcome_gone');
+    try {
+      const response = await app.query('{ project(slug: "weldcome") { slug outcomes { value } } }');
+      expect(response.errors?.[0]).toMatchObject({ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } });
+      expect(JSON.stringify(response)).not.toMatch(/outcome_gone|select|relation/i);
+      expect(response.extensions?.requestId).toEqual(expect.any(String));
+    } finally {
+      await app.orm.em.getConnection().execute('alter table outcome_gone rename to outcome');
+    }
+  });
+});
