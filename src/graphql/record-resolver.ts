@@ -11,7 +11,7 @@ export interface RecordClass<T extends object> extends ClassType<T> {
 
 /** Claims about a record, in field then list order, through one batched statement per request level. */
 export function claimsOf(context: RequestContext, subjectId: string): Promise<Claim[]> {
-  return context.loaders.byOwner(Claim, 'subjectId', { field: 'asc', position: 'asc' }).load(subjectId);
+  return context.loaders.byOwner(Claim, 'subjectId', { field: 'asc', position: 'asc', preferred: 'desc' }).load(subjectId);
 }
 
 export async function sourcesOf(context: RequestContext, claims: Claim[]): Promise<Source[]> {
