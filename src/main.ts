@@ -20,6 +20,7 @@ async function main(): Promise<void> {
     databaseUrl: config.databaseUrl,
     embeddedDataDir: config.embeddedDataDir,
     log: (line) => logger.debug({ component: 'embedded-postgres' }, line),
+    notice: (line) => logger.warn({ component: 'embedded-postgres' }, line),
   });
   logger.info(database.embedded ? `embedded PostgreSQL on port ${database.embedded.port}, data in ${config.embeddedDataDir}` : 'using DATABASE_URL');
   const orm = await openOrm(database.url).catch(async (error) => {

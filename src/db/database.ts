@@ -16,6 +16,7 @@ export interface OpenDatabaseOptions {
   databaseUrl?: string;
   embeddedDataDir: string;
   log?: (line: string) => void;
+  notice?: (line: string) => void;
 }
 
 export async function openDatabase(options: OpenDatabaseOptions): Promise<DatabaseHandle> {
@@ -23,7 +24,7 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
     await ensureDatabaseExists(options.databaseUrl);
     return { url: options.databaseUrl, close: async () => undefined };
   }
-  const embedded = new EmbeddedPostgres({ dataDir: options.embeddedDataDir, log: options.log });
+  const embedded = new EmbeddedPostgres({ dataDir: options.embeddedDataDir, log: options.log, notice: options.notice });
   await embedded.start();
   try {
     const url = embedded.url(EMBEDDED_DATABASE_NAME);

@@ -17,7 +17,10 @@ export interface EmbeddedPostgresOptions {
   dataDir: string;
   /** A free port is chosen when absent; the standard 5432 is never used. */
   port?: number;
+  /** The server's own output (verbose). */
   log?: (line: string) => void;
+  /** What a person should know: a new cluster, an orphan server stopped, a stale lock removed. */
+  notice?: (line: string) => void;
 }
 
 export class EmbeddedPostgresError extends Error {}
@@ -118,10 +121,12 @@ export class EmbeddedPostgres {
   private exited?: Promise<void>;
   private readonly runAs = runAsForCurrentUser();
   private readonly log: (line: string) => void;
+  private readonly notice: (line: string) => void;
   port = 0;
 
   constructor(private readonly options: EmbeddedPostgresOptions) {
     this.log = options.log ?? (() => undefined);
+    this.notice = options.notice ?? this.log;
   }
 
   /** The connection URL of the running server, for its superuser and the given database. */
@@ -156,7 +161,7 @@ export class EmbeddedPostgres {
   }
 
   private initdb(nativeDir: string, dataDir: string): void {
-    this.log(`initialising a new PostgreSQL cluster in ${dataDir}`);
+    this.notice(`initialising a new PostgreSQL cluster in ${dataDir}`);
     const result = spawnSync(
       path.join(nativeDir, 'bin', 'initdb'),
       ['--pgdata', dataDir, '--username', SUPERUSER, '--auth', 'trust', '--encoding', 'UTF8', '--no-locale', '--no-sync'],
@@ -178,7 +183,7 @@ export class EmbeddedPostgres {
     const pid = Number(fs.readFileSync(lockFile, 'utf8').split('\n')[0]);
     const commandLine = Number.isInteger(pid) && pid > 0 && isAlive(pid) ? readCommandLine(pid) : '';
     if (commandLine.includes('postgres')) {
-      this.log(`stopping an orphan PostgreSQL (pid ${pid}) left running on ${dataDir} by an earlier run`);
+      this.notice(`stopping an orphan PostgreSQL (pid ${pid}) left running on ${dataDir} by an earlier run`);
       const stop = spawnSync(path.join(nativeDir, 'bin', 'pg_ctl'), ['stop', '-D', dataDir, '-m', 'fast', '-w', '-t', '30'], {
         ...this.runAs,
         encoding: 'utf8',
@@ -189,7 +194,7 @@ export class EmbeddedPostgres {
         );
       }
     } else {
-      this.log(`removing a stale lock file ${lockFile} (process ${pid} is gone)`);
+      this.notice(`removing a stale lock file ${lockFile} (process ${pid} is gone)`);
       fs.rmSync(lockFile, { force: true });
     }
   }
