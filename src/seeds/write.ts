@@ -124,6 +124,8 @@ export async function writeSeedPlan(em: EntityManager, plan: SeedPlan): Promise<
       );
       removed += (orphans as { affectedRows?: number }).affectedRows ?? 0;
     }
+    // The search index is derived from the records: rebuilt in the same transaction, so it never lags.
+    await connection.execute('refresh materialized view search_document', [], 'run');
     const counts = Object.fromEntries(TABLES.map((table) => [table.key, plan[table.key].length])) as Record<keyof SeedPlan, number>;
     return { counts, removed };
   });
