@@ -1,4 +1,4 @@
-import type { EntityClass, FilterQuery, QueryOrderMap } from '@mikro-orm/core';
+import type { EntityClass } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { ArgsType, ClassType, Field, Int, ObjectType } from 'type-graphql';
 import { badUserInput } from './errors';
@@ -76,10 +76,28 @@ export function Connection<T extends object>(node: ClassType<T>, typeName: strin
   return ConnectionType;
 }
 
-/** One sort key: an entity property with a direction. The id is always appended as the tie-break. */
-export interface SortKey<T> {
-  property: keyof T & string;
+/**
+ * One sort key: an SQL expression over the list's table alias, with a direction. Nullable keys sort
+ * their nulls last in both directions; the id is always appended as the tie-break, so the order is total
+ * and every cursor names exactly one position.
+ */
+export interface SortKey {
+  sql: string;
   direction: 'asc' | 'desc';
+  nullable?: boolean;
+}
+
+/** A condition in SQL with `?` placeholders (a JS array binding expands to a value list). */
+export interface Condition {
+  sql: string;
+  bindings?: unknown[];
+}
+
+export interface ListQuery {
+  table: string;
+  alias: string;
+  where: Condition[];
+  sort: SortKey[];
 }
 
 function encodeCursor(values: unknown[]): string {
@@ -93,30 +111,29 @@ function decodeCursor(cursor: string, length: number, argument: string): unknown
   } catch {
     // fall through to the error below
   }
-  throw badUserInput(argument, `"${argument}" is not a cursor of this list; use a cursor from its edges or pageInfo.`);
+  throw badUserInput(argument, `"${argument}" is not a cursor of this list (or of this order); use a cursor from its edges or pageInfo.`);
 }
 
 /**
- * The records strictly after (or before) a cursor in the sort order: for keys (a, b, id) after
- * (x, y, z) that is a > x, or a = x and b > y, or a = x and b = y and id > z (flipped for desc).
+ * The rows strictly after (or before) a cursor in the sort order: for keys (a, b, id) after (x, y, z)
+ * that is a > x, or a = x and b > y, or a = x and b = y and id > z, each comparison flipped for a
+ * descending key. `is not distinct from` keeps the equalities true between nulls.
  */
-function keysetCondition<T>(keys: SortKey<T>[], values: unknown[], forward: boolean): FilterQuery<T> {
-  const alternatives = keys.map((key, index) => {
+function keysetCondition(keys: SortKey[], values: unknown[], forward: boolean): Condition {
+  const alternatives: string[] = [];
+  const bindings: unknown[] = [];
+  keys.forEach((key, index) => {
+    const parts: string[] = [];
+    keys.slice(0, index).forEach((earlier, earlierIndex) => {
+      parts.push(`${earlier.sql} is not distinct from ?`);
+      bindings.push(values[earlierIndex]);
+    });
     const ascending = (key.direction === 'asc') === forward;
-    const condition: Record<string, unknown> = {};
-    keys.slice(0, index).forEach((earlier, earlierIndex) => (condition[earlier.property] = values[earlierIndex]));
-    condition[key.property] = { [ascending ? '$gt' : '$lt']: values[index] };
-    return condition;
+    parts.push(`${key.sql} ${ascending ? '>' : '<'} ?`);
+    bindings.push(values[index]);
+    alternatives.push(`(${parts.join(' and ')})`);
   });
-  return { $or: alternatives } as FilterQuery<T>;
-}
-
-export interface PaginateOptions<T> {
-  where: FilterQuery<T>;
-  sort: SortKey<T>[];
-  args: ConnectionArgs;
-  maxPageSize: number;
-  defaultPageSize?: number;
+  return { sql: `(${alternatives.join(' or ')})`, bindings };
 }
 
 /** Checks first/last against the cap and each other, and returns the page size and direction. */
@@ -136,49 +153,62 @@ export function pageRequest(args: ConnectionArgs, maxPageSize: number, defaultPa
   return { size: first ?? defaultPageSize, forward: true };
 }
 
-/** Keyset pagination: stable under inserts, and each page costs one indexed query (plus one to count). */
+/**
+ * Keyset pagination in SQL: stable under inserts, and each page costs one query (plus one to count,
+ * only when `totalCount` is asked for).
+ */
 export async function paginate<T extends { id: string }>(
-  em: EntityManager,
+  context: { em: EntityManager; config: { maxPageSize: number } },
   entity: EntityClass<T>,
-  options: PaginateOptions<T>,
+  query: ListQuery,
+  args: ConnectionArgs,
 ): Promise<ConnectionResult<T>> {
-  const { size, forward } = pageRequest(options.args, options.maxPageSize, options.defaultPageSize);
-  const keys: SortKey<T>[] = [...options.sort, { property: 'id' as keyof T & string, direction: 'asc' }];
-  const conditions: FilterQuery<T>[] = [options.where];
-  if (options.args.after) {
-    conditions.push(keysetCondition(keys, decodeCursor(options.args.after, keys.length, 'after'), true));
+  const { em } = context;
+  const knex = em.getKnex();
+  const { size, forward } = pageRequest(args, context.config.maxPageSize);
+  const keys: SortKey[] = [];
+  for (const key of query.sort) {
+    if (key.nullable) keys.push({ sql: `(${key.sql}) is null`, direction: 'asc' });
+    keys.push({ sql: key.sql, direction: key.direction });
   }
-  if (options.args.before) {
-    conditions.push(keysetCondition(keys, decodeCursor(options.args.before, keys.length, 'before'), false));
+  keys.push({ sql: `${query.alias}.id`, direction: query.sort[query.sort.length - 1]?.direction ?? 'asc' });
+  // Nulls sort last in both directions: the `is null` key above already put them there.
+  const order = (key: SortKey) => `${key.sql} ${(key.direction === 'asc') === forward ? 'asc' : 'desc'}`;
+
+  const base = knex.from(`${query.table} as ${query.alias}`);
+  for (const condition of query.where) base.whereRaw(condition.sql, (condition.bindings ?? []) as never);
+
+  const page = base.clone().select(`${query.alias}.*`);
+  keys.forEach((key, index) => page.select(knex.raw(`${key.sql} as "__key${index}"`)));
+  for (const [cursor, isForward, name] of [
+    [args.after, true, 'after'],
+    [args.before, false, 'before'],
+  ] as const) {
+    if (!cursor) continue;
+    const condition = keysetCondition(keys, decodeCursor(cursor, keys.length, name), isForward);
+    page.whereRaw(condition.sql, condition.bindings as never);
   }
-  const orderBy = Object.fromEntries(
-    keys.map((key) => [key.property, (key.direction === 'asc') === forward ? 'asc' : 'desc']),
-  ) as QueryOrderMap<T>;
-  const rows =
-    size === 0 ? [] : await em.find(entity, { $and: conditions } as FilterQuery<T>, { orderBy, limit: size + 1 });
+  page.orderByRaw(keys.map(order).join(', ')).limit(size + 1);
+  const rows: Array<Record<string, unknown>> = size === 0 ? [] : await page;
+
   const hasMore = rows.length > size;
-  const page = rows.slice(0, size);
-  if (!forward) page.reverse();
-  const edges = page.map((node) => ({
-    cursor: encodeCursor(keys.map((key) => node[key.property])),
-    node,
-  }));
+  const pageRows = rows.slice(0, size);
+  if (!forward) pageRows.reverse();
+  const edges = pageRows.map((row) => {
+    const values = keys.map((_key, index) => row[`__key${index}`]);
+    const columns = Object.fromEntries(Object.entries(row).filter(([column]) => !column.startsWith('__key')));
+    return { cursor: encodeCursor(values), node: em.map(entity, columns as never) };
+  });
   const pageInfo: PageInfo = {
-    hasNextPage: forward ? hasMore : options.args.before != null,
-    hasPreviousPage: forward ? options.args.after != null : hasMore,
+    hasNextPage: forward ? hasMore : args.before != null,
+    hasPreviousPage: forward ? args.after != null : hasMore,
     startCursor: edges[0]?.cursor ?? null,
     endCursor: edges[edges.length - 1]?.cursor ?? null,
   };
   let total: Promise<number> | undefined;
-  return new ConnectionResult(edges, pageInfo, () => (total ??= em.count(entity, options.where)));
-}
-
-/** A whole table as a connection, in `sort` order: the unfiltered lists of the API. */
-export function listAll<T extends { id: string }>(
-  context: { em: EntityManager; config: { maxPageSize: number } },
-  entity: EntityClass<T>,
-  sort: SortKey<T>[],
-  args: ConnectionArgs,
-): Promise<ConnectionResult<T>> {
-  return paginate(context.em, entity, { where: {} as FilterQuery<T>, sort, args, maxPageSize: context.config.maxPageSize });
+  const count = async () => {
+    const [row] = await knex.count({ count: '*' }).from(base.clone().select(`${query.alias}.id`).as('matching'));
+    return Number((row as { count: string | number }).count);
+  };
+  return new ConnectionResult(edges, pageInfo, () => (total ??= count()));
 }

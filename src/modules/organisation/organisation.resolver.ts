@@ -1,13 +1,16 @@
-import { Arg, Args, Ctx, Field, FieldResolver, ObjectType, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Ctx, Field, FieldResolver, Int, ObjectType, Query, Resolver, Root } from 'type-graphql';
 import type { RequestContext } from '../../graphql/context';
-import { Connection, ConnectionArgs, ConnectionResult, listAll } from '../../graphql/connection';
+import { Connection, ConnectionArgs, ConnectionResult } from '../../graphql/connection';
 import { refId } from '../../graphql/loaders';
 import { NAME_FIELDS, NamedRecordResolver } from '../../graphql/record-resolver';
 import { Outcome, OutcomeOrganisation } from '../outcome/outcome.entity';
 import { Participation } from '../participation/participation.entity';
 import { Programme } from '../programme/programme.entity';
 import { Territory } from '../territory/territory.entity';
+import { Project } from '../project/project.entity';
 import { Organisation } from './organisation.entity';
+import { CollaborationFilter, OrganisationFilter, OrganisationOrder } from './organisation.inputs';
+import { OrganisationService } from './organisation.service';
 
 export const OrganisationConnection = Connection(Organisation, 'Organisation');
 
@@ -31,6 +34,18 @@ export function externalIds(ids: Record<string, string> | null | undefined): Ext
   return Object.entries(ids ?? {}).map(([scheme, value]) => ({ scheme, value, url: EXTERNAL_ID_URLS[scheme]?.(value) ?? null }));
 }
 
+@ObjectType({ description: 'A co-partner of an organisation and the projects they share.' })
+export class Collaborator {
+  @Field(() => Organisation, { description: 'The co-partner.' })
+  organisation!: Organisation;
+
+  @Field(() => [Project], { description: 'The projects both take part in.' })
+  projects!: Project[];
+
+  @Field(() => Int, { description: 'How many projects they share.' })
+  count!: number;
+}
+
 @Resolver(() => Organisation)
 export class OrganisationResolver extends NamedRecordResolver(Organisation, NAME_FIELDS) {
   @Query(() => Organisation, { nullable: true, description: 'An organisation by its slug ("le-forem"); null when there is none.' })
@@ -38,9 +53,36 @@ export class OrganisationResolver extends NamedRecordResolver(Organisation, NAME
     return context.em.findOne(Organisation, { slug });
   }
 
-  @Query(() => OrganisationConnection, { description: 'Every organisation, by slug.' })
-  organisations(@Args() args: ConnectionArgs, @Ctx() context: RequestContext): Promise<ConnectionResult<Organisation>> {
-    return listAll(context, Organisation, [{ property: 'slug', direction: 'asc' }], args);
+  @Query(() => OrganisationConnection, { description: 'Organisations matching a filter, by slug unless `orderBy` says otherwise.' })
+  organisations(
+    @Args() args: ConnectionArgs,
+    @Ctx() context: RequestContext,
+    @Arg('filter', () => OrganisationFilter, { nullable: true, description: 'Which organisations; all when absent.' }) filter?: OrganisationFilter | null,
+    @Arg('orderBy', () => OrganisationOrder, { nullable: true, description: 'How to sort; by slug when absent.' }) orderBy?: OrganisationOrder | null,
+  ): Promise<ConnectionResult<Organisation>> {
+    return new OrganisationService(context).list(filter, orderBy, args);
+  }
+
+  @FieldResolver(() => [Collaborator], {
+    description: 'Who works with this organisation: every co-partner, with the projects shared, most shared first.',
+  })
+  async collaborators(
+    @Root() organisation: Organisation,
+    @Ctx() context: RequestContext,
+    @Arg('filter', () => CollaborationFilter, { nullable: true, description: 'Which shared projects count.' }) filter?: CollaborationFilter | null,
+  ): Promise<Collaborator[]> {
+    const rows = await context.loaders
+      .custom(`organisation.collaborators:${JSON.stringify(filter ?? {})}`, (ids) => new OrganisationService(context).collaborations(ids, filter))
+      .load(organisation.id);
+    const [partners, projects] = await Promise.all([
+      context.loaders.byId(Organisation).loadMany(rows.map((row) => row.partnerId)),
+      context.loaders.byId(Project).loadMany(rows.flatMap((row) => row.projectIds)),
+    ]);
+    const projectById = new Map(projects.filter((p): p is Project => p instanceof Project).map((p) => [p.id, p]));
+    return rows.map((row, index) => {
+      const shared = row.projectIds.map((id) => projectById.get(id)!).filter(Boolean).sort((a, b) => a.slug.localeCompare(b.slug));
+      return { organisation: partners[index] as Organisation, projects: shared, count: shared.length };
+    });
   }
 
   @FieldResolver(() => Territory, { nullable: true, description: 'Where the organisation is based.' })

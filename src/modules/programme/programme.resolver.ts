@@ -1,6 +1,6 @@
 import { Arg, Args, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
 import type { RequestContext } from '../../graphql/context';
-import { Connection, ConnectionArgs, ConnectionResult, listAll } from '../../graphql/connection';
+import { Connection, ConnectionArgs, ConnectionResult } from '../../graphql/connection';
 import { refId } from '../../graphql/loaders';
 import { NAME_FIELDS, NamedRecordResolver } from '../../graphql/record-resolver';
 import { Money, money } from '../common/money';
@@ -11,6 +11,8 @@ import { Project } from '../project/project.entity';
 import { Territory } from '../territory/territory.entity';
 import { Theme } from '../theme/theme.entity';
 import { Programme, ProgrammeTerritory } from './programme.entity';
+import { ProgrammeFilter, ProgrammeOrder } from './programme.inputs';
+import { ProgrammeService } from './programme.service';
 
 export const ProgrammeConnection = Connection(Programme, 'Programme');
 
@@ -21,9 +23,14 @@ export class ProgrammeResolver extends NamedRecordResolver(Programme, NAME_FIELD
     return context.em.findOne(Programme, { slug });
   }
 
-  @Query(() => ProgrammeConnection, { description: 'Every programme, oldest period first.' })
-  programmes(@Args() args: ConnectionArgs, @Ctx() context: RequestContext): Promise<ConnectionResult<Programme>> {
-    return listAll(context, Programme, [{ property: 'startYear', direction: 'asc' }, { property: 'slug', direction: 'asc' }], args);
+  @Query(() => ProgrammeConnection, { description: 'Programmes matching a filter, oldest period first unless `orderBy` says otherwise.' })
+  programmes(
+    @Args() args: ConnectionArgs,
+    @Ctx() context: RequestContext,
+    @Arg('filter', () => ProgrammeFilter, { nullable: true, description: 'Which programmes; all when absent.' }) filter?: ProgrammeFilter | null,
+    @Arg('orderBy', () => ProgrammeOrder, { nullable: true, description: 'How to sort; by start year when absent.' }) orderBy?: ProgrammeOrder | null,
+  ): Promise<ConnectionResult<Programme>> {
+    return new ProgrammeService(context).list(filter, orderBy, args);
   }
 
 

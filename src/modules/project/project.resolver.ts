@@ -1,6 +1,6 @@
 import { Arg, Args, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
 import type { RequestContext } from '../../graphql/context';
-import { Connection, ConnectionArgs, ConnectionResult, listAll } from '../../graphql/connection';
+import { Connection, ConnectionArgs, ConnectionResult } from '../../graphql/connection';
 import { refId } from '../../graphql/loaders';
 import { NamedRecordResolver } from '../../graphql/record-resolver';
 import { allTexts, Language, LocalisedItem, LocalisedString, pickText } from '../common/localised';
@@ -13,6 +13,8 @@ import { Programme } from '../programme/programme.entity';
 import { Territory } from '../territory/territory.entity';
 import { Theme } from '../theme/theme.entity';
 import { Project, ProjectTerritory, ProjectTheme } from './project.entity';
+import { ProjectFilter, ProjectOrder } from './project.inputs';
+import { ProjectService } from './project.service';
 
 export const ProjectConnection = Connection(Project, 'Project');
 
@@ -30,9 +32,14 @@ export class ProjectResolver extends NamedRecordResolver(Project, { single: 'tit
     return context.em.findOne(Project, { slug });
   }
 
-  @Query(() => ProjectConnection, { description: 'Every project, by slug.' })
-  projects(@Args() args: ConnectionArgs, @Ctx() context: RequestContext): Promise<ConnectionResult<Project>> {
-    return listAll(context, Project, [{ property: 'slug', direction: 'asc' }], args);
+  @Query(() => ProjectConnection, { description: 'Projects matching a filter, by slug unless `orderBy` says otherwise.' })
+  projects(
+    @Args() args: ConnectionArgs,
+    @Ctx() context: RequestContext,
+    @Arg('filter', () => ProjectFilter, { nullable: true, description: 'Which projects; all when absent.' }) filter?: ProjectFilter | null,
+    @Arg('orderBy', () => ProjectOrder, { nullable: true, description: 'How to sort; by slug when absent.' }) orderBy?: ProjectOrder | null,
+  ): Promise<ConnectionResult<Project>> {
+    return new ProjectService(context).list(filter, orderBy, args);
   }
 
   @FieldResolver(() => String, { nullable: true, description: 'The summary in the asked language, else in another one.' })

@@ -1,6 +1,6 @@
 import { Arg, Args, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
 import type { RequestContext } from '../../graphql/context';
-import { Connection, ConnectionArgs, ConnectionResult, listAll } from '../../graphql/connection';
+import { Connection, ConnectionArgs, ConnectionResult } from '../../graphql/connection';
 import { refId } from '../../graphql/loaders';
 import { Node, toGlobalId } from '../../graphql/node';
 import { loadNode } from '../../graphql/node.resolver';
@@ -9,6 +9,8 @@ import { Money, money } from '../common/money';
 import { Funding } from '../funding/funding.entity';
 import { Claim, ClaimValueKind } from './claim.entity';
 import { Source } from './source.entity';
+import { SourceFilter, SourceOrder } from './provenance.inputs';
+import { SourceService } from './provenance.service';
 
 export const SourceConnection = Connection(Source, 'Source');
 
@@ -19,9 +21,14 @@ export class SourceResolver {
     return context.em.findOne(Source, { key });
   }
 
-  @Query(() => SourceConnection, { description: 'Every source, by key.' })
-  sources(@Args() args: ConnectionArgs, @Ctx() context: RequestContext): Promise<ConnectionResult<Source>> {
-    return listAll(context, Source, [{ property: 'key', direction: 'asc' }], args);
+  @Query(() => SourceConnection, { description: 'Sources matching a filter, by key unless `orderBy` says otherwise.' })
+  sources(
+    @Args() args: ConnectionArgs,
+    @Ctx() context: RequestContext,
+    @Arg('filter', () => SourceFilter, { nullable: true, description: 'Which sources; all when absent.' }) filter?: SourceFilter | null,
+    @Arg('orderBy', () => SourceOrder, { nullable: true, description: 'How to sort; by key when absent.' }) orderBy?: SourceOrder | null,
+  ): Promise<ConnectionResult<Source>> {
+    return new SourceService(context).list(filter, orderBy, args);
   }
 
   @FieldResolver(() => ID, { description: 'Global, opaque and stable id; pass it to `node(id:)`.' })

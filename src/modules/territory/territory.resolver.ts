@@ -1,13 +1,15 @@
 import { Arg, Args, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
 import type { RequestContext } from '../../graphql/context';
-import { Connection, ConnectionArgs, ConnectionResult, listAll } from '../../graphql/connection';
+import { Connection, ConnectionArgs, ConnectionResult } from '../../graphql/connection';
 import { refId } from '../../graphql/loaders';
 import { NAME_FIELDS, NamedRecordResolver } from '../../graphql/record-resolver';
 import { ExternalId, externalIds } from '../organisation/organisation.resolver';
 import { Organisation } from '../organisation/organisation.entity';
 import { Programme, ProgrammeTerritory } from '../programme/programme.entity';
-import { Project, ProjectTerritory } from '../project/project.entity';
+import { Project } from '../project/project.entity';
 import { Territory, TerritoryEdge, TerritoryRelation } from './territory.entity';
+import { TerritoryFilter, TerritoryOrder } from './territory.inputs';
+import { TerritoryService } from './territory.service';
 
 export const TerritoryConnection = Connection(Territory, 'Territory');
 
@@ -47,9 +49,35 @@ export class TerritoryResolver extends NamedRecordResolver(Territory, NAME_FIELD
     return context.em.findOne(Territory, { code });
   }
 
-  @Query(() => TerritoryConnection, { description: 'Every territory, by code.' })
-  territories(@Args() args: ConnectionArgs, @Ctx() context: RequestContext): Promise<ConnectionResult<Territory>> {
-    return listAll(context, Territory, [{ property: 'code', direction: 'asc' }], args);
+  @Query(() => TerritoryConnection, { description: 'Territories matching a filter, by code unless `orderBy` says otherwise.' })
+  territories(
+    @Args() args: ConnectionArgs,
+    @Ctx() context: RequestContext,
+    @Arg('filter', () => TerritoryFilter, { nullable: true, description: 'Which territories; all when absent.' }) filter?: TerritoryFilter | null,
+    @Arg('orderBy', () => TerritoryOrder, { nullable: true, description: 'How to sort; by code when absent.' }) orderBy?: TerritoryOrder | null,
+  ): Promise<ConnectionResult<Territory>> {
+    return new TerritoryService(context).list(filter, orderBy, args);
+  }
+
+  @FieldResolver(() => [Territory], { description: 'Every territory this one lies within, nearest first (Nord: Nord-Pas de Calais, Hauts-de-France, France).' })
+  ancestors(@Root() territory: Territory, @Ctx() context: RequestContext): Promise<Territory[]> {
+    return this.walk(territory, context, 'up');
+  }
+
+  @FieldResolver(() => [Territory], { description: 'Every territory inside this one, at any depth, nearest first.' })
+  descendants(@Root() territory: Territory, @Ctx() context: RequestContext): Promise<Territory[]> {
+    return this.walk(territory, context, 'down');
+  }
+
+  private async walk(territory: Territory, context: RequestContext, direction: 'up' | 'down'): Promise<Territory[]> {
+    const reached = await context.loaders
+      .custom(`territory.walk.${direction}`, (ids) => new TerritoryService(context).walk(ids, direction))
+      .load(territory.id);
+    const territories = await context.loaders.byId(Territory).loadMany(reached.map((row) => row.id));
+    const depth = new Map(reached.map((row) => [row.id, row.depth]));
+    return territories
+      .filter((item): item is Territory => item instanceof Territory)
+      .sort((a, b) => depth.get(a.id)! - depth.get(b.id)! || a.code.localeCompare(b.code));
   }
 
   @FieldResolver(() => [ExternalId], { description: 'Identifiers of the territory in other databases (Wikidata).' })
@@ -78,9 +106,20 @@ export class TerritoryResolver extends NamedRecordResolver(Territory, NAME_FIELD
       .load(territory.id);
   }
 
-  @FieldResolver(() => [Project], { description: 'The projects that name this territory as addressed.' })
-  projects(@Root() territory: Territory, @Ctx() context: RequestContext): Promise<Project[]> {
-    return context.loaders.through(ProjectTerritory, 'territory', 'project', Project).load(territory.id);
+  @FieldResolver(() => [Project], {
+    description: 'The projects that address this territory, a territory inside it, or a territory overlapping one inside it.',
+  })
+  async projects(
+    @Root() territory: Territory,
+    @Ctx() context: RequestContext,
+    @Arg('includeSubTerritories', { defaultValue: true, description: 'False: only projects that name this territory itself.' })
+    includeSubTerritories: boolean,
+  ): Promise<Project[]> {
+    const ids = await context.loaders
+      .custom(`territory.projects.${includeSubTerritories}`, (origins) => new TerritoryService(context).projectIdsAddressing(origins, includeSubTerritories))
+      .load(territory.id);
+    const projects = await context.loaders.byId(Project).loadMany(ids);
+    return projects.filter((item): item is Project => item instanceof Project).sort((a, b) => a.slug.localeCompare(b.slug));
   }
 
   @FieldResolver(() => [Organisation], { description: 'The organisations based in this territory (not in the territories inside it).' })

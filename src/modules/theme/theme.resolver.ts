@@ -1,11 +1,13 @@
 import { Arg, Args, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
 import type { RequestContext } from '../../graphql/context';
-import { Connection, ConnectionArgs, ConnectionResult, listAll } from '../../graphql/connection';
+import { Connection, ConnectionArgs, ConnectionResult } from '../../graphql/connection';
 import { refId } from '../../graphql/loaders';
 import { NAME_FIELDS, NamedRecordResolver } from '../../graphql/record-resolver';
 import { Programme } from '../programme/programme.entity';
 import { Project, ProjectTheme } from '../project/project.entity';
 import { Theme } from './theme.entity';
+import { ThemeFilter, ThemeOrder } from './theme.inputs';
+import { ThemeService } from './theme.service';
 
 export const ThemeConnection = Connection(Theme, 'Theme');
 
@@ -16,9 +18,14 @@ export class ThemeResolver extends NamedRecordResolver(Theme, NAME_FIELDS) {
     return context.em.findOne(Theme, { slug });
   }
 
-  @Query(() => ThemeConnection, { description: 'Every theme of every programme, by slug.' })
-  themes(@Args() args: ConnectionArgs, @Ctx() context: RequestContext): Promise<ConnectionResult<Theme>> {
-    return listAll(context, Theme, [{ property: 'slug', direction: 'asc' }], args);
+  @Query(() => ThemeConnection, { description: 'Themes matching a filter, by slug unless `orderBy` says otherwise.' })
+  themes(
+    @Args() args: ConnectionArgs,
+    @Ctx() context: RequestContext,
+    @Arg('filter', () => ThemeFilter, { nullable: true, description: 'Which themes; all when absent.' }) filter?: ThemeFilter | null,
+    @Arg('orderBy', () => ThemeOrder, { nullable: true, description: 'How to sort; by slug when absent.' }) orderBy?: ThemeOrder | null,
+  ): Promise<ConnectionResult<Theme>> {
+    return new ThemeService(context).list(filter, orderBy, args);
   }
 
 

@@ -1,0 +1,81 @@
+import type { RequestContext } from '../../graphql/context';
+import { Condition, ConnectionArgs, ConnectionResult, paginate } from '../../graphql/connection';
+import { assertKnown, given, inList, localisedSortSql, OrderDirection, territoryReachSql, textMatchCondition } from '../../graphql/filters';
+import { Organisation } from './organisation.entity';
+import { CollaborationFilter, OrganisationFilter, OrganisationOrder, OrganisationOrderField } from './organisation.inputs';
+
+export interface CollaborationRow {
+  organisationId: string;
+  partnerId: string;
+  projectIds: string[];
+}
+
+export class OrganisationService {
+  constructor(private readonly context: RequestContext) {}
+
+  async conditions(filter: OrganisationFilter | null | undefined): Promise<Condition[]> {
+    if (!filter) return [];
+    const conditions: Condition[] = [];
+    if (given(filter.kind)) conditions.push(inList('o.kind', filter.kind));
+    if (given(filter.country)) conditions.push(inList('o.country', filter.country.map((country) => country.toUpperCase())));
+    if (given(filter.territory)) {
+      await assertKnown(this.context.em, 'territory', 'code', filter.territory, 'filter.territory', 'territory code');
+      const reach = territoryReachSql(filter.territory, true);
+      conditions.push({ sql: `o.location_id in (${reach.sql})`, bindings: reach.bindings });
+    }
+    if (given(filter.programme)) {
+      await assertKnown(this.context.em, 'programme', 'slug', filter.programme, 'filter.programme', 'programme');
+      conditions.push({
+        sql: `exists (select 1 from participation pa join project p on p.id = pa.project_id join programme g on g.id = p.programme_id
+          where pa.organisation_id = o.id and ${inList('g.slug', filter.programme).sql})`,
+        bindings: filter.programme,
+      });
+    }
+    if (filter.text?.trim()) conditions.push(textMatchCondition('o.id', 'Organisation', filter.text));
+    return conditions;
+  }
+
+  async list(filter: OrganisationFilter | null | undefined, orderBy: OrganisationOrder | null | undefined, args: ConnectionArgs): Promise<ConnectionResult<Organisation>> {
+    const direction = orderBy?.direction ?? OrderDirection.ASC;
+    const sort =
+      orderBy?.field === OrganisationOrderField.NAME
+        ? { sql: localisedSortSql('o.names', orderBy.lang), nullable: true, direction }
+        : { sql: 'o.slug', direction };
+    return paginate(this.context, Organisation, { table: 'organisation', alias: 'o', where: await this.conditions(filter), sort: [sort] }, args);
+  }
+
+  /**
+   * Co-partners of many organisations at once, with the projects shared: one SQL statement for a whole
+   * batch of organisations, grouped by pair, most shared projects first.
+   */
+  async collaborations(organisationIds: readonly string[], filter: CollaborationFilter | null | undefined): Promise<CollaborationRow[][]> {
+    const conditions: Condition[] = [];
+    if (given(filter?.programme)) {
+      await assertKnown(this.context.em, 'programme', 'slug', filter.programme, 'filter.programme', 'programme');
+      conditions.push(inList('g.slug', filter.programme));
+    }
+    if (filter?.period?.from != null) conditions.push({ sql: 'g.end_year >= ?', bindings: [filter.period.from] });
+    if (filter?.period?.to != null) conditions.push({ sql: 'g.start_year <= ?', bindings: [filter.period.to] });
+    const rows: Array<{ organisation_id: string; partner_id: string; project_ids: string[] }> = await this.context.em
+      .getKnex()
+      .raw(
+        `select mine.organisation_id, theirs.organisation_id as partner_id,
+                array_agg(distinct mine.project_id) as project_ids
+         from participation mine
+         join participation theirs on theirs.project_id = mine.project_id and theirs.organisation_id <> mine.organisation_id
+         join project p on p.id = mine.project_id
+         join programme g on g.id = p.programme_id
+         where mine.organisation_id in (${organisationIds.map(() => '?').join(', ')})
+           ${conditions.map((condition) => `and ${condition.sql}`).join(' ')}
+         group by mine.organisation_id, theirs.organisation_id
+         order by count(distinct mine.project_id) desc, theirs.organisation_id`,
+        [...organisationIds, ...conditions.flatMap((condition) => condition.bindings ?? [])] as never,
+      )
+      .then((result: { rows: Array<{ organisation_id: string; partner_id: string; project_ids: string[] }> }) => result.rows);
+    return organisationIds.map((id) =>
+      rows
+        .filter((row) => row.organisation_id === id)
+        .map((row) => ({ organisationId: row.organisation_id, partnerId: row.partner_id, projectIds: row.project_ids })),
+    );
+  }
+}

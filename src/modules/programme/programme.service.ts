@@ -1,0 +1,35 @@
+import type { RequestContext } from '../../graphql/context';
+import { Condition, ConnectionArgs, ConnectionResult, paginate } from '../../graphql/connection';
+import { given, inList, localisedSortSql, OrderDirection } from '../../graphql/filters';
+import { Programme } from './programme.entity';
+import { ProgrammeFilter, ProgrammeOrder, ProgrammeOrderField } from './programme.inputs';
+
+export class ProgrammeService {
+  constructor(private readonly context: RequestContext) {}
+
+  async list(filter: ProgrammeFilter | null | undefined, orderBy: ProgrammeOrder | null | undefined, args: ConnectionArgs): Promise<ConnectionResult<Programme>> {
+    const conditions: Condition[] = [];
+    if (filter?.period?.from != null) conditions.push({ sql: 'g.end_year >= ?', bindings: [filter.period.from] });
+    if (filter?.period?.to != null) conditions.push({ sql: 'g.start_year <= ?', bindings: [filter.period.to] });
+    if (given(filter?.kind)) conditions.push(inList('g.kind', filter.kind));
+    if (given(filter?.country)) {
+      const countries = filter.country.map((country) => country.toUpperCase());
+      const list = countries.map(() => '?').join(', ');
+      conditions.push({
+        sql: `(exists (select 1 from programme_territory pt join territory t on t.id = pt.territory_id
+                 where pt.programme_id = g.id and t.country in (${list}))
+               or exists (select 1 from project p join participation pa on pa.project_id = p.id join organisation o on o.id = pa.organisation_id
+                 where p.programme_id = g.id and o.country in (${list})))`,
+        bindings: [...countries, ...countries],
+      });
+    }
+    const direction = orderBy?.direction ?? OrderDirection.ASC;
+    const sort =
+      orderBy?.field === ProgrammeOrderField.NAME
+        ? [{ sql: localisedSortSql('g.names', orderBy.lang), nullable: true, direction }]
+        : orderBy?.field === ProgrammeOrderField.SLUG
+          ? [{ sql: 'g.slug', direction }]
+          : [{ sql: 'g.start_year', direction }, { sql: 'g.slug', direction }];
+    return paginate(this.context, Programme, { table: 'programme', alias: 'g', where: conditions, sort }, args);
+  }
+}

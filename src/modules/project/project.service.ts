@@ -1,0 +1,106 @@
+import type { RequestContext } from '../../graphql/context';
+import { Condition, ConnectionArgs, ConnectionResult, paginate, SortKey } from '../../graphql/connection';
+import {
+  assertKnown,
+  checkIsoDate,
+  decimalRangeConditions,
+  given,
+  inList,
+  localisedSortSql,
+  OrderDirection,
+  territoryReachSql,
+  textMatchCondition,
+} from '../../graphql/filters';
+import { Project } from './project.entity';
+import { ProjectFilter, ProjectOrder, ProjectOrderField } from './project.inputs';
+
+const SORT: Record<ProjectOrderField, (order: ProjectOrder) => Omit<SortKey, 'direction'>> = {
+  [ProjectOrderField.SLUG]: () => ({ sql: 'p.slug' }),
+  [ProjectOrderField.TITLE]: (order) => ({ sql: localisedSortSql('p.titles', order.lang), nullable: true }),
+  [ProjectOrderField.ACRONYM]: () => ({ sql: 'kb_fold(p.acronym)', nullable: true }),
+  [ProjectOrderField.START_DATE]: () => ({ sql: 'p.start_date', nullable: true }),
+  [ProjectOrderField.END_DATE]: () => ({ sql: 'p.end_date', nullable: true }),
+  [ProjectOrderField.TOTAL_BUDGET]: () => ({ sql: 'p.total_budget', nullable: true }),
+};
+
+export class ProjectService {
+  constructor(private readonly context: RequestContext) {}
+
+  /** The SQL conditions of a filter, after checking that every slug and code it names exists. */
+  async conditions(filter: ProjectFilter | null | undefined, argument = 'filter'): Promise<Condition[]> {
+    if (!filter) return [];
+    const { em } = this.context;
+    const conditions: Condition[] = [];
+    if (given(filter.programme)) {
+      await assertKnown(em, 'programme', 'slug', filter.programme, `${argument}.programme`, 'programme');
+      conditions.push({ sql: `p.programme_id in (select id from programme where ${inList('slug', filter.programme).sql})`, bindings: filter.programme });
+    }
+    if (given(filter.theme)) {
+      await assertKnown(em, 'theme', 'slug', filter.theme, `${argument}.theme`, 'theme');
+      conditions.push({
+        sql: `exists (select 1 from project_theme pt where pt.project_id = p.id and pt.theme_id in (
+          with recursive themes(id) as (
+            select id from theme where ${inList('slug', filter.theme).sql}
+            union select t.id from theme t join themes on t.parent_id = themes.id)
+          select id from themes))`,
+        bindings: filter.theme,
+      });
+    }
+    if (given(filter.territory)) {
+      await assertKnown(em, 'territory', 'code', filter.territory, `${argument}.territory`, 'territory code');
+      const reach = territoryReachSql(filter.territory, filter.includeSubTerritories ?? true);
+      conditions.push({
+        sql: `exists (select 1 from project_territory x where x.project_id = p.id and x.territory_id in (${reach.sql}))`,
+        bindings: reach.bindings,
+      });
+    }
+    if (given(filter.partnerTerritory)) {
+      await assertKnown(em, 'territory', 'code', filter.partnerTerritory, `${argument}.partnerTerritory`, 'territory code');
+      const reach = territoryReachSql(filter.partnerTerritory, filter.includeSubTerritories ?? true);
+      conditions.push({
+        sql: `exists (select 1 from participation pa join organisation o on o.id = pa.organisation_id
+          where pa.project_id = p.id and o.location_id in (${reach.sql}))`,
+        bindings: reach.bindings,
+      });
+    }
+    if (given(filter.organisation) || given(filter.role)) {
+      const parts: string[] = [];
+      const bindings: unknown[] = [];
+      if (given(filter.organisation)) {
+        await assertKnown(em, 'organisation', 'slug', filter.organisation, `${argument}.organisation`, 'organisation');
+        parts.push(`pa.organisation_id in (select id from organisation where ${inList('slug', filter.organisation).sql})`);
+        bindings.push(...filter.organisation);
+      }
+      if (given(filter.role)) {
+        parts.push(inList('pa.role', filter.role).sql);
+        bindings.push(...filter.role);
+      }
+      conditions.push({ sql: `exists (select 1 from participation pa where pa.project_id = p.id and ${parts.join(' and ')})`, bindings });
+    }
+    if (given(filter.country)) {
+      const countries = filter.country.map((country) => country.toUpperCase());
+      conditions.push({
+        sql: `exists (select 1 from participation pa join organisation o on o.id = pa.organisation_id
+          where pa.project_id = p.id and ${inList('o.country', countries).sql})`,
+        bindings: countries,
+      });
+    }
+    if (filter.activeOn != null) {
+      const day = checkIsoDate(filter.activeOn, `${argument}.activeOn`);
+      conditions.push({ sql: 'p.start_date <= ? and p.end_date >= ?', bindings: [day, day] });
+    }
+    conditions.push(...decimalRangeConditions('p.total_budget', filter.totalBudget, `${argument}.totalBudget`));
+    if (filter.text?.trim()) conditions.push(textMatchCondition('p.id', 'Project', filter.text));
+    return conditions;
+  }
+
+  async list(filter: ProjectFilter | null | undefined, orderBy: ProjectOrder | null | undefined, args: ConnectionArgs): Promise<ConnectionResult<Project>> {
+    const order = orderBy ?? { field: ProjectOrderField.SLUG, direction: OrderDirection.ASC, lang: undefined as never };
+    return paginate(this.context, Project, {
+      table: 'project',
+      alias: 'p',
+      where: await this.conditions(filter),
+      sort: [{ ...SORT[order.field](order), direction: order.direction }],
+    }, args);
+  }
+}

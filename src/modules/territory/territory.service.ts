@@ -1,0 +1,80 @@
+import type { RequestContext } from '../../graphql/context';
+import { Condition, ConnectionArgs, ConnectionResult, paginate } from '../../graphql/connection';
+import { assertKnown, given, inList, localisedSortSql, OrderDirection } from '../../graphql/filters';
+import { Territory } from './territory.entity';
+import { TerritoryFilter, TerritoryOrder, TerritoryOrderField } from './territory.inputs';
+
+/** One row of a graph walk: from `origin`, `id` is reached at `depth` steps. */
+interface Reached {
+  origin: string;
+  id: string;
+  depth: number;
+}
+
+export class TerritoryService {
+  constructor(private readonly context: RequestContext) {}
+
+  async list(filter: TerritoryFilter | null | undefined, orderBy: TerritoryOrder | null | undefined, args: ConnectionArgs): Promise<ConnectionResult<Territory>> {
+    const conditions: Condition[] = [];
+    if (given(filter?.level)) conditions.push(inList('t.level', filter.level));
+    if (given(filter?.country)) conditions.push(inList('t.country', filter.country.map((country) => country.toUpperCase())));
+    if (filter?.parent) {
+      await assertKnown(this.context.em, 'territory', 'code', [filter.parent], 'filter.parent', 'territory code');
+      conditions.push({
+        sql: `t.id in (select e.from_id from territory_edge e join territory parent on parent.id = e.to_id
+          where e.relation = 'PART_OF' and parent.code = ?)`,
+        bindings: [filter.parent],
+      });
+    }
+    const direction = orderBy?.direction ?? OrderDirection.ASC;
+    const sort =
+      orderBy?.field === TerritoryOrderField.NAME
+        ? { sql: localisedSortSql('t.names', orderBy.lang), nullable: true, direction }
+        : { sql: 't.code', direction };
+    return paginate(this.context, Territory, { table: 'territory', alias: 't', where: conditions, sort: [sort] }, args);
+  }
+
+  /**
+   * Walks `partOf` edges from many territories at once, in one recursive statement: upwards gives the
+   * ancestors, downwards the descendants, each with its distance.
+   */
+  async walk(origins: readonly string[], direction: 'up' | 'down'): Promise<Reached[][]> {
+    const [from, to] = direction === 'up' ? ['from_id', 'to_id'] : ['to_id', 'from_id'];
+    const result: { rows: Reached[] } = await this.context.em.getKnex().raw(
+      `with recursive walk(origin, id, depth) as (
+         select e.${from}, e.${to}, 1 from territory_edge e
+         where e.relation = 'PART_OF' and e.${from} in (${origins.map(() => '?').join(', ')})
+         union
+         select walk.origin, e.${to}, walk.depth + 1 from territory_edge e join walk on e.${from} = walk.id
+         where e.relation = 'PART_OF' and walk.depth < 32
+       )
+       select origin, id, min(depth)::int as depth from walk group by origin, id`,
+      [...origins],
+    );
+    return origins.map((origin) => result.rows.filter((row) => row.origin === origin));
+  }
+
+  /**
+   * The projects that address each territory: directly, or (with sub-territories) through a territory
+   * inside it or one overlapping those. One recursive statement for every territory of the batch.
+   */
+  async projectIdsAddressing(origins: readonly string[], includeSubTerritories: boolean): Promise<string[][]> {
+    const placeholders = origins.map(() => '?').join(', ');
+    const sql = includeSubTerritories
+      ? `with recursive inside(origin, id) as (
+           select id, id from territory where id in (${placeholders})
+           union
+           select inside.origin, e.from_id from territory_edge e join inside on e.to_id = inside.id where e.relation = 'PART_OF'
+         ), reach(origin, id) as (
+           select origin, id from inside
+           union
+           select inside.origin, case when e.from_id = inside.id then e.to_id else e.from_id end
+           from territory_edge e join inside on e.from_id = inside.id or e.to_id = inside.id
+           where e.relation = 'OVERLAPS'
+         )
+         select distinct reach.origin, x.project_id from reach join project_territory x on x.territory_id = reach.id`
+      : `select x.territory_id as origin, x.project_id from project_territory x where x.territory_id in (${placeholders})`;
+    const result: { rows: Array<{ origin: string; project_id: string }> } = await this.context.em.getKnex().raw(sql, [...origins]);
+    return origins.map((origin) => result.rows.filter((row) => row.origin === origin).map((row) => row.project_id));
+  }
+}
