@@ -130,7 +130,9 @@ describe('npm run seed', () => {
   it('rolls back everything when the database refuses a row half-way', async () => {
     const before = await snapshot(orm);
     const plan = planSeeds();
-    // An early table gets a new value, a late one a row the database refuses (a claim citing no source).
+    // Early steps delete a dropped edge and update a value; a late one writes a row the database refuses
+    // (a claim citing no source).
+    plan.territoryEdges = plan.territoryEdges.slice(1);
     plan.projects = plan.projects.map((row) => (row.slug === 'weldcome' ? { ...row, website: 'https://example.org' } : row));
     plan.claims = [...plan.claims, { ...plan.claims[0], id: '00000000-0000-5000-8000-000000000001', source: '00000000-0000-5000-8000-000000000002' }];
     await expect(writeSeedPlan(orm.em.fork(), plan)).rejects.toThrow(/foreign key/);

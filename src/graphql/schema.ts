@@ -10,6 +10,7 @@ import { ProjectResolver } from '../modules/project/project.resolver';
 import { ClaimResolver, SourceResolver } from '../modules/provenance/provenance.resolver';
 import { TerritoryResolver } from '../modules/territory/territory.resolver';
 import { ThemeResolver } from '../modules/theme/theme.resolver';
+import { SearchResolver } from '../modules/search/search.resolver';
 import { Node } from './node';
 import { NodeResolver } from './node.resolver';
 
@@ -44,6 +45,7 @@ export function getSchema(): Promise<GraphQLSchema> {
       OutcomeResolver,
       SourceResolver,
       ClaimResolver,
+      SearchResolver,
     ],
     orphanedTypes: [Node],
     // Arguments are checked by the resolvers themselves, with messages that name the argument.

@@ -91,6 +91,8 @@ const ids = (rows: Row[]) => uuidArray(rows.map((row) => row.id));
 export async function writeSeedPlan(em: EntityManager, plan: SeedPlan): Promise<SeedResult> {
   return em.transactional(async (tx) => {
     const connection = tx.getConnection();
+    // Raw statements must name the transaction explicitly, or they run on another pooled connection.
+    const inTransaction = tx.getTransactionContext();
     let removed = 0;
     for (const table of TABLES) {
       const rows = plan[table.key];
@@ -103,6 +105,7 @@ export async function writeSeedPlan(em: EntityManager, plan: SeedPlan): Promise<
           `delete from "${tableName}" where "${column}" = any(?::uuid[]) and not (id = any(?::uuid[]))`,
           [ownerIds, ids(rows)],
           'run',
+          inTransaction,
         );
         removed += (result as { affectedRows?: number }).affectedRows ?? 0;
       }
@@ -114,6 +117,7 @@ export async function writeSeedPlan(em: EntityManager, plan: SeedPlan): Promise<
       `delete from claim where subject_id = any(?::uuid[]) and not (id = any(?::uuid[]))`,
       [uuidArray(subjectIds), ids(plan.claims)],
       'run',
+      inTransaction,
     );
     removed += (result as { affectedRows?: number }).affectedRows ?? 0;
     for (const [subjectType, tableName] of Object.entries(CLAIM_SUBJECT_TABLES)) {
@@ -121,11 +125,12 @@ export async function writeSeedPlan(em: EntityManager, plan: SeedPlan): Promise<
         `delete from claim c where c.subject_type = ? and not exists (select 1 from "${tableName}" t where t.id = c.subject_id)`,
         [subjectType],
         'run',
+        inTransaction,
       );
       removed += (orphans as { affectedRows?: number }).affectedRows ?? 0;
     }
     // The search index is derived from the records: rebuilt in the same transaction, so it never lags.
-    await connection.execute('refresh materialized view search_document', [], 'run');
+    await connection.execute('refresh materialized view search_document', [], 'run', inTransaction);
     const counts = Object.fromEntries(TABLES.map((table) => [table.key, plan[table.key].length])) as Record<keyof SeedPlan, number>;
     return { counts, removed };
   });

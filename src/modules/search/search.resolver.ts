@@ -1,0 +1,93 @@
+import { Arg, Ctx, Field, Float, Int, ObjectType, Query, registerEnumType, Resolver } from 'type-graphql';
+import { ConnectionResult, PageInfo } from '../../graphql/connection';
+import type { RequestContext } from '../../graphql/context';
+import { badUserInput } from '../../graphql/errors';
+import { Node } from '../../graphql/node';
+import { loadNode } from '../../graphql/node.resolver';
+import { SearchService, SearchType } from './search.service';
+
+registerEnumType(SearchType, {
+  name: 'SearchType',
+  description: 'A kind of record `search` can return.',
+  valuesConfig: {
+    PROJECT: { description: 'Projects: titles, acronyms, summaries, objectives, activities.' },
+    ORGANISATION: { description: 'Organisations: names, acronyms, aliases.' },
+    PROGRAMME: { description: 'Programmes: names, CCI codes.' },
+    TERRITORY: { description: 'Territories: names in every language, codes, aliases.' },
+    THEME: { description: 'Themes: names.' },
+  },
+});
+
+@ObjectType({ description: 'A search result with its cursor and relevance.' })
+export class SearchEdge {
+  @Field({ description: 'Opaque cursor of this result, for `after`.' })
+  cursor!: string;
+
+  @Field(() => Float, { description: 'Relevance: higher is better. Comparable within one search only.' })
+  rank!: number;
+
+  @Field(() => Node, { description: 'The record found.' })
+  node!: Node;
+}
+
+@ObjectType({ description: 'A page of search results, best first.' })
+export class SearchConnection {
+  @Field(() => [SearchEdge], { description: 'The results of this page.' })
+  edges!: SearchEdge[];
+
+  @Field(() => PageInfo, { description: 'Where this page sits among all results.' })
+  pageInfo!: PageInfo;
+
+  @Field(() => Int, { description: 'How many records match in all.' })
+  totalCount!: number;
+}
+
+const encodeOffset = (offset: number) => Buffer.from(JSON.stringify({ offset }), 'utf8').toString('base64url');
+
+function decodeOffset(cursor: string): number {
+  try {
+    const { offset } = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (Number.isInteger(offset) && offset >= 0) return offset;
+  } catch {
+    // fall through to the error below
+  }
+  throw badUserInput('after', '"after" is not a cursor of these search results; use a cursor from its edges or pageInfo.');
+}
+
+@Resolver()
+export class SearchResolver {
+  @Query(() => SearchConnection, {
+    description:
+      'Finds records by words in any language: accents and case do not matter, French, Dutch and English word forms ' +
+      'match ("soudage", "welding"), names match in every language ("Courtrai" finds Kortrijk) and small typos are forgiven.',
+  })
+  async search(
+    @Ctx() context: RequestContext,
+    @Arg('query', { description: 'Words to look for.' }) query: string,
+    @Arg('types', () => [SearchType], { nullable: true, description: 'Only these kinds of record; all when absent.' }) types?: SearchType[] | null,
+    @Arg('first', () => Int, { nullable: true, description: 'How many results (at most the page size cap); 20 when absent.' }) first?: number | null,
+    @Arg('after', () => String, { nullable: true, description: 'Cursor of the result to continue after.' }) after?: string | null,
+  ): Promise<ConnectionResult<Node>> {
+    const text = query.trim();
+    if (!text) throw badUserInput('query', '"query" must contain at least one word.');
+    if (text.length > 200) throw badUserInput('query', `"query" must be at most 200 characters; got ${text.length}.`);
+    const max = context.config.maxPageSize;
+    const size = first ?? 20;
+    if (size < 0 || size > max) throw badUserInput('first', `"first" must be between 0 and ${max} (the page size cap); got ${size}.`);
+    const chosen = types && types.length > 0 ? [...new Set(types)] : Object.values(SearchType);
+    const offset = after ? decodeOffset(after) + 1 : 0;
+    const service = new SearchService(context);
+    const hits = size === 0 ? [] : await service.search(text, chosen, offset, size + 1);
+    const page = hits.slice(0, size);
+    const nodes = await Promise.all(page.map((hit) => loadNode(context, hit.recordType, hit.recordId)));
+    const edges = page.map((hit, index) => ({ cursor: encodeOffset(offset + index), rank: hit.rank, node: nodes[index]! }));
+    const pageInfo: PageInfo = {
+      hasNextPage: hits.length > size,
+      hasPreviousPage: offset > 0,
+      startCursor: edges[0]?.cursor ?? null,
+      endCursor: edges[edges.length - 1]?.cursor ?? null,
+    };
+    let total: Promise<number> | undefined;
+    return new ConnectionResult(edges, pageInfo, () => (total ??= service.count(text, chosen)));
+  }
+}

@@ -1,0 +1,67 @@
+import type { RequestContext } from '../../graphql/context';
+import { textQuerySql } from '../../graphql/filters';
+
+export enum SearchType {
+  PROJECT = 'Project',
+  ORGANISATION = 'Organisation',
+  PROGRAMME = 'Programme',
+  TERRITORY = 'Territory',
+  THEME = 'Theme',
+}
+
+/**
+ * How much a match on each type weighs. Projects are what most searches are after, so among equally good
+ * matches they come first; a theme merely named like a project's subject comes after the projects.
+ */
+const TYPE_WEIGHT: Record<SearchType, number> = {
+  [SearchType.PROJECT]: 1.0,
+  [SearchType.ORGANISATION]: 0.9,
+  [SearchType.PROGRAMME]: 0.8,
+  [SearchType.TERRITORY]: 0.8,
+  [SearchType.THEME]: 0.6,
+};
+
+export interface SearchHit {
+  recordType: SearchType;
+  recordId: string;
+  rank: number;
+}
+
+export class SearchService {
+  constructor(private readonly context: RequestContext) {}
+
+  /**
+   * Full-text matches in French, Dutch and English (stemmed, accents folded) over names, aliases, titles,
+   * summaries and lists, plus typo-tolerant trigram matches on names; ranked by text rank and name
+   * similarity, weighted by type. Both conditions are served by GIN indexes on `search_document`.
+   */
+  private base(text: string, types: SearchType[]) {
+    const query = textQuerySql(text);
+    const weights = types.map((type) => `when '${type}' then ${TYPE_WEIGHT[type]}`).join(' ');
+    return {
+      sql: `with q as (select ${query.sql} as query, kb_fold(?) as folded)
+        select d.record_type, d.record_id,
+          ((ts_rank(d.document, q.query) + word_similarity(q.folded, d.names)) * (case d.record_type ${weights} end))::float8 as rank
+        from search_document d, q
+        where d.record_type in (${types.map(() => '?').join(', ')})
+          and (d.document @@ q.query or q.folded <% d.names)`,
+      bindings: [...query.bindings!, text, ...types],
+    };
+  }
+
+  async search(text: string, types: SearchType[], offset: number, limit: number): Promise<SearchHit[]> {
+    const base = this.base(text, types);
+    const result: { rows: Array<{ record_type: SearchType; record_id: string; rank: number }> } = await this.context.em
+      .getKnex()
+      .raw(`${base.sql} order by rank desc, d.record_type, d.record_id limit ? offset ?`, [...base.bindings, limit, offset] as never);
+    return result.rows.map((row) => ({ recordType: row.record_type, recordId: row.record_id, rank: row.rank }));
+  }
+
+  async count(text: string, types: SearchType[]): Promise<number> {
+    const base = this.base(text, types);
+    const result: { rows: Array<{ count: string }> } = await this.context.em
+      .getKnex()
+      .raw(`select count(*) as count from (${base.sql}) as hits`, base.bindings as never);
+    return Number(result.rows[0].count);
+  }
+}
