@@ -86,13 +86,14 @@ export function territoryReachSql(codes: string[], includeSubTerritories: boolea
 }
 
 /**
- * A full-text query in every language at once: French, Dutch and English stemming (accents folded), and
- * the unstemmed words. A record matches when one of them matches it whole.
+ * A full-text query in every language at once: French (with and without accents), Dutch and English
+ * stemming, and the unstemmed words. A record matches when one of them matches it whole.
  */
 export function textQuerySql(text: string): Condition {
   return {
-    sql: `(websearch_to_tsquery('kb_french', ?) || websearch_to_tsquery('kb_dutch', ?) || websearch_to_tsquery('kb_english', ?) || websearch_to_tsquery('kb_simple', ?))`,
-    bindings: [text, text, text, text],
+    sql: `(websearch_to_tsquery('french', kb_clean(?)) || websearch_to_tsquery('kb_french', kb_clean(?)) || websearch_to_tsquery('kb_dutch', kb_clean(?))
+      || websearch_to_tsquery('kb_english', kb_clean(?)) || websearch_to_tsquery('kb_simple', kb_clean(?)))`,
+    bindings: [text, text, text, text, text],
   };
 }
 

@@ -30,24 +30,31 @@ export class Migration20261126141000 extends Migration {
       this.addSql(`alter text search configuration ${name} alter mapping for hword, hword_part, word with unaccent, ${stem};`);
     }
 
-    // Every language's stemming, plus the unstemmed words, for a {fr, nl, en} JSON object of texts.
+    // Apostrophes joined elided articles to words ("l’emploi" was one token): they become spaces.
+    this.addSql(`create or replace function kb_clean(value text) returns text language sql immutable parallel safe
+      as $$ select translate(coalesce(value, ''), '’''ʼ', '   ') $$;`);
+    // Every language's stemming, plus the unstemmed words, for a {fr, nl, en} JSON object of texts. French
+    // is stemmed both with its accents (which the French stemmer uses: "transfrontalière" and
+    // "transfrontalier" meet) and without (so that a query typed without accents still meets its words).
     this.addSql(`create or replace function kb_localised_vector(texts jsonb, weight "char") returns tsvector
       language sql immutable parallel safe as $$
         select setweight(
-          to_tsvector('public.kb_french', coalesce(texts->>'fr', '')) ||
-          to_tsvector('public.kb_dutch', coalesce(texts->>'nl', '')) ||
-          to_tsvector('public.kb_english', coalesce(texts->>'en', '')) ||
-          to_tsvector('public.kb_simple', concat_ws(' ', texts->>'fr', texts->>'nl', texts->>'en')),
+          to_tsvector('pg_catalog.french', public.kb_clean(texts->>'fr')) ||
+          to_tsvector('public.kb_french', public.kb_clean(texts->>'fr')) ||
+          to_tsvector('public.kb_dutch', public.kb_clean(texts->>'nl')) ||
+          to_tsvector('public.kb_english', public.kb_clean(texts->>'en')) ||
+          to_tsvector('public.kb_simple', public.kb_clean(concat_ws(' ', texts->>'fr', texts->>'nl', texts->>'en'))),
           weight)
       $$;`);
     // The same for a JSON array of such objects (a project's activities, objectives, ...).
     this.addSql(`create or replace function kb_list_vector(items jsonb, weight "char") returns tsvector
       language sql immutable parallel safe as $$
         select setweight(
-          to_tsvector('public.kb_french', coalesce(string_agg(item->>'fr', ' '), '')) ||
-          to_tsvector('public.kb_dutch', coalesce(string_agg(item->>'nl', ' '), '')) ||
-          to_tsvector('public.kb_english', coalesce(string_agg(item->>'en', ' '), '')) ||
-          to_tsvector('public.kb_simple', coalesce(string_agg(concat_ws(' ', item->>'fr', item->>'nl', item->>'en'), ' '), '')),
+          to_tsvector('pg_catalog.french', public.kb_clean(string_agg(item->>'fr', ' '))) ||
+          to_tsvector('public.kb_french', public.kb_clean(string_agg(item->>'fr', ' '))) ||
+          to_tsvector('public.kb_dutch', public.kb_clean(string_agg(item->>'nl', ' '))) ||
+          to_tsvector('public.kb_english', public.kb_clean(string_agg(item->>'en', ' '))) ||
+          to_tsvector('public.kb_simple', public.kb_clean(string_agg(concat_ws(' ', item->>'fr', item->>'nl', item->>'en'), ' '))),
           weight)
         from jsonb_array_elements(coalesce(items, '[]'::jsonb)) as item
       $$;`);
@@ -95,7 +102,7 @@ export class Migration20261126141000 extends Migration {
 
   override async down(): Promise<void> {
     this.addSql(`drop materialized view if exists search_document;`);
-    this.addSql(`drop function if exists kb_names(jsonb, jsonb), kb_list_vector(jsonb, "char"), kb_localised_vector(jsonb, "char"), kb_fold(text);`);
+    this.addSql(`drop function if exists kb_names(jsonb, jsonb), kb_list_vector(jsonb, "char"), kb_localised_vector(jsonb, "char"), kb_clean(text), kb_fold(text);`);
     for (const name of ['kb_french', 'kb_dutch', 'kb_english', 'kb_simple']) this.addSql(`drop text search configuration if exists ${name};`);
   }
 }

@@ -10,16 +10,20 @@ export enum SearchType {
 }
 
 /**
- * How much a match on each type weighs. Projects are what most searches are after, so among equally good
- * matches they come first; a theme merely named like a project's subject comes after the projects.
+ * How much a match on each type weighs. Records that searches are after (projects, organisations, then
+ * programmes and places) come before themes: a theme is a label whose whole name is made of topic words,
+ * so it would otherwise outrank every project about that topic ("emploi transfrontalier").
  */
 const TYPE_WEIGHT: Record<SearchType, number> = {
   [SearchType.PROJECT]: 1.0,
-  [SearchType.ORGANISATION]: 0.9,
-  [SearchType.PROGRAMME]: 0.8,
-  [SearchType.TERRITORY]: 0.8,
-  [SearchType.THEME]: 0.6,
+  [SearchType.ORGANISATION]: 1.0,
+  [SearchType.PROGRAMME]: 0.9,
+  [SearchType.TERRITORY]: 0.9,
+  [SearchType.THEME]: 0.35,
 };
+
+/** A match by name similarity alone (a typo) ranks below the word matches of its type. */
+const TYPO_WEIGHT = 0.5;
 
 export interface SearchHit {
   recordType: SearchType;
@@ -32,8 +36,8 @@ export class SearchService {
 
   /**
    * Full-text matches in French, Dutch and English (stemmed, accents folded) over names, aliases, titles,
-   * summaries and lists, plus typo-tolerant trigram matches on names; ranked by text rank and name
-   * similarity, weighted by type. Both conditions are served by GIN indexes on `search_document`.
+   * summaries and lists, plus typo-tolerant trigram matches on names; ranked by text rank (or, for a
+   * typo, name similarity), weighted by type. Both conditions are served by GIN indexes on `search_document`.
    */
   private base(text: string, types: SearchType[]) {
     const query = textQuerySql(text);
@@ -41,7 +45,8 @@ export class SearchService {
     return {
       sql: `with q as (select ${query.sql} as query, kb_fold(?) as folded)
         select d.record_type, d.record_id,
-          ((ts_rank(d.document, q.query) + word_similarity(q.folded, d.names)) * (case d.record_type ${weights} end))::float8 as rank
+          ((case when d.document @@ q.query then ts_rank(d.document, q.query) else ${TYPO_WEIGHT} * word_similarity(q.folded, d.names) end)
+            * (case d.record_type ${weights} end))::float8 as rank
         from search_document d, q
         where d.record_type in (${types.map(() => '?').join(', ')})
           and (d.document @@ q.query or q.folded <% d.names)`,
