@@ -1,0 +1,282 @@
+import { startTestApp, TestApp } from './support/app';
+
+let app: TestApp;
+beforeAll(async () => {
+  app = await startTestApp();
+});
+afterAll(() => app.close());
+
+async function projectSlugs(filter: Record<string, unknown>): Promise<string[]> {
+  const { projects } = await app.data(`query ($filter: ProjectFilter) { projects(filter: $filter, first: 100) { totalCount edges { node { slug } } } }`, {
+    filter,
+  });
+  expect(projects.totalCount).toBe(projects.edges.length);
+  return projects.edges.map((edge: any) => edge.node.slug).sort();
+}
+
+async function slugsOf(list: string, filter: Record<string, unknown>, key = 'slug'): Promise<string[]> {
+  const filterType = { organisations: 'OrganisationFilter', territories: 'TerritoryFilter', programmes: 'ProgrammeFilter', themes: 'ThemeFilter' }[list];
+  const data = await app.data(`query ($filter: ${filterType}) { ${list}(filter: $filter, first: 100) { edges { node { ${key} } } } }`, { filter });
+  return data[list].edges.map((edge: any) => edge.node[key]).sort();
+}
+
+describe('territory reasoning, computed in PostgreSQL', () => {
+  it.each([
+    ['BE25', true, ['emploi-sans-frontieres']],
+    ['BE3', true, ['emploi-sans-frontieres', 'weldcome']],
+    ['FRE', true, ['emploi-sans-frontieres', 'weldcome']],
+    ['FRF', true, []],
+    ['BE25', false, ['emploi-sans-frontieres']],
+    ['BE3', false, []],
+    ['BE328', true, ['emploi-sans-frontieres', 'weldcome']],
+  ])('projects addressing %s (sub-territories: %s)', async (code, includeSubTerritories, expected) => {
+    expect(await projectSlugs({ territory: [code], includeSubTerritories })).toEqual(expected);
+    const { territory } = await app.data(
+      `query ($code: String!, $sub: Boolean!) { territory(code: $code) { projects(includeSubTerritories: $sub) { slug } } }`,
+      { code, sub: includeSubTerritories },
+    );
+    expect(territory.projects.map((project: any) => project.slug)).toEqual(expected);
+  });
+
+  it('finds projects by where their partners are based: Hainaut gives Act’Emploi through CIEP Hainaut Centre', async () => {
+    expect(await projectSlugs({ partnerTerritory: ['BE32'] })).toEqual(['act-emploi']);
+    expect(await projectSlugs({ partnerTerritory: ['FRE'] })).toEqual(['emploi-sans-frontieres', 'weldcome']);
+  });
+
+  it('walks ancestors and descendants, nearest first, and overlaps both ways', async () => {
+    const data = await app.data(`{
+      kortrijk: territory(code: "BE254") { ancestors { code } }
+      lille: territory(code: "lille") { ancestors { code } }
+      hainaut: territory(code: "BE32") { descendants { code } }
+      nord: territory(code: "FRE11") { overlaps { code } parts { code } }
+    }`);
+    expect(data.kortrijk.ancestors.map((t: any) => t.code)).toEqual(['BE25', 'BE2', 'BE']);
+    expect(data.lille.ancestors.map((t: any) => t.code)).toEqual(['FRE11', 'FRE1', 'FRE', 'FR']);
+    expect(data.hainaut.descendants.map((t: any) => t.code)).toEqual(['BE323', 'BE328', 'BE329', 'BE32A', 'BE32B', 'BE32C', 'BE32D', 'tournai']);
+    expect(data.nord.overlaps.map((t: any) => t.code)).toEqual(['cote-d-opale', 'eurometropole-lille-kortrijk-tournai']);
+    expect(data.nord.parts.map((t: any) => t.code)).toEqual(['lille', 'valenciennois']);
+  });
+});
+
+describe('filters', () => {
+  it('filters projects by programme, theme (with the objectives under it), partner, role, country, date, budget and text', async () => {
+    expect(await projectSlugs({ programme: ['interreg-v-fwvl'] })).toEqual(['act-emploi', 'emploi-sans-frontieres', 'weldcome']);
+    expect(await projectSlugs({ programme: ['interreg-vi-fwvl'] })).toEqual([]);
+    expect(await projectSlugs({ theme: ['interreg-v-fwvl-axis-4'] })).toEqual(['act-emploi', 'emploi-sans-frontieres', 'weldcome']);
+    expect(await projectSlugs({ theme: ['interreg-v-fwvl-employment-and-mobility'] })).toEqual(['weldcome']);
+    expect(await projectSlugs({ theme: ['interreg-v-fwvl-axis-1'] })).toEqual([]);
+    expect(await projectSlugs({ organisation: ['le-forem'] })).toEqual(['emploi-sans-frontieres']);
+    expect(await projectSlugs({ organisation: ['icam', 'vdab'], role: ['LEAD_PARTNER'] })).toEqual(['weldcome']);
+    expect(await projectSlugs({ role: ['LEAD_PARTNER'] })).toEqual(['act-emploi', 'emploi-sans-frontieres', 'weldcome']);
+    expect(await projectSlugs({ country: ['BE'] })).toEqual(['act-emploi', 'emploi-sans-frontieres']);
+    expect(await projectSlugs({ country: ['fr'] })).toEqual(['emploi-sans-frontieres', 'weldcome']);
+    expect(await projectSlugs({ activeOn: '2017-06-01' })).toEqual(['emploi-sans-frontieres']);
+    expect(await projectSlugs({ activeOn: '2021-05-31' })).toEqual(['weldcome']);
+    expect(await projectSlugs({ totalBudget: { min: '1000000' } })).toEqual(['weldcome']);
+    expect(await projectSlugs({ totalBudget: { max: '1000000' } })).toEqual([]);
+    expect(await projectSlugs({ text: 'soudage' })).toEqual(['weldcome']);
+    // Conditions combine with AND.
+    expect(await projectSlugs({ territory: ['FRE'], country: ['BE'] })).toEqual(['emploi-sans-frontieres']);
+    expect(await projectSlugs({ territory: ['FRE'], partnerTerritory: ['BE32'] })).toEqual([]);
+  });
+
+  it('filters organisations by kind, country, territory, programme and text', async () => {
+    expect(await slugsOf('organisations', { kind: ['PUBLIC_EMPLOYMENT_SERVICE'] })).toEqual(['le-forem', 'pole-emploi-hauts-de-france', 'vdab']);
+    expect(await slugsOf('organisations', { country: ['BE'], kind: ['PUBLIC_AUTHORITY'] })).toEqual(['wallonie-bruxelles-international']);
+    expect(await slugsOf('organisations', { territory: ['BE3'] })).toEqual(['ciep-hainaut-centre', 'le-forem']);
+    expect(await slugsOf('organisations', { territory: ['FRE11'] })).toEqual(['icam']);
+    expect(await slugsOf('organisations', { programme: ['interreg-v-fwvl'] })).toEqual([
+      'ciep-hainaut-centre', 'icam', 'le-forem', 'pole-emploi-hauts-de-france', 'region-hauts-de-france', 'vdab',
+    ]);
+    expect(await slugsOf('organisations', { text: 'Office wallon' })).toEqual(['le-forem']);
+  });
+
+  it('filters territories by level, country and parent, and programmes by period, kind and country', async () => {
+    expect(await slugsOf('territories', { level: ['NUTS3'], country: ['FR'] }, 'code')).toEqual(['FRE11', 'FRE12', 'FRE21', 'FRE22', 'FRE23', 'FRF21', 'FRF23']);
+    expect(await slugsOf('territories', { parent: 'BE25' }, 'code')).toHaveLength(8);
+    expect(await slugsOf('territories', { level: ['AREA', 'LOCALITY'] }, 'code')).toEqual([
+      'cote-d-opale', 'eurometropole-lille-kortrijk-tournai', 'lille', 'tournai', 'valenciennois',
+    ]);
+    expect(await slugsOf('programmes', { period: { from: 2015, to: 2016 } })).toEqual(['interreg-v-fwvl']);
+    expect(await slugsOf('programmes', { period: { from: 2020 } })).toEqual(['interreg-v-fwvl', 'interreg-vi-fwvl']);
+    expect(await slugsOf('programmes', { kind: ['TRANSNATIONAL'] })).toEqual([]);
+    expect(await slugsOf('programmes', { country: ['BE'] })).toEqual(['interreg-v-fwvl']);
+    expect(await slugsOf('themes', { programme: ['interreg-v-fwvl'] })).toHaveLength(5);
+  });
+});
+
+describe('who works with whom', () => {
+  it("lists Le Forem's collaborators with the projects shared, most first", async () => {
+    const { organisation } = await app.data(`{
+      organisation(slug: "le-forem") { collaborators { count organisation { slug } projects { slug } } }
+    }`);
+    const slugs = organisation.collaborators.map((c: any) => c.organisation.slug);
+    expect(slugs).toEqual(expect.arrayContaining(['vdab', 'pole-emploi-hauts-de-france', 'region-hauts-de-france']));
+    expect(slugs).not.toContain('le-forem');
+    for (const collaborator of organisation.collaborators) {
+      expect(collaborator).toMatchObject({ count: 1, projects: [{ slug: 'emploi-sans-frontieres' }] });
+    }
+  });
+
+  it('filters collaborations by programme and period', async () => {
+    const data = await app.data(`{
+      v: organisation(slug: "vdab") { collaborators(filter: { programme: ["interreg-v-fwvl"], period: { from: 2014, to: 2020 } }) { organisation { slug } } }
+      vi: organisation(slug: "vdab") { collaborators(filter: { period: { from: 2021 } }) { organisation { slug } } }
+    }`);
+    expect(data.v.collaborators).toHaveLength(3);
+    expect(data.vi.collaborators).toEqual([]);
+  });
+
+  it('costs one statement for the collaborations of a whole page of organisations', async () => {
+    const page = (first: number) => `{
+      organisations(first: ${first}, filter: { kind: [PUBLIC_EMPLOYMENT_SERVICE] }) {
+        edges { node { collaborators { count organisation { slug } projects { slug } } } }
+      }
+    }`;
+    const small = await app.query(page(1));
+    const large = await app.query(page(3));
+    expect(large.data.organisations.edges).toHaveLength(3);
+    expect(large.extensions?.queryStats.sqlStatements).toBe(small.extensions?.queryStats.sqlStatements);
+  });
+});
+
+describe('sorting', () => {
+  it('sorts by title in a language, accents and case ignored', async () => {
+    const { projects } = await app.data(`{ projects(orderBy: { field: TITLE, lang: FR }) { edges { node { title(lang: FR) } } } }`);
+    expect(projects.edges.map((edge: any) => edge.node.title)).toEqual([
+      'Act’Emploi',
+      'Emploi sans frontières',
+      'WELDing COoperation for Mobility and cross-border Employment',
+    ]);
+  });
+
+  it('puts records without a value last, in both directions', async () => {
+    for (const direction of ['ASC', 'DESC']) {
+      const { projects } = await app.data(`{ projects(orderBy: { field: TOTAL_BUDGET, direction: ${direction} }) { edges { node { slug totalBudget { amount } } } } }`);
+      expect(projects.edges[0].node.slug).toBe('weldcome');
+      expect(projects.edges.slice(1).every((edge: any) => edge.node.totalBudget === null)).toBe(true);
+    }
+  });
+
+  it('keeps cursors valid across pages of a sorted list, forwards and backwards', async () => {
+    const query = `query ($first: Int, $after: String, $last: Int, $before: String) {
+      territories(orderBy: { field: NAME, direction: DESC, lang: NL }, first: $first, after: $after, last: $last, before: $before) {
+        totalCount edges { cursor node { code } } pageInfo { hasNextPage endCursor startCursor hasPreviousPage }
+      }
+    }`;
+    const whole = (await app.data(query, { first: 100 })).territories;
+    expect(whole.totalCount).toBe(51);
+    const walked: string[] = [];
+    let after: string | null = null;
+    for (;;) {
+      const page: any = (await app.data(query, { first: 8, after })).territories;
+      walked.push(...page.edges.map((edge: any) => edge.node.code));
+      if (!page.pageInfo.hasNextPage) break;
+      after = page.pageInfo.endCursor;
+    }
+    expect(walked).toEqual(whole.edges.map((edge: any) => edge.node.code));
+    const back = (await app.data(query, { last: 5, before: whole.edges[20].cursor })).territories;
+    expect(back.edges.map((edge: any) => edge.node.code)).toEqual(walked.slice(15, 20));
+  });
+});
+
+describe('search', () => {
+  async function search(query: string, types?: string[]): Promise<Array<{ type: string; key: string }>> {
+    const { search: result } = await app.data(
+      `query ($query: String!, $types: [SearchType!]) {
+        search(query: $query, types: $types, first: 10) {
+          totalCount
+          edges { rank node { __typename ... on Project { slug } ... on Organisation { slug } ... on Territory { code } ... on Theme { slug } ... on Programme { slug } } }
+        }
+      }`,
+      { query, types },
+    );
+    expect(result.totalCount).toBe(result.edges.length);
+    const ranks = result.edges.map((edge: any) => edge.rank);
+    expect([...ranks].sort((a, b) => b - a)).toEqual(ranks);
+    return result.edges.map((edge: any) => ({ type: edge.node.__typename, key: edge.node.slug ?? edge.node.code }));
+  }
+
+  it.each([
+    ['soudage', 'Project', 'weldcome'],
+    ['welding', 'Project', 'weldcome'],
+    ['Courtrai', 'Territory', 'BE254'],
+    ['forem', 'Organisation', 'le-forem'],
+    ['FOREM', 'Organisation', 'le-forem'],
+    ['Eurometropole', 'Territory', 'eurometropole-lille-kortrijk-tournai'],
+    ['services a la personne', 'Project', 'act-emploi'],
+    ['Henegouwen', 'Territory', 'BE32'],
+    ['Vlaamse Dienst voor Arbeidsbemiddeling', 'Organisation', 'vdab'],
+    ['Kortrik', 'Territory', 'BE254'],
+    ['Weldcom', 'Project', 'weldcome'],
+    ['frontieres', 'Project', 'emploi-sans-frontieres'],
+  ])('"%s" finds %s %s first', async (query, type, key) => {
+    expect((await search(query))[0]).toEqual({ type, key });
+  });
+
+  it('ranks the three projects first for "emploi transfrontalier"', async () => {
+    const results = await search('emploi transfrontalier');
+    expect(results.slice(0, 3).map((result) => result.key).sort()).toEqual(['act-emploi', 'emploi-sans-frontieres', 'weldcome']);
+    expect(results.slice(0, 3).every((result) => result.type === 'Project')).toBe(true);
+  });
+
+  it('keeps to the types asked for and pages with cursors', async () => {
+    expect(await search('emploi transfrontalier', ['THEME'])).toEqual([{ type: 'Theme', key: 'interreg-v-fwvl-employment-and-mobility' }]);
+    const first = await app.data(`{ search(query: "emploi", first: 2) { edges { cursor node { id } } pageInfo { hasNextPage endCursor } } }`);
+    expect(first.search.pageInfo.hasNextPage).toBe(true);
+    const next = await app.data(`query ($after: String) { search(query: "emploi", first: 2, after: $after) { edges { node { id } } pageInfo { hasPreviousPage } } }`, {
+      after: first.search.pageInfo.endCursor,
+    });
+    expect(next.search.pageInfo.hasPreviousPage).toBe(true);
+    const seen = [...first.search.edges, ...next.search.edges].map((edge: any) => edge.node.id);
+    expect(new Set(seen).size).toBe(seen.length);
+  });
+
+  it('is backed by the search indexes', async () => {
+    const connection = app.orm.em.getConnection();
+    await connection.execute('set enable_seqscan = off');
+    try {
+      const plan = await connection.execute(
+        `explain select record_id from search_document where document @@ websearch_to_tsquery('kb_french', 'soudage') or 'kortrik' <% names`,
+      );
+      const text = plan.map((row: any) => row['QUERY PLAN']).join('\n');
+      expect(text).toContain('search_document_document');
+      expect(text).toContain('search_document_names');
+    } finally {
+      await connection.execute('reset enable_seqscan');
+    }
+  });
+});
+
+describe('bad arguments', () => {
+  it.each([
+    ['{ projects(filter: { theme: ["no-such-theme"] }) { totalCount } }', 'filter.theme', 'no-such-theme'],
+    ['{ projects(filter: { territory: ["XX99"] }) { totalCount } }', 'filter.territory', 'XX99'],
+    ['{ projects(filter: { partnerTerritory: ["nowhere"] }) { totalCount } }', 'filter.partnerTerritory', 'nowhere'],
+    ['{ projects(filter: { organisation: ["acme"] }) { totalCount } }', 'filter.organisation', 'acme'],
+    ['{ projects(filter: { programme: ["interreg-xx"] }) { totalCount } }', 'filter.programme', 'interreg-xx'],
+    ['{ projects(filter: { activeOn: "yesterday" }) { totalCount } }', 'filter.activeOn', 'ISO date'],
+    ['{ projects(filter: { totalBudget: { min: "lots" } }) { totalCount } }', 'filter.totalBudget.min', 'decimal'],
+    ['{ territories(filter: { parent: "XX" }) { totalCount } }', 'filter.parent', 'XX'],
+    ['{ projects(after: "bm9wZQ") { totalCount } }', 'after', 'not a cursor'],
+    ['{ projects(first: -1) { totalCount } }', 'first', 'between 0 and 100'],
+    ['{ projects(first: 101) { totalCount } }', 'first', 'page size cap'],
+    ['{ projects(first: 1, last: 1) { totalCount } }', 'first', 'not both'],
+    ['{ search(query: "   ") { totalCount } }', 'query', 'at least one word'],
+    ['{ search(query: "emploi", after: "garbage") { totalCount } }', 'after', 'not a cursor'],
+    ['{ search(query: "emploi", first: 1000) { totalCount } }', 'first', 'page size cap'],
+  ])('%s gives BAD_USER_INPUT naming %s', async (query, argumentName, message) => {
+    const response = await app.query(query);
+    expect(response.errors).toHaveLength(1);
+    expect(response.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', argumentName });
+    expect(response.errors![0].message).toContain(message);
+  });
+
+  it('rejects a cursor of one sort order used with another', async () => {
+    const { projects } = await app.data(`{ projects(first: 1) { pageInfo { endCursor } } }`);
+    const response = await app.query(`query ($after: String) { projects(first: 1, after: $after, orderBy: { field: TOTAL_BUDGET }) { totalCount } }`, {
+      after: projects.pageInfo.endCursor,
+    });
+    expect(response.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', argumentName: 'after' });
+  });
+});
