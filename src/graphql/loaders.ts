@@ -15,7 +15,13 @@ export function refId(value: { id: string } | string | null | undefined): string
 /**
  * Per-request DataLoaders. Every relation the API follows goes through one of these, so that a nested
  * list query costs one SQL statement per relation level, whatever the number of rows.
+ *
+ * They batch but do not cache: a cache shared by relations that resolve at different moments would make
+ * the number of statements depend on which database answer arrives first (a later batch may or may not
+ * find its keys already loaded). Without it each relation level costs exactly its own statements, so the
+ * count is a function of the query's shape alone, which the tests and the benchmark can hold to.
  */
+const BATCH_ONLY = { cache: false } as const;
 export class Loaders {
   private readonly cache = new Map<string, DataLoader<string, unknown>>();
 
@@ -34,10 +40,10 @@ export class Loaders {
   byId<T extends WithId>(entity: EntityClass<T>): DataLoader<string, T | null> {
     return this.memo(`byId:${entity.name}`, () =>
       new DataLoader<string, T | null>(async (ids) => {
-        const rows = await this.em.find(entity, { id: { $in: [...ids] } } as unknown as FilterQuery<T>);
+        const rows = await this.em.find(entity, { id: { $in: [...new Set(ids)] } } as unknown as FilterQuery<T>);
         const byId = new Map(rows.map((row) => [row.id, row]));
         return ids.map((id) => byId.get(id) ?? null);
-      }),
+      }, BATCH_ONLY),
     );
   }
 
@@ -45,15 +51,16 @@ export class Loaders {
   byOwner<T extends WithId>(entity: EntityClass<T>, property: keyof T & string, orderBy: QueryOrderMap<T> = {}): DataLoader<string, T[]> {
     return this.memo(`byOwner:${entity.name}.${property}:${JSON.stringify(orderBy)}`, () =>
       new DataLoader<string, T[]>(async (ownerIds) => {
-        const rows = await this.em.find(entity, { [property]: { $in: [...ownerIds] } } as FilterQuery<T>, {
+        const rows = await this.em.find(entity, { [property]: { $in: [...new Set(ownerIds)] } } as FilterQuery<T>, {
           orderBy: { ...orderBy, id: 'asc' } as QueryOrderMap<T>,
         });
         const groups = new Map<string, T[]>(ownerIds.map((id) => [id, []]));
+        // Without a cache one batch may hold the same key twice; each gets the same rows.
         for (const row of rows) {
           groups.get(refId(row[property] as unknown as { id: string }) as string)?.push(row);
         }
         return ownerIds.map((id) => groups.get(id)!);
-      }),
+      }, BATCH_ONLY),
     );
   }
 
@@ -78,12 +85,12 @@ export class Loaders {
           if (rows instanceof Error) throw rows;
           return rows.map((row) => byId.get(refId(row[to] as never)!)).filter((item): item is T => item !== undefined);
         });
-      }),
+      }, BATCH_ONLY),
     );
   }
 
   /** A loader of any shape, created once per request under `key`. */
   custom<V>(key: string, batch: (keys: readonly string[]) => Promise<V[]>): DataLoader<string, V> {
-    return this.memo(`custom:${key}`, () => new DataLoader<string, V>(batch));
+    return this.memo(`custom:${key}`, () => new DataLoader<string, V>(batch, BATCH_ONLY));
   }
 }
