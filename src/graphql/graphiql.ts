@@ -23,7 +23,7 @@ export const GRAPHIQL_ASSETS: Record<string, { file: string; type: string }> = {
   'graphiql.min.css': { file: path.join(packageRoot('graphiql'), 'graphiql.min.css'), type: 'text/css' },
 };
 
-const EXAMPLE_QUERY = `# The Interreg knowledge base. Press the play button (or Ctrl-Enter).
+const EXAMPLE_QUERY = `# Interreg knowledge base: run with ▶ or Ctrl-Enter.
 {
   project(slug: "weldcome") {
     title(lang: FR)
