@@ -8,6 +8,9 @@ import { Participation } from '../participation/participation.entity';
 import { Programme } from '../programme/programme.entity';
 import { Territory } from '../territory/territory.entity';
 import { Project } from '../project/project.entity';
+import { claimsOf } from '../../graphql/record-resolver';
+import { Language } from '../common/localised';
+import { FactSheetEntry, recordFactSheet } from '../provenance/fact-sheet';
 import { Organisation } from './organisation.entity';
 import { CollaborationFilter, OrganisationFilter, OrganisationOrder } from './organisation.inputs';
 import { OrganisationService } from './organisation.service';
@@ -83,6 +86,11 @@ export class OrganisationResolver extends NamedRecordResolver(Organisation, NAME
       const shared = row.projectIds.map((id) => projectById.get(id)!).filter(Boolean).sort((a, b) => a.slug.localeCompare(b.slug));
       return { organisation: partners[index] as Organisation, projects: shared, count: shared.length };
     });
+  }
+
+  @FieldResolver(() => [FactSheetEntry], { description: 'Every sourced statement about the organisation, ready to quote.' })
+  async factSheet(@Root() organisation: Organisation, @Ctx() context: RequestContext, @Arg('lang', () => Language, { defaultValue: Language.EN, description: 'The language of labels and number formats.' }) lang: Language): Promise<FactSheetEntry[]> {
+    return recordFactSheet(context, await claimsOf(context, organisation.id), [], lang);
   }
 
   @FieldResolver(() => Territory, { nullable: true, description: 'Where the organisation is based.' })

@@ -10,6 +10,9 @@ import { Outcome } from '../outcome/outcome.entity';
 import { Project } from '../project/project.entity';
 import { Territory } from '../territory/territory.entity';
 import { Theme } from '../theme/theme.entity';
+import { claimsOf } from '../../graphql/record-resolver';
+import { Language } from '../common/localised';
+import { FactSheetEntry, recordFactSheet } from '../provenance/fact-sheet';
 import { Programme, ProgrammeTerritory } from './programme.entity';
 import { ProgrammeFilter, ProgrammeOrder } from './programme.inputs';
 import { ProgrammeService } from './programme.service';
@@ -92,6 +95,13 @@ export class ProgrammeResolver extends NamedRecordResolver(Programme, NAME_FIELD
   @FieldResolver(() => [Project], { description: 'The projects the programme funds, by slug.' })
   projects(@Root() programme: Programme, @Ctx() context: RequestContext): Promise<Project[]> {
     return context.loaders.byOwner(Project, 'programme', { slug: 'asc' }).load(programme.id);
+  }
+
+  @FieldResolver(() => [FactSheetEntry], { description: 'Every sourced statement about the programme and its outcomes, ready to quote.' })
+  async factSheet(@Root() programme: Programme, @Ctx() context: RequestContext, @Arg('lang', () => Language, { defaultValue: Language.EN, description: 'The language of labels and number formats.' }) lang: Language): Promise<FactSheetEntry[]> {
+    const [own, outcomes] = await Promise.all([claimsOf(context, programme.id), this.outcomes(programme, context)]);
+    const related = await Promise.all(outcomes.map(async (outcome) => ({ id: outcome.id, labels: outcome.labels, claims: await claimsOf(context, outcome.id) })));
+    return recordFactSheet(context, own, related, lang);
   }
 
   @FieldResolver(() => [Outcome], { description: 'Indicators the programme reports or targets.' })

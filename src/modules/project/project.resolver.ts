@@ -4,7 +4,7 @@ import { Connection, ConnectionArgs, ConnectionResult } from '../../graphql/conn
 import { refId } from '../../graphql/loaders';
 import { NamedRecordResolver } from '../../graphql/record-resolver';
 import { allTexts, Language, LocalisedItem, LocalisedString, pickText } from '../common/localised';
-import { Money, money } from '../common/money';
+import { Money, money, normaliseDecimal } from '../common/money';
 import { Funding } from '../funding/funding.entity';
 import { Organisation } from '../organisation/organisation.entity';
 import { Outcome } from '../outcome/outcome.entity';
@@ -12,6 +12,10 @@ import { Participation, ParticipationRole } from '../participation/participation
 import { Programme } from '../programme/programme.entity';
 import { Territory } from '../territory/territory.entity';
 import { Theme } from '../theme/theme.entity';
+import { claimsOf } from '../../graphql/record-resolver';
+import { Claim } from '../provenance/claim.entity';
+import { DerivedFigure, divideDecimals } from '../provenance/derived';
+import { FactSheetEntry, formatDecimal, recordFactSheet } from '../provenance/fact-sheet';
 import { Project, ProjectTerritory, ProjectTheme } from './project.entity';
 import { ProjectFilter, ProjectOrder } from './project.inputs';
 import { ProjectService } from './project.service';
@@ -126,6 +130,54 @@ export class ProjectResolver extends NamedRecordResolver(Project, { single: 'tit
   @FieldResolver(() => [Funding], { description: 'Every published amount for the project, on every basis.' })
   fundings(@Root() project: Project, @Ctx() context: RequestContext): Promise<Funding[]> {
     return context.loaders.byOwner(Funding, 'project', { basis: 'asc', preferred: 'desc' }).load(project.id);
+  }
+
+  @FieldResolver(() => [FactSheetEntry], {
+    description: 'Every sourced statement about the project, its partners and its outcomes, ready to quote.',
+  })
+  async factSheet(@Root() project: Project, @Ctx() context: RequestContext, @Arg('lang', () => Language, { defaultValue: Language.EN, description: 'The language of labels and number formats.' }) lang: Language): Promise<FactSheetEntry[]> {
+    const [own, participations, outcomes] = await Promise.all([
+      claimsOf(context, project.id),
+      this.participations(project, context),
+      this.outcomes(project, context),
+    ]);
+    const related = await Promise.all(
+      [...participations, ...outcomes].map(async (record) => ({
+        id: record.id,
+        labels: 'labels' in record ? record.labels : undefined,
+        claims: await claimsOf(context, record.id),
+      })),
+    );
+    return recordFactSheet(context, own, related, lang);
+  }
+
+  @FieldResolver(() => [DerivedFigure], {
+    description: 'Figures computed from the sourced ones (cost per trainee), each with its formula, inputs and caveat.',
+  })
+  async derivedFigures(@Root() project: Project, @Ctx() context: RequestContext, @Arg('lang', () => Language, { defaultValue: Language.EN, description: 'The language of labels and number formats.' }) lang: Language): Promise<DerivedFigure[]> {
+    if (project.totalBudget == null) return [];
+    const [own, outcomes] = await Promise.all([claimsOf(context, project.id), this.outcomes(project, context)]);
+    const budgetClaim = own.find((claim) => claim.field === 'totalBudget' && claim.preferred);
+    const figures: DerivedFigure[] = [];
+    for (const outcome of outcomes) {
+      if (outcome.unit !== 'person' || outcome.kind !== 'ACHIEVED' || Number(outcome.value) <= 0) continue;
+      const valueClaim = (await claimsOf(context, outcome.id)).find((claim: Claim) => claim.field === 'value' && claim.preferred);
+      const value = divideDecimals(project.totalBudget, outcome.value);
+      const per = pickText(outcome.labels, lang) ?? outcome.indicator;
+      figures.push({
+        key: `cost-per-${outcome.indicator}`,
+        label: { en: `Total budget per person (${per})`, fr: `Budget total par personne (${per})`, nl: `Totaal budget per persoon (${per})` }[lang],
+        value,
+        unit: 'EUR per person',
+        formula: `totalBudget / outcomes[${outcome.indicator}].value = ${formatDecimal(project.totalBudget, Language.EN)} / ${normaliseDecimal(outcome.value)}`,
+        inputs: [budgetClaim, valueClaim].filter((claim): claim is Claim => claim !== undefined),
+        caveat:
+          'Derived here, not published by a source. A budget is not spending: the total budget is what was planned for the ' +
+          'whole project, not what was spent, and it pays for more than the people counted' +
+          (outcome.asOf ? `; the count is as of ${outcome.asOf}, before the project ended.` : '.'),
+      });
+    }
+    return figures;
   }
 
   @FieldResolver(() => [Outcome], { description: 'Indicators the project reports or targets.' })

@@ -1,4 +1,4 @@
-import { Arg, Args, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Ctx, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
 import type { RequestContext } from '../../graphql/context';
 import { Connection, ConnectionArgs, ConnectionResult } from '../../graphql/connection';
 import { refId } from '../../graphql/loaders';
@@ -11,6 +11,7 @@ import { Claim, ClaimValueKind } from './claim.entity';
 import { Source } from './source.entity';
 import { SourceFilter, SourceOrder } from './provenance.inputs';
 import { SourceService } from './provenance.service';
+import { Conflict, ConflictFilter, findConflicts } from './conflicts';
 
 export const SourceConnection = Connection(Source, 'Source');
 
@@ -31,9 +32,42 @@ export class SourceResolver {
     return new SourceService(context).list(filter, orderBy, args);
   }
 
+  @Query(() => [Conflict], {
+    description:
+      'Every field about which sources disagree: each version with its source, basis and date, and the one preferred. ' +
+      'Conflicts are kept on purpose; this is where to read them.',
+  })
+  async conflicts(
+    @Ctx() context: RequestContext,
+    @Arg('filter', () => ConflictFilter, { nullable: true, description: 'Which conflicts; all when absent.' }) filter?: ConflictFilter | null,
+  ): Promise<Conflict[]> {
+    const groups = await findConflicts(context, filter);
+    const [claims, records] = await Promise.all([
+      context.loaders.byId(Claim).loadMany(groups.flatMap((group) => group.claimIds)),
+      Promise.all(groups.map((group) => loadNode(context, group.recordType, group.recordId))),
+    ]);
+    const claimById = new Map(claims.filter((claim): claim is Claim => claim instanceof Claim).map((claim) => [claim.id, claim]));
+    return groups.map((group, index) => {
+      const groupClaims = group.claimIds.map((id) => claimById.get(id)!).filter(Boolean);
+      return {
+        recordType: group.recordType,
+        record: records[index]!,
+        field: group.field,
+        valueCount: group.valueCount,
+        preferred: groupClaims.find((claim) => claim.preferred) ?? null,
+        claims: groupClaims,
+      };
+    });
+  }
+
   @FieldResolver(() => ID, { description: 'Global, opaque and stable id; pass it to `node(id:)`.' })
   id(@Root() source: Source): string {
     return toGlobalId(Source.typename, source.id);
+  }
+
+  @FieldResolver(() => Int, { description: 'How many claims this source supports.' })
+  async claimCount(@Root() source: Source, @Ctx() context: RequestContext): Promise<number> {
+    return (await this.claims(source, context)).length;
   }
 
   @FieldResolver(() => [Claim], { description: 'The claims this source supports, or those about one field.' })

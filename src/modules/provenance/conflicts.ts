@@ -1,0 +1,92 @@
+import { Field, InputType, Int, ObjectType } from 'type-graphql';
+import type { RequestContext } from '../../graphql/context';
+import { assertKnown, given } from '../../graphql/filters';
+import { Node } from '../../graphql/node';
+import { Claim } from './claim.entity';
+
+@InputType({ description: 'Which conflicts to list.' })
+export class ConflictFilter {
+  @Field(() => [String], {
+    nullable: true,
+    description: 'Programme slugs: conflicts about these programmes and about their themes, projects, partners and outcomes.',
+  })
+  programme?: string[] | null;
+
+  @Field(() => [String], { nullable: true, description: 'Record types: "Programme", "Project", "Participation", "Outcome", ...' })
+  recordType?: string[] | null;
+}
+
+@ObjectType({ description: 'A field of a record about which sources disagree, with every version and the one preferred.' })
+export class Conflict {
+  @Field({ description: 'The type of the record ("Project").' })
+  recordType!: string;
+
+  @Field(() => Node, { description: 'The record.' })
+  record!: Node;
+
+  @Field({ description: 'The field, as named in the API ("leadPartner").' })
+  field!: string;
+
+  @Field(() => Int, { description: 'How many different values the sources give.' })
+  valueCount!: number;
+
+  @Field(() => Claim, { nullable: true, description: 'The claim the API shows; null when the question is left open.' })
+  preferred!: Claim | null;
+
+  @Field(() => [Claim], { description: 'Every claim about the field, the preferred one first.' })
+  claims!: Claim[];
+}
+
+export interface ConflictGroup {
+  recordType: string;
+  recordId: string;
+  field: string;
+  claimIds: string[];
+  valueCount: number;
+}
+
+/**
+ * Fields where claims disagree: claims about the same record, field, language and list position with
+ * more than one value. List items are told apart by position, so a list is not a conflict.
+ */
+export async function findConflicts(context: RequestContext, filter: ConflictFilter | null | undefined): Promise<ConflictGroup[]> {
+  const conditions: string[] = [];
+  const bindings: unknown[] = [];
+  if (given(filter?.recordType)) {
+    conditions.push(`c.subject_type in (${filter.recordType.map(() => '?').join(', ')})`);
+    bindings.push(...filter.recordType);
+  }
+  if (given(filter?.programme)) {
+    await assertKnown(context.em, 'programme', 'slug', filter.programme, 'filter.programme', 'programme');
+    const list = filter.programme.map(() => '?').join(', ');
+    // Every record that belongs to the programmes: themselves, their themes, projects, partners, outcomes, funding.
+    conditions.push(`c.subject_id in (
+      with g as (select id from programme where slug in (${list})),
+           p as (select id from project where programme_id in (select id from g))
+      select id from g
+      union all select id from theme where programme_id in (select id from g)
+      union all select id from p
+      union all select id from participation where project_id in (select id from p)
+      union all select id from outcome where programme_id in (select id from g) or project_id in (select id from p)
+      union all select id from funding where programme_id in (select id from g) or project_id in (select id from p))`);
+    bindings.push(...filter.programme);
+  }
+  const result: { rows: Array<{ subject_type: string; subject_id: string; field: string; claim_ids: string[]; value_count: number }> } =
+    await context.em.getKnex().raw(
+      `select c.subject_type, c.subject_id, c.field, array_agg(c.id order by c.preferred desc, c.id) as claim_ids,
+              count(distinct c.value)::int as value_count
+       from claim c
+       ${conditions.length ? `where ${conditions.join(' and ')}` : ''}
+       group by c.subject_type, c.subject_id, c.field, c.language, c.position
+       having count(distinct c.value) > 1
+       order by c.subject_type, c.field, c.subject_id`,
+      bindings as never,
+    );
+  return result.rows.map((row) => ({
+    recordType: row.subject_type,
+    recordId: row.subject_id,
+    field: row.field,
+    claimIds: row.claim_ids,
+    valueCount: row.value_count,
+  }));
+}

@@ -1,0 +1,215 @@
+import { Field, ObjectType } from 'type-graphql';
+import type { RequestContext } from '../../graphql/context';
+import { loadNode } from '../../graphql/node.resolver';
+import { Language, LocalisedText, pickText } from '../common/localised';
+import { normaliseDecimal } from '../common/money';
+import { Claim, ClaimValueKind } from './claim.entity';
+import { Source } from './source.entity';
+
+/** What each field is called in a fact sheet, per language. A field missing here shows its API name. */
+const FIELD_LABELS: Record<string, LocalisedText> = {
+  name: { en: 'Name', fr: 'Nom', nl: 'Naam' },
+  title: { en: 'Title', fr: 'Titre', nl: 'Titel' },
+  summary: { en: 'Summary', fr: 'Résumé', nl: 'Samenvatting' },
+  acronym: { en: 'Acronym', fr: 'Acronyme', nl: 'Acroniem' },
+  aliases: { en: 'Also known as', fr: 'Autres noms', nl: 'Ook bekend als' },
+  cciCode: { en: 'CCI code', fr: 'Code CCI', nl: 'CCI-code' },
+  kind: { en: 'Kind', fr: 'Type', nl: 'Soort' },
+  sector: { en: 'Sector', fr: 'Secteur', nl: 'Sector' },
+  funds: { en: 'Fund', fr: 'Fonds', nl: 'Fonds' },
+  startYear: { en: 'First year', fr: 'Première année', nl: 'Eerste jaar' },
+  endYear: { en: 'Last year', fr: 'Dernière année', nl: 'Laatste jaar' },
+  managingAuthority: { en: 'Managing authority', fr: 'Autorité de gestion', nl: 'Beheersautoriteit' },
+  predecessor: { en: 'Previous programme', fr: 'Programme précédent', nl: 'Vorig programma' },
+  population: { en: 'Population', fr: 'Population', nl: 'Bevolking' },
+  areaKm2: { en: 'Area (km²)', fr: 'Superficie (km²)', nl: 'Oppervlakte (km²)' },
+  borderRegionCount: { en: 'Border regions', fr: 'Régions frontalières', nl: 'Grensregio’s' },
+  closedOn: { en: 'Closed on', fr: 'Clôturé le', nl: 'Afgesloten op' },
+  reportedProjectCount: { en: 'Projects funded', fr: 'Projets financés', nl: 'Gefinancierde projecten' },
+  eligibleTerritories: { en: 'Eligible territory', fr: 'Territoire éligible', nl: 'Subsidiabel gebied' },
+  euFunding: { en: 'EU funding (ERDF)', fr: 'Financement UE (FEDER)', nl: 'EU-financiering (EFRO)' },
+  totalBudget: { en: 'Total budget', fr: 'Budget total', nl: 'Totaal budget' },
+  budget: { en: 'Partner budget', fr: 'Budget du partenaire', nl: 'Partnerbudget' },
+  programme: { en: 'Programme', fr: 'Programme', nl: 'Programma' },
+  themes: { en: 'Theme', fr: 'Thème', nl: 'Thema' },
+  code: { en: 'Code', fr: 'Code', nl: 'Code' },
+  startDate: { en: 'Start date', fr: 'Date de début', nl: 'Begindatum' },
+  endDate: { en: 'End date', fr: 'Date de fin', nl: 'Einddatum' },
+  durationMonths: { en: 'Duration (months)', fr: 'Durée (mois)', nl: 'Looptijd (maanden)' },
+  website: { en: 'Website', fr: 'Site web', nl: 'Website' },
+  lineage: { en: 'History', fr: 'Historique', nl: 'Voorgeschiedenis' },
+  partnership: { en: 'Partnership', fr: 'Partenariat', nl: 'Partnerschap' },
+  objectives: { en: 'Objective', fr: 'Objectif', nl: 'Doelstelling' },
+  activities: { en: 'Activity', fr: 'Activité', nl: 'Activiteit' },
+  targetGroups: { en: 'Target group', fr: 'Public cible', nl: 'Doelgroep' },
+  obstacles: { en: 'Obstacle', fr: 'Obstacle', nl: 'Obstakel' },
+  territories: { en: 'Territory addressed', fr: 'Territoire visé', nl: 'Doelgebied' },
+  leadPartner: { en: 'Lead partner', fr: 'Chef de file', nl: 'Hoofdpartner' },
+  role: { en: 'Role', fr: 'Rôle', nl: 'Rol' },
+  location: { en: 'Based in', fr: 'Implantation', nl: 'Gevestigd in' },
+  address: { en: 'Address', fr: 'Adresse', nl: 'Adres' },
+  country: { en: 'Country', fr: 'Pays', nl: 'Land' },
+  breakdown: { en: 'Breakdown', fr: 'Répartition', nl: 'Uitsplitsing' },
+  organisations: { en: 'Organisation involved', fr: 'Organisation concernée', nl: 'Betrokken organisatie' },
+};
+
+export function fieldLabel(field: string, lang: Language): string {
+  return pickText(FIELD_LABELS[field], lang) ?? field;
+}
+
+const LOCALES: Record<Language, string> = { [Language.EN]: 'en-GB', [Language.FR]: 'fr-BE', [Language.NL]: 'nl-BE' };
+
+/** An exact decimal string grouped for reading in a language ("170 000 000", "1 319 699,36"). */
+export function formatDecimal(value: string, lang: Language): string {
+  const [whole, fraction] = normaliseDecimal(value).split('.');
+  const grouped = new Intl.NumberFormat(LOCALES[lang], { maximumFractionDigits: 0 }).format(BigInt(whole));
+  if (!fraction) return grouped;
+  const separator = new Intl.NumberFormat(LOCALES[lang]).formatToParts(1.5).find((part) => part.type === 'decimal')!.value;
+  return `${grouped}${separator}${fraction}`;
+}
+
+@ObjectType({ description: 'A source as cited in a fact sheet.' })
+export class Citation {
+  @Field({ description: 'Stable key of the source.' })
+  key!: string;
+
+  @Field({ description: 'Title of the document.' })
+  title!: string;
+
+  @Field({ description: 'Who published it.' })
+  publisher!: string;
+
+  @Field(() => String, { nullable: true, description: 'Where to read it; null when no address was recorded.' })
+  url!: string | null;
+
+  @Field(() => String, { nullable: true, description: 'When it was published, as precise as known.' })
+  publishedAt!: string | null;
+}
+
+@ObjectType({ description: 'One sourced statement, ready to quote: what, how much, as of when, according to whom.' })
+export class FactSheetEntry {
+  @Field({ description: 'The field, as named in the API ("euFunding").' })
+  field!: string;
+
+  @Field({ description: 'What the statement is about, in the asked language ("Financement UE (FEDER)").' })
+  label!: string;
+
+  @Field({ description: 'The value as a reader would write it: number grouped, money with its currency, a name for a record.' })
+  value!: string;
+
+  @Field(() => String, { nullable: true, description: 'The unit of a number ("person", "km2") or the currency of money.' })
+  unit!: string | null;
+
+  @Field(() => String, { nullable: true, description: 'What the value measures, when that matters ("excluding technical assistance").' })
+  basis!: string | null;
+
+  @Field(() => String, { nullable: true, description: 'The date the value holds for.' })
+  asOf!: string | null;
+
+  @Field({ description: 'True when the source gives a rounded figure.' })
+  approximate!: boolean;
+
+  @Field({ description: 'True for the value the API shows; false for a version other sources contradict or that is not retained.' })
+  preferred!: boolean;
+
+  @Field(() => String, { nullable: true, description: 'Where in the source: a short quote or a section.' })
+  locator!: string | null;
+
+  @Field(() => Citation, { description: 'The source.' })
+  source!: Citation;
+
+  @Field({ description: 'The whole statement as one line, with its source, for pasting into a text.' })
+  quote!: string;
+
+  @Field(() => Claim, { description: 'The claim behind the entry.' })
+  claim!: Claim;
+}
+
+interface Named {
+  names?: LocalisedText;
+  titles?: LocalisedText;
+  labels?: LocalisedText;
+  code?: string;
+  slug?: string;
+}
+
+function nameOf(record: Named | null, fallback: string, lang: Language): string {
+  if (!record) return fallback;
+  return pickText(record.names ?? record.titles ?? record.labels, lang) ?? record.code ?? record.slug ?? fallback;
+}
+
+/**
+ * Turns claims into fact sheet entries. `labelFor` may name a claim better than its field (an outcome's
+ * value is labelled with the outcome's own label).
+ */
+export async function factSheetEntries(
+  context: RequestContext,
+  claims: Claim[],
+  lang: Language,
+  labelFor: (claim: Claim) => string | null = () => null,
+): Promise<FactSheetEntry[]> {
+  const sources = await context.loaders.byId(Source).loadMany([...new Set(claims.map((claim) => claim.source.id))]);
+  const sourceById = new Map(sources.filter((s): s is Source => s instanceof Source).map((s) => [s.id, s]));
+  const references = await Promise.all(
+    claims.map((claim) =>
+      claim.valueKind === ClaimValueKind.REFERENCE && claim.referenceType && claim.referenceId
+        ? loadNode(context, claim.referenceType, claim.referenceId)
+        : null,
+    ),
+  );
+  return claims.map((claim, index) => {
+    const source = sourceById.get(claim.source.id)!;
+    const label = labelFor(claim) ?? fieldLabel(claim.field, lang);
+    let value: string;
+    switch (claim.valueKind) {
+      case ClaimValueKind.MONEY:
+        value = `${formatDecimal(claim.value, lang)} ${claim.unit ?? 'EUR'}`;
+        break;
+      case ClaimValueKind.NUMBER:
+        value = formatDecimal(claim.value, lang);
+        break;
+      case ClaimValueKind.REFERENCE:
+        value = nameOf(references[index] as Named | null, claim.value, lang);
+        break;
+      default:
+        value = claim.value;
+    }
+    const unit = claim.valueKind === ClaimValueKind.NUMBER || claim.valueKind === ClaimValueKind.MONEY ? claim.unit ?? null : null;
+    const shownValue = `${claim.approximate ? '~' : ''}${value}${claim.valueKind === ClaimValueKind.NUMBER && unit ? ` ${unit}` : ''}`;
+    const details = [claim.basis, claim.asOf ? `as of ${claim.asOf}` : null].filter(Boolean).join(', ');
+    const citation = [source.publisher, `“${source.title}”`, source.publishedAt, source.url].filter(Boolean).join(', ');
+    return {
+      field: claim.field,
+      label,
+      value,
+      unit,
+      basis: claim.basis ?? null,
+      asOf: claim.asOf ?? null,
+      approximate: claim.approximate,
+      preferred: claim.preferred,
+      locator: claim.locator ?? null,
+      source: { key: source.key, title: source.title, publisher: source.publisher, url: source.url ?? null, publishedAt: source.publishedAt ?? null },
+      quote: `${label}: ${shownValue}${details ? ` (${details})` : ''}. Source: ${citation}.`,
+      claim,
+    };
+  });
+}
+
+/**
+ * The fact sheet of a record: its own claims, then those of the records that hang off it (a project's
+ * partners and outcomes), each outcome value labelled with the outcome's own label.
+ */
+export async function recordFactSheet(
+  context: RequestContext,
+  ownClaims: Claim[],
+  related: Array<{ id: string; labels?: LocalisedText; claims: Claim[] }>,
+  lang: Language,
+): Promise<FactSheetEntry[]> {
+  const labelOf = new Map(related.filter((record) => record.labels).map((record) => [record.id, record.labels!]));
+  return factSheetEntries(context, [...ownClaims, ...related.flatMap((record) => record.claims)], lang, (claim) => {
+    const labels = labelOf.get(claim.subjectId);
+    if (!labels) return null;
+    const label = pickText(labels, lang);
+    return claim.field === 'value' ? label : `${label} – ${fieldLabel(claim.field, lang)}${claim.basis ? ` (${claim.basis})` : ''}`;
+  });
+}
