@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { GraphQLObjectType, GraphQLSchema, lexicographicSortSchema, printSchema } from 'graphql';
 import { buildSchema } from 'type-graphql';
+import { FundingBreakdownResolver } from '../modules/funding/funding-breakdown';
 import { FundingResolver } from '../modules/funding/funding.resolver';
 import { OrganisationResolver } from '../modules/organisation/organisation.resolver';
 import { OutcomeResolver } from '../modules/outcome/outcome.resolver';
@@ -42,6 +43,7 @@ export function getSchema(): Promise<GraphQLSchema> {
       OrganisationResolver,
       TerritoryResolver,
       FundingResolver,
+      FundingBreakdownResolver,
       OutcomeResolver,
       SourceResolver,
       ClaimResolver,

@@ -1,0 +1,226 @@
+import { Arg, Ctx, Field, Int, ObjectType, Query, registerEnumType, Resolver } from 'type-graphql';
+import type { RequestContext } from '../../graphql/context';
+import { Language, LocalisedText, pickText } from '../common/localised';
+import { Money, money } from '../common/money';
+import { OrganisationKind } from '../organisation/organisation.entity';
+import { ProjectFilter } from '../project/project.inputs';
+import { ProjectService } from '../project/project.service';
+import { FundingBasis } from './funding.entity';
+
+export enum BreakdownDimension {
+  PROGRAMME = 'PROGRAMME',
+  THEME = 'THEME',
+  TERRITORY = 'TERRITORY',
+  COUNTRY = 'COUNTRY',
+  ORGANISATION_KIND = 'ORGANISATION_KIND',
+}
+registerEnumType(BreakdownDimension, {
+  name: 'BreakdownDimension',
+  description: 'What to group money by.',
+  valuesConfig: {
+    PROGRAMME: { description: 'The programme of each project (each project in one bucket).' },
+    THEME: { description: 'The priority axis of each project (a project under two axes is in both buckets).' },
+    TERRITORY: { description: 'The territories each project names as addressed (a project naming several is in each).' },
+    COUNTRY: { description: "The partners' countries, with the partners' own published budgets." },
+    ORGANISATION_KIND: { description: "The partners' kinds, with the partners' own published budgets." },
+  },
+});
+
+const PARTNER_LEVEL = new Set([BreakdownDimension.COUNTRY, BreakdownDimension.ORGANISATION_KIND]);
+
+@ObjectType({ description: 'One bucket of a funding breakdown.' })
+export class FundingBucket {
+  @Field(() => String, { nullable: true, description: 'The bucket’s key (a slug, a code, a kind); null for records with none.' })
+  key!: string | null;
+
+  @Field({ description: 'The bucket’s name in the asked language.' })
+  label!: string;
+
+  @Field(() => Money, { nullable: true, description: 'The sum of the published amounts in the bucket; null when none was published.' })
+  amount!: Money | null;
+
+  @Field(() => Int, { description: 'How many projects are in the bucket.' })
+  projectCount!: number;
+
+  @Field(() => Int, { description: 'How many records of the bucket (see `records`) had a published amount.' })
+  recordsWithAmount!: number;
+
+  @Field(() => Int, { description: 'How many records of the bucket had no published amount: the sum leaves them out.' })
+  recordsWithoutAmount!: number;
+}
+
+@ObjectType({ description: 'Money grouped along one dimension, saying what was counted, what was missing and what overlaps.' })
+export class FundingBreakdown {
+  @Field(() => BreakdownDimension, { description: 'What the money is grouped by.' })
+  by!: BreakdownDimension;
+
+  @Field(() => FundingBasis, { description: 'Which amounts are summed: total budgets, EU funding, or partners’ own shares.' })
+  basis!: FundingBasis;
+
+  @Field({ description: 'What each bucket counts in `recordsWithAmount`/`recordsWithoutAmount`: "projects" or "participations".' })
+  records!: string;
+
+  @Field(() => [FundingBucket], { description: 'The buckets, largest amount first.' })
+  buckets!: FundingBucket[];
+
+  @Field(() => Int, { description: 'How many projects match the filter, each counted once.' })
+  projectCount!: number;
+
+  @Field(() => Money, { nullable: true, description: 'The sum over every matching record, each counted once.' })
+  total!: Money | null;
+
+  @Field({ description: 'True when a record sits in more than one bucket, so the buckets add up to more than the total.' })
+  overlapping!: boolean;
+
+  @Field({ description: 'How to read the figures, in plain words.' })
+  note!: string;
+}
+
+const KIND_LABELS: Record<OrganisationKind, LocalisedText> = {
+  PUBLIC_AUTHORITY: { en: 'Public authority', fr: 'Autorité publique', nl: 'Overheid' },
+  PUBLIC_EMPLOYMENT_SERVICE: { en: 'Public employment service', fr: "Service public de l'emploi", nl: 'Openbare dienst voor arbeidsbemiddeling' },
+  HIGHER_EDUCATION: { en: 'Higher education', fr: 'Enseignement supérieur', nl: 'Hoger onderwijs' },
+  TRAINING_PROVIDER: { en: 'Training provider', fr: 'Organisme de formation', nl: 'Opleidingsverstrekker' },
+  ENTERPRISE: { en: 'Enterprise', fr: 'Entreprise', nl: 'Onderneming' },
+  BUSINESS_SUPPORT: { en: 'Business support', fr: 'Soutien aux entreprises', nl: 'Bedrijfsondersteuning' },
+  RESEARCH: { en: 'Research', fr: 'Recherche', nl: 'Onderzoek' },
+  NON_PROFIT: { en: 'Non-profit', fr: 'Association', nl: 'Vereniging' },
+  OTHER: { en: 'Other', fr: 'Autre', nl: 'Andere' },
+};
+
+const NONE: LocalisedText = { en: '(none)', fr: '(aucun)', nl: '(geen)' };
+
+/** The SQL that puts each project (or participation) into its buckets. */
+function groupingSql(by: BreakdownDimension): string {
+  switch (by) {
+    case BreakdownDimension.PROGRAMME:
+      return `select p.id as project_id, g.slug as key, g.names as labels from project p join programme g on g.id = p.programme_id`;
+    case BreakdownDimension.THEME:
+      // Objectives count under their axis: a project filed under an axis and one of its objectives is in one bucket.
+      return `select distinct pt.project_id, root.slug as key, root.names as labels
+        from project_theme pt
+        join (with recursive up(theme_id, root_id) as (
+                select id, id from theme where parent_id is null
+                union select t.id, up.root_id from theme t join up on t.parent_id = up.theme_id)
+              select theme_id, root_id from up) axes on axes.theme_id = pt.theme_id
+        join theme root on root.id = axes.root_id`;
+    case BreakdownDimension.TERRITORY:
+      return `select distinct x.project_id, t.code as key, t.names as labels from project_territory x join territory t on t.id = x.territory_id`;
+    default:
+      throw new Error(`${by} is grouped by partner`);
+  }
+}
+
+@Resolver()
+export class FundingBreakdownResolver {
+  @Query(() => FundingBreakdown, {
+    description:
+      'Money grouped by programme, theme, territory, country or kind of organisation, for the projects a filter selects. ' +
+      'Says how many records had a published amount and how many had none, and whether buckets overlap. A partner’s ' +
+      'money is only ever its own published budget, never a share of the project total.',
+  })
+  async fundingBreakdown(
+    @Ctx() context: RequestContext,
+    @Arg('by', () => BreakdownDimension, { description: 'What to group by.' }) by: BreakdownDimension,
+    @Arg('filter', () => ProjectFilter, { nullable: true, description: 'Which projects; all when absent.' }) filter?: ProjectFilter | null,
+    @Arg('basis', () => FundingBasis, {
+      defaultValue: FundingBasis.TOTAL_BUDGET,
+      description: 'For project-level groupings: total budgets or EU funding. Partner-level groupings always sum partner shares.',
+    })
+    basis: FundingBasis = FundingBasis.TOTAL_BUDGET,
+    @Arg('lang', () => Language, { defaultValue: Language.EN, description: 'The language of labels and of the note.' }) lang: Language = Language.EN,
+  ): Promise<FundingBreakdown> {
+    const conditions = await new ProjectService(context).conditions(filter);
+    const where = conditions.length ? `where ${conditions.map((condition) => condition.sql).join(' and ')}` : '';
+    const bindings = conditions.flatMap((condition) => condition.bindings ?? []);
+    const knex = context.em.getKnex();
+    const partnerLevel = PARTNER_LEVEL.has(by);
+    const effectiveBasis = partnerLevel ? FundingBasis.PARTNER_SHARE : basis;
+    const amountColumn = basis === FundingBasis.EU_FUNDING ? 'p.eu_funding' : 'p.total_budget';
+    const selected = `select p.id, ${amountColumn} as amount from project p ${where}`;
+
+    type Row = { key: string | null; labels: LocalisedText | null; projects: number; with_amount: number; without_amount: number; amount: string | null };
+    let rows: Row[];
+    let totals: { projects: number; amount: string | null; memberships: number; records: number; with_amount: number };
+    if (partnerLevel) {
+      const column = by === BreakdownDimension.COUNTRY ? 'o.country' : 'o.kind';
+      rows = (
+        await knex.raw(
+          `with selected as (${selected})
+           select ${column} as key, null::jsonb as labels, count(distinct pa.project_id)::int as projects,
+                  (count(*) filter (where pa.budget is not null))::int as with_amount,
+                  (count(*) filter (where pa.budget is null))::int as without_amount, sum(pa.budget)::text as amount
+           from participation pa join selected on selected.id = pa.project_id join organisation o on o.id = pa.organisation_id
+           group by ${column} order by sum(pa.budget) desc nulls last, ${column}`,
+          bindings as never,
+        )
+      ).rows;
+      totals = (
+        await knex.raw(
+          `with selected as (${selected})
+           select (select count(*) from selected)::int as projects, sum(pa.budget)::text as amount, count(pa.id)::int as memberships,
+                  count(pa.id)::int as records, count(pa.budget)::int as with_amount
+           from participation pa join selected on selected.id = pa.project_id`,
+          bindings as never,
+        )
+      ).rows[0];
+    } else {
+      rows = (
+        await knex.raw(
+          `with selected as (${selected}), buckets as (${groupingSql(by)})
+           select buckets.key, buckets.labels, count(*)::int as projects,
+                  (count(*) filter (where selected.amount is not null))::int as with_amount,
+                  (count(*) filter (where selected.amount is null))::int as without_amount, sum(selected.amount)::text as amount
+           from selected left join buckets on buckets.project_id = selected.id
+           group by buckets.key, buckets.labels order by sum(selected.amount) desc nulls last, buckets.key`,
+          bindings as never,
+        )
+      ).rows;
+      totals = (
+        await knex.raw(
+          `with selected as (${selected}), buckets as (${groupingSql(by)})
+           select (select count(*) from selected)::int as projects, (select sum(amount) from selected)::text as amount,
+                  (select count(*) from selected left join buckets on buckets.project_id = selected.id)::int as memberships,
+                  (select count(*) from selected)::int as records, (select count(amount) from selected)::int as with_amount`,
+          bindings as never,
+        )
+      ).rows[0];
+    }
+
+    const regionNames = new Intl.DisplayNames([lang], { type: 'region' });
+    const label = (row: Row): string => {
+      if (row.key === null) return pickText(NONE, lang)!;
+      if (by === BreakdownDimension.COUNTRY) return regionNames.of(row.key) ?? row.key;
+      if (by === BreakdownDimension.ORGANISATION_KIND) return pickText(KIND_LABELS[row.key as OrganisationKind], lang) ?? row.key;
+      return pickText(row.labels, lang) ?? row.key;
+    };
+    const overlapping = totals.memberships > totals.records;
+    const recordsWord = partnerLevel ? 'participations' : 'projects';
+    const notes = [
+      partnerLevel
+        ? 'Amounts are the partners’ own published budgets; a project’s total is never split among its partners.'
+        : `Amounts are the projects’ ${basis === FundingBasis.EU_FUNDING ? 'EU funding' : 'total budgets'}, as published; a budget is not spending.`,
+      `${totals.with_amount} of ${totals.records} ${recordsWord} had a published amount; the others are left out of the sums.`,
+      overlapping
+        ? `Some ${recordsWord} sit in more than one bucket, so the buckets add up to more than the total, which counts each once.`
+        : `Each ${partnerLevel ? 'participation' : 'project'} sits in one bucket.`,
+    ];
+    return {
+      by,
+      basis: effectiveBasis,
+      records: recordsWord,
+      buckets: rows.map((row) => ({
+        key: row.key,
+        label: label(row),
+        amount: money(row.amount),
+        projectCount: row.projects,
+        recordsWithAmount: row.with_amount,
+        recordsWithoutAmount: row.without_amount,
+      })),
+      projectCount: totals.projects,
+      total: money(totals.amount),
+      overlapping,
+      note: notes.join(' '),
+    };
+  }
+}
