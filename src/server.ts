@@ -12,6 +12,7 @@ import { countSqlStatements, createContext, RequestContext, RequestStats, withRe
 import { EXPECTED_ERROR_CODES } from './graphql/errors';
 import { GRAPHIQL_ASSETS, graphiqlPage } from './graphql/graphiql';
 import { getSchema } from './graphql/schema';
+import { registerExports } from './modules/export/export.routes';
 
 export const GRAPHQL_PATH = '/graphql';
 const GRAPHIQL_ASSETS_PATH = '/graphiql';
@@ -114,6 +115,8 @@ export async function createServer({ orm, config, logger }: ServerOptions): Prom
     if (!asset) return reply.code(404).send({ error: 'no such asset' });
     return reply.type(asset.type).header('cache-control', 'public, max-age=86400').send(fs.createReadStream(asset.file));
   });
+
+  registerExports(app, orm, config);
 
   app.get('/', async (_request, reply) => reply.redirect(GRAPHQL_PATH));
 

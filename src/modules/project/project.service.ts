@@ -30,13 +30,14 @@ export class ProjectService {
   async conditions(filter: ProjectFilter | null | undefined, argument = 'filter'): Promise<Condition[]> {
     if (!filter) return [];
     const { em } = this.context;
+    const name = (field: string) => (argument ? `${argument}.${field}` : field);
     const conditions: Condition[] = [];
     if (given(filter.programme)) {
-      await assertKnown(em, 'programme', 'slug', filter.programme, `${argument}.programme`, 'programme');
+      await assertKnown(em, 'programme', 'slug', filter.programme, name('programme'), 'programme');
       conditions.push({ sql: `p.programme_id in (select id from programme where ${inList('slug', filter.programme).sql})`, bindings: filter.programme });
     }
     if (given(filter.theme)) {
-      await assertKnown(em, 'theme', 'slug', filter.theme, `${argument}.theme`, 'theme');
+      await assertKnown(em, 'theme', 'slug', filter.theme, name('theme'), 'theme');
       conditions.push({
         sql: `exists (select 1 from project_theme pt where pt.project_id = p.id and pt.theme_id in (
           with recursive themes(id) as (
@@ -47,7 +48,7 @@ export class ProjectService {
       });
     }
     if (given(filter.territory)) {
-      await assertKnown(em, 'territory', 'code', filter.territory, `${argument}.territory`, 'territory code');
+      await assertKnown(em, 'territory', 'code', filter.territory, name('territory'), 'territory code');
       const reach = territoryReachSql(filter.territory, filter.includeSubTerritories ?? true);
       conditions.push({
         sql: `exists (select 1 from project_territory x where x.project_id = p.id and x.territory_id in (${reach.sql}))`,
@@ -55,7 +56,7 @@ export class ProjectService {
       });
     }
     if (given(filter.partnerTerritory)) {
-      await assertKnown(em, 'territory', 'code', filter.partnerTerritory, `${argument}.partnerTerritory`, 'territory code');
+      await assertKnown(em, 'territory', 'code', filter.partnerTerritory, name('partnerTerritory'), 'territory code');
       const reach = territoryReachSql(filter.partnerTerritory, filter.includeSubTerritories ?? true);
       conditions.push({
         sql: `exists (select 1 from participation pa join organisation o on o.id = pa.organisation_id
@@ -67,7 +68,7 @@ export class ProjectService {
       const parts: string[] = [];
       const bindings: unknown[] = [];
       if (given(filter.organisation)) {
-        await assertKnown(em, 'organisation', 'slug', filter.organisation, `${argument}.organisation`, 'organisation');
+        await assertKnown(em, 'organisation', 'slug', filter.organisation, name('organisation'), 'organisation');
         parts.push(`pa.organisation_id in (select id from organisation where ${inList('slug', filter.organisation).sql})`);
         bindings.push(...filter.organisation);
       }
@@ -86,10 +87,10 @@ export class ProjectService {
       });
     }
     if (filter.activeOn != null) {
-      const day = checkIsoDate(filter.activeOn, `${argument}.activeOn`);
+      const day = checkIsoDate(filter.activeOn, name('activeOn'));
       conditions.push({ sql: 'p.start_date <= ? and p.end_date >= ?', bindings: [day, day] });
     }
-    conditions.push(...decimalRangeConditions('p.total_budget', filter.totalBudget, `${argument}.totalBudget`));
+    conditions.push(...decimalRangeConditions('p.total_budget', filter.totalBudget, name('totalBudget')));
     if (filter.text?.trim()) conditions.push(textMatchCondition('p.id', 'Project', filter.text));
     return conditions;
   }

@@ -1,0 +1,230 @@
+import type { MikroORM } from '@mikro-orm/postgresql';
+import { stringify } from 'csv-stringify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { GraphQLError } from 'graphql';
+import { Transform } from 'node:stream';
+import type { Logger } from 'pino';
+import type { Config } from '../../config';
+import { Condition } from '../../graphql/connection';
+import { createContext, RequestContext } from '../../graphql/context';
+import { toGlobalId } from '../../graphql/node';
+import { normaliseDecimal } from '../common/money';
+import { OrganisationFilter } from '../organisation/organisation.inputs';
+import { OrganisationService } from '../organisation/organisation.service';
+import { OrganisationKind } from '../organisation/organisation.entity';
+import { ParticipationRole } from '../participation/participation.entity';
+import { ProjectFilter } from '../project/project.inputs';
+import { ProjectService } from '../project/project.service';
+
+type Query = Record<string, string | string[] | undefined>;
+
+/** A list parameter: repeated (`?country=BE&country=FR`) or comma-separated (`?country=BE,FR`). */
+function list(query: Query, name: string): string[] | undefined {
+  const raw = query[name];
+  if (raw === undefined) return undefined;
+  const values = (Array.isArray(raw) ? raw : [raw]).flatMap((value) => value.split(',')).map((value) => value.trim()).filter(Boolean);
+  return values.length ? values : undefined;
+}
+
+function single(query: Query, name: string): string | undefined {
+  const raw = query[name];
+  return Array.isArray(raw) ? raw[raw.length - 1] : raw;
+}
+
+function enumList<E extends string>(query: Query, name: string, allowed: Record<string, E>): E[] | undefined {
+  const values = list(query, name);
+  const known = new Set<string>(Object.values(allowed));
+  const unknown = values?.filter((value) => !known.has(value));
+  if (unknown?.length) {
+    throw new GraphQLError(`Unknown ${name} ${unknown.map((v) => `"${v}"`).join(', ')}; use one of ${[...known].join(', ')}.`, {
+      extensions: { code: 'BAD_USER_INPUT', argumentName: name },
+    });
+  }
+  return values as E[] | undefined;
+}
+
+/** The ProjectFilter of the GraphQL `projects` list, from query parameters of the same names. */
+export function projectFilterFrom(query: Query): ProjectFilter {
+  const min = single(query, 'totalBudgetMin');
+  const max = single(query, 'totalBudgetMax');
+  return {
+    programme: list(query, 'programme'),
+    theme: list(query, 'theme'),
+    territory: list(query, 'territory'),
+    includeSubTerritories: single(query, 'includeSubTerritories') !== 'false',
+    partnerTerritory: list(query, 'partnerTerritory'),
+    organisation: list(query, 'organisation'),
+    role: enumList(query, 'role', ParticipationRole),
+    country: list(query, 'country'),
+    activeOn: single(query, 'activeOn'),
+    totalBudget: min || max ? { min, max } : undefined,
+    text: single(query, 'text'),
+  };
+}
+
+function organisationFilterFrom(query: Query): OrganisationFilter {
+  return {
+    kind: enumList(query, 'kind', OrganisationKind),
+    country: list(query, 'country'),
+    territory: list(query, 'territory'),
+    programme: list(query, 'programme'),
+    text: single(query, 'text'),
+  };
+}
+
+const where = (conditions: Condition[]) => (conditions.length ? `where ${conditions.map((c) => c.sql).join(' and ')}` : '');
+const bindingsOf = (conditions: Condition[]) => conditions.flatMap((condition) => condition.bindings ?? []);
+
+interface Export {
+  columns: string[];
+  /** The SQL (and its bindings) whose rows become the CSV lines, after `format`. */
+  query(context: RequestContext, query: Query): Promise<{ sql: string; bindings: unknown[] }>;
+  format?(row: Record<string, unknown>): Record<string, unknown>;
+}
+
+const decimal = (value: unknown) => (value == null ? null : normaliseDecimal(String(value)));
+
+const EXPORTS: Record<string, Export> = {
+  projects: {
+    columns: ['id', 'slug', 'acronym', 'title_fr', 'title_nl', 'title_en', 'programme', 'start_date', 'end_date', 'total_budget', 'eu_funding', 'currency',
+      'lead_partner', 'partners', 'themes', 'territories', 'website'],
+    async query(context, query) {
+      const conditions = await new ProjectService(context).conditions(projectFilterFrom(query), '');
+      return {
+        sql: `select p.id, p.slug, p.acronym, p.titles->>'fr' as title_fr, p.titles->>'nl' as title_nl, p.titles->>'en' as title_en,
+                g.slug as programme, p.start_date, p.end_date, p.total_budget, p.eu_funding, 'EUR' as currency,
+                (select string_agg(o.slug, '; ' order by o.slug) from participation pa join organisation o on o.id = pa.organisation_id
+                  where pa.project_id = p.id and pa.role = 'LEAD_PARTNER') as lead_partner,
+                (select string_agg(o.slug, '; ' order by o.slug) from participation pa join organisation o on o.id = pa.organisation_id
+                  where pa.project_id = p.id) as partners,
+                (select string_agg(h.slug, '; ' order by h.slug) from project_theme pt join theme h on h.id = pt.theme_id where pt.project_id = p.id) as themes,
+                (select string_agg(t.code, '; ' order by t.code) from project_territory x join territory t on t.id = x.territory_id where x.project_id = p.id) as territories,
+                p.website
+              from project p join programme g on g.id = p.programme_id ${where(conditions)} order by p.slug`,
+        bindings: bindingsOf(conditions),
+      };
+    },
+    format: (row) => ({ ...row, id: toGlobalId('Project', row.id as string), total_budget: decimal(row.total_budget), eu_funding: decimal(row.eu_funding) }),
+  },
+  organisations: {
+    columns: ['id', 'slug', 'name_fr', 'name_nl', 'name_en', 'acronym', 'aliases', 'kind', 'sector', 'country', 'location', 'address', 'website'],
+    async query(context, query) {
+      const conditions = await new OrganisationService(context).conditions(organisationFilterFrom(query));
+      return {
+        sql: `select o.id, o.slug, o.names->>'fr' as name_fr, o.names->>'nl' as name_nl, o.names->>'en' as name_en, o.acronym,
+                (select string_agg(alias, '; ') from jsonb_array_elements_text(o.aliases) as alias) as aliases,
+                o.kind, o.sector, o.country, t.code as location, o.address, o.website
+              from organisation o left join territory t on t.id = o.location_id ${where(conditions)} order by o.slug`,
+        bindings: bindingsOf(conditions),
+      };
+    },
+    format: (row) => ({ ...row, id: toGlobalId('Organisation', row.id as string) }),
+  },
+  participations: {
+    columns: ['id', 'project', 'organisation', 'role', 'budget', 'currency'],
+    async query(context, query) {
+      const conditions = await new ProjectService(context).conditions(projectFilterFrom(query), '');
+      return {
+        sql: `select pa.id, p.slug as project, o.slug as organisation, pa.role, pa.budget, 'EUR' as currency
+              from participation pa join project p on p.id = pa.project_id join organisation o on o.id = pa.organisation_id
+              ${where(conditions)} order by p.slug, pa.role, o.slug`,
+        bindings: bindingsOf(conditions),
+      };
+    },
+    format: (row) => ({ ...row, id: toGlobalId('Participation', row.id as string), budget: decimal(row.budget) }),
+  },
+  funding: {
+    columns: ['id', 'recipient_type', 'recipient', 'fund', 'basis', 'stage', 'technical_assistance', 'amount', 'currency', 'approximate', 'preferred', 'sources'],
+    async query(context, query) {
+      const filter = projectFilterFrom(query);
+      const conditions = await new ProjectService(context).conditions(filter, 'filter');
+      // A programme's own amounts come with a programme filter or none; a filter on projects selects project money only.
+      const projectCriteria = Object.entries(filter).some(
+        ([key, value]) => !['programme', 'includeSubTerritories'].includes(key) && value != null && !(Array.isArray(value) && value.length === 0),
+      );
+      const programmes = filter.programme ?? [];
+      const programmeWhere = projectCriteria ? 'false' : programmes.length ? `g.slug in (${programmes.map(() => '?').join(', ')})` : 'true';
+      return {
+        sql: `with selected as (select p.id from project p ${where(conditions)}),
+              recipients as (
+                select g.id as programme_id, null::uuid as project_id, null::uuid as participation_id, 'Programme' as recipient_type, g.slug as recipient
+                from programme g where ${programmeWhere}
+                union all
+                select null, p.id, null, 'Project', p.slug from project p where p.id in (select id from selected)
+                union all
+                select null, null, pa.id, 'Participation', p.slug || '/' || o.slug from participation pa
+                  join project p on p.id = pa.project_id join organisation o on o.id = pa.organisation_id where p.id in (select id from selected))
+              select f.id, r.recipient_type, r.recipient, f.fund, f.basis, f.stage, f.technical_assistance, f.amount, f.currency, f.approximate, f.preferred,
+                (select string_agg(distinct s.key, '; ') from claim c join source s on s.id = c.source_id where c.funding_id = f.id) as sources
+              from funding f join recipients r on f.programme_id = r.programme_id or f.project_id = r.project_id or f.participation_id = r.participation_id
+              order by r.recipient_type, r.recipient, f.basis, f.preferred desc, f.id`,
+        bindings: [...bindingsOf(conditions), ...(projectCriteria ? [] : programmes)],
+      };
+    },
+    format: (row) => ({ ...row, id: toGlobalId('Funding', row.id as string), amount: decimal(row.amount) }),
+  },
+  claims: {
+    columns: ['id', 'record_type', 'record', 'field', 'value_kind', 'value', 'language', 'unit', 'basis', 'approximate', 'as_of', 'preferred', 'locator',
+      'source_key', 'source_title', 'source_publisher', 'source_url', 'source_published_at'],
+    async query(_context, query) {
+      const conditions: Condition[] = [];
+      for (const [parameter, column] of [['recordType', 'c.subject_type'], ['field', 'c.field'], ['source', 's.key']] as const) {
+        const values = list(query, parameter);
+        if (values) conditions.push({ sql: `${column} in (${values.map(() => '?').join(', ')})`, bindings: values });
+      }
+      const preferred = single(query, 'preferred');
+      if (preferred === 'true' || preferred === 'false') conditions.push({ sql: 'c.preferred = ?', bindings: [preferred === 'true'] });
+      return {
+        sql: `select c.id, c.subject_type as record_type,
+                coalesce(p.slug, o.slug, g.slug, t.code, h.slug, pp.slug || '/' || po.slug, coalesce(op.slug, og.slug) || '#' || oc.indicator) as record,
+                c.field, c.value_kind, c.value, c.language, c.unit, c.basis, c.approximate, c.as_of, c.preferred, c.locator,
+                s.key as source_key, s.title as source_title, s.publisher as source_publisher, s.url as source_url, s.published_at as source_published_at
+              from claim c join source s on s.id = c.source_id
+              left join project p on p.id = c.subject_id left join organisation o on o.id = c.subject_id
+              left join programme g on g.id = c.subject_id left join territory t on t.id = c.subject_id left join theme h on h.id = c.subject_id
+              left join participation pa on pa.id = c.subject_id left join project pp on pp.id = pa.project_id left join organisation po on po.id = pa.organisation_id
+              left join outcome oc on oc.id = c.subject_id left join project op on op.id = oc.project_id left join programme og on og.id = oc.programme_id
+              ${where(conditions)} order by c.subject_type, record, c.field, c.position, c.preferred desc, s.key`,
+        bindings: bindingsOf(conditions),
+      };
+    },
+    format: (row) => ({ ...row, id: toGlobalId('Claim', row.id as string) }),
+  },
+};
+
+/**
+ * CSV downloads of the lists, taking the same filters as the GraphQL lists as query parameters. UTF-8
+ * with a byte-order mark (so spreadsheets show accents), RFC 4180 quoting, and streamed from the
+ * database row by row, so a large export never sits in memory.
+ */
+export function registerExports(app: FastifyInstance, orm: MikroORM, config: Config): void {
+  for (const [name, definition] of Object.entries(EXPORTS)) {
+    app.get(`/export/${name}.csv`, async (request: FastifyRequest, reply: FastifyReply) => {
+      const context = createContext(orm, config, request.id, { sqlStatements: 0 }, request.log as unknown as Logger);
+      let statement: { sql: string; bindings: unknown[] };
+      try {
+        statement = await definition.query(context, request.query as Query);
+      } catch (error) {
+        if (error instanceof GraphQLError && error.extensions.code === 'BAD_USER_INPUT') {
+          const parameter = String(error.extensions.argumentName ?? '').replace(/^filter\./, '').replace(/\.(min|max)$/, (_m, end: string) => (end === 'min' ? 'Min' : 'Max'));
+          return reply.code(400).send({ error: error.message, parameter });
+        }
+        throw error;
+      }
+      const rows = context.em.getKnex().raw(statement.sql, statement.bindings as never).stream();
+      const format = new Transform({
+        objectMode: true,
+        transform(row: Record<string, unknown>, _encoding, done) {
+          done(null, definition.format ? definition.format(row) : row);
+        },
+      });
+      const csv = stringify({ header: true, columns: definition.columns, bom: true, cast: { boolean: (value) => String(value) } });
+      rows.on('error', (error: Error) => csv.destroy(error));
+      format.on('error', (error: Error) => csv.destroy(error));
+      return reply
+        .type('text/csv; charset=utf-8')
+        .header('content-disposition', `attachment; filename="${name}.csv"`)
+        .send(rows.pipe(format).pipe(csv));
+    });
+  }
+}

@@ -1,0 +1,262 @@
+import { parse } from 'csv-parse/sync';
+import { startTestApp, TestApp } from './support/app';
+
+let app: TestApp;
+beforeAll(async () => {
+  app = await startTestApp();
+});
+afterAll(() => app.close());
+
+/**
+ * The typed facts of each kind of record, as API fields, with the claim field that must back each.
+ * A field that holds a value needs at least one claim with a source.
+ */
+const FACT_FIELDS: Record<string, { list: string; fields: Record<string, string> }> = {
+  Programme: {
+    list: 'programmes',
+    fields: {
+      cciCode: 'cciCode', 'names { text }': 'name', kind: 'kind', funds: 'funds', startYear: 'startYear', endYear: 'endYear',
+      'managingAuthority { id }': 'managingAuthority', 'predecessor { id }': 'predecessor', population: 'population',
+      areaKm2: 'areaKm2', borderRegionCount: 'borderRegionCount', closedOn: 'closedOn', reportedProjectCount: 'reportedProjectCount',
+      'eligibleTerritories { id }': 'eligibleTerritories', 'euFunding { amount }': 'euFunding', 'totalBudget { amount }': 'totalBudget',
+    },
+  },
+  Project: {
+    list: 'projects',
+    fields: {
+      acronym: 'acronym', 'titles { text }': 'title', 'summaries { text }': 'summary', 'programme { id }': 'programme', 'themes { id }': 'themes',
+      startDate: 'startDate', endDate: 'endDate', durationMonths: 'durationMonths', 'totalBudget { amount }': 'totalBudget',
+      'euFunding { amount }': 'euFunding', cofinancingRate: 'cofinancingRate', website: 'website', lineage: 'lineage',
+      partnership: 'partnership', 'objectives { text }': 'objectives', 'activities { text }': 'activities',
+      'targetGroups { text }': 'targetGroups', 'obstacles { text }': 'obstacles', 'territories { id }': 'territories',
+      'leadPartner { id }': 'leadPartner',
+    },
+  },
+  Organisation: {
+    list: 'organisations',
+    fields: {
+      'names { text }': 'name', acronym: 'acronym', aliases: 'aliases', kind: 'kind', sector: 'sector', country: 'country',
+      'location { id }': 'location', address: 'address', website: 'website',
+    },
+  },
+  Territory: {
+    list: 'territories',
+    fields: { 'names { text }': 'name', aliases: 'aliases', level: 'level', nutsVersion: 'nutsVersion', country: 'country', 'partOf { id }': 'partOf' },
+  },
+};
+
+const hasValue = (value: unknown) => value !== null && value !== undefined && !(Array.isArray(value) && value.length === 0);
+
+describe('every fact leads to its sources', () => {
+  it.each(Object.entries(FACT_FIELDS))('%s: each fact of each seeded record has a sourced claim', async (typename, { list, fields }) => {
+    const selections = Object.keys(fields)
+      .map((selection, index) => `f${index}: ${selection.replace(/^(\w+)/, '$1')}`)
+      .join(' ');
+    const data = await app.data(`{ ${list}(first: 100) { edges { node { id ${selections} claims { field source { key title } } } } } }`);
+    const missing: string[] = [];
+    for (const { node } of data[list].edges) {
+      const sourced = new Set(node.claims.filter((claim: any) => claim.source?.key && claim.source.title).map((claim: any) => claim.field));
+      Object.values(fields).forEach((claimField, index) => {
+        if (hasValue(node[`f${index}`]) && !sourced.has(claimField)) missing.push(`${typename} ${node.id}: ${claimField}`);
+      });
+    }
+    expect(missing).toEqual([]);
+    expect(data[list].edges.length).toBeGreaterThan(0);
+  });
+
+  it('gives every participation and outcome a sourced claim for its role or value', async () => {
+    const { projects, programmes } = await app.data(`{
+      projects { edges { node { participations { role claims(field: "role") { source { key } } } outcomes { value claims(field: "value") { source { key } } breakdown { key } } } } }
+      programmes { edges { node { outcomes { value claims(field: "value") { source { key } } } } } }
+    }`);
+    const participations = projects.edges.flatMap((edge: any) => edge.node.participations);
+    const outcomes = [...projects.edges, ...programmes.edges].flatMap((edge: any) => edge.node.outcomes);
+    expect(participations.length).toBe(6);
+    expect(outcomes.length).toBe(9);
+    for (const record of [...participations, ...outcomes]) expect(record.claims.length).toBeGreaterThan(0);
+  });
+});
+
+describe('conflicts', () => {
+  const CONFLICTS = `query ($filter: ConflictFilter) {
+    conflicts(filter: $filter) {
+      recordType field valueCount
+      record { ... on Project { slug } ... on Programme { slug } }
+      preferred { value source { key } }
+      claims { value basis asOf preferred source { key url } }
+    }
+  }`;
+
+  it('lists every field where the sources disagree, each version with its source, one preferred', async () => {
+    const { conflicts } = await app.data(CONFLICTS);
+    const summary = conflicts.map((c: any) => `${c.record.slug}.${c.field}: ${c.preferred.value} (${c.preferred.source.key})`).sort();
+    expect(summary).toEqual([
+      'emploi-sans-frontieres.durationMonths: 48 (esf-site)',
+      'emploi-sans-frontieres.leadPartner: pole-emploi-hauts-de-france (esf-site)',
+      'interreg-v-fwvl.borderRegionCount: 4 (fwvl-v-en)',
+      'interreg-v-fwvl.euFunding: 170000000 (fwvl-v-en)',
+      'interreg-v-fwvl.population: 10800000 (fwvl-v-nl)',
+    ]);
+    const funding = conflicts.find((c: any) => c.field === 'euFunding');
+    expect(funding.claims.map((claim: any) => [claim.value, claim.source.key, claim.preferred])).toEqual(
+      expect.arrayContaining([
+        ['170000000', 'fwvl-v-en', true],
+        ['170000000', 'article', false],
+        ['159778423', 'keep-37', false],
+      ]),
+    );
+    expect(funding.claims.find((claim: any) => claim.source.key === 'keep-37').basis).toContain('excluding technical assistance');
+  });
+
+  it('filters conflicts by programme and record type', async () => {
+    expect((await app.data(CONFLICTS, { filter: { recordType: ['Project'] } })).conflicts).toHaveLength(2);
+    expect((await app.data(CONFLICTS, { filter: { programme: ['interreg-v-fwvl'] } })).conflicts).toHaveLength(5);
+    expect((await app.data(CONFLICTS, { filter: { programme: ['interreg-iv-fwvl'] } })).conflicts).toEqual([]);
+    const unknown = await app.query(CONFLICTS, { filter: { programme: ['nope'] } });
+    expect(unknown.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', argumentName: 'filter.programme' });
+  });
+});
+
+describe('fact sheets', () => {
+  it("gives programme V's ERDF money in French with its source, ready to quote", async () => {
+    const { programme } = await app.data(`{ programme(slug: "interreg-v-fwvl") { factSheet(lang: FR) { field label value basis preferred locator source { url } quote } } }`);
+    const erdf = programme.factSheet.filter((entry: any) => entry.field === 'euFunding');
+    expect(erdf).toHaveLength(3);
+    const preferred = erdf.find((entry: any) => entry.preferred);
+    expect(preferred.label).toBe('Financement UE (FEDER)');
+    expect(preferred.value.replace(/\s/g, ' ')).toBe('170 000 000 EUR');
+    expect(preferred.quote).toContain('https://interreg5.interreg-fwvl.eu/en');
+    const targets = programme.factSheet.filter((entry: any) => entry.label === 'Full-time jobs');
+    expect(targets).toHaveLength(1);
+  });
+
+  it("labels Weldcome's outcomes with their own names and dates", async () => {
+    const { project } = await app.data(`{ project(slug: "weldcome") { factSheet(lang: FR) { field label value unit asOf source { key } } } }`);
+    const trainees = project.factSheet.find((entry: any) => entry.label === 'Demandeurs d’emploi formés');
+    expect(trainees).toMatchObject({ value: '89', unit: 'person', asOf: '2021-05', source: { key: 'article' } });
+    expect(project.factSheet.find((entry: any) => entry.label === 'Chef de file')).toMatchObject({ value: 'Icam' });
+  });
+
+  it('has one for organisations too', async () => {
+    const { organisation } = await app.data(`{ organisation(slug: "le-forem") { factSheet { label value } } }`);
+    expect(organisation.factSheet).toEqual(expect.arrayContaining([{ label: 'Also known as', value: 'Forem' }]));
+  });
+});
+
+describe('fundingBreakdown', () => {
+  const BREAKDOWN = `query ($by: BreakdownDimension!, $filter: ProjectFilter) {
+    fundingBreakdown(by: $by, filter: $filter) {
+      records projectCount overlapping note total { amount }
+      buckets { key label amount { amount } projectCount recordsWithAmount recordsWithoutAmount }
+    }
+  }`;
+
+  it('groups by axis, counting the projects with and without a published amount', async () => {
+    const { fundingBreakdown } = await app.data(BREAKDOWN, { by: 'THEME' });
+    expect(fundingBreakdown).toMatchObject({ records: 'projects', projectCount: 3, overlapping: false, total: { amount: '1319699.36' } });
+    expect(fundingBreakdown.buckets).toEqual([
+      { key: 'interreg-v-fwvl-axis-4', label: 'Social cohesion, health, training and employment', amount: { amount: '1319699.36' }, projectCount: 3, recordsWithAmount: 1, recordsWithoutAmount: 2 },
+    ]);
+  });
+
+  it('says so when projects sit in several buckets', async () => {
+    const { fundingBreakdown } = await app.data(BREAKDOWN, { by: 'TERRITORY', filter: { territory: ['BE3'] } });
+    expect(fundingBreakdown.projectCount).toBe(2);
+    expect(fundingBreakdown.overlapping).toBe(true);
+    expect(fundingBreakdown.note).toContain('more than one bucket');
+    const total = fundingBreakdown.buckets.reduce((sum: number, bucket: any) => sum + Number(bucket.amount?.amount ?? 0), 0);
+    expect(total).toBeGreaterThan(Number(fundingBreakdown.total.amount));
+  });
+
+  it("never derives a partner's money from the project total", async () => {
+    for (const by of ['COUNTRY', 'ORGANISATION_KIND']) {
+      const { fundingBreakdown } = await app.data(BREAKDOWN, { by });
+      expect(fundingBreakdown.records).toBe('participations');
+      expect(fundingBreakdown.total).toBeNull();
+      expect(fundingBreakdown.buckets.every((bucket: any) => bucket.amount === null && bucket.recordsWithAmount === 0)).toBe(true);
+      expect(fundingBreakdown.buckets.reduce((sum: number, bucket: any) => sum + bucket.recordsWithoutAmount, 0)).toBe(6);
+    }
+  });
+});
+
+describe('derived figures', () => {
+  it("gives Weldcome's cost per trainee with its formula, inputs, sources and caveat", async () => {
+    const { project } = await app.data(`{
+      project(slug: "weldcome") { derivedFigures { key value unit formula caveat inputs { field value source { key } } } }
+    }`);
+    expect(project.derivedFigures).toHaveLength(1);
+    const [figure] = project.derivedFigures;
+    expect(figure).toMatchObject({ key: 'cost-per-trainees', value: '14828.08', unit: 'EUR per person' });
+    expect(figure.formula).toContain('1,319,699.36 / 89');
+    expect(figure.caveat).toContain('A budget is not spending');
+    expect(figure.inputs).toEqual([
+      { field: 'totalBudget', value: '1319699.36', source: { key: 'fwvl-weldcome' } },
+      { field: 'value', value: '89', source: { key: 'article' } },
+    ]);
+  });
+});
+
+describe('CSV downloads', () => {
+  async function csv(path: string): Promise<{ status: number; headers: Headers; text: string; rows: Record<string, string>[] }> {
+    const response = await fetch(`${app.baseUrl}${path}`);
+    const text = await response.text();
+    const rows: Record<string, string>[] = response.status === 200 ? parse(text.replace(/^\uFEFF/, ''), { columns: true }) : [];
+    return { status: response.status, headers: response.headers, text, rows };
+  }
+
+  it.each(['projects', 'organisations', 'participations', 'funding', 'claims'])('/export/%s.csv is UTF-8 with a BOM, streamed', async (name) => {
+    const response = await fetch(`${app.baseUrl}/export/${name}.csv`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('text/csv; charset=utf-8');
+    expect(response.headers.get('transfer-encoding')).toBe('chunked');
+    const bytes = new Uint8Array(await response.arrayBuffer());
+    expect([...bytes.slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+  });
+
+  it('quotes fields per RFC 4180 and keeps accents', async () => {
+    const { text, rows } = await csv('/export/organisations.csv');
+    expect(text).toContain('"Rue Auber, BP 10079, 59016 Lille CEDEX, France"');
+    expect(rows.find((row) => row.slug === 'le-forem')?.aliases).toBe('Forem; Office wallon de la formation professionnelle et de l’emploi');
+    expect(rows.find((row) => row.slug === 'pole-emploi-hauts-de-france')?.name_fr).toBe('Pôle emploi Hauts-de-France');
+  });
+
+  it('takes the filters of the GraphQL lists as query parameters', async () => {
+    expect((await csv('/export/projects.csv?territory=BE3')).rows.map((row) => row.slug)).toEqual(['emploi-sans-frontieres', 'weldcome']);
+    expect((await csv('/export/projects.csv?territory=BE25&includeSubTerritories=false')).rows.map((row) => row.slug)).toEqual(['emploi-sans-frontieres']);
+    expect((await csv('/export/projects.csv?country=BE,FR&role=LEAD_PARTNER')).rows).toHaveLength(3);
+    expect((await csv('/export/organisations.csv?kind=PUBLIC_EMPLOYMENT_SERVICE&country=BE')).rows.map((row) => row.slug)).toEqual(['le-forem', 'vdab']);
+    expect((await csv('/export/participations.csv?organisation=icam')).rows).toEqual([
+      expect.objectContaining({ project: 'weldcome', organisation: 'icam', role: 'LEAD_PARTNER' }),
+    ]);
+    const funding = (await csv('/export/funding.csv?programme=interreg-v-fwvl')).rows;
+    expect(funding.find((row) => row.amount === '159778423')).toMatchObject({ recipient: 'interreg-v-fwvl', technical_assistance: 'EXCLUDED', sources: 'keep-37' });
+    expect((await csv('/export/funding.csv?organisation=icam')).rows.map((row) => row.recipient)).toEqual(['weldcome']);
+  });
+
+  it('gives claims with their source columns', async () => {
+    const { rows } = await csv('/export/claims.csv?field=euFunding&recordType=Programme');
+    const keep = rows.find((row) => row.source_key === 'keep-37')!;
+    expect(keep).toMatchObject({ record: 'interreg-v-fwvl', value: '159778423', preferred: 'false', source_publisher: 'keep.eu (Interact)' });
+    expect(keep.source_url).toMatch(/^https:\/\/www\.keep\.eu\//);
+    expect(rows.every((row) => row.source_title && row.field === 'euFunding')).toBe(true);
+  });
+
+  it('answers a bad parameter with 400 and says which', async () => {
+    const unknownTheme = await csv('/export/projects.csv?theme=nope');
+    expect(unknownTheme.status).toBe(400);
+    expect(JSON.parse(unknownTheme.text)).toMatchObject({ parameter: 'theme' });
+    const badBudget = await csv('/export/projects.csv?totalBudgetMin=lots');
+    expect(JSON.parse(badBudget.text)).toMatchObject({ parameter: 'totalBudgetMin' });
+  });
+});
+
+describe('sources', () => {
+  it('list the claims each source supports', async () => {
+    const { sources } = await app.data(`{ sources(first: 50) { totalCount edges { node { key claimCount claims(field: "euFunding") { value } } } } }`);
+    expect(sources.totalCount).toBe(16);
+    const byKey = Object.fromEntries(sources.edges.map((edge: any) => [edge.node.key, edge.node]));
+    expect(byKey.article.claimCount).toBeGreaterThan(20);
+    expect(byKey['keep-37'].claims).toEqual([{ value: '159778423' }]);
+    expect(sources.edges.every((edge: any) => edge.node.claimCount > 0)).toBe(true);
+  });
+});
