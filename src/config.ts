@@ -20,6 +20,18 @@ const environmentSchema = z.object({
   SEED_ON_EMPTY: booleanFlag.default(true),
   QUERY_STATS: booleanFlag.default(true),
   MAX_PAGE_SIZE: z.coerce.number().int().min(1).max(1000).default(100),
+  MAX_DEPTH: z.coerce.number().int().min(1).default(12),
+  MAX_COST: z.coerce.number().int().min(1).default(100_000),
+  MAX_ALIASES: z.coerce.number().int().min(0).default(30),
+  MAX_DOCUMENT_BYTES: z.coerce.number().int().min(100).default(20_000),
+  STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
+  RATE_LIMIT_MAX: z.coerce.number().int().min(0).default(300),
+  RATE_LIMIT_WINDOW_MS: z.coerce.number().int().min(1000).default(60_000),
+  CORS_ORIGINS: z.string().default('*'),
+  INTROSPECTION: booleanFlag.default(true),
+  LOG_VARIABLES: booleanFlag.default(false),
+  DB_CONNECT_RETRIES: z.coerce.number().int().min(0).default(10),
+  DB_CONNECT_RETRY_MS: z.coerce.number().int().min(10).default(1000),
 });
 
 export interface Config {
@@ -35,6 +47,23 @@ export interface Config {
   /** Report the number of SQL statements of each GraphQL response in `extensions.queryStats`. */
   queryStats: boolean;
   maxPageSize: number;
+  maxDepth: number;
+  /** The most records a query may ask for (see the README's Limits). */
+  maxCost: number;
+  maxAliases: number;
+  maxDocumentBytes: number;
+  /** Each SQL statement is cancelled after this long (0: never). */
+  statementTimeoutMs: number;
+  /** Requests per client per window (0: no limit). */
+  rateLimitMax: number;
+  rateLimitWindowMs: number;
+  /** Origins allowed to call the API from a browser: "*" for any, or a comma-separated list. */
+  corsOrigins: string[] | '*';
+  introspection: boolean;
+  /** Log GraphQL variables (off: they may hold what users typed). */
+  logVariables: boolean;
+  dbConnectRetries: number;
+  dbConnectRetryMs: number;
 }
 
 export class ConfigError extends Error {}
@@ -58,5 +87,17 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     seedOnEmpty: env.SEED_ON_EMPTY,
     queryStats: env.QUERY_STATS,
     maxPageSize: env.MAX_PAGE_SIZE,
+    maxDepth: env.MAX_DEPTH,
+    maxCost: env.MAX_COST,
+    maxAliases: env.MAX_ALIASES,
+    maxDocumentBytes: env.MAX_DOCUMENT_BYTES,
+    statementTimeoutMs: env.STATEMENT_TIMEOUT_MS,
+    rateLimitMax: env.RATE_LIMIT_MAX,
+    rateLimitWindowMs: env.RATE_LIMIT_WINDOW_MS,
+    corsOrigins: env.CORS_ORIGINS.trim() === '*' ? '*' : env.CORS_ORIGINS.split(',').map((origin) => origin.trim()).filter(Boolean),
+    introspection: env.INTROSPECTION,
+    logVariables: env.LOG_VARIABLES,
+    dbConnectRetries: env.DB_CONNECT_RETRIES,
+    dbConnectRetryMs: env.DB_CONNECT_RETRY_MS,
   };
 }

@@ -1,9 +1,11 @@
 import { ApolloServer, ApolloServerPlugin } from '@apollo/server';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { unwrapResolverError } from '@apollo/server/errors';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { fastifyApolloHandler } from '@as-integrations/fastify';
+import fastifyCors from '@fastify/cors';
+import fastifyRateLimit from '@fastify/rate-limit';
 import type { MikroORM } from '@mikro-orm/postgresql';
-import Fastify, { FastifyBaseLogger, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import Fastify, { FastifyBaseLogger, FastifyInstance, FastifyReply, FastifyRequest, LogController } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import type { Logger } from 'pino';
@@ -11,6 +13,7 @@ import type { Config } from './config';
 import { countSqlStatements, createContext, RequestContext, RequestStats, withRequestStats } from './graphql/context';
 import { EXPECTED_ERROR_CODES } from './graphql/errors';
 import { GRAPHIQL_ASSETS, graphiqlPage } from './graphql/graphiql';
+import { limitExceeded, queryLimitsPlugin } from './graphql/limits';
 import { getSchema } from './graphql/schema';
 import { registerExports } from './modules/export/export.routes';
 
@@ -23,24 +26,73 @@ declare module 'fastify' {
   }
 }
 
-/** Logs unexpected errors in full with the request id, and reports the SQL statement count. */
+/** PostgreSQL error codes that say the database is away (connection refused, shutting down, ...). */
+const DATABASE_UNAVAILABLE = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', '57P01', '57P02', '57P03', '08000', '08001', '08003', '08006']);
+
+function errorCode(error: unknown): string | undefined {
+  let current = error as { code?: unknown; cause?: unknown; errors?: unknown[] } | undefined;
+  for (let depth = 0; current && depth < 5; depth++) {
+    if (typeof current.code === 'string') return current.code;
+    current = (current.cause ?? current.errors?.[0]) as typeof current;
+  }
+  return undefined;
+}
+
+/**
+ * What a client may see of an error: expected ones pass through; a cancelled statement and an absent
+ * database are said as such; anything else is masked, with nothing internal (no SQL, host or stack).
+ */
+function formatError(config: Config) {
+  return (formatted: import('graphql').GraphQLFormattedError, error: unknown) => {
+    const code = formatted.extensions?.code as string | undefined;
+    if (code && EXPECTED_ERROR_CODES.has(code)) return formatted;
+    const cause = errorCode(unwrapResolverError(error));
+    const where = { path: formatted.path, locations: formatted.locations };
+    if (cause === '57014') {
+      return {
+        message: `The query ran longer than ${config.statementTimeoutMs} ms and was cancelled. Ask for less (smaller pages, fewer nested lists).`,
+        extensions: { code: 'QUERY_TIMEOUT' },
+        ...where,
+      };
+    }
+    if (cause && DATABASE_UNAVAILABLE.has(cause)) {
+      return { message: 'The database is unavailable at the moment; try again shortly.', extensions: { code: 'SERVICE_UNAVAILABLE' }, ...where };
+    }
+    return { message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' }, ...where };
+  };
+}
+
+/**
+ * Logs unexpected errors in full with the request id, adds the request id to masked errors, reports the
+ * SQL statement count, and records what the request's log line needs.
+ */
 function observabilityPlugin(config: Config): ApolloServerPlugin<RequestContext> {
   return {
-    async requestDidStart() {
+    async requestDidStart({ request, contextValue }) {
+      if (config.logVariables) contextValue.stats.variables = request.variables;
       return {
-        async didEncounterErrors({ errors, contextValue }) {
+        async didResolveOperation({ operationName }) {
+          contextValue.stats.operationName = operationName ?? null;
+        },
+        async didEncounterErrors({ errors }) {
           for (const error of errors) {
             const code = error.extensions?.code as string | undefined;
             if (!code || !EXPECTED_ERROR_CODES.has(code)) {
-              contextValue.log.error({ err: unwrapResolverError(error), requestId: contextValue.requestId }, 'unexpected error in a GraphQL request');
+              contextValue.log.error({ err: unwrapResolverError(error), reqId: contextValue.requestId }, 'error in a GraphQL request');
             }
           }
         },
-        async willSendResponse({ response, contextValue }) {
+        async willSendResponse({ response }) {
           if (response.body.kind !== 'single') return;
-          const extensions: Record<string, unknown> = { ...response.body.singleResult.extensions, requestId: contextValue.requestId };
+          const result = response.body.singleResult;
+          result.errors = result.errors?.map((error) =>
+            error.extensions?.code === 'INTERNAL_SERVER_ERROR' ? { ...error, extensions: { ...error.extensions, requestId: contextValue.requestId } } : error,
+          );
+          const extensions: Record<string, unknown> = { ...result.extensions, requestId: contextValue.requestId };
           if (config.queryStats) extensions.queryStats = { sqlStatements: contextValue.stats.sqlStatements };
-          response.body.singleResult.extensions = extensions;
+          result.extensions = extensions;
+          contextValue.stats.cost = contextValue.cost;
+          contextValue.stats.errorCodes = result.errors?.map((error) => String(error.extensions?.code ?? 'UNKNOWN'));
         },
       };
     },
@@ -53,34 +105,73 @@ export interface ServerOptions {
   logger: Logger;
 }
 
-/** The HTTP server: /graphql (with GraphiQL for browsers), /healthz and /readyz. */
+/** The HTTP server: /graphql (with GraphiQL for browsers), /export/*.csv, /healthz and /readyz. */
 export async function createServer({ orm, config, logger }: ServerOptions): Promise<FastifyInstance> {
   const app: FastifyInstance = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
+    // One log line per request is written below, with what GraphQL adds; Fastify's two are off.
+    logController: new LogController({ disableRequestLogging: true }),
     genReqId: (request) => {
       const given = request.headers['x-request-id'];
       return typeof given === 'string' && /^[\w.-]{1,128}$/.test(given) ? given : randomUUID();
     },
+    bodyLimit: Math.max(config.maxDocumentBytes * 4, 64 * 1024),
   });
   countSqlStatements(orm);
 
+  await app.register(fastifyCors, {
+    origin: config.corsOrigins === '*' ? true : config.corsOrigins,
+    methods: ['GET', 'POST', 'OPTIONS'],
+    allowedHeaders: ['content-type', 'apollo-require-preflight', 'x-apollo-operation-name', 'x-api-key', 'x-request-id', 'authorization'],
+    exposedHeaders: ['x-request-id', 'ratelimit-limit', 'ratelimit-remaining', 'ratelimit-reset', 'ratelimit-policy', 'retry-after'],
+    maxAge: 600,
+  });
+
+  if (config.rateLimitMax > 0) {
+    await app.register(fastifyRateLimit, {
+      max: config.rateLimitMax,
+      timeWindow: config.rateLimitWindowMs,
+      // A client is its API key when it sends one, else its address.
+      keyGenerator: (request) => {
+        const key = request.headers['x-api-key'];
+        return typeof key === 'string' && key ? `key:${key}` : `ip:${request.ip}`;
+      },
+      allowList: (request) => request.url === '/healthz' || request.url === '/readyz',
+      enableDraftSpec: true,
+      errorResponseBuilder: (_request, context) => ({
+        statusCode: 429,
+        errors: [
+          {
+            message: `Too many requests: at most ${context.max} per ${Math.round(config.rateLimitWindowMs / 1000)} s. Retry in ${Math.ceil(context.ttl / 1000)} s.`,
+            extensions: { code: 'RATE_LIMITED', retryAfterSeconds: Math.ceil(context.ttl / 1000) },
+          },
+        ],
+      }),
+    });
+  }
+
+  const schema = await getSchema();
   const apollo = new ApolloServer<RequestContext>({
-    schema: await getSchema(),
-    introspection: true,
+    schema,
+    introspection: config.introspection,
     csrfPrevention: true,
+    includeStacktraceInErrorResponses: false,
     // Shutdown is ours (main.ts): Apollo's own signal handlers would race it.
     stopOnTerminationSignals: false,
-    includeStacktraceInErrorResponses: false,
     // No drain plugin: Fastify's close() already stops accepting and waits for requests in flight, and the
     // plugin would call close() again from inside it.
-    plugins: [ApolloServerPluginLandingPageDisabled(), observabilityPlugin(config)],
-    // Expected errors (bad input, not found, invalid query) pass through; anything else is masked so no
-    // SQL, host or stack trace reaches a client. The full error is logged by the plugin above.
-    formatError: (formatted) => {
-      const code = formatted.extensions?.code as string | undefined;
-      if (code && EXPECTED_ERROR_CODES.has(code)) return formatted;
-      return { message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' }, path: formatted.path, locations: formatted.locations };
-    },
+    plugins: [
+      ApolloServerPluginLandingPageDisabled(),
+      observabilityPlugin(config),
+      queryLimitsPlugin(schema, {
+        maxDepth: config.maxDepth,
+        maxCost: config.maxCost,
+        maxAliases: config.maxAliases,
+        maxDocumentBytes: config.maxDocumentBytes,
+        maxPageSize: config.maxPageSize,
+      }),
+    ],
+    formatError: formatError(config),
   });
   await apollo.start();
 
@@ -97,14 +188,18 @@ export async function createServer({ orm, config, logger }: ServerOptions): Prom
   };
 
   app.route({
-    method: ['GET', 'POST', 'OPTIONS'],
+    method: ['GET', 'POST'],
     url: GRAPHQL_PATH,
     handler: async (request, reply) => {
+      const query = request.method === 'GET' ? (request.query as Record<string, unknown> | undefined)?.query : (request.body as Record<string, unknown> | undefined)?.query;
       // A browser opening the endpoint gets GraphiQL; API clients (which do not ask for HTML) get GraphQL.
-      const wantsPage = request.method === 'GET' && String(request.headers.accept ?? '').includes('text/html');
-      const query = request.query as Record<string, unknown> | undefined;
-      if (wantsPage && !query?.query) {
+      if (request.method === 'GET' && !query && String(request.headers.accept ?? '').includes('text/html')) {
         return reply.type('text/html; charset=utf-8').send(graphiqlPage(GRAPHQL_PATH, GRAPHIQL_ASSETS_PATH));
+      }
+      if (typeof query === 'string' && Buffer.byteLength(query) > config.maxDocumentBytes) {
+        const size = Buffer.byteLength(query);
+        const error = limitExceeded('documentBytes', config.maxDocumentBytes, size, `The query document is ${size} bytes; at most ${config.maxDocumentBytes} are allowed.`);
+        return reply.code(400).send({ errors: [{ message: error.message, extensions: { ...error.extensions, http: undefined } }] });
       }
       return handle(request, reply);
     },
@@ -132,6 +227,28 @@ export async function createServer({ orm, config, logger }: ServerOptions): Prom
       app.log.warn({ err: error }, 'readiness check failed');
       return reply.code(503).send({ status: 'database unreachable' });
     }
+  });
+
+  // One structured line per request. Variables only when LOG_VARIABLES is on: they may hold what people typed.
+  app.addHook('onResponse', async (request, reply) => {
+    const stats = request.graphqlStats;
+    request.log.info(
+      {
+        reqId: request.id,
+        method: request.method,
+        path: request.routeOptions.url ?? request.url.split('?')[0],
+        status: reply.statusCode,
+        durationMs: Math.round(reply.elapsedTime * 10) / 10,
+        ...(stats && {
+          operationName: stats.operationName ?? null,
+          cost: stats.cost ?? null,
+          sqlStatements: stats.sqlStatements,
+          errorCodes: stats.errorCodes ?? [],
+          ...(config.logVariables && { variables: stats.variables ?? null }),
+        }),
+      },
+      'request',
+    );
   });
 
   app.addHook('onClose', async () => {

@@ -3,7 +3,7 @@ import { addSyntheticRecords } from './support/synthetic';
 
 let app: TestApp;
 beforeAll(async () => {
-  app = await startTestApp({ MAX_PAGE_SIZE: '1000' });
+  app = await startTestApp({ MAX_PAGE_SIZE: '1000', MAX_COST: '1000000000' });
   await addSyntheticRecords(app.orm, 1000);
 }, 120_000);
 afterAll(() => app.close());

@@ -17,11 +17,13 @@ export interface OpenDatabaseOptions {
   embeddedDataDir: string;
   log?: (line: string) => void;
   notice?: (line: string) => void;
+  /** Create DATABASE_URL's database when missing (main.ts does it itself, between retries). */
+  ensureExists?: boolean;
 }
 
 export async function openDatabase(options: OpenDatabaseOptions): Promise<DatabaseHandle> {
   if (options.databaseUrl) {
-    await ensureDatabaseExists(options.databaseUrl);
+    if (options.ensureExists !== false) await ensureDatabaseExists(options.databaseUrl);
     return { url: options.databaseUrl, close: async () => undefined };
   }
   const embedded = new EmbeddedPostgres({ dataDir: options.embeddedDataDir, log: options.log, notice: options.notice });

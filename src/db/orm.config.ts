@@ -6,7 +6,7 @@ import { projectRoot } from '../config';
 import { entities } from './entities';
 import { migrationsList } from './migrations';
 
-export function ormConfig(clientUrl: string, options: { debug?: boolean } = {}) {
+export function ormConfig(clientUrl: string, options: { debug?: boolean; statementTimeoutMs?: number } = {}) {
   return defineConfig({
     driver: PostgreSqlDriver,
     clientUrl,
@@ -25,6 +25,8 @@ export function ormConfig(clientUrl: string, options: { debug?: boolean } = {}) 
       emit: 'ts',
     },
     pool: { min: 0, max: 10 },
+    // A runaway query is cancelled by PostgreSQL itself rather than holding a connection.
+    driverOptions: options.statementTimeoutMs ? { connection: { statement_timeout: options.statementTimeoutMs } } : {},
     // A dropped connection must not crash the process: the pool reconnects on the next request.
     debug: options.debug ?? false,
     allowGlobalContext: false,

@@ -2,8 +2,8 @@ import { MikroORM } from '@mikro-orm/postgresql';
 import { ormConfig } from './orm.config';
 
 /** Connects and applies every pending migration: the schema changes only through committed migrations. */
-export async function openOrm(databaseUrl: string): Promise<MikroORM> {
-  const orm = await MikroORM.init(ormConfig(databaseUrl));
+export async function openOrm(databaseUrl: string, options: { statementTimeoutMs?: number } = {}): Promise<MikroORM> {
+  const orm = await MikroORM.init(ormConfig(databaseUrl, options));
   try {
     await orm.getMigrator().up();
   } catch (error) {

@@ -12,10 +12,17 @@ export interface RequestContext {
   config: Config;
   stats: RequestStats;
   log: Logger;
+  /** The query's cost, once measured (see limits.ts). */
+  cost?: number;
 }
 
+/** What the request's log line reports, filled in as the request runs. */
 export interface RequestStats {
   sqlStatements: number;
+  operationName?: string | null;
+  cost?: number;
+  errorCodes?: string[];
+  variables?: unknown;
 }
 
 const currentStats = new AsyncLocalStorage<RequestStats>();

@@ -10,6 +10,10 @@ export const EXPECTED_ERROR_CODES = new Set([
   'PERSISTED_QUERY_NOT_FOUND',
   'PERSISTED_QUERY_NOT_SUPPORTED',
   'OPERATION_RESOLUTION_FAILURE',
+  'QUERY_LIMIT_EXCEEDED',
+  'QUERY_TIMEOUT',
+  'SERVICE_UNAVAILABLE',
+  'RATE_LIMITED',
 ]);
 
 /** A bad argument: says which argument and why, so the caller can fix the request. */

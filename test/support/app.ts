@@ -34,11 +34,12 @@ export async function cloneTestDatabase(): Promise<string> {
 }
 
 /** Boots the real HTTP server on a free port, on its own copy of the seeded database. */
-export async function startTestApp(environment: Record<string, string> = {}): Promise<TestApp> {
+export async function startTestApp(environment: Record<string, string> = {}, options: { logger?: pino.Logger } = {}): Promise<TestApp> {
   const databaseUrl = await cloneTestDatabase();
-  const orm = await openOrm(databaseUrl);
-  const config: Config = loadConfig({ DATABASE_URL: databaseUrl, LOG_LEVEL: 'silent', ...environment });
-  const server = await createServer({ orm, config, logger: pino({ level: 'silent' }) });
+  // Tests send many requests quickly: no rate limit unless a test asks for one.
+  const config: Config = loadConfig({ DATABASE_URL: databaseUrl, LOG_LEVEL: 'silent', RATE_LIMIT_MAX: '0', ...environment });
+  const orm = await openOrm(databaseUrl, { statementTimeoutMs: config.statementTimeoutMs });
+  const server = await createServer({ orm, config, logger: options.logger ?? pino({ level: 'silent' }) });
   await server.listen({ port: 0, host: '127.0.0.1' });
   const address = server.server.address();
   const port = typeof address === 'object' && address ? address.port : 0;

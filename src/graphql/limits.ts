@@ -1,0 +1,142 @@
+import type { ApolloServerPlugin } from '@apollo/server';
+import {
+  DocumentNode,
+  FragmentDefinitionNode,
+  getNamedType,
+  GraphQLError,
+  GraphQLSchema,
+  isListType,
+  isNonNullType,
+  isObjectType,
+  Kind,
+  OperationDefinitionNode,
+  SelectionSetNode,
+  GraphQLOutputType,
+} from 'graphql';
+import { ComplexityEstimator, getComplexity } from 'graphql-query-complexity';
+import type { RequestContext } from './context';
+
+export interface QueryLimits {
+  maxDepth: number;
+  maxCost: number;
+  maxAliases: number;
+  maxDocumentBytes: number;
+  maxPageSize: number;
+}
+
+/** How many records a list relation without paging (a project's partners) is assumed to hold. */
+export const ASSUMED_LIST_SIZE = 10;
+/** The page size a connection gets without `first` or `last`. */
+export const DEFAULT_PAGE_SIZE = 20;
+
+export function limitExceeded(limit: string, maximum: number, measured: number, message: string): GraphQLError {
+  return new GraphQLError(message, {
+    extensions: { code: 'QUERY_LIMIT_EXCEEDED', limit, maximum, measured, http: { status: 400 } },
+  });
+}
+
+function unwrap(type: GraphQLOutputType): GraphQLOutputType {
+  return isNonNullType(type) ? type.ofType : type;
+}
+
+/**
+ * The cost model, like GitHub's node limit: the number of records a query can return at most. A
+ * connection asked for n records costs n times (1 + the cost of one record's selection); a list relation
+ * costs ASSUMED_LIST_SIZE times that; an object field costs 1 plus its selection; a scalar costs nothing.
+ */
+const estimator: ComplexityEstimator = ({ type: parent, field, args, childComplexity }) => {
+  const type = unwrap(field.type);
+  const named = getNamedType(type);
+  // A connection's edges are as many as its page size, counted on the connection field itself.
+  if (parent.name.endsWith('Connection') && field.name === 'edges') return childComplexity;
+  if (isObjectType(named) && named.name.endsWith('Connection')) {
+    const size = Number(args.first ?? args.last ?? DEFAULT_PAGE_SIZE);
+    return Math.max(0, size) * Math.max(1, childComplexity);
+  }
+  if (field.name === 'nodes' && Array.isArray(args.ids)) return args.ids.length * (1 + childComplexity);
+  if (isListType(type) && isObjectType(getNamedType(type))) return ASSUMED_LIST_SIZE * (1 + childComplexity);
+  if (isObjectType(named) || named.name === 'Node') return 1 + childComplexity;
+  return 0;
+};
+
+interface Shape {
+  depth: number;
+  aliases: number;
+}
+
+/** Depth (nesting of selections, not counting introspection) and number of aliases, through fragments. */
+function shape(document: DocumentNode, operation: OperationDefinitionNode): Shape {
+  const fragments = new Map<string, FragmentDefinitionNode>();
+  for (const definition of document.definitions) if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
+  let aliases = 0;
+  const counted = new Set<string>();
+  const walk = (selectionSet: SelectionSetNode | undefined, depth: number, visiting: Set<string>): number => {
+    if (!selectionSet) return depth;
+    let deepest = depth;
+    for (const selection of selectionSet.selections) {
+      if (selection.kind === Kind.FIELD) {
+        if (selection.name.value.startsWith('__')) continue;
+        if (selection.alias) aliases++;
+        deepest = Math.max(deepest, walk(selection.selectionSet, depth + 1, visiting));
+      } else if (selection.kind === Kind.INLINE_FRAGMENT) {
+        deepest = Math.max(deepest, walk(selection.selectionSet, depth, visiting));
+      } else {
+        const name = selection.name.value;
+        const fragment = fragments.get(name);
+        if (!fragment || visiting.has(name)) continue;
+        // Aliases inside a fragment count once per spread, as they are resolved once per spread.
+        if (!counted.has(name)) counted.add(name);
+        deepest = Math.max(deepest, walk(fragment.selectionSet, depth, new Set([...visiting, name])));
+      }
+    }
+    return deepest;
+  };
+  const depth = walk(operation.selectionSet, 0, new Set());
+  return { depth, aliases };
+}
+
+/**
+ * Rejects queries beyond the limits (each error names the limit and the measured value) and reports
+ * every response's cost in `extensions.cost`.
+ */
+export function queryLimitsPlugin(schema: GraphQLSchema, limits: QueryLimits): ApolloServerPlugin<RequestContext> {
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ document, operation, request, contextValue }) {
+          if (!operation) return;
+          const { depth, aliases } = shape(document, operation);
+          if (depth > limits.maxDepth) {
+            throw limitExceeded('depth', limits.maxDepth, depth, `The query is ${depth} levels deep; at most ${limits.maxDepth} are allowed.`);
+          }
+          if (aliases > limits.maxAliases) {
+            throw limitExceeded('aliases', limits.maxAliases, aliases, `The query uses ${aliases} aliases; at most ${limits.maxAliases} are allowed.`);
+          }
+          const cost = getComplexity({
+            schema,
+            query: document,
+            operationName: operation.name?.value ?? request.operationName ?? undefined,
+            variables: request.variables ?? {},
+            estimators: [estimator],
+          });
+          contextValue.cost = cost;
+          if (cost > limits.maxCost) {
+            throw limitExceeded(
+              'cost',
+              limits.maxCost,
+              cost,
+              `The query could return up to ${cost} records; at most ${limits.maxCost} are allowed. Ask for smaller pages (first/last) or fewer nested lists.`,
+            );
+          }
+        },
+        async willSendResponse({ response, contextValue }) {
+          if (response.body.kind !== 'single') return;
+          response.body.singleResult.extensions = {
+            ...response.body.singleResult.extensions,
+            cost: { requested: contextValue.cost ?? 0, maximum: limits.maxCost },
+          };
+        },
+      };
+    },
+  };
+}
