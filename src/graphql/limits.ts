@@ -45,6 +45,8 @@ function unwrap(type: GraphQLOutputType): GraphQLOutputType {
  * costs ASSUMED_LIST_SIZE times that; an object field costs 1 plus its selection; a scalar costs nothing.
  */
 const estimator: ComplexityEstimator = ({ type: parent, field, args, childComplexity }) => {
+  // Introspection is the schema, not data: it costs nothing (GraphiQL and code generators need it whole).
+  if (parent.name.startsWith('__') || field.name.startsWith('__')) return 0;
   const type = unwrap(field.type);
   const named = getNamedType(type);
   // A connection's edges are as many as its page size, counted on the connection field itself.

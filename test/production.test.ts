@@ -1,0 +1,202 @@
+import { createHash } from 'node:crypto';
+import { Writable } from 'node:stream';
+import { Client } from 'pg';
+import pino from 'pino';
+import { startTestApp, TestApp } from './support/app';
+
+/** A logger whose JSON lines the test can read. */
+function capturingLogger(): { logger: pino.Logger; lines: () => Array<Record<string, any>> } {
+  const chunks: string[] = [];
+  const stream = new Writable({
+    write(chunk, _encoding, done) {
+      chunks.push(chunk.toString());
+      done();
+    },
+  });
+  const logger = pino({ level: 'info' }, stream);
+  return { logger, lines: () => chunks.join('').split('\n').filter(Boolean).map((line) => JSON.parse(line)) };
+}
+
+async function post(app: TestApp, body: unknown, headers: Record<string, string> = {}): Promise<{ status: number; headers: Headers; json: any }> {
+  const response = await fetch(`${app.baseUrl}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
+  const text = await response.text();
+  let json: any;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    json = text;
+  }
+  return { status: response.status, headers: response.headers, json };
+}
+
+describe('query limits', () => {
+  let app: TestApp;
+  beforeAll(async () => {
+    app = await startTestApp({ MAX_DEPTH: '6', MAX_COST: '500', MAX_ALIASES: '5', MAX_DOCUMENT_BYTES: '2000' });
+  });
+  afterAll(() => app.close());
+
+  it('reports the cost of every response', async () => {
+    const { json } = await post(app, { query: '{ projects(first: 3) { edges { node { slug participations { role } } } } }' });
+    // 3 projects, each with up to 10 participations (the assumed size of a list relation).
+    expect(json.extensions.cost).toEqual({ requested: 3 * (1 + 10), maximum: 500 });
+  });
+
+  it.each([
+    ['depth', '{ project(slug: "weldcome") { programme { projects { programme { projects { programme { slug } } } } } } }', 6, 7],
+    ['cost', '{ projects(first: 100) { edges { node { participations { role } } } } }', 500, 1100],
+    ['aliases', `{ ${Array.from({ length: 6 }, (_, i) => `a${i}: programme(slug: "interreg-v-fwvl") { slug }`).join(' ')} }`, 5, 6],
+  ])('rejects a query over the %s limit, naming the limit and the measured value', async (limit, query, maximum, measured) => {
+    const { status, json } = await post(app, { query });
+    expect(status).toBe(400);
+    expect(json.data).toBeUndefined();
+    expect(json.errors[0].extensions).toMatchObject({ code: 'QUERY_LIMIT_EXCEEDED', limit, maximum, measured });
+    expect(json.errors[0].message).toContain(String(measured));
+  });
+
+  it('rejects a document over the size limit before parsing it', async () => {
+    const query = `{ ${'__typename '.repeat(300)}}`;
+    const { status, json } = await post(app, { query });
+    expect(status).toBe(400);
+    expect(json.errors[0].extensions).toMatchObject({ code: 'QUERY_LIMIT_EXCEEDED', limit: 'documentBytes', maximum: 2000, measured: Buffer.byteLength(query) });
+  });
+
+  it('does not count introspection against the depth limit', async () => {
+    const { status } = await post(app, { query: '{ __schema { types { name fields { name type { name ofType { name ofType { name ofType { name } } } } } } } }' });
+    expect(status).toBe(200);
+  });
+});
+
+describe('errors, timeouts and logs', () => {
+  let app: TestApp;
+  let logs: ReturnType<typeof capturingLogger>;
+  beforeAll(async () => {
+    logs = capturingLogger();
+    app = await startTestApp({ STATEMENT_TIMEOUT_MS: '300' }, { logger: logs.logger });
+  });
+  afterAll(() => app.close());
+
+  it('masks a database failure, and logs it in full under the same request id', async () => {
+    await app.orm.em.getConnection().execute('alter table participation rename to participation_gone');
+    try {
+      const { status, json } = await post(app, { query: 'query PartnersOfWeldcome { project(slug: "weldcome") { participations { role } } }' }, { 'x-request-id': 'test-mask-1' });
+      expect(status).toBe(200);
+      expect(json.errors[0]).toMatchObject({ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR', requestId: 'test-mask-1' } });
+      expect(JSON.stringify(json)).not.toMatch(/does not exist|select|postgres|127\.0\.0\.1|at .*\.ts/i);
+      const logged = logs.lines().find((line) => line.reqId === 'test-mask-1' && line.err);
+      expect(logged.err.message).toContain('relation "participation" does not exist');
+    } finally {
+      await app.orm.em.getConnection().execute('alter table participation_gone rename to participation');
+    }
+  });
+
+  it('cancels a runaway statement and says so', async () => {
+    const blocker = new Client({ connectionString: app.databaseUrl });
+    await blocker.connect();
+    try {
+      await blocker.query('begin');
+      await blocker.query('lock table project in access exclusive mode');
+      const started = Date.now();
+      const { json } = await post(app, { query: '{ projects { totalCount } }' });
+      expect(Date.now() - started).toBeLessThan(5000);
+      expect(json.errors[0].extensions.code).toBe('QUERY_TIMEOUT');
+      expect(json.errors[0].message).toContain('300 ms');
+    } finally {
+      await blocker.query('rollback');
+      await blocker.end();
+    }
+    expect((await post(app, { query: '{ projects { totalCount } }' })).json.data.projects.totalCount).toBe(3);
+  });
+
+  it('writes one JSON line per request with request id, operation, duration, cost and error codes, and no variables', async () => {
+    await post(app, { query: 'query Lead($slug: String!) { project(slug: $slug) { leadPartner { name } } }', variables: { slug: 'weldcome' } }, { 'x-request-id': 'test-log-1' });
+    const lines = logs.lines().filter((line) => line.reqId === 'test-log-1');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatchObject({ msg: 'request', status: 200, operationName: 'Lead', errorCodes: [], path: '/graphql' });
+    expect(lines[0].cost).toBeGreaterThan(0);
+    expect(lines[0].durationMs).toBeGreaterThan(0);
+    expect(lines[0]).not.toHaveProperty('variables');
+    expect(JSON.stringify(lines[0])).not.toContain('weldcome');
+  });
+});
+
+describe('rate limiting', () => {
+  let app: TestApp;
+  beforeAll(async () => {
+    app = await startTestApp({ RATE_LIMIT_MAX: '3', RATE_LIMIT_WINDOW_MS: '60000' });
+  });
+  afterAll(() => app.close());
+
+  it('limits each client, with standard RateLimit headers and an error that says when to retry', async () => {
+    const query = { query: '{ __typename }' };
+    const first = await post(app, query);
+    expect(first.status).toBe(200);
+    expect(first.headers.get('ratelimit-limit')).toBe('3');
+    expect(first.headers.get('ratelimit-remaining')).toBe('2');
+    await post(app, query);
+    await post(app, query);
+    const refused = await post(app, query);
+    expect(refused.status).toBe(429);
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(refused.json.errors[0].extensions).toMatchObject({ code: 'RATE_LIMITED' });
+    expect(refused.json.errors[0].message).toMatch(/Retry in \d+ s/);
+    // Another client (an API key) has its own allowance; health checks are never limited.
+    expect((await post(app, query, { 'x-api-key': 'researcher-1' })).status).toBe(200);
+    expect((await fetch(`${app.baseUrl}/healthz`)).status).toBe(200);
+  });
+});
+
+describe('GraphQL over HTTP', () => {
+  let app: TestApp;
+  beforeAll(async () => {
+    app = await startTestApp();
+  });
+  afterAll(() => app.close());
+
+  it('passes every MUST of the graphql-http server audits', async () => {
+    const { serverAudits } = await import('graphql-http');
+    const results = await Promise.all(serverAudits({ url: `${app.baseUrl}/graphql`, fetchFn: fetch }).map(async (audit) => ({ audit, result: await audit.fn() })));
+    const failedMusts = results.filter(({ audit, result }) => audit.name.startsWith('MUST') && result.status !== 'ok').map(({ audit, result }) => `${audit.name}: ${result.reason}`);
+    expect(failedMusts).toEqual([]);
+    const failedShoulds = results.filter(({ audit, result }) => !audit.name.startsWith('MUST') && result.status !== 'ok').map(({ audit }) => audit.name);
+    // The README lists these with their reasons; a new failure must be looked at.
+    expect(failedShoulds.sort()).toMatchSnapshot();
+  });
+
+  it('allows other origins (CORS) and still blocks simple cross-site requests (CSRF prevention)', async () => {
+    const preflight = await fetch(`${app.baseUrl}/graphql`, {
+      method: 'OPTIONS',
+      headers: { origin: 'https://maps.example.org', 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' },
+    });
+    expect(preflight.headers.get('access-control-allow-origin')).toBe('https://maps.example.org');
+    const simpleGet = await fetch(`${app.baseUrl}/graphql?query=${encodeURIComponent('{ __typename }')}`);
+    expect(simpleGet.status).toBe(400);
+  });
+
+  it('serves automatic persisted queries', async () => {
+    const query = '{ project(slug: "weldcome") { acronym } }';
+    const sha256Hash = createHash('sha256').update(query).digest('hex');
+    const extensions = { persistedQuery: { version: 1, sha256Hash } };
+    expect((await post(app, { extensions })).json.errors[0].extensions.code).toBe('PERSISTED_QUERY_NOT_FOUND');
+    expect((await post(app, { query, extensions })).json.data.project.acronym).toBe('WELDCOME');
+    expect((await post(app, { extensions })).json.data.project.acronym).toBe('WELDCOME');
+  });
+});
+
+describe('introspection switch', () => {
+  let app: TestApp;
+  beforeAll(async () => {
+    app = await startTestApp({ INTROSPECTION: 'false' });
+  });
+  afterAll(() => app.close());
+
+  it('refuses introspection when switched off', async () => {
+    const { json } = await post(app, { query: '{ __schema { queryType { name } } }' });
+    expect(json.errors[0].extensions.code).toBe('GRAPHQL_VALIDATION_FAILED');
+    expect((await post(app, { query: '{ programmes { totalCount } }' })).json.data.programmes.totalCount).toBe(3);
+  });
+});
