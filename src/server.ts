@@ -251,6 +251,17 @@ export async function createServer({ orm, config, logger }: ServerOptions): Prom
     );
   });
 
+  // On shutdown, responses still in flight ask their client to close the connection, so that a kept-alive
+  // socket does not hold the process open for the keep-alive timeout.
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+    app.server.closeIdleConnections();
+  });
+  app.addHook('onSend', async (_request, reply) => {
+    if (closing) reply.header('connection', 'close');
+  });
+
   app.addHook('onClose', async () => {
     await apollo.stop();
   });

@@ -88,7 +88,7 @@ describe('errors, timeouts and logs', () => {
       expect(json.errors[0]).toMatchObject({ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR', requestId: 'test-mask-1' } });
       expect(JSON.stringify(json)).not.toMatch(/does not exist|select|postgres|127\.0\.0\.1|at .*\.ts/i);
       const logged = logs.lines().find((line) => line.reqId === 'test-mask-1' && line.err);
-      expect(logged.err.message).toContain('relation "participation" does not exist');
+      expect(logged!.err.message).toContain('relation "participation" does not exist');
     } finally {
       await app.orm.em.getConnection().execute('alter table participation_gone rename to participation');
     }

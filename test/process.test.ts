@@ -1,0 +1,113 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Client } from 'pg';
+import { findFreePort } from '../src/db/embedded-postgres';
+
+const ROOT = path.join(__dirname, '..');
+
+interface Running {
+  child: ChildProcess;
+  lines: string[];
+  exited: Promise<number | null>;
+  waitFor(pattern: RegExp, timeoutMs?: number): Promise<RegExpMatchArray>;
+}
+
+/** Runs `npm start`'s entry point from the TypeScript sources, as a separate process. */
+function startApi(environment: Record<string, string>): Running {
+  const child = spawn(process.execPath, ['-r', '@swc-node/register', 'src/main.ts'], {
+    cwd: ROOT,
+    env: { ...process.env, DATABASE_URL: '', LOG_LEVEL: 'info', ...environment },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const lines: string[] = [];
+  const listeners = new Set<() => void>();
+  const collect = (chunk: Buffer) => {
+    lines.push(...chunk.toString().split('\n').filter(Boolean));
+    for (const listener of listeners) listener();
+  };
+  child.stdout!.on('data', collect);
+  child.stderr!.on('data', collect);
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return {
+    child,
+    lines,
+    exited,
+    waitFor(pattern, timeoutMs = 60_000) {
+      return new Promise((resolve, reject) => {
+        const check = () => {
+          for (const line of lines) {
+            const match = line.match(pattern);
+            if (match) {
+              listeners.delete(check);
+              clearTimeout(timer);
+              resolve(match);
+              return;
+            }
+          }
+        };
+        const timer = setTimeout(() => {
+          listeners.delete(check);
+          reject(new Error(`no line matched ${pattern} within ${timeoutMs} ms:\n${lines.join('\n')}`));
+        }, timeoutMs);
+        listeners.add(check);
+        check();
+      });
+    },
+  };
+}
+
+describe('the API process', () => {
+  it('on SIGTERM finishes the request in flight, closes the pool and stops the embedded PostgreSQL cleanly', async () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kb-process-'));
+    fs.chmodSync(dataDir, 0o755);
+    const api = startApi({ PORT: '0', EMBEDDED_PG_DATA_DIR: path.join(dataDir, 'pg') });
+    try {
+      const [, pgPort] = await api.waitFor(/embedded PostgreSQL on port (\d+)/);
+      const [, url] = await api.waitFor(/Server listening at (http:\/\/127\.0\.0\.1:\d+)/);
+      // Hold a lock so that a request stays in flight while the signal arrives.
+      const blocker = new Client({ connectionString: `postgresql://postgres@127.0.0.1:${pgPort}/interreg_kb` });
+      await blocker.connect();
+      await blocker.query('begin');
+      await blocker.query('lock table project in access exclusive mode');
+      const inFlight = fetch(`${url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query: '{ projects { totalCount } }' }),
+      });
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      api.child.kill('SIGTERM');
+      await api.waitFor(/SIGTERM received/);
+      setTimeout(() => void blocker.query('rollback').then(() => blocker.end()), 500);
+      const response = await inFlight;
+      expect(response.status).toBe(200);
+      expect(((await response.json()) as any).data.projects.totalCount).toBe(3);
+      expect(await api.exited).toBe(0);
+      expect(api.lines.some((line) => line.includes('stopped cleanly'))).toBe(true);
+      expect(fs.existsSync(path.join(dataDir, 'pg', 'postmaster.pid'))).toBe(false);
+      // And the next start finds its data.
+      const again = startApi({ PORT: '0', EMBEDDED_PG_DATA_DIR: path.join(dataDir, 'pg') });
+      const [, secondUrl] = await again.waitFor(/Server listening at (http:\/\/127\.0\.0\.1:\d+)/);
+      const programmes = await fetch(`${secondUrl}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query: '{ programmes { totalCount } }' }),
+      });
+      expect(((await programmes.json()) as any).data.programmes.totalCount).toBe(3);
+      again.child.kill('SIGINT');
+      expect(await again.exited).toBe(0);
+    } finally {
+      api.child.kill('SIGKILL');
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    }
+  }, 120_000);
+
+  it('started while PostgreSQL is unreachable, retries with a log line each time, then exits with a clear message', async () => {
+    const port = await findFreePort();
+    const api = startApi({ DATABASE_URL: `postgresql://postgres@127.0.0.1:${port}/interreg_kb`, DB_CONNECT_RETRIES: '2', DB_CONNECT_RETRY_MS: '100' });
+    expect(await api.exited).toBe(1);
+    expect(api.lines.filter((line) => line.includes('not reachable yet; retrying'))).toHaveLength(2);
+    expect(api.lines.join('\n')).toContain(`Cannot start: Cannot reach PostgreSQL at 127.0.0.1:${port}/interreg_kb after 3 attempts`);
+  }, 60_000);
+});
