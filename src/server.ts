@@ -29,11 +29,16 @@ declare module 'fastify' {
 /** PostgreSQL error codes that say the database is away (connection refused, shutting down, ...). */
 const DATABASE_UNAVAILABLE = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', '57P01', '57P02', '57P03', '08000', '08001', '08003', '08006']);
 
+/** Messages of the driver and the pool when the server went away, for errors that carry no code. */
+const CONNECTION_LOST = /Connection terminated|Connection ended unexpectedly|connect ECONNREFUSED|terminating connection due to administrator command|database system is (shutting down|starting up)/i;
+
 function errorCode(error: unknown): string | undefined {
-  let current = error as { code?: unknown; cause?: unknown; errors?: unknown[] } | undefined;
+  // The pool may throw a plain object ({ code: 'ECONNREFUSED' }), which graphql wraps with `thrownValue`.
+  let current = error as { code?: unknown; cause?: unknown; errors?: unknown[]; message?: unknown; thrownValue?: unknown } | undefined;
   for (let depth = 0; current && depth < 5; depth++) {
     if (typeof current.code === 'string') return current.code;
-    current = (current.cause ?? current.errors?.[0]) as typeof current;
+    if (typeof current.message === 'string' && CONNECTION_LOST.test(current.message)) return 'ECONNRESET';
+    current = (current.cause ?? current.thrownValue ?? current.errors?.[0]) as typeof current;
   }
   return undefined;
 }
