@@ -124,6 +124,17 @@ export async function createServer({ orm, config, logger }: ServerOptions): Prom
   });
   countSqlStatements(orm);
 
+  // Errors outside GraphQL (CSV exports, malformed bodies): a client error keeps its message; anything
+  // else is logged in full and answered without internals.
+  app.setErrorHandler((error: Error & { statusCode?: number }, request, reply) => {
+    const status = error.statusCode && error.statusCode >= 400 ? error.statusCode : 500;
+    // The rate limiter's refusal is already shaped as a GraphQL response.
+    if (status < 500 && 'errors' in error) return reply.code(status).send({ errors: (error as { errors: unknown }).errors });
+    if (status < 500) return reply.code(status).send({ error: error.message, statusCode: status });
+    request.log.error({ err: error, reqId: request.id }, 'error in a request');
+    return reply.code(500).send({ error: 'Internal server error', statusCode: 500, requestId: request.id });
+  });
+
   await app.register(fastifyCors, {
     origin: config.corsOrigins === '*' ? true : config.corsOrigins,
     methods: ['GET', 'POST', 'OPTIONS'],

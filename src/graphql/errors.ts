@@ -16,6 +16,23 @@ export const EXPECTED_ERROR_CODES = new Set([
   'RATE_LIMITED',
 ]);
 
+/** Where a string holds U+0000, which PostgreSQL cannot store or compare: the path to it, or null. */
+export function findNulCharacter(value: unknown, path = ''): string | null {
+  if (typeof value === 'string') return value.includes('\u0000') ? path || 'value' : null;
+  if (Array.isArray(value)) {
+    for (let index = 0; index < value.length; index++) {
+      const found = findNulCharacter(value[index], `${path}[${index}]`);
+      if (found) return found;
+    }
+  } else if (value && typeof value === 'object') {
+    for (const [key, item] of Object.entries(value)) {
+      const found = findNulCharacter(item, path ? `${path}.${key}` : key);
+      if (found) return found;
+    }
+  }
+  return null;
+}
+
 /** A bad argument: says which argument and why, so the caller can fix the request. */
 export function badUserInput(argumentName: string, message: string): GraphQLError {
   return new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT', argumentName } });

@@ -12,9 +12,11 @@ import {
   OperationDefinitionNode,
   SelectionSetNode,
   GraphQLOutputType,
+  visit,
 } from 'graphql';
 import { ComplexityEstimator, getComplexity } from 'graphql-query-complexity';
 import type { RequestContext } from './context';
+import { findNulCharacter } from './errors';
 
 export interface QueryLimits {
   maxDepth: number;
@@ -28,6 +30,23 @@ export interface QueryLimits {
 export const ASSUMED_LIST_SIZE = 10;
 /** The page size a connection gets without `first` or `last`. */
 export const DEFAULT_PAGE_SIZE = 20;
+
+/** Strings reach PostgreSQL, which has no NUL character: say so rather than fail inside the database. */
+function rejectNulCharacters(document: DocumentNode, variables: Record<string, unknown> | undefined): void {
+  const inVariables = findNulCharacter(variables ?? {});
+  let inDocument = false;
+  visit(document, {
+    StringValue(node) {
+      if (node.value.includes('\u0000')) inDocument = true;
+    },
+  });
+  if (inVariables || inDocument) {
+    const where = inVariables ? `variable "${inVariables}"` : 'a string in the query';
+    throw new GraphQLError(`The ${where} contains the NUL character (U+0000), which is not allowed.`, {
+      extensions: { code: 'BAD_USER_INPUT', argumentName: inVariables ?? undefined, http: { status: 400 } },
+    });
+  }
+}
 
 export function limitExceeded(limit: string, maximum: number, measured: number, message: string): GraphQLError {
   return new GraphQLError(message, {
@@ -107,6 +126,12 @@ export function queryLimitsPlugin(schema: GraphQLSchema, limits: QueryLimits): A
       return {
         async didResolveOperation({ document, operation, request, contextValue }) {
           if (!operation) return;
+          if (operation.operation !== 'query') {
+            throw new GraphQLError(`This API is read-only: it has no ${operation.operation} operations.`, {
+              extensions: { code: 'BAD_REQUEST', http: { status: 400 } },
+            });
+          }
+          rejectNulCharacters(document, request.variables);
           const { depth, aliases } = shape(document, operation);
           if (depth > limits.maxDepth) {
             throw limitExceeded('depth', limits.maxDepth, depth, `The query is ${depth} levels deep; at most ${limits.maxDepth} are allowed.`);
@@ -114,13 +139,20 @@ export function queryLimitsPlugin(schema: GraphQLSchema, limits: QueryLimits): A
           if (aliases > limits.maxAliases) {
             throw limitExceeded('aliases', limits.maxAliases, aliases, `The query uses ${aliases} aliases; at most ${limits.maxAliases} are allowed.`);
           }
-          const cost = getComplexity({
-            schema,
-            query: document,
-            operationName: operation.name?.value ?? request.operationName ?? undefined,
-            variables: request.variables ?? {},
-            estimators: [estimator],
-          });
+          let cost: number;
+          try {
+            cost = getComplexity({
+              schema,
+              query: document,
+              operationName: operation.name?.value ?? request.operationName ?? undefined,
+              variables: request.variables ?? {},
+              estimators: [estimator],
+            });
+          } catch {
+            // Variables that do not fit their types (or an operation the schema lacks): execution reports
+            // that with its own BAD_USER_INPUT error, so it is not masked here as an internal one.
+            return;
+          }
           contextValue.cost = cost;
           if (cost > limits.maxCost) {
             throw limitExceeded(

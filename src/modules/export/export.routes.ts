@@ -8,6 +8,7 @@ import type { Config } from '../../config';
 import { Condition } from '../../graphql/connection';
 import { createContext, RequestContext } from '../../graphql/context';
 import { toGlobalId } from '../../graphql/node';
+import { findNulCharacter } from '../../graphql/errors';
 import { normaliseDecimal } from '../common/money';
 import { OrganisationFilter } from '../organisation/organisation.inputs';
 import { OrganisationService } from '../organisation/organisation.service';
@@ -201,6 +202,8 @@ export function registerExports(app: FastifyInstance, orm: MikroORM, config: Con
   for (const [name, definition] of Object.entries(EXPORTS)) {
     app.get(`/export/${name}.csv`, async (request: FastifyRequest, reply: FastifyReply) => {
       const context = createContext(orm, config, request.id, { sqlStatements: 0 }, request.log as unknown as Logger);
+      const nul = findNulCharacter(request.query);
+      if (nul) return reply.code(400).send({ error: `The parameter "${nul}" contains the NUL character (U+0000), which is not allowed.`, parameter: nul });
       let statement: { sql: string; bindings: unknown[] };
       try {
         statement = await definition.query(context, request.query as Query);
