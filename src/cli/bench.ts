@@ -1,0 +1,155 @@
+/**
+ * `npm run bench [-- --duration 10 --connections 10]`: starts the API (as its own process) on the
+ * generated dataset (`npm run generate` first) and drives it with autocannon through fixed, realistic
+ * operations, then the floor `{ __typename }` on the same server in the same run. Reports req/s, p50,
+ * p99, SQL statements per request and errors for each, and the API's resident memory; writes
+ * .data/bench/results.json and .data/bench/results.md.
+ */
+import autocannon from 'autocannon';
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { Client } from 'pg';
+import { projectRoot } from '../config';
+import { withDatabase } from '../db/database';
+import { findFreePort } from '../db/embedded-postgres';
+import { BENCH_DATABASE } from '../generate/synthetic';
+
+interface Operation {
+  name: string;
+  query: string;
+}
+
+function operations(sample: { project: string; organisation: string; region: string }): Operation[] {
+  return [
+    {
+      name: 'list page (20 projects with lead partner, themes, territories)',
+      query: `{ projects(first: 20, orderBy: { field: TITLE, lang: FR }) { totalCount pageInfo { hasNextPage endCursor }
+        edges { node { id slug acronym title(lang: FR) leadPartner { name } themes { name(lang: FR) } territories { code name(lang: FR) } } } } }`,
+    },
+    {
+      name: 'project detail (every relation and its claims)',
+      query: `{ project(slug: "${sample.project}") { id slug acronym title summary startDate endDate website totalBudget { amount currency } euFunding { amount }
+        programme { name period } themes { name } territories { code name ancestors { code } }
+        participations { role budget { amount } organisation { name kind country location { name } } }
+        outcomes { label value unit asOf claims { value source { title url } } }
+        fundings { basis money { amount } claims { locator source { title } } }
+        claims { field value preferred source { title publisher url } } } }`,
+    },
+    { name: 'search', query: `{ search(query: "employment across borders", first: 10) { totalCount edges { rank node { id __typename } } } }` },
+    {
+      name: 'region question (NUTS 1 with sub-territories)',
+      query: `{ projects(first: 20, filter: { territory: ["${sample.region}"] }) { totalCount edges { node { slug title } } } }`,
+    },
+    {
+      name: "an organisation's collaborators",
+      query: `{ organisation(slug: "${sample.organisation}") { name collaborators { count organisation { name } projects { slug } } } }`,
+    },
+    { name: 'floor: { __typename }', query: '{ __typename }' },
+  ];
+}
+
+interface Result {
+  operation: string;
+  requestsPerSecond: number;
+  p50Ms: number;
+  p99Ms: number;
+  sqlStatements: number | null;
+  errors: number;
+  requests: number;
+}
+
+async function run(url: string, operation: Operation, duration: number, connections: number): Promise<Result> {
+  const body = JSON.stringify({ query: operation.query });
+  const probe = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+  const probed = (await probe.json()) as { errors?: unknown[]; extensions?: { queryStats?: { sqlStatements: number } } };
+  if (probed.errors) throw new Error(`${operation.name} fails: ${JSON.stringify(probed.errors)}`);
+  const result = await autocannon({ url, method: 'POST', headers: { 'content-type': 'application/json' }, body, duration, connections });
+  return {
+    operation: operation.name,
+    requestsPerSecond: Math.round(result.requests.average),
+    p50Ms: result.latency.p50,
+    p99Ms: result.latency.p99,
+    sqlStatements: probed.extensions?.queryStats?.sqlStatements ?? null,
+    errors: result.errors + result.non2xx + result.timeouts,
+    requests: result.requests.total,
+  };
+}
+
+function residentMemoryMb(pid: number): number {
+  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Math.round(Number(status.match(/VmRSS:\s+(\d+) kB/)![1]) / 1024);
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({ options: { duration: { type: 'string', default: '10' }, connections: { type: 'string', default: '10' } } });
+  const duration = Number(values.duration);
+  const connections = Number(values.connections);
+  await withDatabase({}, async (serverUrl) => {
+    const url = new URL(serverUrl);
+    url.pathname = `/${BENCH_DATABASE}`;
+    const client = new Client({ connectionString: url.toString() });
+    await client.connect().catch(() => {
+      throw new Error(`No ${BENCH_DATABASE} database: run "npm run generate" first.`);
+    });
+    const sample = (
+      await client.query(`select
+        (select slug from project where slug like 'g-project-%' order by slug offset 100 limit 1) as project,
+        (select slug from organisation where slug like 'g-org-%' order by slug offset 30 limit 1) as organisation,
+        (select code from territory where level = 'NUTS1' and code like 'X%' order by code limit 1) as region,
+        (select count(*) from project)::int as projects, (select count(*) from organisation)::int as organisations,
+        (select count(*) from participation)::int as participations`)
+    ).rows[0];
+    await client.end();
+
+    const port = await findFreePort();
+    const api = spawn(process.execPath, [path.join(projectRoot, 'dist', 'src', 'main.js')], {
+      env: { ...process.env, DATABASE_URL: url.toString(), PORT: String(port), SEED_ON_EMPTY: 'false', RATE_LIMIT_MAX: '0', LOG_LEVEL: 'warn', MAX_COST: '10000000' },
+      stdio: ['ignore', 'inherit', 'inherit'],
+    });
+    try {
+      const endpoint = `http://127.0.0.1:${port}/graphql`;
+      for (let attempt = 0; ; attempt++) {
+        const ready = await fetch(`http://127.0.0.1:${port}/readyz`).then((response) => response.ok, () => false);
+        if (ready) break;
+        if (attempt > 120) throw new Error('the API did not become ready');
+        await new Promise((resolve) => setTimeout(resolve, 500));
+      }
+      const results: Result[] = [];
+      for (const operation of operations(sample)) {
+        process.stdout.write(`${operation.name} ... `);
+        const result = await run(endpoint, operation, duration, connections);
+        results.push(result);
+        console.log(`${result.requestsPerSecond} req/s, p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms, ${result.sqlStatements} SQL, ${result.errors} errors`);
+      }
+      const memoryMb = residentMemoryMb(api.pid!);
+      const machine = `${os.cpus().length} × ${os.cpus()[0].model.trim()}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
+      const dataset = `${sample.projects} projects, ${sample.organisations} organisations, ${sample.participations} participations`;
+      const floor = results[results.length - 1].requestsPerSecond;
+      const table = [
+        `Dataset: ${dataset}. Machine: ${machine}. ${connections} connections, ${duration} s each; API, PostgreSQL and load generator on the same machine.`,
+        '',
+        '| operation | req/s | % of floor | p50 ms | p99 ms | SQL statements | errors |',
+        '|---|---:|---:|---:|---:|---:|---:|',
+        ...results.map((r) => `| ${r.operation} | ${r.requestsPerSecond} | ${Math.round((100 * r.requestsPerSecond) / floor)}% | ${r.p50Ms} | ${r.p99Ms} | ${r.sqlStatements ?? ''} | ${r.errors} |`),
+        '',
+        `Resident memory of the API after the run: ${memoryMb} MB.`,
+      ].join('\n');
+      const outDir = path.join(projectRoot, '.data', 'bench');
+      fs.mkdirSync(outDir, { recursive: true });
+      fs.writeFileSync(path.join(outDir, 'results.json'), JSON.stringify({ date: new Date().toISOString(), machine, dataset, connections, duration, memoryMb, results }, null, 2));
+      fs.writeFileSync(path.join(outDir, 'results.md'), `${table}\n`);
+      console.log(`\n${table}\n\nWritten to .data/bench/results.json and results.md`);
+    } finally {
+      api.kill('SIGTERM');
+      await new Promise((resolve) => api.once('exit', resolve));
+    }
+  });
+}
+
+main().catch((error) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});
