@@ -38,7 +38,7 @@ function operations(sample: { project: string; organisation: string; region: str
         fundings { basis money { amount } claims { locator source { title } } }
         claims { field value preferred source { title publisher url } } } }`,
     },
-    { name: 'search', query: `{ search(query: "employment across borders", first: 10) { totalCount edges { rank node { id __typename } } } }` },
+    { name: 'search', query: `{ search(query: "welding training", first: 10) { totalCount edges { rank node { id __typename } } } }` },
     {
       name: 'region question (NUTS 1 with sub-territories)',
       query: `{ projects(first: 20, filter: { territory: ["${sample.region}"] }) { totalCount edges { node { slug title } } } }`,

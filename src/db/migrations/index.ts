@@ -1,5 +1,6 @@
 import { Migration20261126135144 } from './Migration20261126135144';
 import { Migration20261126141000 } from './Migration20261126141000';
+import { Migration20261126150000 } from './Migration20261126150000';
 
 /**
  * Every migration, in order. Listed explicitly (not found by a file glob) so that the same list runs from
@@ -9,4 +10,5 @@ import { Migration20261126141000 } from './Migration20261126141000';
 export const migrationsList = [
   { name: 'Migration20261126135144', class: Migration20261126135144 },
   { name: 'Migration20261126141000', class: Migration20261126141000 },
+  { name: 'Migration20261126150000', class: Migration20261126150000 },
 ];

@@ -26,7 +26,11 @@ const SORT: Record<ProjectOrderField, (order: ProjectOrder) => Omit<SortKey, 'di
 export class ProjectService {
   constructor(private readonly context: RequestContext) {}
 
-  /** The SQL conditions of a filter, after checking that every slug and code it names exists. */
+  /**
+   * The SQL conditions of a filter, after checking that every slug and code it names exists. Conditions
+   * on related tables collect the matching project ids first (`p.id = any(array(...))`): the planner
+   * cannot estimate a recursive region, and would otherwise walk every project in sort order probing each.
+   */
   async conditions(filter: ProjectFilter | null | undefined, argument = 'filter'): Promise<Condition[]> {
     if (!filter) return [];
     const { em } = this.context;
@@ -39,11 +43,11 @@ export class ProjectService {
     if (given(filter.theme)) {
       await assertKnown(em, 'theme', 'slug', filter.theme, name('theme'), 'theme');
       conditions.push({
-        sql: `exists (select 1 from project_theme pt where pt.project_id = p.id and pt.theme_id in (
+        sql: `p.id = any(array(select pt.project_id from project_theme pt where pt.theme_id in (
           with recursive themes(id) as (
             select id from theme where ${inList('slug', filter.theme).sql}
             union select t.id from theme t join themes on t.parent_id = themes.id)
-          select id from themes))`,
+          select id from themes)))`,
         bindings: filter.theme,
       });
     }
@@ -51,7 +55,7 @@ export class ProjectService {
       await assertKnown(em, 'territory', 'code', filter.territory, name('territory'), 'territory code');
       const reach = territoryReachSql(filter.territory, filter.includeSubTerritories ?? true);
       conditions.push({
-        sql: `exists (select 1 from project_territory x where x.project_id = p.id and x.territory_id in (${reach.sql}))`,
+        sql: `p.id = any(array(select x.project_id from project_territory x where x.territory_id in (${reach.sql})))`,
         bindings: reach.bindings,
       });
     }
@@ -59,8 +63,8 @@ export class ProjectService {
       await assertKnown(em, 'territory', 'code', filter.partnerTerritory, name('partnerTerritory'), 'territory code');
       const reach = territoryReachSql(filter.partnerTerritory, filter.includeSubTerritories ?? true);
       conditions.push({
-        sql: `exists (select 1 from participation pa join organisation o on o.id = pa.organisation_id
-          where pa.project_id = p.id and o.location_id in (${reach.sql}))`,
+        sql: `p.id = any(array(select pa.project_id from participation pa join organisation o on o.id = pa.organisation_id
+          where o.location_id in (${reach.sql})))`,
         bindings: reach.bindings,
       });
     }
@@ -76,13 +80,13 @@ export class ProjectService {
         parts.push(inList('pa.role', filter.role).sql);
         bindings.push(...filter.role);
       }
-      conditions.push({ sql: `exists (select 1 from participation pa where pa.project_id = p.id and ${parts.join(' and ')})`, bindings });
+      conditions.push({ sql: `p.id = any(array(select pa.project_id from participation pa where ${parts.join(' and ')}))`, bindings });
     }
     if (given(filter.country)) {
       const countries = filter.country.map((country) => country.toUpperCase());
       conditions.push({
-        sql: `exists (select 1 from participation pa join organisation o on o.id = pa.organisation_id
-          where pa.project_id = p.id and ${inList('o.country', countries).sql})`,
+        sql: `p.id = any(array(select pa.project_id from participation pa join organisation o on o.id = pa.organisation_id
+          where ${inList('o.country', countries).sql}))`,
         bindings: countries,
       });
     }
