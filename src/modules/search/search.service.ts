@@ -36,21 +36,27 @@ export class SearchService {
 
   /**
    * Full-text matches in French, Dutch and English (stemmed, accents folded) over names, aliases, titles,
-   * summaries and lists, plus typo-tolerant trigram matches on names; ranked by text rank (or, for a
-   * typo, name similarity), weighted by type. Both conditions are served by GIN indexes on `search_document`.
+   * summaries and lists, ranked by text rank weighted by type; when no record matches the words, names
+   * similar to the query (a typo). Both are served by GIN indexes on `search_document`.
    */
   private base(text: string, types: SearchType[]) {
     const query = textQuerySql(text);
     const weights = types.map((type) => `when '${type}' then ${TYPE_WEIGHT[type]}`).join(' ');
+    const typeList = types.map(() => '?').join(', ');
+    // Name similarity is the fallback for typos: only when no record matches the words themselves (a
+    // loose trigram match on every name would otherwise be computed for every search).
     return {
-      sql: `with q as (select ${query.sql} as query, kb_fold(?) as folded)
-        select d.record_type, d.record_id,
-          ((case when d.document @@ q.query then ts_rank(d.document, q.query) else ${TYPO_WEIGHT} * word_similarity(q.folded, d.names) end)
-            * (case d.record_type ${weights} end))::float8 as rank
-        from search_document d, q
-        where d.record_type in (${types.map(() => '?').join(', ')})
-          and (d.document @@ q.query or q.folded <% d.names)`,
-      bindings: [...query.bindings!, text, ...types],
+      sql: `with q as (select ${query.sql} as query, kb_fold(?) as folded),
+        words as materialized (
+          select d.record_type, d.record_id, (ts_rank(d.document, q.query) * (case d.record_type ${weights} end))::float8 as rank
+          from search_document d, q
+          where d.record_type in (${typeList}) and d.document @@ q.query),
+        typos as (
+          select d.record_type, d.record_id, (${TYPO_WEIGHT} * word_similarity(q.folded, d.names) * (case d.record_type ${weights} end))::float8 as rank
+          from search_document d, q
+          where not exists (select 1 from words) and d.record_type in (${typeList}) and q.folded <% d.names)
+        select * from words union all select * from typos`,
+      bindings: [...query.bindings!, text, ...types, ...types],
     };
   }
 
@@ -58,7 +64,7 @@ export class SearchService {
     const base = this.base(text, types);
     const result: { rows: Array<{ record_type: SearchType; record_id: string; rank: number }> } = await this.context.em
       .getKnex()
-      .raw(`${base.sql} order by rank desc, d.record_type, d.record_id limit ? offset ?`, [...base.bindings, limit, offset] as never);
+      .raw(`${base.sql} order by rank desc, record_type, record_id limit ? offset ?`, [...base.bindings, limit, offset] as never);
     return result.rows.map((row) => ({ recordType: row.record_type, recordId: row.record_id, rank: row.rank }));
   }
 
