@@ -32,6 +32,8 @@ const environmentSchema = z.object({
   LOG_VARIABLES: booleanFlag.default(false),
   DB_CONNECT_RETRIES: z.coerce.number().int().min(0).default(10),
   DB_CONNECT_RETRY_MS: z.coerce.number().int().min(10).default(1000),
+  RESPONSE_CACHE: booleanFlag.default(true),
+  RESPONSE_CACHE_MAX_ENTRIES: z.coerce.number().int().min(1).default(1000),
 });
 
 export interface Config {
@@ -64,6 +66,9 @@ export interface Config {
   logVariables: boolean;
   dbConnectRetries: number;
   dbConnectRetryMs: number;
+  /** Keep whole responses of reads in memory, emptied when seeding or imports change the data. */
+  responseCache: boolean;
+  responseCacheMaxEntries: number;
 }
 
 export class ConfigError extends Error {}
@@ -99,5 +104,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     logVariables: env.LOG_VARIABLES,
     dbConnectRetries: env.DB_CONNECT_RETRIES,
     dbConnectRetryMs: env.DB_CONNECT_RETRY_MS,
+    responseCache: env.RESPONSE_CACHE,
+    responseCacheMaxEntries: env.RESPONSE_CACHE_MAX_ENTRIES,
   };
 }

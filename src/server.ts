@@ -15,6 +15,7 @@ import { EXPECTED_ERROR_CODES } from './graphql/errors';
 import { GRAPHIQL_ASSETS, graphiqlPage } from './graphql/graphiql';
 import { limitExceeded, queryLimitsPlugin } from './graphql/limits';
 import { getSchema } from './graphql/schema';
+import { ResponseCache } from './graphql/response-cache';
 import { registerExports } from './modules/export/export.routes';
 
 export const GRAPHQL_PATH = '/graphql';
@@ -23,6 +24,8 @@ const GRAPHIQL_ASSETS_PATH = '/graphiql';
 declare module 'fastify' {
   interface FastifyRequest {
     graphqlStats?: RequestStats;
+    /** Set when the response may be kept in the response cache under this key. */
+    cacheKey?: string;
   }
 }
 
@@ -191,6 +194,11 @@ export async function createServer({ orm, config, logger }: ServerOptions): Prom
   });
   await apollo.start();
 
+  const cache = config.responseCache
+    ? new ResponseCache(String(orm.config.get('clientUrl')), logger, config.responseCacheMaxEntries)
+    : undefined;
+  await cache?.start();
+
   const graphqlHandler = fastifyApolloHandler(apollo, {
     context: async (request) =>
       createContext(orm, config, request.id, request.graphqlStats ?? { sqlStatements: 0 }, request.log as unknown as Logger),
@@ -217,8 +225,35 @@ export async function createServer({ orm, config, logger }: ServerOptions): Prom
         const error = limitExceeded('documentBytes', config.maxDocumentBytes, size, `The query document is ${size} bytes; at most ${config.maxDocumentBytes} are allowed.`);
         return reply.code(400).send({ errors: [{ message: error.message, extensions: { ...error.extensions, http: undefined } }] });
       }
+      // Reads are answered from the cache when the same request was answered since the data last changed.
+      // `cache-control: no-cache` asks for a fresh answer (the benchmark measures both).
+      if (cache?.active && query !== undefined) {
+        const payload = request.method === 'GET' ? request.query : request.body;
+        const key = cache.key({ method: request.method, payload });
+        const fresh = String(request.headers['cache-control'] ?? '').includes('no-cache');
+        const hit = fresh ? undefined : cache.get(key);
+        if (hit) {
+          request.graphqlStats = { sqlStatements: 0, operationName: null, errorCodes: [] };
+          const extensions = { ...(hit.extensions as object), requestId: request.id, cache: 'hit' };
+          return reply.header('x-cache', 'hit').type('application/json; charset=utf-8').send(JSON.stringify({ ...hit, extensions }));
+        }
+        request.cacheKey = key;
+        reply.header('x-cache', 'miss');
+      }
       return handle(request, reply);
     },
+  });
+
+  // A fresh answer without errors is kept for the next identical request.
+  app.addHook('onSend', async (request, reply, payload) => {
+    if (!cache || !request.cacheKey || reply.statusCode !== 200 || typeof payload !== 'string') return payload;
+    try {
+      const body = JSON.parse(payload) as Record<string, unknown>;
+      if (!body.errors && body.data) cache.set(request.cacheKey, body);
+    } catch {
+      // not JSON: not cached
+    }
+    return payload;
   });
 
   app.get<{ Params: { asset: string } }>(`${GRAPHIQL_ASSETS_PATH}/:asset`, async (request, reply) => {
@@ -280,6 +315,7 @@ export async function createServer({ orm, config, logger }: ServerOptions): Prom
 
   app.addHook('onClose', async () => {
     await apollo.stop();
+    await cache?.stop();
   });
   return app;
 }

@@ -27,7 +27,7 @@ beforeAll(async () => {
   await ensureDatabaseExists(url);
   orm = await openOrm(url);
   await seed(orm.em.fork());
-  const config = loadConfig({ DATABASE_URL: url, LOG_LEVEL: 'silent', RATE_LIMIT_MAX: '0' });
+  const config = loadConfig({ DATABASE_URL: url, LOG_LEVEL: 'silent', RATE_LIMIT_MAX: '0', RESPONSE_CACHE: 'false' });
   server = await createServer({ orm, config, logger: pino({ level: process.env.DEBUG_LOG ? 'error' : 'silent' }) });
   await server.listen({ port: 0, host: '127.0.0.1' });
   baseUrl = `http://127.0.0.1:${(server.server.address() as { port: number }).port}`;

@@ -2,7 +2,8 @@
  * `npm run bench [-- --duration 10 --connections 10]`: starts the API (as its own process) on the
  * generated dataset (`npm run generate` first) and drives it with autocannon through fixed, realistic
  * operations, then the floor `{ __typename }` on the same server in the same run. Reports req/s, p50,
- * p99, SQL statements per request and errors for each, and the API's resident memory; writes
+ * p99, SQL statements per request and errors for each, computed afresh (`cache-control: no-cache`) and
+ * from the response cache, and the API's resident memory; writes
  * .data/bench/results.json and .data/bench/results.md.
  */
 import autocannon from 'autocannon';
@@ -51,30 +52,44 @@ function operations(sample: { project: string; organisation: string; region: str
   ];
 }
 
-interface Result {
-  operation: string;
+interface Measure {
   requestsPerSecond: number;
   p50Ms: number;
   p99Ms: number;
-  sqlStatements: number | null;
   errors: number;
   requests: number;
 }
 
-async function run(url: string, operation: Operation, duration: number, connections: number): Promise<Result> {
-  const body = JSON.stringify({ query: operation.query });
-  const probe = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
-  const probed = (await probe.json()) as { errors?: unknown[]; extensions?: { queryStats?: { sqlStatements: number } } };
-  if (probed.errors) throw new Error(`${operation.name} fails: ${JSON.stringify(probed.errors)}`);
-  const result = await autocannon({ url, method: 'POST', headers: { 'content-type': 'application/json' }, body, duration, connections });
+interface Result {
+  operation: string;
+  sqlStatements: number | null;
+  /** Every request computed afresh (`cache-control: no-cache`). */
+  uncached: Measure;
+  /** Repeated requests answered by the response cache. */
+  cached: Measure;
+}
+
+async function measure(url: string, body: string, headers: Record<string, string>, duration: number, connections: number): Promise<Measure> {
+  const result = await autocannon({ url, method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body, duration, connections });
   return {
-    operation: operation.name,
     requestsPerSecond: Math.round(result.requests.average),
     p50Ms: result.latency.p50,
     p99Ms: result.latency.p99,
-    sqlStatements: probed.extensions?.queryStats?.sqlStatements ?? null,
     errors: result.errors + result.non2xx + result.timeouts,
     requests: result.requests.total,
+  };
+}
+
+async function run(url: string, operation: Operation, duration: number, connections: number): Promise<Result> {
+  const body = JSON.stringify({ query: operation.query });
+  const probe = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', 'cache-control': 'no-cache' }, body });
+  const probed = (await probe.json()) as { errors?: unknown[]; extensions?: { queryStats?: { sqlStatements: number } } };
+  if (probed.errors) throw new Error(`${operation.name} fails: ${JSON.stringify(probed.errors)}`);
+  return {
+    operation: operation.name,
+    sqlStatements: probed.extensions?.queryStats?.sqlStatements ?? null,
+    uncached: await measure(url, body, { 'cache-control': 'no-cache' }, duration, connections),
+    cached: await measure(url, body, {}, duration, connections),
   };
 }
 
@@ -122,18 +137,26 @@ async function main(): Promise<void> {
         process.stdout.write(`${operation.name} ... `);
         const result = await run(endpoint, operation, duration, connections);
         results.push(result);
-        console.log(`${result.requestsPerSecond} req/s, p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms, ${result.sqlStatements} SQL, ${result.errors} errors`);
+        console.log(
+          `${result.uncached.requestsPerSecond} req/s, p50 ${result.uncached.p50Ms} ms, p99 ${result.uncached.p99Ms} ms, ${result.sqlStatements} SQL; ` +
+            `cached ${result.cached.requestsPerSecond} req/s, p99 ${result.cached.p99Ms} ms; ${result.uncached.errors + result.cached.errors} errors`,
+        );
       }
       const memoryMb = residentMemoryMb(api.pid!);
       const machine = `${os.cpus().length} × ${os.cpus()[0].model.trim()}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
       const dataset = `${sample.projects} projects, ${sample.organisations} organisations, ${sample.participations} participations`;
-      const floor = results[results.length - 1].requestsPerSecond;
+      const floor = results[results.length - 1].uncached.requestsPerSecond;
+      const percent = (value: number) => `${Math.round((100 * value) / floor)}%`;
       const table = [
         `Dataset: ${dataset}. Machine: ${machine}. ${connections} connections, ${duration} s each; API, PostgreSQL and load generator on the same machine.`,
         '',
-        '| operation | req/s | % of floor | p50 ms | p99 ms | SQL statements | errors |',
-        '|---|---:|---:|---:|---:|---:|---:|',
-        ...results.map((r) => `| ${r.operation} | ${r.requestsPerSecond} | ${Math.round((100 * r.requestsPerSecond) / floor)}% | ${r.p50Ms} | ${r.p99Ms} | ${r.sqlStatements ?? ''} | ${r.errors} |`),
+        '| operation | req/s | % of floor | p50 ms | p99 ms | cached req/s | cached % of floor | cached p99 ms | SQL statements | errors |',
+        '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+        ...results.map(
+          (r) =>
+            `| ${r.operation} | ${r.uncached.requestsPerSecond} | ${percent(r.uncached.requestsPerSecond)} | ${r.uncached.p50Ms} | ${r.uncached.p99Ms} | ` +
+            `${r.cached.requestsPerSecond} | ${percent(r.cached.requestsPerSecond)} | ${r.cached.p99Ms} | ${r.sqlStatements ?? ''} | ${r.uncached.errors + r.cached.errors} |`,
+        ),
         '',
         `Resident memory of the API after the run: ${memoryMb} MB.`,
       ].join('\n');

@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { DATA_CHANGED_CHANNEL } from '../graphql/response-cache';
 
 /**
  * A deterministic synthetic dataset at keep.eu's scale (about 33,000 projects, 93,000 organisations and
@@ -188,6 +189,7 @@ export function generationSteps({ scale, seed }: GenerateOptions): GenerateStep[
     },
     { name: 'search index', sql: 'refresh materialized view search_document' },
     { name: 'statistics', sql: 'analyze' },
+    { name: 'notify running servers', sql: `notify ${DATA_CHANGED_CHANNEL}` },
   ];
 }
 

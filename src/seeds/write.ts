@@ -2,6 +2,7 @@ import type { EntityName } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import path from 'node:path';
 import { projectRoot } from '../config';
+import { DATA_CHANGED_CHANNEL } from '../graphql/response-cache';
 import { Funding } from '../modules/funding/funding.entity';
 import { Organisation } from '../modules/organisation/organisation.entity';
 import { Outcome, OutcomeOrganisation } from '../modules/outcome/outcome.entity';
@@ -131,6 +132,8 @@ export async function writeSeedPlan(em: EntityManager, plan: SeedPlan): Promise<
     }
     // The search index is derived from the records: rebuilt in the same transaction, so it never lags.
     await connection.execute('refresh materialized view search_document', [], 'run', inTransaction);
+    // Delivered when the transaction commits: running servers empty their response caches then.
+    await connection.execute(`notify ${DATA_CHANGED_CHANNEL}`, [], 'run', inTransaction);
     const counts = Object.fromEntries(TABLES.map((table) => [table.key, plan[table.key].length])) as Record<keyof SeedPlan, number>;
     return { counts, removed };
   });

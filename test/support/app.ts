@@ -37,7 +37,8 @@ export async function cloneTestDatabase(): Promise<string> {
 export async function startTestApp(environment: Record<string, string> = {}, options: { logger?: pino.Logger } = {}): Promise<TestApp> {
   const databaseUrl = await cloneTestDatabase();
   // Tests send many requests quickly: no rate limit unless a test asks for one.
-  const config: Config = loadConfig({ DATABASE_URL: databaseUrl, LOG_LEVEL: 'silent', RATE_LIMIT_MAX: '0', ...environment });
+  // Many tests change the database behind the server's back: no response cache unless a test asks for one.
+  const config: Config = loadConfig({ DATABASE_URL: databaseUrl, LOG_LEVEL: 'silent', RATE_LIMIT_MAX: '0', RESPONSE_CACHE: 'false', ...environment });
   const orm = await openOrm(databaseUrl, { statementTimeoutMs: config.statementTimeoutMs });
   const server = await createServer({ orm, config, logger: options.logger ?? pino({ level: 'silent' }) });
   await server.listen({ port: 0, host: '127.0.0.1' });

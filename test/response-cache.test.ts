@@ -1,0 +1,52 @@
+import { planSeeds, writeSeedPlan } from '../src/seeds/write';
+import { startTestApp, TestApp } from './support/app';
+
+let app: TestApp;
+beforeAll(async () => {
+  app = await startTestApp({ RESPONSE_CACHE: 'true' });
+});
+afterAll(() => app.close());
+
+async function ask(query: string, headers: Record<string, string> = {}) {
+  const response = await fetch(`${app.baseUrl}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify({ query }),
+  });
+  return { cache: response.headers.get('x-cache'), body: (await response.json()) as any };
+}
+
+describe('the response cache', () => {
+  const QUERY = '{ project(slug: "weldcome") { website leadPartner { name } } }';
+
+  it('answers a repeated read from memory, with its own request id, and a no-cache request afresh', async () => {
+    const first = await ask(QUERY);
+    const second = await ask(QUERY);
+    expect(first.cache).toBe('miss');
+    expect(second.cache).toBe('hit');
+    expect(second.body.data).toEqual(first.body.data);
+    expect(second.body.extensions.requestId).not.toBe(first.body.extensions.requestId);
+    expect((await ask(QUERY, { 'cache-control': 'no-cache' })).cache).toBe('miss');
+  });
+
+  it('does not keep errors', async () => {
+    const query = '{ projects(filter: { theme: ["nope"] }) { totalCount } }';
+    await ask(query);
+    expect((await ask(query)).cache).toBe('miss');
+  });
+
+  it('empties when seeding changes the data', async () => {
+    await ask(QUERY);
+    expect((await ask(QUERY)).cache).toBe('hit');
+    const plan = planSeeds();
+    plan.projects = plan.projects.map((row) => (row.slug === 'weldcome' ? { ...row, website: 'https://weldcome.example.org' } : row));
+    await writeSeedPlan(app.orm.em.fork(), plan);
+    let after = await ask(QUERY);
+    for (let attempt = 0; attempt < 20 && after.cache === 'hit'; attempt++) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      after = await ask(QUERY);
+    }
+    expect(after.cache).toBe('miss');
+    expect(after.body.data.project.website).toBe('https://weldcome.example.org');
+  });
+});
