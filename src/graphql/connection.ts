@@ -2,6 +2,7 @@ import type { EntityClass } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { ArgsType, ClassType, Field, Int, ObjectType } from 'type-graphql';
 import { badUserInput } from './errors';
+import { rowMapper } from './rows';
 
 @ArgsType()
 export class ConnectionArgs {
@@ -175,6 +176,7 @@ export async function paginate<T extends { id: string }>(
   // Nulls sort last in both directions: the `is null` key above already put them there.
   const order = (key: SortKey) => `${key.sql} ${(key.direction === 'asc') === forward ? 'asc' : 'desc'}`;
 
+  const mapper = rowMapper(em, entity);
   const base = knex.from(`${query.table} as ${query.alias}`);
   for (const condition of query.where) base.whereRaw(condition.sql, (condition.bindings ?? []) as never);
 
@@ -197,7 +199,7 @@ export async function paginate<T extends { id: string }>(
   const edges = pageRows.map((row) => {
     const values = keys.map((_key, index) => row[`__key${index}`]);
     const columns = Object.fromEntries(Object.entries(row).filter(([column]) => !column.startsWith('__key')));
-    return { cursor: encodeCursor(values), node: em.map(entity, columns as never) };
+    return { cursor: encodeCursor(values), node: mapper.map(columns) };
   });
   const pageInfo: PageInfo = {
     hasNextPage: forward ? hasMore : args.before != null,

@@ -1,6 +1,7 @@
-import type { EntityClass, FilterQuery, QueryOrderMap } from '@mikro-orm/core';
+import type { EntityClass, QueryOrderMap } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import DataLoader from 'dataloader';
+import { rowMapper } from './rows';
 
 interface WithId {
   id: string;
@@ -40,7 +41,8 @@ export class Loaders {
   byId<T extends WithId>(entity: EntityClass<T>): DataLoader<string, T | null> {
     return this.memo(`byId:${entity.name}`, () =>
       new DataLoader<string, T | null>(async (ids) => {
-        const rows = await this.em.find(entity, { id: { $in: [...new Set(ids)] } } as unknown as FilterQuery<T>);
+        const mapper = rowMapper(this.em, entity);
+        const rows = (await this.em.getKnex().from(mapper.table).whereIn('id', [...new Set(ids)])).map(mapper.map);
         const byId = new Map(rows.map((row) => [row.id, row]));
         return ids.map((id) => byId.get(id) ?? null);
       }, BATCH_ONLY),
@@ -51,9 +53,10 @@ export class Loaders {
   byOwner<T extends WithId>(entity: EntityClass<T>, property: keyof T & string, orderBy: QueryOrderMap<T> = {}): DataLoader<string, T[]> {
     return this.memo(`byOwner:${entity.name}.${property}:${JSON.stringify(orderBy)}`, () =>
       new DataLoader<string, T[]>(async (ownerIds) => {
-        const rows = await this.em.find(entity, { [property]: { $in: [...new Set(ownerIds)] } } as FilterQuery<T>, {
-          orderBy: { ...orderBy, id: 'asc' } as QueryOrderMap<T>,
-        });
+        const mapper = rowMapper(this.em, entity);
+        const query = this.em.getKnex().from(mapper.table).whereIn(mapper.column(property), [...new Set(ownerIds)]);
+        for (const [key, direction] of Object.entries({ ...orderBy, id: 'asc' })) query.orderBy(mapper.column(key), String(direction));
+        const rows = (await query).map(mapper.map);
         const groups = new Map<string, T[]>(ownerIds.map((id) => [id, []]));
         // Without a cache one batch may hold the same key twice; each gets the same rows.
         for (const row of rows) {

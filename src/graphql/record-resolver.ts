@@ -2,6 +2,7 @@ import { Arg, ClassType, Ctx, FieldResolver, ID, Resolver, Root } from 'type-gra
 import { Claim } from '../modules/provenance/claim.entity';
 import { Source } from '../modules/provenance/source.entity';
 import type { RequestContext } from './context';
+import { refId } from './loaders';
 import { toGlobalId } from './node';
 import { allTexts, Language, LocalisedString, LocalisedText, pickText } from '../modules/common/localised';
 
@@ -15,7 +16,7 @@ export function claimsOf(context: RequestContext, subjectId: string): Promise<Cl
 }
 
 export async function sourcesOf(context: RequestContext, claims: Claim[]): Promise<Source[]> {
-  const ids = [...new Set(claims.map((claim) => claim.source.id))];
+  const ids = [...new Set(claims.map((claim) => refId(claim.source)!))];
   const sources = await context.loaders.byId(Source).loadMany(ids);
   return sources.filter((source): source is Source => source instanceof Source).sort((a, b) => a.key.localeCompare(b.key));
 }

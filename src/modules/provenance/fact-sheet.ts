@@ -1,6 +1,7 @@
 import { Field, ObjectType } from 'type-graphql';
 import type { RequestContext } from '../../graphql/context';
 import { loadNode } from '../../graphql/node.resolver';
+import { refId } from '../../graphql/loaders';
 import { Language, LocalisedText, pickText } from '../common/localised';
 import { normaliseDecimal } from '../common/money';
 import { Claim, ClaimValueKind } from './claim.entity';
@@ -148,7 +149,7 @@ export async function factSheetEntries(
   lang: Language,
   labelFor: (claim: Claim) => string | null = () => null,
 ): Promise<FactSheetEntry[]> {
-  const sources = await context.loaders.byId(Source).loadMany([...new Set(claims.map((claim) => claim.source.id))]);
+  const sources = await context.loaders.byId(Source).loadMany([...new Set(claims.map((claim) => refId(claim.source)!))]);
   const sourceById = new Map(sources.filter((s): s is Source => s instanceof Source).map((s) => [s.id, s]));
   const references = await Promise.all(
     claims.map((claim) =>
@@ -158,7 +159,7 @@ export async function factSheetEntries(
     ),
   );
   return claims.map((claim, index) => {
-    const source = sourceById.get(claim.source.id)!;
+    const source = sourceById.get(refId(claim.source)!)!;
     const label = labelFor(claim) ?? fieldLabel(claim.field, lang);
     let value: string;
     switch (claim.valueKind) {
