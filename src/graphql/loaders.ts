@@ -68,8 +68,8 @@ export class Loaders {
   }
 
   /**
-   * Records reached through a link table: `link` rows whose `from` points at the key, followed to
-   * their `to` record. Two statements per level: the links, then the records (through `byId`).
+   * Records reached through a link table: `link` rows whose `from` points at the key, joined to their
+   * `to` record, in link order. One statement per level for the whole batch.
    */
   through<L extends WithId, T extends WithId>(
     link: EntityClass<L>,
@@ -79,15 +79,19 @@ export class Loaders {
   ): DataLoader<string, T[]> {
     return this.memo(`through:${link.name}.${from}->${to}`, () =>
       new DataLoader<string, T[]>(async (ownerIds) => {
-        const links = await this.byOwner(link, from).loadMany([...ownerIds]);
-        const targetIds = links.flatMap((rows) => (rows instanceof Error ? [] : rows.map((row) => refId(row[to] as never)!)));
-        const targets = await this.byId(target).loadMany([...new Set(targetIds)]);
-        const byId = new Map<string, T>();
-        for (const item of targets) if (item && !(item instanceof Error)) byId.set(item.id, item);
-        return links.map((rows) => {
-          if (rows instanceof Error) throw rows;
-          return rows.map((row) => byId.get(refId(row[to] as never)!)).filter((item): item is T => item !== undefined);
-        });
+        const links = rowMapper(this.em, link);
+        const targets = rowMapper(this.em, target);
+        const fromColumn = links.column(from);
+        const rows: Array<Record<string, unknown>> = await this.em
+          .getKnex()
+          .from({ l: links.table })
+          .join({ t: targets.table }, 't.id', `l.${links.column(to)}`)
+          .whereIn(`l.${fromColumn}`, [...new Set(ownerIds)])
+          .orderBy([`l.${fromColumn}`, 'l.id'])
+          .select('t.*', { __owner: `l.${fromColumn}` });
+        const groups = new Map<string, T[]>(ownerIds.map((id) => [id, []]));
+        for (const row of rows) groups.get(row.__owner as string)?.push(targets.map(row));
+        return ownerIds.map((id) => groups.get(id)!);
       }, BATCH_ONLY),
     );
   }
