@@ -186,8 +186,6 @@ export async function createServer({ orm, config, logger }: ServerOptions): Prom
         maxDepth: config.maxDepth,
         maxCost: config.maxCost,
         maxAliases: config.maxAliases,
-        maxDocumentBytes: config.maxDocumentBytes,
-        maxPageSize: config.maxPageSize,
       }),
     ],
     formatError: formatError(config),

@@ -138,7 +138,10 @@ function keysetCondition(keys: SortKey[], values: unknown[], forward: boolean): 
 }
 
 /** Checks first/last against the cap and each other, and returns the page size and direction. */
-export function pageRequest(args: ConnectionArgs, maxPageSize: number, defaultPageSize = 20): { size: number; forward: boolean } {
+/** The page size of a connection asked without `first` or `last`. */
+export const DEFAULT_PAGE_SIZE = 20;
+
+export function pageRequest(args: ConnectionArgs, maxPageSize: number, defaultPageSize = DEFAULT_PAGE_SIZE): { size: number; forward: boolean } {
   const { first, last } = args;
   if (first != null && last != null) {
     throw badUserInput('first', 'Pass either "first" (with "after") or "last" (with "before"), not both.');

@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Field, InputType, Int, registerEnumType } from 'type-graphql';
 import { Language } from '../modules/common/localised';
-import type { Condition } from './connection';
+import type { Condition, SortKey } from './connection';
 import { badUserInput } from './errors';
 
 export enum OrderDirection {
@@ -136,6 +136,15 @@ export function decimalRangeConditions(sql: string, range: DecimalRange | null |
     conditions.push({ sql: `${sql} ${operator} ?::numeric`, bindings: [value] });
   }
   return conditions;
+}
+
+/** The sort keys of each order field of a list (a name sorts in the asked language). */
+export type SortColumns<F extends string> = Record<F, (lang: Language) => Array<Omit<SortKey, 'direction'>>>;
+
+/** The sort keys an `orderBy` asks for, or the list's default order, all in the asked direction. */
+export function orderKeys<F extends string>(columns: SortColumns<F>, orderBy: Order<F> | null | undefined, byDefault: F): SortKey[] {
+  const direction = orderBy?.direction ?? OrderDirection.ASC;
+  return columns[orderBy?.field ?? byDefault](orderBy?.lang ?? Language.EN).map((key) => ({ ...key, direction }));
 }
 
 export interface Order<F> {

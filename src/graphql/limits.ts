@@ -15,6 +15,7 @@ import {
   visit,
 } from 'graphql';
 import { ComplexityEstimator, getComplexity } from 'graphql-query-complexity';
+import { DEFAULT_PAGE_SIZE } from './connection';
 import type { RequestContext } from './context';
 import { findNulCharacter } from './errors';
 
@@ -22,14 +23,10 @@ export interface QueryLimits {
   maxDepth: number;
   maxCost: number;
   maxAliases: number;
-  maxDocumentBytes: number;
-  maxPageSize: number;
 }
 
 /** How many records a list relation without paging (a project's partners) is assumed to hold. */
 export const ASSUMED_LIST_SIZE = 10;
-/** The page size a connection gets without `first` or `last`. */
-export const DEFAULT_PAGE_SIZE = 20;
 
 /** Strings reach PostgreSQL, which has no NUL character: say so rather than fail inside the database. */
 function rejectNulCharacters(document: DocumentNode, variables: Record<string, unknown> | undefined): void {
@@ -90,7 +87,6 @@ function shape(document: DocumentNode, operation: OperationDefinitionNode): Shap
   const fragments = new Map<string, FragmentDefinitionNode>();
   for (const definition of document.definitions) if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
   let aliases = 0;
-  const counted = new Set<string>();
   const walk = (selectionSet: SelectionSetNode | undefined, depth: number, visiting: Set<string>): number => {
     if (!selectionSet) return depth;
     let deepest = depth;
@@ -106,7 +102,6 @@ function shape(document: DocumentNode, operation: OperationDefinitionNode): Shap
         const fragment = fragments.get(name);
         if (!fragment || visiting.has(name)) continue;
         // Aliases inside a fragment count once per spread, as they are resolved once per spread.
-        if (!counted.has(name)) counted.add(name);
         deepest = Math.max(deepest, walk(fragment.selectionSet, depth, new Set([...visiting, name])));
       }
     }

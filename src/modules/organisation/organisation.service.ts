@@ -1,6 +1,6 @@
 import type { RequestContext } from '../../graphql/context';
 import { Condition, ConnectionArgs, ConnectionResult, paginate } from '../../graphql/connection';
-import { assertKnown, given, inList, localisedSortSql, OrderDirection, territoryReachSql, textMatchCondition } from '../../graphql/filters';
+import { assertKnown, given, inList, localisedSortSql, orderKeys, SortColumns, territoryReachSql, textMatchCondition } from '../../graphql/filters';
 import { Organisation } from './organisation.entity';
 import { CollaborationFilter, OrganisationFilter, OrganisationOrder, OrganisationOrderField } from './organisation.inputs';
 
@@ -9,6 +9,11 @@ export interface CollaborationRow {
   partnerId: string;
   projectIds: string[];
 }
+
+const SORT: SortColumns<OrganisationOrderField> = {
+  [OrganisationOrderField.SLUG]: () => [{ sql: 'o.slug' }],
+  [OrganisationOrderField.NAME]: (lang) => [{ sql: localisedSortSql('o.names', lang), nullable: true }],
+};
 
 export class OrganisationService {
   constructor(private readonly context: RequestContext) {}
@@ -36,12 +41,8 @@ export class OrganisationService {
   }
 
   async list(filter: OrganisationFilter | null | undefined, orderBy: OrganisationOrder | null | undefined, args: ConnectionArgs): Promise<ConnectionResult<Organisation>> {
-    const direction = orderBy?.direction ?? OrderDirection.ASC;
-    const sort =
-      orderBy?.field === OrganisationOrderField.NAME
-        ? { sql: localisedSortSql('o.names', orderBy.lang), nullable: true, direction }
-        : { sql: 'o.slug', direction };
-    return paginate(this.context, Organisation, { table: 'organisation', alias: 'o', where: await this.conditions(filter), sort: [sort] }, args);
+    const sort = orderKeys(SORT, orderBy, OrganisationOrderField.SLUG);
+    return paginate(this.context, Organisation, { table: 'organisation', alias: 'o', where: await this.conditions(filter), sort }, args);
   }
 
   /**

@@ -1,8 +1,14 @@
 import type { RequestContext } from '../../graphql/context';
 import { Condition, ConnectionArgs, ConnectionResult, paginate } from '../../graphql/connection';
-import { given, inList, localisedSortSql, OrderDirection } from '../../graphql/filters';
+import { given, inList, localisedSortSql, orderKeys, SortColumns } from '../../graphql/filters';
 import { Programme } from './programme.entity';
 import { ProgrammeFilter, ProgrammeOrder, ProgrammeOrderField } from './programme.inputs';
+
+const SORT: SortColumns<ProgrammeOrderField> = {
+  [ProgrammeOrderField.START_YEAR]: () => [{ sql: 'g.start_year' }, { sql: 'g.slug' }],
+  [ProgrammeOrderField.NAME]: (lang) => [{ sql: localisedSortSql('g.names', lang), nullable: true }],
+  [ProgrammeOrderField.SLUG]: () => [{ sql: 'g.slug' }],
+};
 
 export class ProgrammeService {
   constructor(private readonly context: RequestContext) {}
@@ -23,13 +29,6 @@ export class ProgrammeService {
         bindings: [...countries, ...countries],
       });
     }
-    const direction = orderBy?.direction ?? OrderDirection.ASC;
-    const sort =
-      orderBy?.field === ProgrammeOrderField.NAME
-        ? [{ sql: localisedSortSql('g.names', orderBy.lang), nullable: true, direction }]
-        : orderBy?.field === ProgrammeOrderField.SLUG
-          ? [{ sql: 'g.slug', direction }]
-          : [{ sql: 'g.start_year', direction }, { sql: 'g.slug', direction }];
-    return paginate(this.context, Programme, { table: 'programme', alias: 'g', where: conditions, sort }, args);
+    return paginate(this.context, Programme, { table: 'programme', alias: 'g', where: conditions, sort: orderKeys(SORT, orderBy, ProgrammeOrderField.START_YEAR) }, args);
   }
 }

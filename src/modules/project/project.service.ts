@@ -1,26 +1,16 @@
 import type { RequestContext } from '../../graphql/context';
-import { Condition, ConnectionArgs, ConnectionResult, paginate, SortKey } from '../../graphql/connection';
-import {
-  assertKnown,
-  checkIsoDate,
-  decimalRangeConditions,
-  given,
-  inList,
-  localisedSortSql,
-  OrderDirection,
-  territoryReachSql,
-  textMatchCondition,
-} from '../../graphql/filters';
+import { Condition, ConnectionArgs, ConnectionResult, paginate } from '../../graphql/connection';
+import { assertKnown, checkIsoDate, decimalRangeConditions, given, inList, localisedSortSql, orderKeys, SortColumns, territoryReachSql, textMatchCondition } from '../../graphql/filters';
 import { Project } from './project.entity';
 import { ProjectFilter, ProjectOrder, ProjectOrderField } from './project.inputs';
 
-const SORT: Record<ProjectOrderField, (order: ProjectOrder) => Omit<SortKey, 'direction'>> = {
-  [ProjectOrderField.SLUG]: () => ({ sql: 'p.slug' }),
-  [ProjectOrderField.TITLE]: (order) => ({ sql: localisedSortSql('p.titles', order.lang), nullable: true }),
-  [ProjectOrderField.ACRONYM]: () => ({ sql: 'kb_fold(p.acronym)', nullable: true }),
-  [ProjectOrderField.START_DATE]: () => ({ sql: 'p.start_date', nullable: true }),
-  [ProjectOrderField.END_DATE]: () => ({ sql: 'p.end_date', nullable: true }),
-  [ProjectOrderField.TOTAL_BUDGET]: () => ({ sql: 'p.total_budget', nullable: true }),
+const SORT: SortColumns<ProjectOrderField> = {
+  [ProjectOrderField.SLUG]: () => [{ sql: 'p.slug' }],
+  [ProjectOrderField.TITLE]: (lang) => [{ sql: localisedSortSql('p.titles', lang), nullable: true }],
+  [ProjectOrderField.ACRONYM]: () => [{ sql: 'kb_fold(p.acronym)', nullable: true }],
+  [ProjectOrderField.START_DATE]: () => [{ sql: 'p.start_date', nullable: true }],
+  [ProjectOrderField.END_DATE]: () => [{ sql: 'p.end_date', nullable: true }],
+  [ProjectOrderField.TOTAL_BUDGET]: () => [{ sql: 'p.total_budget', nullable: true }],
 };
 
 export class ProjectService {
@@ -100,12 +90,11 @@ export class ProjectService {
   }
 
   async list(filter: ProjectFilter | null | undefined, orderBy: ProjectOrder | null | undefined, args: ConnectionArgs): Promise<ConnectionResult<Project>> {
-    const order = orderBy ?? { field: ProjectOrderField.SLUG, direction: OrderDirection.ASC, lang: undefined as never };
-    return paginate(this.context, Project, {
-      table: 'project',
-      alias: 'p',
-      where: await this.conditions(filter),
-      sort: [{ ...SORT[order.field](order), direction: order.direction }],
-    }, args);
+    return paginate(
+      this.context,
+      Project,
+      { table: 'project', alias: 'p', where: await this.conditions(filter), sort: orderKeys(SORT, orderBy, ProjectOrderField.SLUG) },
+      args,
+    );
   }
 }

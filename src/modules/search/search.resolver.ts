@@ -1,5 +1,5 @@
 import { Arg, Ctx, Field, Float, Int, ObjectType, Query, registerEnumType, Resolver } from 'type-graphql';
-import { ConnectionResult, PageInfo } from '../../graphql/connection';
+import { ConnectionResult, PageInfo, pageRequest } from '../../graphql/connection';
 import type { RequestContext } from '../../graphql/context';
 import { badUserInput } from '../../graphql/errors';
 import { Node } from '../../graphql/node';
@@ -71,9 +71,7 @@ export class SearchResolver {
     const text = query.trim();
     if (!text) throw badUserInput('query', '"query" must contain at least one word.');
     if (text.length > 200) throw badUserInput('query', `"query" must be at most 200 characters; got ${text.length}.`);
-    const max = context.config.maxPageSize;
-    const size = first ?? 20;
-    if (size < 0 || size > max) throw badUserInput('first', `"first" must be between 0 and ${max} (the page size cap); got ${size}.`);
+    const { size } = pageRequest({ first }, context.config.maxPageSize);
     const chosen = types && types.length > 0 ? [...new Set(types)] : Object.values(SearchType);
     const offset = after ? decodeOffset(after) + 1 : 0;
     const service = new SearchService(context);

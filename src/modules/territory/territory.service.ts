@@ -1,6 +1,6 @@
 import type { RequestContext } from '../../graphql/context';
 import { Condition, ConnectionArgs, ConnectionResult, paginate } from '../../graphql/connection';
-import { assertKnown, given, inList, localisedSortSql, OrderDirection } from '../../graphql/filters';
+import { assertKnown, given, inList, localisedSortSql, orderKeys, SortColumns } from '../../graphql/filters';
 import { Territory } from './territory.entity';
 import { TerritoryFilter, TerritoryOrder, TerritoryOrderField } from './territory.inputs';
 
@@ -10,6 +10,11 @@ interface Reached {
   id: string;
   depth: number;
 }
+
+const SORT: SortColumns<TerritoryOrderField> = {
+  [TerritoryOrderField.CODE]: () => [{ sql: 't.code' }],
+  [TerritoryOrderField.NAME]: (lang) => [{ sql: localisedSortSql('t.names', lang), nullable: true }],
+};
 
 export class TerritoryService {
   constructor(private readonly context: RequestContext) {}
@@ -26,12 +31,7 @@ export class TerritoryService {
         bindings: [filter.parent],
       });
     }
-    const direction = orderBy?.direction ?? OrderDirection.ASC;
-    const sort =
-      orderBy?.field === TerritoryOrderField.NAME
-        ? { sql: localisedSortSql('t.names', orderBy.lang), nullable: true, direction }
-        : { sql: 't.code', direction };
-    return paginate(this.context, Territory, { table: 'territory', alias: 't', where: conditions, sort: [sort] }, args);
+    return paginate(this.context, Territory, { table: 'territory', alias: 't', where: conditions, sort: orderKeys(SORT, orderBy, TerritoryOrderField.CODE) }, args);
   }
 
   /**

@@ -1,8 +1,14 @@
 import type { RequestContext } from '../../graphql/context';
-import { Condition, ConnectionArgs, ConnectionResult, paginate, SortKey } from '../../graphql/connection';
-import { assertKnown, given, inList, localisedSortSql, OrderDirection } from '../../graphql/filters';
+import { Condition, ConnectionArgs, ConnectionResult, paginate } from '../../graphql/connection';
+import { assertKnown, given, inList, localisedSortSql, orderKeys, SortColumns } from '../../graphql/filters';
 import { Theme } from './theme.entity';
 import { ThemeFilter, ThemeOrder, ThemeOrderField } from './theme.inputs';
+
+const SORT: SortColumns<ThemeOrderField> = {
+  [ThemeOrderField.SLUG]: () => [{ sql: 'h.slug' }],
+  [ThemeOrderField.CODE]: () => [{ sql: 'h.code', nullable: true }],
+  [ThemeOrderField.NAME]: (lang) => [{ sql: localisedSortSql('h.names', lang), nullable: true }],
+};
 
 export class ThemeService {
   constructor(private readonly context: RequestContext) {}
@@ -13,12 +19,6 @@ export class ThemeService {
       await assertKnown(this.context.em, 'programme', 'slug', filter.programme, 'filter.programme', 'programme');
       conditions.push({ sql: `h.programme_id in (select id from programme where ${inList('slug', filter.programme).sql})`, bindings: filter.programme });
     }
-    const direction = orderBy?.direction ?? OrderDirection.ASC;
-    const sort: SortKey = {
-      [ThemeOrderField.SLUG]: { sql: 'h.slug', direction },
-      [ThemeOrderField.CODE]: { sql: 'h.code', direction, nullable: true },
-      [ThemeOrderField.NAME]: { sql: localisedSortSql('h.names', orderBy?.lang ?? ('en' as never)), direction, nullable: true },
-    }[orderBy?.field ?? ThemeOrderField.SLUG];
-    return paginate(this.context, Theme, { table: 'theme', alias: 'h', where: conditions, sort: [sort] }, args);
+    return paginate(this.context, Theme, { table: 'theme', alias: 'h', where: conditions, sort: orderKeys(SORT, orderBy, ThemeOrderField.SLUG) }, args);
   }
 }
