@@ -159,9 +159,11 @@ export class ProjectResolver extends NamedRecordResolver(Project, { single: 'tit
     const [own, outcomes] = await Promise.all([claimsOf(context, project.id), this.outcomes(project, context)]);
     const budgetClaim = own.find((claim) => claim.field === 'totalBudget' && claim.preferred);
     const figures: DerivedFigure[] = [];
-    for (const outcome of outcomes) {
-      if (outcome.unit !== 'person' || outcome.kind !== 'ACHIEVED' || Number(outcome.value) <= 0) continue;
-      const valueClaim = (await claimsOf(context, outcome.id)).find((claim: Claim) => claim.field === 'value' && claim.preferred);
+    const counted = outcomes.filter((outcome) => outcome.unit === 'person' && outcome.kind === 'ACHIEVED' && Number(outcome.value) > 0);
+    // One batch for the claims of every counted outcome, not one statement per outcome.
+    const outcomeClaims = await Promise.all(counted.map((outcome) => claimsOf(context, outcome.id)));
+    for (const [index, outcome] of counted.entries()) {
+      const valueClaim = outcomeClaims[index].find((claim: Claim) => claim.field === 'value' && claim.preferred);
       const value = divideDecimals(project.totalBudget, outcome.value);
       const per = pickText(outcome.labels, lang) ?? outcome.indicator;
       figures.push({
