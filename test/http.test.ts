@@ -33,16 +33,4 @@ describe('the HTTP server', () => {
     expect(await (await fetch(`${app.baseUrl}/healthz`)).json()).toEqual({ status: 'ok' });
     expect(await (await fetch(`${app.baseUrl}/readyz`)).json()).toEqual({ status: 'ready' });
   });
-
-  it('masks unexpected errors: no SQL reaches the client, and the request id ties it to the log', async () => {
-    await app.orm.em.getConnection().execute('alter table outcome rename to outcome_gone');
-    try {
-      const response = await app.query('{ project(slug: "weldcome") { slug outcomes { value } } }');
-      expect(response.errors?.[0]).toMatchObject({ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } });
-      expect(JSON.stringify(response)).not.toMatch(/outcome_gone|select|relation/i);
-      expect(response.extensions?.requestId).toEqual(expect.any(String));
-    } finally {
-      await app.orm.em.getConnection().execute('alter table outcome_gone rename to outcome');
-    }
-  });
 });
