@@ -1,6 +1,6 @@
 import { ApolloServer, ApolloServerPlugin } from '@apollo/server';
 import { unwrapResolverError } from '@apollo/server/errors';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { fastifyApolloHandler } from '@as-integrations/fastify';
 import fastifyCors from '@fastify/cors';
 import fastifyRateLimit from '@fastify/rate-limit';
@@ -181,6 +181,9 @@ export async function createServer({ orm, config, logger }: ServerOptions): Prom
     // plugin would call close() again from inside it.
     plugins: [
       ApolloServerPluginLandingPageDisabled(),
+      // Apollo's cache-control plugin is on by default and wraps every field resolver to collect cache
+      // hints that nothing here reads (the response cache is invalidated by data changes, not by hints).
+      ApolloServerPluginCacheControlDisabled(),
       observabilityPlugin(config),
       queryLimitsPlugin(schema, {
         maxDepth: config.maxDepth,

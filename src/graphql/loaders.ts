@@ -1,6 +1,7 @@
 import type { EntityClass, QueryOrderMap } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import DataLoader from 'dataloader';
+import { statementName } from '../db/prepared';
 import { rowMapper } from './rows';
 
 interface WithId {
@@ -23,6 +24,15 @@ export function refId(value: { id: string } | string | null | undefined): string
  * count is a function of the query's shape alone, which the tests and the benchmark can hold to.
  */
 const BATCH_ONLY = { cache: false } as const;
+
+function quote(identifier: string): string {
+  return `"${identifier.replace(/"/g, '""')}"`;
+}
+
+function literal(value: string): string {
+  return `'${value.replace(/'/g, "''")}'`;
+}
+
 export class Loaders {
   private readonly cache = new Map<string, DataLoader<string, unknown>>();
 
@@ -37,63 +47,74 @@ export class Loaders {
     return loader as DataLoader<string, V>;
   }
 
+  /** Runs one of the loaders' fixed statements, with the batch's keys as one array parameter. */
+  private async rows(sql: string, keys: readonly string[]): Promise<Array<Record<string, unknown>>> {
+    const result: { rows: Array<Record<string, unknown>> } = await this.em.getKnex().raw(sql, [[...new Set(keys)]]).options({ name: statementName(sql) });
+    return result.rows;
+  }
+
   /** Records by id; a missing id gives null. */
   byId<T extends WithId>(entity: EntityClass<T>): DataLoader<string, T | null> {
-    return this.memo(`byId:${entity.name}`, () =>
-      new DataLoader<string, T | null>(async (ids) => {
-        const mapper = rowMapper(this.em, entity);
-        const rows = (await this.em.getKnex().from(mapper.table).whereIn('id', [...new Set(ids)])).map(mapper.map);
-        const byId = new Map(rows.map((row) => [row.id, row]));
-        return ids.map((id) => byId.get(id) ?? null);
-      }, BATCH_ONLY),
-    );
+    return this.byKey(entity, 'id' as keyof T & string);
+  }
+
+  /** Records by a unique property (id, slug, code, key); a missing key gives null. */
+  byKey<T extends WithId>(entity: EntityClass<T>, property: keyof T & string): DataLoader<string, T | null> {
+    return this.memo(`byKey:${entity.name}.${property}`, () => {
+      const mapper = rowMapper(this.em, entity);
+      const column = mapper.column(property);
+      const sql = `select * from ${quote(mapper.table)} where ${quote(column)} = any(?)`;
+      return new DataLoader<string, T | null>(async (keys) => {
+        const records = new Map<unknown, T>();
+        for (const row of await this.rows(sql, keys)) records.set(row[column], mapper.map(row));
+        return keys.map((key) => records.get(key) ?? null);
+      }, BATCH_ONLY);
+    });
   }
 
   /** Every record whose `property` (a many-to-one) points at the key, in `orderBy` order. */
   byOwner<T extends WithId>(entity: EntityClass<T>, property: keyof T & string, orderBy: QueryOrderMap<T> = {}): DataLoader<string, T[]> {
-    return this.memo(`byOwner:${entity.name}.${property}:${JSON.stringify(orderBy)}`, () =>
-      new DataLoader<string, T[]>(async (ownerIds) => {
-        const mapper = rowMapper(this.em, entity);
-        const query = this.em.getKnex().from(mapper.table).whereIn(mapper.column(property), [...new Set(ownerIds)]);
-        for (const [key, direction] of Object.entries({ ...orderBy, id: 'asc' })) query.orderBy(mapper.column(key), String(direction));
-        const rows = (await query).map(mapper.map);
-        const groups = new Map<string, T[]>(ownerIds.map((id) => [id, []]));
+    return this.memo(`byOwner:${entity.name}.${property}:${JSON.stringify(orderBy)}`, () => {
+      const mapper = rowMapper(this.em, entity);
+      const column = mapper.column(property);
+      const order = Object.entries({ ...orderBy, id: 'asc' }).map(([key, direction]) => `${quote(mapper.column(key))} ${direction === 'desc' ? 'desc' : 'asc'}`);
+      const sql = `select * from ${quote(mapper.table)} where ${quote(column)} = any(?) order by ${order.join(', ')}`;
+      return new DataLoader<string, T[]>(async (ownerIds) => {
+        const groups = new Map<unknown, T[]>(ownerIds.map((id) => [id, []]));
         // Without a cache one batch may hold the same key twice; each gets the same rows.
-        for (const row of rows) {
-          groups.get(refId(row[property] as unknown as { id: string }) as string)?.push(row);
-        }
+        for (const row of await this.rows(sql, ownerIds)) groups.get(row[column])?.push(mapper.map(row));
         return ownerIds.map((id) => groups.get(id)!);
-      }, BATCH_ONLY),
-    );
+      }, BATCH_ONLY);
+    });
   }
 
   /**
-   * Records reached through a link table: `link` rows whose `from` points at the key, joined to their
-   * `to` record, in link order. One statement per level for the whole batch.
+   * Records reached through a link table: `link` rows whose `from` points at the key (and, when given,
+   * whose `where` columns hold the given values), joined to their `to` record, in link order. One
+   * statement per level for the whole batch.
    */
   through<L extends WithId, T extends WithId>(
     link: EntityClass<L>,
     from: keyof L & string,
     to: keyof L & string,
     target: EntityClass<T>,
+    where: Partial<Record<keyof L & string, string>> = {},
   ): DataLoader<string, T[]> {
-    return this.memo(`through:${link.name}.${from}->${to}`, () =>
-      new DataLoader<string, T[]>(async (ownerIds) => {
-        const links = rowMapper(this.em, link);
-        const targets = rowMapper(this.em, target);
-        const fromColumn = links.column(from);
-        const rows: Array<Record<string, unknown>> = await this.em
-          .getKnex()
-          .from({ l: links.table })
-          .join({ t: targets.table }, 't.id', `l.${links.column(to)}`)
-          .whereIn(`l.${fromColumn}`, [...new Set(ownerIds)])
-          .orderBy([`l.${fromColumn}`, 'l.id'])
-          .select('t.*', { __owner: `l.${fromColumn}` });
-        const groups = new Map<string, T[]>(ownerIds.map((id) => [id, []]));
-        for (const row of rows) groups.get(row.__owner as string)?.push(targets.map(row));
+    return this.memo(`through:${link.name}.${from}->${to}:${JSON.stringify(where)}`, () => {
+      const links = rowMapper(this.em, link);
+      const targets = rowMapper(this.em, target);
+      const fromColumn = quote(links.column(from));
+      // The values of `where` come from the code, never from a request: they are written into the text.
+      const conditions = Object.entries(where).map(([property, value]) => ` and l.${quote(links.column(property))} = ${literal(value as string)}`);
+      const sql =
+        `select t.*, l.${fromColumn} as "__owner" from ${quote(links.table)} as l join ${quote(targets.table)} as t on t.id = l.${quote(links.column(to))}` +
+        ` where l.${fromColumn} = any(?)${conditions.join('')} order by l.${fromColumn}, l.id`;
+      return new DataLoader<string, T[]>(async (ownerIds) => {
+        const groups = new Map<unknown, T[]>(ownerIds.map((id) => [id, []]));
+        for (const row of await this.rows(sql, ownerIds)) groups.get(row.__owner)?.push(targets.map(row));
         return ownerIds.map((id) => groups.get(id)!);
-      }, BATCH_ONLY),
-    );
+      }, BATCH_ONLY);
+    });
   }
 
   /** A loader of any shape, created once per request under `key`. */

@@ -53,7 +53,7 @@ export class Collaborator {
 export class OrganisationResolver extends NamedRecordResolver(Organisation, NAME_FIELDS) {
   @Query(() => Organisation, { nullable: true, description: 'An organisation by its slug ("le-forem"); null when there is none.' })
   organisation(@Arg('slug', { description: 'The organisation’s slug.' }) slug: string, @Ctx() context: RequestContext): Promise<Organisation | null> {
-    return context.em.findOne(Organisation, { slug });
+    return context.loaders.byKey(Organisation, 'slug').load(slug);
   }
 
   @Query(() => OrganisationConnection, { description: 'Organisations matching a filter, by slug unless `orderBy` says otherwise.' })

@@ -23,7 +23,7 @@ export const ProgrammeConnection = Connection(Programme, 'Programme');
 export class ProgrammeResolver extends NamedRecordResolver(Programme, NAME_FIELDS) {
   @Query(() => Programme, { nullable: true, description: 'A programme by its slug ("interreg-v-fwvl"); null when there is none.' })
   programme(@Arg('slug', { description: 'The programme’s slug.' }) slug: string, @Ctx() context: RequestContext): Promise<Programme | null> {
-    return context.em.findOne(Programme, { slug });
+    return context.loaders.byKey(Programme, 'slug').load(slug);
   }
 
   @Query(() => ProgrammeConnection, { description: 'Programmes matching a filter, oldest period first unless `orderBy` says otherwise.' })

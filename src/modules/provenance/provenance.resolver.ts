@@ -19,7 +19,7 @@ export const SourceConnection = Connection(Source, 'Source');
 export class SourceResolver {
   @Query(() => Source, { nullable: true, description: 'A source by its key ("keep-37"); null when there is none.' })
   source(@Arg('key', { description: 'The source’s key.' }) key: string, @Ctx() context: RequestContext): Promise<Source | null> {
-    return context.em.findOne(Source, { key });
+    return context.loaders.byKey(Source, 'key').load(key);
   }
 
   @Query(() => SourceConnection, { description: 'Sources matching a filter, by key unless `orderBy` says otherwise.' })

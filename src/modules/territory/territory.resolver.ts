@@ -46,7 +46,7 @@ async function neighbours(
 export class TerritoryResolver extends NamedRecordResolver(Territory, NAME_FIELDS) {
   @Query(() => Territory, { nullable: true, description: 'A territory by its NUTS code ("BE25") or slug ("cote-d-opale"); null when there is none.' })
   territory(@Arg('code', { description: 'The NUTS code or slug.' }) code: string, @Ctx() context: RequestContext): Promise<Territory | null> {
-    return context.em.findOne(Territory, { code });
+    return context.loaders.byKey(Territory, 'code').load(code);
   }
 
   @Query(() => TerritoryConnection, { description: 'Territories matching a filter, by code unless `orderBy` says otherwise.' })

@@ -15,7 +15,7 @@ export const ThemeConnection = Connection(Theme, 'Theme');
 export class ThemeResolver extends NamedRecordResolver(Theme, NAME_FIELDS) {
   @Query(() => Theme, { nullable: true, description: 'A theme by its slug ("interreg-v-fwvl-axis-4"); null when there is none.' })
   theme(@Arg('slug', { description: 'The theme’s slug.' }) slug: string, @Ctx() context: RequestContext): Promise<Theme | null> {
-    return context.em.findOne(Theme, { slug });
+    return context.loaders.byKey(Theme, 'slug').load(slug);
   }
 
   @Query(() => ThemeConnection, { description: 'Themes matching a filter, by slug unless `orderBy` says otherwise.' })

@@ -1,0 +1,30 @@
+import type { Knex } from 'knex';
+import { createHash } from 'node:crypto';
+
+/**
+ * Named prepared statements for the read path. node-postgres sends a statement with a `name` as a
+ * prepared statement: each pooled connection parses it once, and PostgreSQL plans it once it finds a
+ * generic plan as good as the custom ones. For the API's short statements planning was most of the
+ * database's work (0.2 to 3 ms of planning against 0.05 to 0.5 ms of execution, measured with
+ * `log_min_duration_statement`).
+ *
+ * Only statements whose text comes from a fixed set may be named: every prepared statement stays on its
+ * connection for the connection's life, so texts that vary with the request (values written into the
+ * SQL, or one text per combination of filters) would grow the server's memory without bound. Loaders
+ * pass id lists as one array parameter (`= any(?)`) for that reason.
+ */
+const names = new Map<string, string>();
+
+export function statementName(sql: string): string {
+  let name = names.get(sql);
+  if (!name) {
+    name = `kb_${createHash('sha1').update(sql).digest('hex').slice(0, 24)}`;
+    names.set(sql, name);
+  }
+  return name;
+}
+
+/** Sends `query` as a named prepared statement (see above: only for texts from a fixed set). */
+export function prepared<Q extends Knex.QueryBuilder | Knex.Raw>(query: Q): Q {
+  return query.options({ name: statementName(query.toSQL().sql) }) as Q;
+}
