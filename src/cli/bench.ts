@@ -113,7 +113,12 @@ async function main(): Promise<void> {
       await client.query(`select
         (select slug from project where slug like 'g-project-%' order by slug offset 100 limit 1) as project,
         (select slug from organisation where slug like 'g-org-%' order by slug offset 30 limit 1) as organisation,
-        (select code from territory where level = 'NUTS1' and code like 'X%' order by code limit 1) as region,
+        -- The NUTS 1 region with the most projects under it, so that the region question has work to do.
+        (select n1.code from project_territory x
+          join territory_edge up3 on up3.from_id = x.territory_id and up3.relation = 'PART_OF'
+          join territory_edge up2 on up2.from_id = up3.to_id and up2.relation = 'PART_OF'
+          join territory n1 on n1.id = up2.to_id and n1.level = 'NUTS1' and n1.code like 'X%'
+          group by n1.code order by count(*) desc, n1.code limit 1) as region,
         (select count(*) from project)::int as projects, (select count(*) from organisation)::int as organisations,
         (select count(*) from participation)::int as participations`)
     ).rows[0];

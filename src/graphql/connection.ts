@@ -1,6 +1,8 @@
 import type { EntityClass } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import type { GraphQLResolveInfo, SelectionSetNode } from 'graphql';
 import { ArgsType, ClassType, Field, Int, ObjectType } from 'type-graphql';
+import { prepared } from '../db/prepared';
 import { badUserInput } from './errors';
 import { rowMapper } from './rows';
 
@@ -50,6 +52,20 @@ export class ConnectionResult<T> {
   get totalCount(): Promise<number> {
     return this.count();
   }
+}
+
+/**
+ * Whether the query selects `field` on the value being resolved (through fragments too), so that a
+ * connection can count its records in the statement that reads its page instead of in a second one.
+ */
+export function selectsField(info: GraphQLResolveInfo, field: string): boolean {
+  const visit = (selectionSet: SelectionSetNode | undefined): boolean =>
+    !!selectionSet?.selections.some((selection) => {
+      if (selection.kind === 'Field') return selection.name.value === field;
+      if (selection.kind === 'InlineFragment') return visit(selection.selectionSet);
+      return visit(info.fragments[selection.name.value]?.selectionSet);
+    });
+  return info.fieldNodes.some((node) => visit(node.selectionSet));
 }
 
 /** The GraphQL `XConnection` and `XEdge` types of a node type. */
@@ -157,15 +173,26 @@ export function pageRequest(args: ConnectionArgs, maxPageSize: number, defaultPa
   return { size: first ?? defaultPageSize, forward: true };
 }
 
+/** Tables whose rows are counted as they change (migration Migration20261126170000): an unfiltered list reads its total. */
+const COUNTED_TABLES = new Set(['project', 'organisation', 'programme', 'theme', 'territory', 'source']);
+
+export interface PageOptions {
+  /** The query asks for `totalCount`: the page's statement counts the records too. */
+  withTotal?: boolean;
+}
+
 /**
- * Keyset pagination in SQL: stable under inserts, and each page costs one query (plus one to count,
- * only when `totalCount` is asked for).
+ * Keyset pagination in SQL: stable under inserts, and each page costs one statement, which also counts
+ * the records when `totalCount` is asked for. An unfiltered list reads its count from `row_count`, kept
+ * by triggers in the same transactions as the rows (counting 33,000 projects took 8 ms a request), and
+ * is sent as a prepared statement (its text comes from a fixed set: sort order, cursor direction, count).
  */
 export async function paginate<T extends { id: string }>(
   context: { em: EntityManager; config: { maxPageSize: number } },
   entity: EntityClass<T>,
   query: ListQuery,
   args: ConnectionArgs,
+  options: PageOptions = {},
 ): Promise<ConnectionResult<T>> {
   const { em } = context;
   const knex = em.getKnex();
@@ -182,9 +209,13 @@ export async function paginate<T extends { id: string }>(
   const mapper = rowMapper(em, entity);
   const base = knex.from(`${query.table} as ${query.alias}`);
   for (const condition of query.where) base.whereRaw(condition.sql, (condition.bindings ?? []) as never);
+  const unfiltered = query.where.length === 0 && COUNTED_TABLES.has(query.table);
+  const countQuery = () =>
+    unfiltered ? knex.from('row_count').select('row_count').where('table_name', query.table) : base.clone().count('*');
 
   const page = base.clone().select(`${query.alias}.*`);
   keys.forEach((key, index) => page.select(knex.raw(`${key.sql} as "__key${index}"`)));
+  if (options.withTotal) page.select(knex.raw('(?) as "__total"', [countQuery()]));
   for (const [cursor, isForward, name] of [
     [args.after, true, 'after'],
     [args.before, false, 'before'],
@@ -194,26 +225,23 @@ export async function paginate<T extends { id: string }>(
     page.whereRaw(condition.sql, condition.bindings as never);
   }
   page.orderByRaw(keys.map(order).join(', ')).limit(size + 1);
-  const rows: Array<Record<string, unknown>> = size === 0 ? [] : await page;
+  const rows: Array<Record<string, unknown>> = size === 0 ? [] : await (unfiltered ? prepared(page) : page);
 
   const hasMore = rows.length > size;
   const pageRows = rows.slice(0, size);
   if (!forward) pageRows.reverse();
-  const edges = pageRows.map((row) => {
-    const values = keys.map((_key, index) => row[`__key${index}`]);
-    const columns = Object.fromEntries(Object.entries(row).filter(([column]) => !column.startsWith('__key')));
-    return { cursor: encodeCursor(values), node: mapper.map(columns) };
-  });
+  const edges = pageRows.map((row) => ({ cursor: encodeCursor(keys.map((_key, index) => row[`__key${index}`])), node: mapper.map(row) }));
   const pageInfo: PageInfo = {
     hasNextPage: forward ? hasMore : args.before != null,
     hasPreviousPage: forward ? args.after != null : hasMore,
     startCursor: edges[0]?.cursor ?? null,
     endCursor: edges[edges.length - 1]?.cursor ?? null,
   };
-  let total: Promise<number> | undefined;
+  // Past the last record the page's statement returned no row to carry the count: a statement of its own.
+  let total: Promise<number> | undefined = rows.length > 0 && rows[0].__total !== undefined ? Promise.resolve(Number(rows[0].__total)) : undefined;
   const count = async () => {
-    const [row] = await knex.count({ count: '*' }).from(base.clone().select(`${query.alias}.id`).as('matching'));
-    return Number((row as { count: string | number }).count);
+    const [row] = await (unfiltered ? prepared(countQuery()) : countQuery());
+    return Number(Object.values(row as Record<string, string | number>)[0]);
   };
   return new ConnectionResult(edges, pageInfo, () => (total ??= count()));
 }

@@ -78,22 +78,26 @@ export function territoryReachSql(codes: string[], includeSubTerritories: boolea
       )
       select id from inside
       union
-      select case when e.from_id = i.id then e.to_id else e.from_id end
-      from territory_edge e join inside i on e.from_id = i.id or e.to_id = i.id
-      where e.relation = 'OVERLAPS'`,
+      select e.to_id from territory_edge e join inside i on e.from_id = i.id where e.relation = 'OVERLAPS'
+      union
+      select e.from_id from territory_edge e join inside i on e.to_id = i.id where e.relation = 'OVERLAPS'`,
     bindings: codes,
   };
 }
 
 /**
  * A full-text query in every language at once: French (with and without accents), Dutch and English
- * stemming, and the unstemmed words. A record matches when one of them matches it whole.
+ * stemming, and the unstemmed words. A record matches when one of them matches it whole. Languages that
+ * read the words alike give the same alternative ("welding training" is the same query in four of the
+ * five); each alternative is kept once, which halves the index work of such a search.
  */
 export function textQuerySql(text: string): Condition {
+  const configs = ['french', 'kb_french', 'kb_dutch', 'kb_english', 'kb_simple'];
   return {
-    sql: `(websearch_to_tsquery('french', kb_clean(?)) || websearch_to_tsquery('kb_french', kb_clean(?)) || websearch_to_tsquery('kb_dutch', kb_clean(?))
-      || websearch_to_tsquery('kb_english', kb_clean(?)) || websearch_to_tsquery('kb_simple', kb_clean(?)))`,
-    bindings: [text, text, text, text, text],
+    sql: `(select string_agg(distinct '(' || alternative::text || ')', ' | ')::tsquery
+      from unnest(array[${configs.map((config) => `websearch_to_tsquery('${config}', kb_clean(?))`).join(', ')}]) as alternative
+      where numnode(alternative) > 0)`,
+    bindings: configs.map(() => text),
   };
 }
 

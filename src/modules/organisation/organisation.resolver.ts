@@ -1,6 +1,7 @@
-import { Arg, Args, Ctx, Field, FieldResolver, Int, ObjectType, Query, Resolver, Root } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { Arg, Args, Ctx, Info, Field, FieldResolver, Int, ObjectType, Query, Resolver, Root } from 'type-graphql';
 import type { RequestContext } from '../../graphql/context';
-import { Connection, ConnectionArgs, ConnectionResult } from '../../graphql/connection';
+import { Connection, ConnectionArgs, ConnectionResult, selectsField } from '../../graphql/connection';
 import { refId } from '../../graphql/loaders';
 import { NAME_FIELDS, NamedRecordResolver } from '../../graphql/record-resolver';
 import { Outcome, OutcomeOrganisation } from '../outcome/outcome.entity';
@@ -60,10 +61,11 @@ export class OrganisationResolver extends NamedRecordResolver(Organisation, NAME
   organisations(
     @Args() args: ConnectionArgs,
     @Ctx() context: RequestContext,
+    @Info() info: GraphQLResolveInfo,
     @Arg('filter', () => OrganisationFilter, { nullable: true, description: 'Which organisations; all when absent.' }) filter?: OrganisationFilter | null,
     @Arg('orderBy', () => OrganisationOrder, { nullable: true, description: 'How to sort; by slug when absent.' }) orderBy?: OrganisationOrder | null,
   ): Promise<ConnectionResult<Organisation>> {
-    return new OrganisationService(context).list(filter, orderBy, args);
+    return new OrganisationService(context).list(filter, orderBy, args, { withTotal: selectsField(info, 'totalCount') });
   }
 
   @FieldResolver(() => [Collaborator], {

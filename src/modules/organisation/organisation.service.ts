@@ -1,5 +1,5 @@
 import type { RequestContext } from '../../graphql/context';
-import { Condition, ConnectionArgs, ConnectionResult, paginate } from '../../graphql/connection';
+import { Condition, ConnectionArgs, ConnectionResult, paginate, PageOptions } from '../../graphql/connection';
 import { assertKnown, given, inList, localisedSortSql, orderKeys, SortColumns, territoryReachSql, textMatchCondition } from '../../graphql/filters';
 import { Organisation } from './organisation.entity';
 import { CollaborationFilter, OrganisationFilter, OrganisationOrder, OrganisationOrderField } from './organisation.inputs';
@@ -26,7 +26,7 @@ export class OrganisationService {
     if (given(filter.territory)) {
       await assertKnown(this.context.em, 'territory', 'code', filter.territory, 'filter.territory', 'territory code');
       const reach = territoryReachSql(filter.territory, true);
-      conditions.push({ sql: `o.location_id in (${reach.sql})`, bindings: reach.bindings });
+      conditions.push({ sql: `o.location_id = any(array(${reach.sql}))`, bindings: reach.bindings });
     }
     if (given(filter.programme)) {
       await assertKnown(this.context.em, 'programme', 'slug', filter.programme, 'filter.programme', 'programme');
@@ -40,9 +40,9 @@ export class OrganisationService {
     return conditions;
   }
 
-  async list(filter: OrganisationFilter | null | undefined, orderBy: OrganisationOrder | null | undefined, args: ConnectionArgs): Promise<ConnectionResult<Organisation>> {
+  async list(filter: OrganisationFilter | null | undefined, orderBy: OrganisationOrder | null | undefined, args: ConnectionArgs, options: PageOptions = {}): Promise<ConnectionResult<Organisation>> {
     const sort = orderKeys(SORT, orderBy, OrganisationOrderField.SLUG);
-    return paginate(this.context, Organisation, { table: 'organisation', alias: 'o', where: await this.conditions(filter), sort }, args);
+    return paginate(this.context, Organisation, { table: 'organisation', alias: 'o', where: await this.conditions(filter), sort }, args, options);
   }
 
   /**

@@ -1,6 +1,7 @@
-import { Arg, Args, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { Arg, Args, Ctx, Info, FieldResolver, Query, Resolver, Root } from 'type-graphql';
 import type { RequestContext } from '../../graphql/context';
-import { Connection, ConnectionArgs, ConnectionResult } from '../../graphql/connection';
+import { Connection, ConnectionArgs, ConnectionResult, selectsField } from '../../graphql/connection';
 import { refId } from '../../graphql/loaders';
 import { NAME_FIELDS, NamedRecordResolver } from '../../graphql/record-resolver';
 import { Money, money } from '../common/money';
@@ -30,10 +31,11 @@ export class ProgrammeResolver extends NamedRecordResolver(Programme, NAME_FIELD
   programmes(
     @Args() args: ConnectionArgs,
     @Ctx() context: RequestContext,
+    @Info() info: GraphQLResolveInfo,
     @Arg('filter', () => ProgrammeFilter, { nullable: true, description: 'Which programmes; all when absent.' }) filter?: ProgrammeFilter | null,
     @Arg('orderBy', () => ProgrammeOrder, { nullable: true, description: 'How to sort; by start year when absent.' }) orderBy?: ProgrammeOrder | null,
   ): Promise<ConnectionResult<Programme>> {
-    return new ProgrammeService(context).list(filter, orderBy, args);
+    return new ProgrammeService(context).list(filter, orderBy, args, { withTotal: selectsField(info, 'totalCount') });
   }
 
 

@@ -1,5 +1,5 @@
 import type { RequestContext } from '../../graphql/context';
-import { Condition, ConnectionArgs, ConnectionResult, paginate } from '../../graphql/connection';
+import { Condition, ConnectionArgs, ConnectionResult, paginate, PageOptions } from '../../graphql/connection';
 import { given, inList, localisedSortSql, orderKeys, SortColumns } from '../../graphql/filters';
 import { Programme } from './programme.entity';
 import { ProgrammeFilter, ProgrammeOrder, ProgrammeOrderField } from './programme.inputs';
@@ -13,7 +13,7 @@ const SORT: SortColumns<ProgrammeOrderField> = {
 export class ProgrammeService {
   constructor(private readonly context: RequestContext) {}
 
-  async list(filter: ProgrammeFilter | null | undefined, orderBy: ProgrammeOrder | null | undefined, args: ConnectionArgs): Promise<ConnectionResult<Programme>> {
+  async list(filter: ProgrammeFilter | null | undefined, orderBy: ProgrammeOrder | null | undefined, args: ConnectionArgs, options: PageOptions = {}): Promise<ConnectionResult<Programme>> {
     const conditions: Condition[] = [];
     if (filter?.period?.from != null) conditions.push({ sql: 'g.end_year >= ?', bindings: [filter.period.from] });
     if (filter?.period?.to != null) conditions.push({ sql: 'g.start_year <= ?', bindings: [filter.period.to] });
@@ -29,6 +29,6 @@ export class ProgrammeService {
         bindings: [...countries, ...countries],
       });
     }
-    return paginate(this.context, Programme, { table: 'programme', alias: 'g', where: conditions, sort: orderKeys(SORT, orderBy, ProgrammeOrderField.START_YEAR) }, args);
+    return paginate(this.context, Programme, { table: 'programme', alias: 'g', where: conditions, sort: orderKeys(SORT, orderBy, ProgrammeOrderField.START_YEAR) }, args, options);
   }
 }

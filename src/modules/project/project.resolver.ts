@@ -1,6 +1,7 @@
-import { Arg, Args, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { Arg, Args, Ctx, Info, FieldResolver, Query, Resolver, Root } from 'type-graphql';
 import type { RequestContext } from '../../graphql/context';
-import { Connection, ConnectionArgs, ConnectionResult } from '../../graphql/connection';
+import { Connection, ConnectionArgs, ConnectionResult, selectsField } from '../../graphql/connection';
 import { refId } from '../../graphql/loaders';
 import { NamedRecordResolver } from '../../graphql/record-resolver';
 import { allTexts, Language, LocalisedItem, LocalisedString, pickText } from '../common/localised';
@@ -40,10 +41,11 @@ export class ProjectResolver extends NamedRecordResolver(Project, { single: 'tit
   projects(
     @Args() args: ConnectionArgs,
     @Ctx() context: RequestContext,
+    @Info() info: GraphQLResolveInfo,
     @Arg('filter', () => ProjectFilter, { nullable: true, description: 'Which projects; all when absent.' }) filter?: ProjectFilter | null,
     @Arg('orderBy', () => ProjectOrder, { nullable: true, description: 'How to sort; by slug when absent.' }) orderBy?: ProjectOrder | null,
   ): Promise<ConnectionResult<Project>> {
-    return new ProjectService(context).list(filter, orderBy, args);
+    return new ProjectService(context).list(filter, orderBy, args, { withTotal: selectsField(info, 'totalCount') });
   }
 
   @FieldResolver(() => String, { nullable: true, description: 'The summary in the asked language, else in another one.' })

@@ -1,5 +1,5 @@
 import type { RequestContext } from '../../graphql/context';
-import { Condition, ConnectionArgs, ConnectionResult, paginate } from '../../graphql/connection';
+import { Condition, ConnectionArgs, ConnectionResult, paginate, PageOptions } from '../../graphql/connection';
 import { assertKnown, checkIsoDate, decimalRangeConditions, given, inList, localisedSortSql, orderKeys, SortColumns, territoryReachSql, textMatchCondition } from '../../graphql/filters';
 import { Project } from './project.entity';
 import { ProjectFilter, ProjectOrder, ProjectOrderField } from './project.inputs';
@@ -20,6 +20,9 @@ export class ProjectService {
    * The SQL conditions of a filter, after checking that every slug and code it names exists. Conditions
    * on related tables collect the matching project ids first (`p.id = any(array(...))`): the planner
    * cannot estimate a recursive region, and would otherwise walk every project in sort order probing each.
+   * A region's territories are collected into an array the same way, so that the planner reads their
+   * projects through the territory index (it guessed 350 territories for a region of 18, and scanned
+   * every project-territory link: 16 ms against 4 at full size).
    */
   async conditions(filter: ProjectFilter | null | undefined, argument = 'filter'): Promise<Condition[]> {
     if (!filter) return [];
@@ -45,7 +48,7 @@ export class ProjectService {
       await assertKnown(em, 'territory', 'code', filter.territory, name('territory'), 'territory code');
       const reach = territoryReachSql(filter.territory, filter.includeSubTerritories ?? true);
       conditions.push({
-        sql: `p.id = any(array(select x.project_id from project_territory x where x.territory_id in (${reach.sql})))`,
+        sql: `p.id = any(array(select x.project_id from project_territory x where x.territory_id = any(array(${reach.sql}))))`,
         bindings: reach.bindings,
       });
     }
@@ -54,7 +57,7 @@ export class ProjectService {
       const reach = territoryReachSql(filter.partnerTerritory, filter.includeSubTerritories ?? true);
       conditions.push({
         sql: `p.id = any(array(select pa.project_id from participation pa join organisation o on o.id = pa.organisation_id
-          where o.location_id in (${reach.sql})))`,
+          where o.location_id = any(array(${reach.sql}))))`,
         bindings: reach.bindings,
       });
     }
@@ -89,12 +92,12 @@ export class ProjectService {
     return conditions;
   }
 
-  async list(filter: ProjectFilter | null | undefined, orderBy: ProjectOrder | null | undefined, args: ConnectionArgs): Promise<ConnectionResult<Project>> {
+  async list(filter: ProjectFilter | null | undefined, orderBy: ProjectOrder | null | undefined, args: ConnectionArgs, options: PageOptions = {}): Promise<ConnectionResult<Project>> {
     return paginate(
       this.context,
       Project,
       { table: 'project', alias: 'p', where: await this.conditions(filter), sort: orderKeys(SORT, orderBy, ProjectOrderField.SLUG) },
-      args,
+      args, options,
     );
   }
 }

@@ -1,6 +1,7 @@
-import { Arg, Args, Ctx, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { Arg, Args, Ctx, Info, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
 import type { RequestContext } from '../../graphql/context';
-import { Connection, ConnectionArgs, ConnectionResult } from '../../graphql/connection';
+import { Connection, ConnectionArgs, ConnectionResult, selectsField } from '../../graphql/connection';
 import { refId } from '../../graphql/loaders';
 import { Node, toGlobalId } from '../../graphql/node';
 import { loadNode } from '../../graphql/node.resolver';
@@ -26,10 +27,11 @@ export class SourceResolver {
   sources(
     @Args() args: ConnectionArgs,
     @Ctx() context: RequestContext,
+    @Info() info: GraphQLResolveInfo,
     @Arg('filter', () => SourceFilter, { nullable: true, description: 'Which sources; all when absent.' }) filter?: SourceFilter | null,
     @Arg('orderBy', () => SourceOrder, { nullable: true, description: 'How to sort; by key when absent.' }) orderBy?: SourceOrder | null,
   ): Promise<ConnectionResult<Source>> {
-    return new SourceService(context).list(filter, orderBy, args);
+    return new SourceService(context).list(filter, orderBy, args, { withTotal: selectsField(info, 'totalCount') });
   }
 
   @Query(() => [Conflict], {

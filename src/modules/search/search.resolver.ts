@@ -1,5 +1,6 @@
-import { Arg, Ctx, Field, Float, Int, ObjectType, Query, registerEnumType, Resolver } from 'type-graphql';
-import { ConnectionResult, PageInfo, pageRequest } from '../../graphql/connection';
+import type { GraphQLResolveInfo } from 'graphql';
+import { Arg, Ctx, Field, Float, Info, Int, ObjectType, Query, registerEnumType, Resolver } from 'type-graphql';
+import { ConnectionResult, PageInfo, pageRequest, selectsField } from '../../graphql/connection';
 import type { RequestContext } from '../../graphql/context';
 import { badUserInput } from '../../graphql/errors';
 import { Node } from '../../graphql/node';
@@ -63,6 +64,7 @@ export class SearchResolver {
   })
   async search(
     @Ctx() context: RequestContext,
+    @Info() info: GraphQLResolveInfo,
     @Arg('query', { description: 'Words to look for.' }) query: string,
     @Arg('types', () => [SearchType], { nullable: true, description: 'Only these kinds of record; all when absent.' }) types?: SearchType[] | null,
     @Arg('first', () => Int, { nullable: true, description: 'How many results (at most the page size cap); 20 when absent.' }) first?: number | null,
@@ -75,7 +77,7 @@ export class SearchResolver {
     const chosen = types && types.length > 0 ? [...new Set(types)] : Object.values(SearchType);
     const offset = after ? decodeOffset(after) + 1 : 0;
     const service = new SearchService(context);
-    const hits = size === 0 ? [] : await service.search(text, chosen, offset, size + 1);
+    const hits = size === 0 ? [] : await service.search(text, chosen, offset, size + 1, selectsField(info, 'totalCount'));
     const page = hits.slice(0, size);
     const nodes = await Promise.all(page.map((hit) => loadNode(context, hit.recordType, hit.recordId)));
     const edges = page.map((hit, index) => ({ cursor: encodeOffset(offset + index), rank: hit.rank, node: nodes[index]! }));
@@ -85,7 +87,8 @@ export class SearchResolver {
       startCursor: edges[0]?.cursor ?? null,
       endCursor: edges[edges.length - 1]?.cursor ?? null,
     };
-    let total: Promise<number> | undefined;
+    // The page's statement counted the hits when it found any; past the last hit, a count of its own.
+    let total: Promise<number> | undefined = hits[0]?.total !== undefined ? Promise.resolve(hits[0].total) : undefined;
     return new ConnectionResult(edges, pageInfo, () => (total ??= service.count(text, chosen)));
   }
 }

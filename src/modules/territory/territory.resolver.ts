@@ -1,6 +1,7 @@
-import { Arg, Args, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { Arg, Args, Ctx, Info, FieldResolver, Query, Resolver, Root } from 'type-graphql';
 import type { RequestContext } from '../../graphql/context';
-import { Connection, ConnectionArgs, ConnectionResult } from '../../graphql/connection';
+import { Connection, ConnectionArgs, ConnectionResult, selectsField } from '../../graphql/connection';
 import { refId } from '../../graphql/loaders';
 import { NAME_FIELDS, NamedRecordResolver } from '../../graphql/record-resolver';
 import { ExternalId, externalIds } from '../organisation/organisation.resolver';
@@ -53,10 +54,11 @@ export class TerritoryResolver extends NamedRecordResolver(Territory, NAME_FIELD
   territories(
     @Args() args: ConnectionArgs,
     @Ctx() context: RequestContext,
+    @Info() info: GraphQLResolveInfo,
     @Arg('filter', () => TerritoryFilter, { nullable: true, description: 'Which territories; all when absent.' }) filter?: TerritoryFilter | null,
     @Arg('orderBy', () => TerritoryOrder, { nullable: true, description: 'How to sort; by code when absent.' }) orderBy?: TerritoryOrder | null,
   ): Promise<ConnectionResult<Territory>> {
-    return new TerritoryService(context).list(filter, orderBy, args);
+    return new TerritoryService(context).list(filter, orderBy, args, { withTotal: selectsField(info, 'totalCount') });
   }
 
   @FieldResolver(() => [Territory], { description: 'Every territory this one lies within, nearest first (Nord: Nord-Pas de Calais, Hauts-de-France, France).' })

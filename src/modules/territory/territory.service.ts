@@ -1,5 +1,5 @@
 import type { RequestContext } from '../../graphql/context';
-import { Condition, ConnectionArgs, ConnectionResult, paginate } from '../../graphql/connection';
+import { Condition, ConnectionArgs, ConnectionResult, paginate, PageOptions } from '../../graphql/connection';
 import { assertKnown, given, inList, localisedSortSql, orderKeys, SortColumns } from '../../graphql/filters';
 import { Territory } from './territory.entity';
 import { TerritoryFilter, TerritoryOrder, TerritoryOrderField } from './territory.inputs';
@@ -19,7 +19,7 @@ const SORT: SortColumns<TerritoryOrderField> = {
 export class TerritoryService {
   constructor(private readonly context: RequestContext) {}
 
-  async list(filter: TerritoryFilter | null | undefined, orderBy: TerritoryOrder | null | undefined, args: ConnectionArgs): Promise<ConnectionResult<Territory>> {
+  async list(filter: TerritoryFilter | null | undefined, orderBy: TerritoryOrder | null | undefined, args: ConnectionArgs, options: PageOptions = {}): Promise<ConnectionResult<Territory>> {
     const conditions: Condition[] = [];
     if (given(filter?.level)) conditions.push(inList('t.level', filter.level));
     if (given(filter?.country)) conditions.push(inList('t.country', filter.country.map((country) => country.toUpperCase())));
@@ -31,7 +31,7 @@ export class TerritoryService {
         bindings: [filter.parent],
       });
     }
-    return paginate(this.context, Territory, { table: 'territory', alias: 't', where: conditions, sort: orderKeys(SORT, orderBy, TerritoryOrderField.CODE) }, args);
+    return paginate(this.context, Territory, { table: 'territory', alias: 't', where: conditions, sort: orderKeys(SORT, orderBy, TerritoryOrderField.CODE) }, args, options);
   }
 
   /**

@@ -1,6 +1,7 @@
-import { Arg, Args, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { Arg, Args, Ctx, Info, FieldResolver, Query, Resolver, Root } from 'type-graphql';
 import type { RequestContext } from '../../graphql/context';
-import { Connection, ConnectionArgs, ConnectionResult } from '../../graphql/connection';
+import { Connection, ConnectionArgs, ConnectionResult, selectsField } from '../../graphql/connection';
 import { refId } from '../../graphql/loaders';
 import { NAME_FIELDS, NamedRecordResolver } from '../../graphql/record-resolver';
 import { Programme } from '../programme/programme.entity';
@@ -22,10 +23,11 @@ export class ThemeResolver extends NamedRecordResolver(Theme, NAME_FIELDS) {
   themes(
     @Args() args: ConnectionArgs,
     @Ctx() context: RequestContext,
+    @Info() info: GraphQLResolveInfo,
     @Arg('filter', () => ThemeFilter, { nullable: true, description: 'Which themes; all when absent.' }) filter?: ThemeFilter | null,
     @Arg('orderBy', () => ThemeOrder, { nullable: true, description: 'How to sort; by slug when absent.' }) orderBy?: ThemeOrder | null,
   ): Promise<ConnectionResult<Theme>> {
-    return new ThemeService(context).list(filter, orderBy, args);
+    return new ThemeService(context).list(filter, orderBy, args, { withTotal: selectsField(info, 'totalCount') });
   }
 
 

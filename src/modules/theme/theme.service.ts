@@ -1,5 +1,5 @@
 import type { RequestContext } from '../../graphql/context';
-import { Condition, ConnectionArgs, ConnectionResult, paginate } from '../../graphql/connection';
+import { Condition, ConnectionArgs, ConnectionResult, paginate, PageOptions } from '../../graphql/connection';
 import { assertKnown, given, inList, localisedSortSql, orderKeys, SortColumns } from '../../graphql/filters';
 import { Theme } from './theme.entity';
 import { ThemeFilter, ThemeOrder, ThemeOrderField } from './theme.inputs';
@@ -13,12 +13,12 @@ const SORT: SortColumns<ThemeOrderField> = {
 export class ThemeService {
   constructor(private readonly context: RequestContext) {}
 
-  async list(filter: ThemeFilter | null | undefined, orderBy: ThemeOrder | null | undefined, args: ConnectionArgs): Promise<ConnectionResult<Theme>> {
+  async list(filter: ThemeFilter | null | undefined, orderBy: ThemeOrder | null | undefined, args: ConnectionArgs, options: PageOptions = {}): Promise<ConnectionResult<Theme>> {
     const conditions: Condition[] = [];
     if (given(filter?.programme)) {
       await assertKnown(this.context.em, 'programme', 'slug', filter.programme, 'filter.programme', 'programme');
       conditions.push({ sql: `h.programme_id in (select id from programme where ${inList('slug', filter.programme).sql})`, bindings: filter.programme });
     }
-    return paginate(this.context, Theme, { table: 'theme', alias: 'h', where: conditions, sort: orderKeys(SORT, orderBy, ThemeOrderField.SLUG) }, args);
+    return paginate(this.context, Theme, { table: 'theme', alias: 'h', where: conditions, sort: orderKeys(SORT, orderBy, ThemeOrderField.SLUG) }, args, options);
   }
 }
