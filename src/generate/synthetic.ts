@@ -188,6 +188,7 @@ export function generationSteps({ scale, seed }: GenerateOptions): GenerateStep[
         from participation pa join project p on p.id = pa.project_id where p.slug like 'g-project-%'`,
     },
     { name: 'search index', sql: 'refresh materialized view search_document' },
+    { name: 'territory reach', sql: 'refresh materialized view territory_reach' },
     { name: 'statistics', sql: 'analyze' },
     { name: 'notify running servers', sql: `notify ${DATA_CHANGED_CHANNEL}` },
   ];

@@ -64,25 +64,13 @@ export async function assertKnown(
 
 /**
  * The ids of the territories a region reaches: the territories named, every territory inside them
- * (following `partOf` down, recursively), and every territory that overlaps one of those. Computed by
- * PostgreSQL with a recursive query. Without sub-territories, only the territories named.
+ * (following `partOf` down, recursively), and every territory that overlaps one of those, as computed
+ * in advance in `territory_reach`. Without sub-territories, only the territories named.
  */
 export function territoryReachSql(codes: string[], includeSubTerritories: boolean): Condition {
   const named = `select id from territory where code in (${codes.map(() => '?').join(', ')})`;
   if (!includeSubTerritories) return { sql: named, bindings: codes };
-  return {
-    sql: `with recursive inside(id) as (
-        ${named}
-        union
-        select e.from_id from territory_edge e join inside i on e.to_id = i.id where e.relation = 'PART_OF'
-      )
-      select id from inside
-      union
-      select e.to_id from territory_edge e join inside i on e.from_id = i.id where e.relation = 'OVERLAPS'
-      union
-      select e.from_id from territory_edge e join inside i on e.to_id = i.id where e.relation = 'OVERLAPS'`,
-    bindings: codes,
-  };
+  return { sql: `select r.reached_id from territory_reach r where r.territory_id in (${named})`, bindings: codes };
 }
 
 /**

@@ -130,8 +130,10 @@ export async function writeSeedPlan(em: EntityManager, plan: SeedPlan): Promise<
       );
       removed += (orphans as { affectedRows?: number }).affectedRows ?? 0;
     }
-    // The search index is derived from the records: rebuilt in the same transaction, so it never lags.
+    // The search index and the territories' reach are derived from the records: rebuilt in the same
+    // transaction, so they never lag.
     await connection.execute('refresh materialized view search_document', [], 'run', inTransaction);
+    await connection.execute('refresh materialized view territory_reach', [], 'run', inTransaction);
     // Delivered when the transaction commits: running servers empty their response caches then.
     await connection.execute(`notify ${DATA_CHANGED_CHANNEL}`, [], 'run', inTransaction);
     const counts = Object.fromEntries(TABLES.map((table) => [table.key, plan[table.key].length])) as Record<keyof SeedPlan, number>;

@@ -100,6 +100,7 @@ export async function addSyntheticRecords(orm: MikroORM, n: number): Promise<voi
         from (${rows}) as r(id, field, kind, value, reference_type, reference_id, funding_id, n)`,
     ),
     'refresh materialized view search_document',
+    'refresh materialized view territory_reach',
   ];
   for (const statement of statements) await connection.execute(statement);
 }

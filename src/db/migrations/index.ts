@@ -2,6 +2,7 @@ import { Migration20261126135144 } from './Migration20261126135144';
 import { Migration20261126141000 } from './Migration20261126141000';
 import { Migration20261126150000 } from './Migration20261126150000';
 import { Migration20261126170000 } from './Migration20261126170000';
+import { Migration20261126171000 } from './Migration20261126171000';
 
 /**
  * Every migration, in order. Listed explicitly (not found by a file glob) so that the same list runs from
@@ -13,4 +14,5 @@ export const migrationsList = [
   { name: 'Migration20261126141000', class: Migration20261126141000 },
   { name: 'Migration20261126150000', class: Migration20261126150000 },
   { name: 'Migration20261126170000', class: Migration20261126170000 },
+  { name: 'Migration20261126171000', class: Migration20261126171000 },
 ];
