@@ -125,7 +125,8 @@ export async function createServer({ orm, config, logger }: ServerOptions): Prom
     },
     bodyLimit: Math.max(config.maxDocumentBytes * 4, 64 * 1024),
   });
-  countSqlStatements(orm);
+  const stopCounting = countSqlStatements(orm);
+  app.addHook('onClose', async () => stopCounting());
 
   // Errors outside GraphQL (CSV exports, malformed bodies): a client error keeps its message; anything
   // else is logged in full and answered without internals.

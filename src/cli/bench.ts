@@ -3,9 +3,11 @@
  * generated dataset (`npm run generate` first) and drives it with autocannon through fixed, realistic
  * operations, then the floor `{ __typename }` on the same server in the same run. Reports req/s, p50,
  * p99, SQL statements per request and errors for each, computed afresh (`cache-control: no-cache`) and
- * from the response cache, and the API's resident memory; writes
+ * from the response cache, and the API's resident memory. Then explains, at this size, every statement
+ * of every ProjectFilter condition and bench operation and reports any large table read whole. Writes
  * .data/bench/results.json and .data/bench/results.md.
  */
+import 'reflect-metadata';
 import autocannon from 'autocannon';
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -13,9 +15,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { Client } from 'pg';
-import { projectRoot } from '../config';
+import { loadConfig, projectRoot } from '../config';
 import { withDatabase } from '../db/database';
 import { findFreePort } from '../db/embedded-postgres';
+import { openOrm } from '../db/orm';
+import { explainOperations, planChecks } from '../generate/plans';
 import { BENCH_DATABASE } from '../generate/synthetic';
 
 interface Operation {
@@ -119,6 +123,10 @@ async function main(): Promise<void> {
           join territory_edge up2 on up2.from_id = up3.to_id and up2.relation = 'PART_OF'
           join territory n1 on n1.id = up2.to_id and n1.level = 'NUTS1' and n1.code like 'X%'
           group by n1.code order by count(*) desc, n1.code limit 1) as region,
+        (select t.code from project_territory x join territory t on t.id = x.territory_id where t.level = 'NUTS3'
+          group by t.code order by count(*) desc, t.code limit 1) as nuts3,
+        (select slug from programme where slug like 'g-programme-%' order by slug limit 1) as programme,
+        (select slug from theme where slug like 'g-programme-%' order by slug limit 1) as theme,
         (select count(*) from project)::int as projects, (select count(*) from organisation)::int as organisations,
         (select count(*) from participation)::int as participations`)
     ).rows[0];
@@ -148,6 +156,18 @@ async function main(): Promise<void> {
         );
       }
       const memoryMb = residentMemoryMb(api.pid!);
+
+      // The plans PostgreSQL chooses at this size, for every ProjectFilter condition and bench operation.
+      process.stdout.write('plans at full size ... ');
+      const orm = await openOrm(url.toString());
+      const plans = await explainOperations(
+        orm,
+        loadConfig({ DATABASE_URL: url.toString(), MAX_COST: '10000000' }),
+        planChecks({ ...sample, country: sample.region.slice(0, 2) }, operations(sample).filter((operation) => !operation.name.startsWith('floor'))),
+        { forceIndexes: false },
+      ).finally(() => orm.close());
+      const wholeReads = plans.filter((plan) => plan.sequentialScans.length > 0);
+      console.log(wholeReads.length === 0 ? 'no large table read whole' : `${wholeReads.length} read a large table whole`);
       const machine = `${os.cpus().length} × ${os.cpus()[0].model.trim()}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
       const dataset = `${sample.projects} projects, ${sample.organisations} organisations, ${sample.participations} participations`;
       const floor = results[results.length - 1].uncached.requestsPerSecond;
@@ -164,10 +184,15 @@ async function main(): Promise<void> {
         ),
         '',
         `Resident memory of the API after the run: ${memoryMb} MB.`,
+        '',
+        `Plans at this size (${plans.length} checks: every ProjectFilter condition and the operations above, each statement explained): ` +
+          (wholeReads.length === 0
+            ? 'no statement reads a large table whole (sequential scan, or an index walked without a condition on its leading column).'
+            : `large tables read whole in ${wholeReads.map((plan) => `${plan.name}: ${[...new Set(plan.sequentialScans)].join(', ')}`).join('; ')}.`),
       ].join('\n');
       const outDir = path.join(projectRoot, '.data', 'bench');
       fs.mkdirSync(outDir, { recursive: true });
-      fs.writeFileSync(path.join(outDir, 'results.json'), JSON.stringify({ date: new Date().toISOString(), machine, dataset, connections, duration, memoryMb, results }, null, 2));
+      fs.writeFileSync(path.join(outDir, 'results.json'), JSON.stringify({ date: new Date().toISOString(), machine, dataset, connections, duration, memoryMb, results, plans }, null, 2));
       fs.writeFileSync(path.join(outDir, 'results.md'), `${table}\n`);
       console.log(`\n${table}\n\nWritten to .data/bench/results.json and results.md`);
     } finally {

@@ -29,16 +29,17 @@ const currentStats = new AsyncLocalStorage<RequestStats>();
 
 /**
  * Counts the SQL statements each request sends, by listening to the query builder's `query` event and
- * attributing each statement to the request whose async context sent it.
+ * attributing each statement to the request whose async context sent it. Returns what stops counting
+ * (a closed server must not leave its listener on a connection that outlives it).
  */
-export function countSqlStatements(orm: MikroORM): void {
-  orm.em
-    .getConnection()
-    .getKnex()
-    .on('query', () => {
-      const stats = currentStats.getStore();
-      if (stats) stats.sqlStatements++;
-    });
+export function countSqlStatements(orm: MikroORM): () => void {
+  const knex = orm.em.getConnection().getKnex();
+  const count = () => {
+    const stats = currentStats.getStore();
+    if (stats) stats.sqlStatements++;
+  };
+  knex.on('query', count);
+  return () => knex.removeListener('query', count);
 }
 
 /** Runs `work` with `stats` as the current request's statistics. */

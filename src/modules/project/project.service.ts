@@ -22,7 +22,8 @@ export class ProjectService {
    * cannot estimate a recursive region, and would otherwise walk every project in sort order probing each.
    * A region's territories are collected into an array the same way, so that the planner reads their
    * projects through the territory index (it guessed 350 territories for a region of 18, and scanned
-   * every project-territory link: 16 ms against 4 at full size).
+   * every project-territory link: 16 ms against 4 at full size). Partners are found the same way, through
+   * the ids of the organisations that match (a join read all 280,000 participations: 21 ms against 18).
    */
   async conditions(filter: ProjectFilter | null | undefined, argument = 'filter'): Promise<Condition[]> {
     if (!filter) return [];
@@ -36,11 +37,11 @@ export class ProjectService {
     if (given(filter.theme)) {
       await assertKnown(em, 'theme', 'slug', filter.theme, name('theme'), 'theme');
       conditions.push({
-        sql: `p.id = any(array(select pt.project_id from project_theme pt where pt.theme_id in (
+        sql: `p.id = any(array(select pt.project_id from project_theme pt where pt.theme_id = any(array(
           with recursive themes(id) as (
             select id from theme where ${inList('slug', filter.theme).sql}
             union select t.id from theme t join themes on t.parent_id = themes.id)
-          select id from themes)))`,
+          select id from themes))))`,
         bindings: filter.theme,
       });
     }
@@ -56,8 +57,8 @@ export class ProjectService {
       await assertKnown(em, 'territory', 'code', filter.partnerTerritory, name('partnerTerritory'), 'territory code');
       const reach = territoryReachSql(filter.partnerTerritory, filter.includeSubTerritories ?? true);
       conditions.push({
-        sql: `p.id = any(array(select pa.project_id from participation pa join organisation o on o.id = pa.organisation_id
-          where o.location_id = any(array(${reach.sql}))))`,
+        sql: `p.id = any(array(select pa.project_id from participation pa where pa.organisation_id = any(array(
+          select o.id from organisation o where o.location_id = any(array(${reach.sql}))))))`,
         bindings: reach.bindings,
       });
     }
@@ -78,8 +79,8 @@ export class ProjectService {
     if (given(filter.country)) {
       const countries = filter.country.map((country) => country.toUpperCase());
       conditions.push({
-        sql: `p.id = any(array(select pa.project_id from participation pa join organisation o on o.id = pa.organisation_id
-          where ${inList('o.country', countries).sql}))`,
+        sql: `p.id = any(array(select pa.project_id from participation pa where pa.organisation_id = any(array(
+          select o.id from organisation o where ${inList('o.country', countries).sql}))))`,
         bindings: countries,
       });
     }
