@@ -213,7 +213,7 @@ export async function paginate<T extends { id: string }>(
   const countQuery = () =>
     unfiltered ? knex.from('row_count').select('row_count').where('table_name', query.table) : base.clone().count('*');
 
-  const page = base.clone().select(`${query.alias}.*`);
+  const page = base.clone().select(knex.raw(mapper.selectList(query.alias)));
   keys.forEach((key, index) => page.select(knex.raw(`${key.sql} as "__key${index}"`)));
   if (options.withTotal) page.select(knex.raw('(?) as "__total"', [countQuery()]));
   for (const [cursor, isForward, name] of [

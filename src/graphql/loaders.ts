@@ -63,7 +63,7 @@ export class Loaders {
     return this.memo(`byKey:${entity.name}.${property}`, () => {
       const mapper = rowMapper(this.em, entity);
       const column = mapper.column(property);
-      const sql = `select * from ${quote(mapper.table)} where ${quote(column)} = any(?)`;
+      const sql = `select ${mapper.selectList()} from ${quote(mapper.table)} where ${quote(column)} = any(?)`;
       return new DataLoader<string, T | null>(async (keys) => {
         const records = new Map<unknown, T>();
         for (const row of await this.rows(sql, keys)) records.set(row[column], mapper.map(row));
@@ -78,7 +78,7 @@ export class Loaders {
       const mapper = rowMapper(this.em, entity);
       const column = mapper.column(property);
       const order = Object.entries({ ...orderBy, id: 'asc' }).map(([key, direction]) => `${quote(mapper.column(key))} ${direction === 'desc' ? 'desc' : 'asc'}`);
-      const sql = `select * from ${quote(mapper.table)} where ${quote(column)} = any(?) order by ${order.join(', ')}`;
+      const sql = `select ${mapper.selectList()} from ${quote(mapper.table)} where ${quote(column)} = any(?) order by ${order.join(', ')}`;
       return new DataLoader<string, T[]>(async (ownerIds) => {
         const groups = new Map<unknown, T[]>(ownerIds.map((id) => [id, []]));
         // Without a cache one batch may hold the same key twice; each gets the same rows.
@@ -107,7 +107,7 @@ export class Loaders {
       // The values of `where` come from the code, never from a request: they are written into the text.
       const conditions = Object.entries(where).map(([property, value]) => ` and l.${quote(links.column(property))} = ${literal(value as string)}`);
       const sql =
-        `select t.*, l.${fromColumn} as "__owner" from ${quote(links.table)} as l join ${quote(targets.table)} as t on t.id = l.${quote(links.column(to))}` +
+        `select ${targets.selectList('t')}, l.${fromColumn} as "__owner" from ${quote(links.table)} as l join ${quote(targets.table)} as t on t.id = l.${quote(links.column(to))}` +
         ` where l.${fromColumn} = any(?)${conditions.join('')} order by l.${fromColumn}, l.id`;
       return new DataLoader<string, T[]>(async (ownerIds) => {
         const groups = new Map<unknown, T[]>(ownerIds.map((id) => [id, []]));

@@ -11,6 +11,12 @@ export interface RowMapper<T> {
   table: string;
   /** The column of a property (a many-to-one property's foreign key column). */
   column(property: string): string;
+  /**
+   * The select list of the mapped columns, optionally qualified by a table alias. Named, not `*`: a
+   * prepared statement whose `*` gained a column (a migration under a running server) would fail with
+   * "cached plan must not change result type".
+   */
+  selectList(alias?: string): string;
   map(row: Record<string, unknown>): T;
 }
 
@@ -28,8 +34,10 @@ export function rowMapper<T extends object>(em: EntityManager, entity: EntityCla
     const prototype = entity.prototype;
     const properties = columns.map(([property]) => property);
     const columnNames = columns.map(([, column]) => column);
+    const quoted = columnNames.map((column) => `"${column.replace(/"/g, '""')}"`);
     mapper = {
       table: meta.tableName,
+      selectList: (alias) => (alias ? quoted.map((column) => `${alias}.${column}`) : quoted).join(', '),
       column: (property) => {
         const column = byProperty.get(property);
         if (!column) throw new Error(`${meta.className} has no column for ${property}`);
