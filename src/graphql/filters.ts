@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Field, InputType, Int, registerEnumType } from 'type-graphql';
+import { prepared } from '../db/prepared';
 import { Language } from '../modules/common/localised';
 import type { Condition, SortKey } from './connection';
 import { badUserInput } from './errors';
@@ -54,7 +55,8 @@ export async function assertKnown(
   argumentName: string,
   what: string,
 ): Promise<void> {
-  const found = await em.getKnex().select(column).from(table).whereIn(column, values);
+  // One array parameter, so the text is fixed per table and column: a prepared statement.
+  const found = await prepared(em.getKnex().select(column).from(table).whereRaw('?? = any(?)', [column, values]));
   const known = new Set(found.map((row: Record<string, string>) => row[column]));
   const unknown = values.filter((value) => !known.has(value));
   if (unknown.length > 0) {
