@@ -27,7 +27,7 @@ export interface PlanCheck {
 export interface PlanReport {
   name: string;
   statements: number;
-  /** Each large table read whole (see `sequentialScansOf`) in the plan of any of the operation's statements. */
+  /** Each large table read whole (see `wholeReads`) in the plan of any of the operation's statements. */
   sequentialScans: string[];
 }
 
@@ -76,8 +76,11 @@ export async function explainOperations(orm: MikroORM, config: Config, checks: P
   // Recorded as sent: placeholders numbered the way PostgreSQL reads them.
   const record = (query: { sql: string; bindings?: unknown[] }) =>
     recorded?.push({ sql: (knex.client as { positionBindings(sql: string): string }).positionBindings(query.sql), bindings: query.bindings ?? [] });
+  // A connection of its own, so that disabling sequential scans touches nothing else.
   const client = new Client({ connectionString: String(orm.config.get('clientUrl')) });
   await client.connect();
+  if (options.forceIndexes) await client.query('set enable_seqscan = off');
+  const known = await indexes(client);
   knex.on('query', record);
   const reports: PlanReport[] = [];
   await server.listen({ port: 0, host: '127.0.0.1' });
@@ -93,7 +96,9 @@ export async function explainOperations(orm: MikroORM, config: Config, checks: P
       if (body.errors) throw new Error(`${check.name} fails: ${JSON.stringify(body.errors)}`);
       const sequentialScans: string[] = [];
       for (const statement of statements) {
-        if (/^\s*(select|with)\b/i.test(statement.sql)) sequentialScans.push(...(await sequentialScansOf(client, statement.sql, statement.bindings, options.forceIndexes)));
+        if (!/^\s*(select|with)\b/i.test(statement.sql)) continue;
+        const plan = await client.query<{ 'QUERY PLAN': Array<{ Plan: PlanNode }> }>(`explain (format json) ${statement.sql}`, statement.bindings);
+        sequentialScans.push(...wholeReads(plan.rows[0]['QUERY PLAN'][0].Plan, known));
       }
       reports.push({ name: check.name, statements: statements.length, sequentialScans });
     }
@@ -105,57 +110,42 @@ export async function explainOperations(orm: MikroORM, config: Config, checks: P
   return reports;
 }
 
-async function sequentialScansOf(client: Client, sql: string, bindings: unknown[], forceIndexes: boolean): Promise<string[]> {
-  await client.query('begin');
-  try {
-    // Local to this transaction: the setting ends with it.
-    if (forceIndexes) await client.query('set local enable_seqscan = off');
-    const result = await client.query<{ 'QUERY PLAN': Array<{ Plan: PlanNode }> }>(`explain (format json) ${sql}`, bindings);
-    const scans: string[] = [];
-    // A large table read whole: a sequential scan, or an index walked without a condition on its leading
-    // column (a condition on a later column is checked on every entry) where no LIMIT stops the walk early.
-    const walk = async (node: PlanNode, limited: boolean) => {
-      const table = node['Relation Name'] ?? '';
-      let walkedWhole = node['Node Type'] === 'Seq Scan';
-      if (/Index/.test(node['Node Type']) && node['Index Name'] && !limited) {
-        const leading = await leadingColumn(client, node['Index Name']);
-        walkedWhole = !node['Index Cond'] || (leading !== null && !new RegExp(`\\b${leading}\\b`).test(node['Index Cond']));
-      }
-      const owner = table || (await tableOfIndex(client, node['Index Name']));
-      if (walkedWhole && LARGE_TABLES.has(owner)) scans.push(`${owner} (${node['Node Type']}${node['Index Name'] ? ` ${node['Index Name']}` : ''})`);
-      for (const child of node.Plans ?? []) {
-        // An InitPlan or SubPlan runs whole whatever limits the plan above it.
-        const own = child['Parent Relationship'] === 'InitPlan' || child['Parent Relationship'] === 'SubPlan';
-        await walk(child, !own && (limited || node['Node Type'] === 'Limit'));
-      }
-    };
-    await walk(result.rows[0]['QUERY PLAN'][0].Plan, false);
-    return scans;
-  } finally {
-    await client.query('rollback');
-  }
+interface IndexInfo {
+  table: string;
+  /** Its first column; null when it starts with an expression. */
+  leading: string | null;
 }
 
-/** The first column of an index, or null when it starts with an expression. */
-async function leadingColumn(client: Client, index: string): Promise<string | null> {
-  const { rows } = await client.query<{ name: string | null }>(
-    `select a.attname as name from pg_index i join pg_class c on c.oid = i.indexrelid
+/** Every index of the schema, read once: a Bitmap Index Scan names only its index. */
+async function indexes(client: Client): Promise<Map<string, IndexInfo>> {
+  const { rows } = await client.query<{ name: string; table: string; leading: string | null }>(
+    `select c.relname as name, t.relname as table, a.attname as leading
+     from pg_index i join pg_class c on c.oid = i.indexrelid join pg_class t on t.oid = i.indrelid
        left join pg_attribute a on a.attrelid = i.indrelid and a.attnum = i.indkey[0]
-     where c.relname = $1 and c.relnamespace = 'public'::regnamespace`,
-    [index],
+     where c.relnamespace = 'public'::regnamespace`,
   );
-  return rows[0]?.name ?? null;
+  return new Map(rows.map((row) => [row.name, { table: row.table, leading: row.leading }]));
 }
 
-/** The table of an index (a Bitmap Index Scan names only its index). */
-async function tableOfIndex(client: Client, index: string | undefined): Promise<string> {
-  if (!index) return '';
-  const { rows } = await client.query<{ name: string }>(
-    `select t.relname as name from pg_index i join pg_class c on c.oid = i.indexrelid join pg_class t on t.oid = i.indrelid
-     where c.relname = $1 and c.relnamespace = 'public'::regnamespace`,
-    [index],
-  );
-  return rows[0]?.name ?? '';
+/**
+ * The large tables a plan reads whole: a sequential scan, or an index walked without a condition on its
+ * leading column (a condition on a later column is checked on every entry) where no LIMIT stops the
+ * walk early.
+ */
+function wholeReads(node: PlanNode, known: Map<string, IndexInfo>, limited = false): string[] {
+  const index = node['Index Name'] ? known.get(node['Index Name']) : undefined;
+  const table = node['Relation Name'] ?? index?.table ?? '';
+  let walkedWhole = node['Node Type'] === 'Seq Scan';
+  if (index && !limited) {
+    walkedWhole = !node['Index Cond'] || (index.leading !== null && !new RegExp(`\\b${index.leading}\\b`).test(node['Index Cond']));
+  }
+  const found = walkedWhole && LARGE_TABLES.has(table) ? [`${table} (${node['Node Type']}${node['Index Name'] ? ` ${node['Index Name']}` : ''})`] : [];
+  for (const child of node.Plans ?? []) {
+    // An InitPlan or SubPlan runs whole whatever limits the plan above it.
+    const own = child['Parent Relationship'] === 'InitPlan' || child['Parent Relationship'] === 'SubPlan';
+    found.push(...wholeReads(child, known, !own && (limited || node['Node Type'] === 'Limit')));
+  }
+  return found;
 }
 
 interface PlanNode {
