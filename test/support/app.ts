@@ -26,6 +26,18 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
+/**
+ * The number of SQL statements the server reports for a response (`extensions.queryStats`), failing on
+ * GraphQL errors and on a missing or zero count, so that comparisons of counts cannot pass on nothing.
+ */
+export function sqlStatementsOf(response: GraphQLResponse): number {
+  expect(response.errors).toBeUndefined();
+  const count = response.extensions?.queryStats?.sqlStatements;
+  expect(count).toEqual(expect.any(Number));
+  expect(count).toBeGreaterThan(0);
+  return count;
+}
+
 /** A fresh copy of the seeded template database. */
 export async function cloneTestDatabase(): Promise<string> {
   const template = process.env.KB_TEST_TEMPLATE_URL;
