@@ -26,6 +26,8 @@ declare module 'fastify' {
     graphqlStats?: RequestStats;
     /** Set when the response may be kept in the response cache under this key. */
     cacheKey?: string;
+    /** The response cache's generation when this request missed (see ResponseCache.set). */
+    cacheGeneration?: number;
   }
 }
 
@@ -240,6 +242,7 @@ export async function createServer({ orm, config, logger }: ServerOptions): Prom
           return reply.header('x-cache', 'hit').type('application/json; charset=utf-8').send(JSON.stringify({ ...hit, extensions }));
         }
         request.cacheKey = key;
+        request.cacheGeneration = cache.currentGeneration;
         reply.header('x-cache', 'miss');
       }
       return handle(request, reply);
@@ -251,7 +254,7 @@ export async function createServer({ orm, config, logger }: ServerOptions): Prom
     if (!cache || !request.cacheKey || reply.statusCode !== 200 || typeof payload !== 'string') return payload;
     try {
       const body = JSON.parse(payload) as Record<string, unknown>;
-      if (!body.errors && body.data) cache.set(request.cacheKey, body);
+      if (!body.errors && body.data) cache.set(request.cacheKey, body, request.cacheGeneration!);
     } catch {
       // not JSON: not cached
     }

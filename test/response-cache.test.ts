@@ -1,3 +1,5 @@
+import pino from 'pino';
+import { DATA_CHANGED_CHANNEL, ResponseCache } from '../src/graphql/response-cache';
 import { planSeeds, writeSeedPlan } from '../src/seeds/write';
 import { startTestApp, TestApp } from './support/app';
 
@@ -48,5 +50,38 @@ describe('the response cache', () => {
     }
     expect(after.cache).toBe('miss');
     expect(after.body.data.project.website).toBe('https://weldcome.example.org');
+  });
+});
+
+describe('ResponseCache on its own', () => {
+  it('does not keep a response computed before the data changed', async () => {
+    const cache = new ResponseCache(app.databaseUrl, pino({ level: 'silent' }), 10);
+    await cache.start();
+    try {
+      expect(cache.active).toBe(true);
+      const missedAt = cache.currentGeneration;
+      // The data changes (and the cache empties) while the missed request is still being answered.
+      await app.orm.em.getConnection().execute(`notify ${DATA_CHANGED_CHANNEL}`);
+      for (let attempt = 0; cache.currentGeneration === missedAt && attempt < 100; attempt++) await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(cache.currentGeneration).toBeGreaterThan(missedAt);
+      cache.set('key', { data: { old: true } }, missedAt);
+      expect(cache.get('key')).toBeUndefined();
+      cache.set('key', { data: { fresh: true } }, cache.currentGeneration);
+      expect(cache.get('key')).toEqual({ data: { fresh: true } });
+    } finally {
+      await cache.stop();
+    }
+  });
+
+  it('schedules one reconnection per lost connection, not one per event', async () => {
+    const warnings: string[] = [];
+    const logger = pino({ level: 'warn' }, { write: (line: string) => warnings.push(line) });
+    // Nothing listens on port 1: the connection fails (an error, then an end).
+    const cache = new ResponseCache('postgresql://postgres@127.0.0.1:1/none', logger, 10);
+    await cache.start();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await cache.stop();
+    expect(cache.active).toBe(false);
+    expect(warnings.filter((line) => line.includes('retrying'))).toHaveLength(1);
   });
 });

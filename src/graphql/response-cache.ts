@@ -14,9 +14,16 @@ export const DATA_CHANGED_CHANNEL = 'kb_data_changed';
  */
 export class ResponseCache {
   private readonly entries: LRUCache<string, Record<string, unknown>>;
+  /** The connection that listens; set only once it listens, so the cache is on exactly while it is set. */
   private listener?: Client;
-  private listening = false;
+  private reconnect?: NodeJS.Timeout;
   private stopped = false;
+  /**
+   * Counts the times the cache was emptied. A response computed before an emptying must not be kept
+   * after it (it may hold the data that changed): `set` takes the generation seen when the request
+   * missed, and keeps the response only if no emptying came in between.
+   */
+  private generation = 0;
 
   constructor(
     private readonly databaseUrl: string,
@@ -27,32 +34,51 @@ export class ResponseCache {
   }
 
   get active(): boolean {
-    return this.listening;
+    return this.listener !== undefined;
+  }
+
+  /** The generation to hand back to `set` with the response of a request that missed now. */
+  get currentGeneration(): number {
+    return this.generation;
   }
 
   async start(): Promise<void> {
     const client = new Client({ connectionString: this.databaseUrl });
-    client.on('notification', () => this.entries.clear());
-    client.on('error', (error) => this.lost(error));
-    client.on('end', () => this.lost(new Error('connection ended')));
+    client.on('notification', () => this.empty());
+    // A lost connection emits `error` and then `end`: whichever comes first counts, once per client.
+    let lost = false;
+    const onLost = (error: Error) => {
+      if (lost) return;
+      lost = true;
+      this.lost(client, error);
+    };
+    client.on('error', onLost);
+    client.on('end', () => onLost(new Error('connection ended')));
     try {
       await client.connect();
       await client.query(`listen ${DATA_CHANGED_CHANNEL}`);
+      if (lost) return;
       this.listener = client;
-      this.listening = true;
     } catch (error) {
-      this.lost(error as Error);
+      onLost(error as Error);
     }
   }
 
-  private lost(error: Error): void {
-    if (!this.listening && this.listener === undefined && this.stopped) return;
-    this.listening = false;
-    this.listener = undefined;
+  private empty(): void {
+    this.generation++;
     this.entries.clear();
-    if (this.stopped) return;
+  }
+
+  private lost(client: Client, error: Error): void {
+    if (this.listener === client) this.listener = undefined;
+    this.empty();
+    void client.end().catch(() => undefined);
+    if (this.stopped || this.reconnect) return;
     this.logger.warn({ err: error }, 'response cache off: lost the notification connection; retrying in 5 s');
-    setTimeout(() => void (this.stopped ? undefined : this.start()), 5000).unref();
+    this.reconnect = setTimeout(() => {
+      this.reconnect = undefined;
+      if (!this.stopped) void this.start();
+    }, 5000).unref();
   }
 
   key(body: unknown): string {
@@ -60,16 +86,18 @@ export class ResponseCache {
   }
 
   get(key: string): Record<string, unknown> | undefined {
-    return this.listening ? this.entries.get(key) : undefined;
+    return this.active ? this.entries.get(key) : undefined;
   }
 
-  set(key: string, response: Record<string, unknown>): void {
-    if (this.listening) this.entries.set(key, response);
+  /** Keeps a response computed from the data of `generation` (see `generation`). */
+  set(key: string, response: Record<string, unknown>, generation: number): void {
+    if (this.active && generation === this.generation) this.entries.set(key, response);
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
-    this.listening = false;
+    clearTimeout(this.reconnect);
+    this.reconnect = undefined;
     const client = this.listener;
     this.listener = undefined;
     await client?.end().catch(() => undefined);
