@@ -72,3 +72,19 @@ describe('nested queries go through per-request DataLoaders', () => {
     expect(results.map((result) => result.statements)).toEqual([alone.statements, alone.statements, alone.statements]);
   });
 });
+
+describe('a failed batch', () => {
+  it('is an error in the response, not an empty list', async () => {
+    const connection = app.orm.em.getConnection();
+    await connection.execute('alter table source rename to source_away');
+    try {
+      const response = await app.query('{ project(slug: "weldcome") { slug sources { key } } }');
+      expect(response.errors?.map((error) => error.extensions?.code)).toEqual(['INTERNAL_SERVER_ERROR']);
+      expect(response.data?.project ?? null).toBeNull();
+    } finally {
+      await connection.execute('alter table source_away rename to source');
+    }
+    const again = await app.data('{ project(slug: "weldcome") { sources { key } } }');
+    expect(again.project.sources.length).toBeGreaterThan(0);
+  });
+});

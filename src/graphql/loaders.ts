@@ -58,6 +58,18 @@ export class Loaders {
     return this.byKey(entity, 'id' as keyof T & string);
   }
 
+  /**
+   * The records of these ids that exist, by id. A failed batch rejects (DataLoader's `loadMany` would
+   * hand its error back as a value, which a filter on the record type then silently dropped).
+   */
+  async existing<T extends WithId>(entity: EntityClass<T>, ids: readonly string[]): Promise<Map<string, T>> {
+    const loader = this.byId(entity);
+    const records: Array<T | null> = await Promise.all([...new Set(ids)].map((id) => loader.load(id)));
+    const found = new Map<string, T>();
+    for (const record of records) if (record) found.set(record.id, record);
+    return found;
+  }
+
   /** Records by a unique property (id, slug, code, key); a missing key gives null. */
   byKey<T extends WithId>(entity: EntityClass<T>, property: keyof T & string): DataLoader<string, T | null> {
     return this.memo(`byKey:${entity.name}.${property}`, () => {

@@ -16,9 +16,8 @@ export function claimsOf(context: RequestContext, subjectId: string): Promise<Cl
 }
 
 export async function sourcesOf(context: RequestContext, claims: Claim[]): Promise<Source[]> {
-  const ids = [...new Set(claims.map((claim) => refId(claim.source)!))];
-  const sources = await context.loaders.byId(Source).loadMany(ids);
-  return sources.filter((source): source is Source => source instanceof Source).sort((a, b) => a.key.localeCompare(b.key));
+  const sources = await context.loaders.existing(Source, claims.map((claim) => refId(claim.source)!));
+  return [...sources.values()].sort((a, b) => a.key.localeCompare(b.key));
 }
 
 export function filterByField(claims: Claim[], field: string | null | undefined): Claim[] {

@@ -79,14 +79,13 @@ export class OrganisationResolver extends NamedRecordResolver(Organisation, NAME
     const rows = await context.loaders
       .custom(`organisation.collaborators:${JSON.stringify(filter ?? {})}`, (ids) => new OrganisationService(context).collaborations(ids, filter))
       .load(organisation.id);
-    const [partners, projects] = await Promise.all([
-      context.loaders.byId(Organisation).loadMany(rows.map((row) => row.partnerId)),
-      context.loaders.byId(Project).loadMany(rows.flatMap((row) => row.projectIds)),
+    const [partners, projectById] = await Promise.all([
+      context.loaders.existing(Organisation, rows.map((row) => row.partnerId)),
+      context.loaders.existing(Project, rows.flatMap((row) => row.projectIds)),
     ]);
-    const projectById = new Map(projects.filter((p): p is Project => p instanceof Project).map((p) => [p.id, p]));
-    return rows.map((row, index) => {
+    return rows.map((row) => {
       const shared = row.projectIds.map((id) => projectById.get(id)!).filter(Boolean).sort((a, b) => a.slug.localeCompare(b.slug));
-      return { organisation: partners[index] as Organisation, projects: shared, count: shared.length };
+      return { organisation: partners.get(row.partnerId)!, projects: shared, count: shared.length };
     });
   }
 

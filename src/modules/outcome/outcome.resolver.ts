@@ -76,10 +76,10 @@ export class OutcomeResolver extends NamedRecordResolver(Outcome, { single: 'lab
   @FieldResolver(() => [InvolvedOrganisation], { description: 'Organisations the outcome involves, such as employers.' })
   async organisations(@Root() outcome: Outcome, @Ctx() context: RequestContext): Promise<InvolvedOrganisation[]> {
     const links = await context.loaders.byOwner(OutcomeOrganisation, 'outcome', { relation: 'asc' }).load(outcome.id);
-    const organisations = await context.loaders.byId(Organisation).loadMany(links.map((link) => refId(link.organisation)!));
-    return links.flatMap((link, index) => {
-      const organisation = organisations[index];
-      return organisation instanceof Organisation ? [{ relation: link.relation, organisation }] : [];
+    const organisations = await context.loaders.existing(Organisation, links.map((link) => refId(link.organisation)!));
+    return links.flatMap((link) => {
+      const organisation = organisations.get(refId(link.organisation)!);
+      return organisation ? [{ relation: link.relation, organisation }] : [];
     });
   }
 }

@@ -149,8 +149,7 @@ export async function factSheetEntries(
   lang: Language,
   labelFor: (claim: Claim) => string | null = () => null,
 ): Promise<FactSheetEntry[]> {
-  const sources = await context.loaders.byId(Source).loadMany([...new Set(claims.map((claim) => refId(claim.source)!))]);
-  const sourceById = new Map(sources.filter((s): s is Source => s instanceof Source).map((s) => [s.id, s]));
+  const sourceById = await context.loaders.existing(Source, claims.map((claim) => refId(claim.source)!));
   const references = await Promise.all(
     claims.map((claim) =>
       claim.valueKind === ClaimValueKind.REFERENCE && claim.referenceType && claim.referenceId

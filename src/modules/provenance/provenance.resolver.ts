@@ -44,11 +44,10 @@ export class SourceResolver {
     @Arg('filter', () => ConflictFilter, { nullable: true, description: 'Which conflicts; all when absent.' }) filter?: ConflictFilter | null,
   ): Promise<Conflict[]> {
     const groups = await findConflicts(context, filter);
-    const [claims, records] = await Promise.all([
-      context.loaders.byId(Claim).loadMany(groups.flatMap((group) => group.claimIds)),
+    const [claimById, records] = await Promise.all([
+      context.loaders.existing(Claim, groups.flatMap((group) => group.claimIds)),
       Promise.all(groups.map((group) => loadNode(context, group.recordType, group.recordId))),
     ]);
-    const claimById = new Map(claims.filter((claim): claim is Claim => claim instanceof Claim).map((claim) => [claim.id, claim]));
     return groups.map((group, index) => {
       const groupClaims = group.claimIds.map((id) => claimById.get(id)!).filter(Boolean);
       return {

@@ -32,8 +32,7 @@ async function neighbours(
     if (direction === 'incoming') return [[to, from]];
     return [[from, to], [to, from]];
   });
-  const found = await context.loaders.byId(Territory).loadMany([...new Set(pairs.map(([, other]) => other))]);
-  const byId = new Map(found.filter((item): item is Territory => item instanceof Territory).map((item) => [item.id, item]));
+  const byId = await context.loaders.existing(Territory, pairs.map(([, other]) => other));
   return ids.map((id) =>
     pairs
       .filter(([self]) => self === id)
@@ -75,11 +74,9 @@ export class TerritoryResolver extends NamedRecordResolver(Territory, NAME_FIELD
     const reached = await context.loaders
       .custom(`territory.walk.${direction}`, (ids) => new TerritoryService(context).walk(ids, direction))
       .load(territory.id);
-    const territories = await context.loaders.byId(Territory).loadMany(reached.map((row) => row.id));
+    const territories = await context.loaders.existing(Territory, reached.map((row) => row.id));
     const depth = new Map(reached.map((row) => [row.id, row.depth]));
-    return territories
-      .filter((item): item is Territory => item instanceof Territory)
-      .sort((a, b) => depth.get(a.id)! - depth.get(b.id)! || a.code.localeCompare(b.code));
+    return [...territories.values()].sort((a, b) => depth.get(a.id)! - depth.get(b.id)! || a.code.localeCompare(b.code));
   }
 
   @FieldResolver(() => [ExternalId], { description: 'Identifiers of the territory in other databases (Wikidata).' })
@@ -120,8 +117,8 @@ export class TerritoryResolver extends NamedRecordResolver(Territory, NAME_FIELD
     const ids = await context.loaders
       .custom(`territory.projects.${includeSubTerritories}`, (origins) => new TerritoryService(context).projectIdsAddressing(origins, includeSubTerritories))
       .load(territory.id);
-    const projects = await context.loaders.byId(Project).loadMany(ids);
-    return projects.filter((item): item is Project => item instanceof Project).sort((a, b) => a.slug.localeCompare(b.slug));
+    const projects = await context.loaders.existing(Project, ids);
+    return [...projects.values()].sort((a, b) => a.slug.localeCompare(b.slug));
   }
 
   @FieldResolver(() => [Organisation], { description: 'The organisations based in this territory (not in the territories inside it).' })
