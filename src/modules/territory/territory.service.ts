@@ -1,3 +1,4 @@
+import { prepared } from '../../db/prepared';
 import type { RequestContext } from '../../graphql/context';
 import { Condition, ConnectionArgs, ConnectionResult, paginate, PageOptions } from '../../graphql/connection';
 import { assertKnown, given, inList, localisedSortSql, orderKeys, SortColumns } from '../../graphql/filters';
@@ -55,26 +56,18 @@ export class TerritoryService {
   }
 
   /**
-   * The projects that address each territory: directly, or (with sub-territories) through a territory
-   * inside it or one overlapping those. One recursive statement for every territory of the batch.
+   * The projects that address each territory: directly, or (with sub-territories) through any territory
+   * it reaches (inside it, or overlapping those), read from `territory_reach` like the list filters.
+   * One prepared statement for every territory of the batch.
    */
   async projectIdsAddressing(origins: readonly string[], includeSubTerritories: boolean): Promise<string[][]> {
-    const placeholders = origins.map(() => '?').join(', ');
     const sql = includeSubTerritories
-      ? `with recursive inside(origin, id) as (
-           select id, id from territory where id in (${placeholders})
-           union
-           select inside.origin, e.from_id from territory_edge e join inside on e.to_id = inside.id where e.relation = 'PART_OF'
-         ), reach(origin, id) as (
-           select origin, id from inside
-           union
-           select inside.origin, case when e.from_id = inside.id then e.to_id else e.from_id end
-           from territory_edge e join inside on e.from_id = inside.id or e.to_id = inside.id
-           where e.relation = 'OVERLAPS'
-         )
-         select distinct reach.origin, x.project_id from reach join project_territory x on x.territory_id = reach.id`
-      : `select x.territory_id as origin, x.project_id from project_territory x where x.territory_id in (${placeholders})`;
-    const result: { rows: Array<{ origin: string; project_id: string }> } = await this.context.em.getKnex().raw(sql, [...origins]);
-    return origins.map((origin) => result.rows.filter((row) => row.origin === origin).map((row) => row.project_id));
+      ? `select distinct r.territory_id as origin, x.project_id from territory_reach r join project_territory x on x.territory_id = r.reached_id
+         where r.territory_id = any(?)`
+      : `select x.territory_id as origin, x.project_id from project_territory x where x.territory_id = any(?)`;
+    const result: { rows: Array<{ origin: string; project_id: string }> } = await prepared(this.context.em.getKnex().raw(sql, [[...origins]]));
+    const byOrigin = new Map<string, string[]>(origins.map((origin) => [origin, []]));
+    for (const row of result.rows) byOrigin.get(row.origin)?.push(row.project_id);
+    return origins.map((origin) => byOrigin.get(origin)!);
   }
 }
