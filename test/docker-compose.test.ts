@@ -34,9 +34,9 @@ describe('docker-compose.yml', () => {
 
   it('builds with the files the Dockerfile copies', () => {
     const dockerfile = fs.readFileSync(path.join(ROOT, 'Dockerfile'), 'utf8');
-    for (const [, source] of dockerfile.matchAll(/^COPY (?!--from)(\S+(?: \S+)*) \S+$/gm)) {
-      for (const file of source.split(' ')) expect([file, fs.existsSync(path.join(ROOT, file))]).toEqual([file, true]);
-    }
+    const copied = [...dockerfile.matchAll(/^COPY (?!--from)(\S+(?: \S+)*) \S+$/gm)].flatMap(([, source]) => source.split(' '));
+    expect(copied).toEqual(expect.arrayContaining(['package.json', 'package-lock.json']));
+    for (const file of copied) expect([file, fs.existsSync(path.join(ROOT, file))]).toEqual([file, true]);
     expect(dockerfile).toContain('CMD ["node", "dist/src/main.js"]');
   });
 });

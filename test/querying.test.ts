@@ -1,3 +1,4 @@
+import { Client } from 'pg';
 import { sqlStatementsOf, startTestApp, TestApp } from './support/app';
 
 let app: TestApp;
@@ -236,17 +237,19 @@ describe('search', () => {
   });
 
   it('is backed by the search indexes', async () => {
-    const connection = app.orm.em.getConnection();
-    await connection.execute('set enable_seqscan = off');
+    // A connection of its own: the setting must not reach the server's pool, and must hold for the explain.
+    const client = new Client({ connectionString: app.databaseUrl });
+    await client.connect();
     try {
-      const plan = await connection.execute(
+      await client.query('set enable_seqscan = off');
+      const plan = await client.query(
         `explain select record_id from search_document where document @@ websearch_to_tsquery('kb_french', 'soudage') or 'kortrik' <% names`,
       );
-      const text = plan.map((row: any) => row['QUERY PLAN']).join('\n');
+      const text = plan.rows.map((row) => row['QUERY PLAN']).join('\n');
       expect(text).toContain('search_document_document');
       expect(text).toContain('search_document_names');
     } finally {
-      await connection.execute('reset enable_seqscan');
+      await client.end();
     }
   });
 });
