@@ -10,6 +10,7 @@
 import 'reflect-metadata';
 import autocannon from 'autocannon';
 import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -19,42 +20,8 @@ import { loadConfig, projectRoot } from '../config';
 import { withDatabase } from '../db/database';
 import { findFreePort } from '../db/embedded-postgres';
 import { openOrm } from '../db/orm';
-import { explainOperations, planChecks } from '../generate/plans';
+import { benchOperations, explainOperations, Operation, planChecks } from '../generate/plans';
 import { BENCH_DATABASE } from '../generate/synthetic';
-
-interface Operation {
-  name: string;
-  query: string;
-}
-
-function operations(sample: { project: string; organisation: string; region: string }): Operation[] {
-  return [
-    {
-      name: 'list page (20 projects with lead partner, themes, territories)',
-      query: `{ projects(first: 20, orderBy: { field: TITLE, lang: FR }) { totalCount pageInfo { hasNextPage endCursor }
-        edges { node { id slug acronym title(lang: FR) leadPartner { name } themes { name(lang: FR) } territories { code name(lang: FR) } } } } }`,
-    },
-    {
-      name: 'project detail (every relation and its claims)',
-      query: `{ project(slug: "${sample.project}") { id slug acronym title summary startDate endDate website totalBudget { amount currency } euFunding { amount }
-        programme { name period } themes { name } territories { code name ancestors { code } }
-        participations { role budget { amount } organisation { name kind country location { name } } }
-        outcomes { label value unit asOf claims { value source { title url } } }
-        fundings { basis money { amount } claims { locator source { title } } }
-        claims { field value preferred source { title publisher url } } } }`,
-    },
-    { name: 'search', query: `{ search(query: "welding training", first: 10) { totalCount edges { rank node { id __typename } } } }` },
-    {
-      name: 'region question (NUTS 1 with sub-territories)',
-      query: `{ projects(first: 20, filter: { territory: ["${sample.region}"] }) { totalCount edges { node { slug title } } } }`,
-    },
-    {
-      name: "an organisation's collaborators",
-      query: `{ organisation(slug: "${sample.organisation}") { name collaborators { count organisation { name } projects { slug } } } }`,
-    },
-    { name: 'floor: { __typename }', query: '{ __typename }' },
-  ];
-}
 
 interface Measure {
   requestsPerSecond: number;
@@ -116,8 +83,9 @@ async function main(): Promise<void> {
     const url = new URL(serverUrl);
     url.pathname = `/${BENCH_DATABASE}`;
     const client = new Client({ connectionString: url.toString() });
-    await client.connect().catch(() => {
-      throw new Error(`No ${BENCH_DATABASE} database: run "npm run generate" first.`);
+    await client.connect().catch((error: { code?: string }) => {
+      // 3D000: the database does not exist. Any other failure says what it is.
+      throw error.code === '3D000' ? new Error(`No ${BENCH_DATABASE} database: run "npm run generate" first.`) : error;
     });
     const sample = (
       await client.query(`select
@@ -152,7 +120,7 @@ async function main(): Promise<void> {
         await new Promise((resolve) => setTimeout(resolve, 500));
       }
       const results: Result[] = [];
-      for (const operation of operations(sample)) {
+      for (const operation of benchOperations(sample)) {
         process.stdout.write(`${operation.name} ... `);
         const result = await run(endpoint, operation, duration, connections, warmup);
         results.push(result);
@@ -169,7 +137,7 @@ async function main(): Promise<void> {
       const plans = await explainOperations(
         orm,
         loadConfig({ DATABASE_URL: url.toString(), MAX_COST: '10000000' }),
-        planChecks({ ...sample, country: sample.region.slice(0, 2) }, operations(sample).filter((operation) => !operation.name.startsWith('floor'))),
+        planChecks({ ...sample, country: sample.region.slice(0, 2) }),
         { forceIndexes: false },
       ).finally(() => orm.close());
       const wholeReads = plans.filter((plan) => plan.sequentialScans.length > 0);
@@ -202,8 +170,12 @@ async function main(): Promise<void> {
       fs.writeFileSync(path.join(outDir, 'results.md'), `${table}\n`);
       console.log(`\n${table}\n\nWritten to .data/bench/results.json and results.md`);
     } finally {
-      api.kill('SIGTERM');
-      await new Promise((resolve) => api.once('exit', resolve));
+      // The API may already have exited (a failed start): then there is no exit left to wait for.
+      if (api.exitCode === null && api.signalCode === null) {
+        const exited = once(api, 'exit');
+        api.kill('SIGTERM');
+        await exited;
+      }
     }
   });
 }
