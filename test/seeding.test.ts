@@ -86,6 +86,20 @@ describe('npm run seed', () => {
     expect(restored.total_budget).toBe('1319699.36');
   });
 
+  it('removes the claims of a record whose seed no longer states any', async () => {
+    const connection = orm.em.getConnection();
+    const plan = planSeeds();
+    const [territory] = await connection.execute(`select id from territory where code = 'BE25'`);
+    const claimsBefore = await connection.execute(`select count(*)::int as n from claim where subject_id = ?`, [territory.id]);
+    expect(claimsBefore[0].n).toBeGreaterThan(0);
+    await writeSeedPlan(orm.em.fork(), { ...plan, claims: plan.claims.filter((claim) => claim.subjectId !== territory.id) });
+    const claimsAfter = await connection.execute(`select count(*)::int as n from claim where subject_id = ?`, [territory.id]);
+    expect(claimsAfter[0].n).toBe(0);
+    await writeSeedPlan(orm.em.fork(), plan);
+    const restored = await connection.execute(`select count(*)::int as n from claim where subject_id = ?`, [territory.id]);
+    expect(restored[0].n).toBe(claimsBefore[0].n);
+  });
+
   it.each([
     [
       'an unquoted amount',

@@ -112,8 +112,9 @@ export async function writeSeedPlan(em: EntityManager, plan: SeedPlan): Promise<
       }
       if (rows.length > 0) await tx.upsertMany(table.entity, rows as never[], { onConflictFields: ['id'] as never, batchSize: 500 });
     }
-    // Claims about seeded records that the seed no longer states, and claims whose record is gone.
-    const subjectIds = new Set(plan.claims.map((claim) => claim.subjectId as string));
+    // Claims about seeded records that the seed no longer states (also when it states none about a record
+    // any more), and claims whose record is gone.
+    const subjectIds = new Set(TABLES.filter((table) => table.key !== 'claims').flatMap((table) => plan[table.key].map((row) => row.id as string)));
     const result = await connection.execute(
       `delete from claim where subject_id = any(?::uuid[]) and not (id = any(?::uuid[]))`,
       [uuidArray(subjectIds), ids(plan.claims)],
