@@ -17,7 +17,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { Client } from 'pg';
 import { loadConfig, projectRoot } from '../config';
-import { withDatabase } from '../db/database';
+import { databaseUrl, withDatabase } from '../db/database';
 import { findFreePort } from '../db/embedded-postgres';
 import { openOrm } from '../db/orm';
 import { benchOperations, explainOperations, Operation, planChecks } from '../generate/plans';
@@ -80,9 +80,8 @@ async function main(): Promise<void> {
   const connections = Number(values.connections);
   const warmup = Number(values.warmup);
   await withDatabase({}, async (serverUrl) => {
-    const url = new URL(serverUrl);
-    url.pathname = `/${BENCH_DATABASE}`;
-    const client = new Client({ connectionString: url.toString() });
+    const url = databaseUrl(serverUrl, BENCH_DATABASE);
+    const client = new Client({ connectionString: url });
     await client.connect().catch((error: { code?: string }) => {
       // 3D000: the database does not exist. Any other failure says what it is.
       throw error.code === '3D000' ? new Error(`No ${BENCH_DATABASE} database: run "npm run generate" first.`) : error;
@@ -108,7 +107,7 @@ async function main(): Promise<void> {
 
     const port = await findFreePort();
     const api = spawn(process.execPath, [path.join(projectRoot, 'dist', 'src', 'main.js')], {
-      env: { ...process.env, DATABASE_URL: url.toString(), PORT: String(port), SEED_ON_EMPTY: 'false', RATE_LIMIT_MAX: '0', LOG_LEVEL: 'warn', MAX_COST: '10000000' },
+      env: { ...process.env, DATABASE_URL: url, PORT: String(port), SEED_ON_EMPTY: 'false', RATE_LIMIT_MAX: '0', LOG_LEVEL: 'warn', MAX_COST: '10000000' },
       stdio: ['ignore', 'inherit', 'inherit'],
     });
     try {
@@ -133,10 +132,10 @@ async function main(): Promise<void> {
 
       // The plans PostgreSQL chooses at this size, for every ProjectFilter condition and bench operation.
       process.stdout.write('plans at full size ... ');
-      const orm = await openOrm(url.toString());
+      const orm = await openOrm(url);
       const plans = await explainOperations(
         orm,
-        loadConfig({ DATABASE_URL: url.toString(), MAX_COST: '10000000' }),
+        loadConfig({ DATABASE_URL: url, MAX_COST: '10000000' }),
         planChecks({ ...sample, country: sample.region.slice(0, 2) }),
         { forceIndexes: false },
       ).finally(() => orm.close());

@@ -7,7 +7,7 @@
 import 'reflect-metadata';
 import { SingleBar } from 'cli-progress';
 import { parseArgs } from 'node:util';
-import { dropDatabase, ensureDatabaseExists, withDatabase } from '../db/database';
+import { databaseUrl, dropDatabase, ensureDatabaseExists, withDatabase } from '../db/database';
 import { openOrm } from '../db/orm';
 import { BENCH_DATABASE, generate } from '../generate/synthetic';
 import { seed } from '../seeds/write';
@@ -20,11 +20,10 @@ async function main(): Promise<void> {
   const seedNumber = Number(values.seed);
   if (!(scale > 0) || !Number.isInteger(seedNumber)) throw new Error('--scale must be a positive number and --seed an integer');
   await withDatabase({}, async (serverUrl) => {
-    const url = new URL(serverUrl);
-    url.pathname = `/${values.database}`;
-    await dropDatabase(url.toString());
-    await ensureDatabaseExists(url.toString());
-    const orm = await openOrm(url.toString());
+    const url = databaseUrl(serverUrl, values.database!);
+    await dropDatabase(url);
+    await ensureDatabaseExists(url);
+    const orm = await openOrm(url);
     try {
       await seed(orm.em.fork());
       const bar = new SingleBar({ format: 'generating [{bar}] {value}/{total} {step}', hideCursor: true });

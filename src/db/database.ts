@@ -38,7 +38,7 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
   }
 }
 
-function quoteIdentifier(name: string): string {
+export function quoteIdentifier(name: string): string {
   return `"${name.replace(/"/g, '""')}"`;
 }
 
@@ -78,14 +78,19 @@ export async function dropDatabase(databaseUrl: string): Promise<void> {
   });
 }
 
+/** The URL of another database on the same server, with the same user, options and query string. */
+export function databaseUrl(serverUrl: string, database: string): string {
+  const url = new URL(serverUrl);
+  url.pathname = `/${encodeURIComponent(database)}`;
+  return url.toString();
+}
+
 /** Creates `target` as a copy of `template` on the same server (used by the tests for isolation). */
 export async function cloneDatabase(templateUrl: string, target: string): Promise<string> {
   return withMaintenanceClient(templateUrl, async (client, template) => {
     await client.query(`drop database if exists ${quoteIdentifier(target)} with (force)`);
     await client.query(`create database ${quoteIdentifier(target)} template ${quoteIdentifier(template)}`);
-    const url = new URL(templateUrl);
-    url.pathname = `/${target}`;
-    return url.toString();
+    return databaseUrl(templateUrl, target);
   });
 }
 
@@ -98,7 +103,7 @@ export async function withDatabase<T>(options: { fresh?: boolean }, work: (url: 
   const handle = await openDatabase({ databaseUrl: config.databaseUrl, embeddedDataDir: config.embeddedDataDir });
   try {
     if (!options.fresh) return await work(handle.url);
-    const scratchUrl = await cloneDatabase(new URL('/template1', handle.url).toString(), `interreg_kb_scratch_${process.pid}`);
+    const scratchUrl = await cloneDatabase(databaseUrl(handle.url, 'template1'), `interreg_kb_scratch_${process.pid}`);
     try {
       return await work(scratchUrl);
     } finally {

@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Field, InputType, Int, registerEnumType } from 'type-graphql';
 import { prepared } from '../db/prepared';
-import { Language } from '../modules/common/localised';
+import { Language, LANGUAGE_FALLBACK } from '../modules/common/localised';
 import type { Condition, SortKey } from './connection';
 import { badUserInput } from './errors';
 
@@ -100,15 +100,9 @@ export function textMatchCondition(idSql: string, recordType: string, text: stri
   };
 }
 
-const FALLBACK: Record<Language, Language[]> = {
-  [Language.EN]: [Language.EN, Language.FR, Language.NL],
-  [Language.FR]: [Language.FR, Language.NL, Language.EN],
-  [Language.NL]: [Language.NL, Language.FR, Language.EN],
-};
-
 /** A localised JSON column as a sort key: the text in `lang` (or its fallback), accents and case folded. */
 export function localisedSortSql(column: string, lang: Language): string {
-  return `kb_fold(coalesce(${FALLBACK[lang].map((language) => `${column}->>'${language}'`).join(', ')}))`;
+  return `kb_fold(coalesce(${LANGUAGE_FALLBACK[lang].map((language) => `${column}->>'${language}'`).join(', ')}))`;
 }
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;

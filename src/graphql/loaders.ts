@@ -1,6 +1,7 @@
 import type { EntityClass, QueryOrderMap } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import DataLoader from 'dataloader';
+import { quoteIdentifier } from '../db/database';
 import { statementName } from '../db/prepared';
 import { rowMapper } from './rows';
 
@@ -24,10 +25,6 @@ export function refId(value: { id: string } | string | null | undefined): string
  * count is a function of the query's shape alone, which the tests and the benchmark can hold to.
  */
 const BATCH_ONLY = { cache: false } as const;
-
-function quote(identifier: string): string {
-  return `"${identifier.replace(/"/g, '""')}"`;
-}
 
 function literal(value: string): string {
   return `'${value.replace(/'/g, "''")}'`;
@@ -75,7 +72,7 @@ export class Loaders {
     return this.memo(`byKey:${entity.name}.${property}`, () => {
       const mapper = rowMapper(this.em, entity);
       const column = mapper.column(property);
-      const sql = `select ${mapper.selectList()} from ${quote(mapper.table)} where ${quote(column)} = any(?)`;
+      const sql = `select ${mapper.selectList()} from ${quoteIdentifier(mapper.table)} where ${quoteIdentifier(column)} = any(?)`;
       return new DataLoader<string, T | null>(async (keys) => {
         const records = new Map<unknown, T>();
         for (const row of await this.rows(sql, keys)) records.set(row[column], mapper.map(row));
@@ -89,8 +86,8 @@ export class Loaders {
     return this.memo(`byOwner:${entity.name}.${property}:${JSON.stringify(orderBy)}`, () => {
       const mapper = rowMapper(this.em, entity);
       const column = mapper.column(property);
-      const order = Object.entries({ ...orderBy, id: 'asc' }).map(([key, direction]) => `${quote(mapper.column(key))} ${direction === 'desc' ? 'desc' : 'asc'}`);
-      const sql = `select ${mapper.selectList()} from ${quote(mapper.table)} where ${quote(column)} = any(?) order by ${order.join(', ')}`;
+      const order = Object.entries({ ...orderBy, id: 'asc' }).map(([key, direction]) => `${quoteIdentifier(mapper.column(key))} ${direction === 'desc' ? 'desc' : 'asc'}`);
+      const sql = `select ${mapper.selectList()} from ${quoteIdentifier(mapper.table)} where ${quoteIdentifier(column)} = any(?) order by ${order.join(', ')}`;
       return new DataLoader<string, T[]>(async (ownerIds) => {
         const groups = new Map<unknown, T[]>(ownerIds.map((id) => [id, []]));
         // Without a cache one batch may hold the same key twice; each gets the same rows.
@@ -115,11 +112,11 @@ export class Loaders {
     return this.memo(`through:${link.name}.${from}->${to}:${JSON.stringify(where)}`, () => {
       const links = rowMapper(this.em, link);
       const targets = rowMapper(this.em, target);
-      const fromColumn = quote(links.column(from));
+      const fromColumn = quoteIdentifier(links.column(from));
       // The values of `where` come from the code, never from a request: they are written into the text.
-      const conditions = Object.entries(where).map(([property, value]) => ` and l.${quote(links.column(property))} = ${literal(value as string)}`);
+      const conditions = Object.entries(where).map(([property, value]) => ` and l.${quoteIdentifier(links.column(property))} = ${literal(value as string)}`);
       const sql =
-        `select ${targets.selectList('t')}, l.${fromColumn} as "__owner" from ${quote(links.table)} as l join ${quote(targets.table)} as t on t.id = l.${quote(links.column(to))}` +
+        `select ${targets.selectList('t')}, l.${fromColumn} as "__owner" from ${quoteIdentifier(links.table)} as l join ${quoteIdentifier(targets.table)} as t on t.id = l.${quoteIdentifier(links.column(to))}` +
         ` where l.${fromColumn} = any(?)${conditions.join('')} order by l.${fromColumn}, l.id`;
       return new DataLoader<string, T[]>(async (ownerIds) => {
         const groups = new Map<unknown, T[]>(ownerIds.map((id) => [id, []]));

@@ -1,5 +1,6 @@
 import { EntityClass, EntityMetadata, EntityProperty, ReferenceKind } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { quoteIdentifier } from '../db/database';
 
 /**
  * Reads database rows into instances of the entity classes without the ORM's unit of work: the API
@@ -34,7 +35,7 @@ export function rowMapper<T extends object>(em: EntityManager, entity: EntityCla
     const prototype = entity.prototype;
     const properties = columns.map(([property]) => property);
     const columnNames = columns.map(([, column]) => column);
-    const quoted = columnNames.map((column) => `"${column.replace(/"/g, '""')}"`);
+    const quoted = columnNames.map(quoteIdentifier);
     mapper = {
       table: meta.tableName,
       selectList: (alias) => (alias ? quoted.map((column) => `${alias}.${column}`) : quoted).join(', '),

@@ -2,10 +2,11 @@ import 'reflect-metadata';
 import os from 'node:os';
 import path from 'node:path';
 import fs from 'node:fs';
-import { dropDatabase, ensureDatabaseExists } from '../../src/db/database';
+import { databaseUrl, dropDatabase, ensureDatabaseExists } from '../../src/db/database';
 import { EmbeddedPostgres } from '../../src/db/embedded-postgres';
 import { openOrm } from '../../src/db/orm';
 import { seed } from '../../src/seeds/write';
+import globalTeardown from './global-teardown';
 
 declare global {
   // Shared with global-teardown.ts (same process).
@@ -34,21 +35,26 @@ export default async function globalSetup(): Promise<void> {
     serverUrl = embedded.url('postgres');
   }
   const run = `kbtest_${process.pid}`;
-  const templateUrl = new URL(serverUrl);
-  templateUrl.pathname = `/${run}_template`;
-  await dropDatabase(templateUrl.toString());
-  await ensureDatabaseExists(templateUrl.toString());
-  const orm = await openOrm(templateUrl.toString());
+  const templateUrl = databaseUrl(serverUrl, `${run}_template`);
   try {
-    await seed(orm.em.fork());
-  } finally {
-    await orm.close();
+    await dropDatabase(templateUrl);
+    await ensureDatabaseExists(templateUrl);
+    const orm = await openOrm(templateUrl);
+    try {
+      await seed(orm.em.fork());
+    } finally {
+      await orm.close();
+    }
+  } catch (error) {
+    // Jest runs no teardown after a failed setup: stop the server started above, which would outlive it.
+    await globalTeardown();
+    throw error;
   }
   // MikroORM keeps process-wide registries under these keys; an in-band test run would inherit them.
   for (const key of Object.keys(globalThis)) {
     if (key.startsWith('mikro-orm-')) delete (globalThis as Record<string, unknown>)[key];
   }
-  globalThis.__KB_TEST_TEMPLATE_URL__ = templateUrl.toString();
-  process.env.KB_TEST_TEMPLATE_URL = templateUrl.toString();
+  globalThis.__KB_TEST_TEMPLATE_URL__ = templateUrl;
+  process.env.KB_TEST_TEMPLATE_URL = templateUrl;
   process.env.KB_TEST_RUN = run;
 }

@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import { withMaintenanceClient } from '../../src/db/database';
+import { quoteIdentifier, withMaintenanceClient } from '../../src/db/database';
 
 /** Drops every database this run created, then stops the embedded PostgreSQL if one was started. */
 export default async function globalTeardown(): Promise<void> {
@@ -8,7 +8,7 @@ export default async function globalTeardown(): Promise<void> {
   if (templateUrl && run) {
     await withMaintenanceClient(templateUrl, async (client) => {
       const { rows } = await client.query<{ datname: string }>('select datname from pg_database where datname like $1', [`${run}%`]);
-      for (const { datname } of rows) await client.query(`drop database if exists "${datname}" with (force)`);
+      for (const { datname } of rows) await client.query(`drop database if exists ${quoteIdentifier(datname)} with (force)`);
     });
   }
   await globalThis.__KB_TEST_EMBEDDED__?.stop();

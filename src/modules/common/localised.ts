@@ -21,18 +21,20 @@ export type LocalisedText = Partial<Record<Language, string>>;
 export const LANGUAGES: readonly Language[] = [Language.FR, Language.NL, Language.EN];
 
 /**
- * The text in the asked language, else in the first language that has it. The fallback order puts
- * English before French and Dutch for English readers, and the other national language before English
- * for French and Dutch readers, since cross-border names are usually shared by the two.
+ * Where to look for a text asked in a language: English before French and Dutch for English readers,
+ * and the other national language before English for French and Dutch readers, since cross-border
+ * names are usually shared by the two. Used in code (`pickText`) and in SQL sort keys alike.
  */
+export const LANGUAGE_FALLBACK: Readonly<Record<Language, readonly Language[]>> = {
+  [Language.EN]: [Language.EN, Language.FR, Language.NL],
+  [Language.FR]: [Language.FR, Language.NL, Language.EN],
+  [Language.NL]: [Language.NL, Language.FR, Language.EN],
+};
+
+/** The text in the asked language, else in the first language that has it (`LANGUAGE_FALLBACK`). */
 export function pickText(text: LocalisedText | null | undefined, lang: Language = Language.EN): string | null {
   if (!text) return null;
-  const fallback: Record<Language, Language[]> = {
-    [Language.EN]: [Language.EN, Language.FR, Language.NL],
-    [Language.FR]: [Language.FR, Language.NL, Language.EN],
-    [Language.NL]: [Language.NL, Language.FR, Language.EN],
-  };
-  for (const candidate of fallback[lang]) {
+  for (const candidate of LANGUAGE_FALLBACK[lang]) {
     const value = text[candidate];
     if (value) return value;
   }
