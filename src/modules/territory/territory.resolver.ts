@@ -2,7 +2,6 @@ import type { GraphQLResolveInfo } from 'graphql';
 import { Arg, Args, Ctx, Info, FieldResolver, Query, Resolver, Root } from 'type-graphql';
 import type { RequestContext } from '../../graphql/context';
 import { Connection, ConnectionArgs, ConnectionResult, selectsField } from '../../graphql/connection';
-import { refId } from '../../graphql/loaders';
 import { NAME_FIELDS, NamedRecordResolver } from '../../graphql/record-resolver';
 import { ExternalId, externalIds } from '../organisation/organisation.resolver';
 import { Organisation } from '../organisation/organisation.entity';
@@ -14,32 +13,12 @@ import { TerritoryService } from './territory.service';
 
 export const TerritoryConnection = Connection(Territory, 'Territory');
 
-/** Neighbours of territories along one kind of edge, batched: one statement for the edges, one for the territories. */
-async function neighbours(
-  context: RequestContext,
-  territoryIds: readonly string[],
-  relation: TerritoryRelation,
-  direction: 'outgoing' | 'incoming' | 'both',
-): Promise<Territory[][]> {
-  const ids = [...territoryIds];
-  const where =
-    direction === 'outgoing' ? { from: { $in: ids } } : direction === 'incoming' ? { to: { $in: ids } } : { $or: [{ from: { $in: ids } }, { to: { $in: ids } }] };
-  const edges = await context.em.find(TerritoryEdge, { relation, ...where });
-  const pairs = edges.flatMap((edge) => {
-    const from = refId(edge.from)!;
-    const to = refId(edge.to)!;
-    if (direction === 'outgoing') return [[from, to]];
-    if (direction === 'incoming') return [[to, from]];
-    return [[from, to], [to, from]];
-  });
-  const byId = await context.loaders.existing(Territory, pairs.map(([, other]) => other));
-  return ids.map((id) =>
-    pairs
-      .filter(([self]) => self === id)
-      .map(([, other]) => byId.get(other)!)
-      .filter(Boolean)
-      .sort((a, b) => a.code.localeCompare(b.code)),
-  );
+const byCode = (a: Territory, b: Territory) => a.code.localeCompare(b.code);
+
+/** Territories one edge of `relation` away, following the edge from its `from` or its `to` end. */
+async function neighbours(context: RequestContext, territory: Territory, relation: TerritoryRelation, from: 'from' | 'to'): Promise<Territory[]> {
+  const found = await context.loaders.through(TerritoryEdge, from, from === 'from' ? 'to' : 'from', Territory, { relation }).load(territory.id);
+  return [...found].sort(byCode);
 }
 
 @Resolver(() => Territory)
@@ -86,23 +65,22 @@ export class TerritoryResolver extends NamedRecordResolver(Territory, NAME_FIELD
 
   @FieldResolver(() => [Territory], { description: 'The territories this one lies within, one level up (Nord is part of Nord-Pas de Calais).' })
   partOf(@Root() territory: Territory, @Ctx() context: RequestContext): Promise<Territory[]> {
-    return context.loaders
-      .custom('territory.partOf', (ids) => neighbours(context, ids, TerritoryRelation.PART_OF, 'outgoing'))
-      .load(territory.id);
+    return neighbours(context, territory, TerritoryRelation.PART_OF, 'from');
   }
 
   @FieldResolver(() => [Territory], { description: 'The territories directly inside this one, one level down.' })
   parts(@Root() territory: Territory, @Ctx() context: RequestContext): Promise<Territory[]> {
-    return context.loaders
-      .custom('territory.parts', (ids) => neighbours(context, ids, TerritoryRelation.PART_OF, 'incoming'))
-      .load(territory.id);
+    return neighbours(context, territory, TerritoryRelation.PART_OF, 'to');
   }
 
   @FieldResolver(() => [Territory], { description: 'Territories that overlap this one without containing it or lying inside it.' })
-  overlaps(@Root() territory: Territory, @Ctx() context: RequestContext): Promise<Territory[]> {
-    return context.loaders
-      .custom('territory.overlaps', (ids) => neighbours(context, ids, TerritoryRelation.OVERLAPS, 'both'))
-      .load(territory.id);
+  async overlaps(@Root() territory: Territory, @Ctx() context: RequestContext): Promise<Territory[]> {
+    // An overlap is stored once, in either direction.
+    const [outgoing, incoming] = await Promise.all([
+      neighbours(context, territory, TerritoryRelation.OVERLAPS, 'from'),
+      neighbours(context, territory, TerritoryRelation.OVERLAPS, 'to'),
+    ]);
+    return [...new Map([...outgoing, ...incoming].map((other) => [other.id, other])).values()].sort(byCode);
   }
 
   @FieldResolver(() => [Project], {
