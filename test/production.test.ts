@@ -58,6 +58,20 @@ describe('query limits', () => {
     expect(json.errors[0].message).toContain(String(measured));
   });
 
+  it('measures a repeated document afresh for each set of variables, and rejects it every time it is over', async () => {
+    // The measures are kept per query, operation and variables: the same text with other variables is
+    // another cost, and a kept measure over the limit still rejects.
+    const query = 'query Page($first: Int) { projects(first: $first) { edges { node { participations { role } } } } }';
+    const costs = [];
+    for (const first of [3, 4, 3, 100, 100]) {
+      const { status, json } = await post(app, { query, variables: { first } });
+      costs.push([status, json.extensions?.cost?.requested ?? json.errors?.[0]?.extensions?.measured]);
+    }
+    expect(costs).toEqual([[200, 33], [200, 44], [200, 33], [400, 1100], [400, 1100]]);
+    const nul = await post(app, { query: 'query Search($q: String!) { search(query: $q) { totalCount } }', variables: { q: 'a\u0000b' } });
+    expect(nul.json.errors[0]).toMatchObject({ extensions: { code: 'BAD_USER_INPUT', argumentName: 'q' } });
+  });
+
   it('rejects a document over the size limit before parsing it', async () => {
     const query = `{ ${'__typename '.repeat(300)}}`;
     const { status, json } = await post(app, { query });

@@ -15,6 +15,7 @@ import {
   visit,
 } from 'graphql';
 import { ComplexityEstimator, getComplexity } from 'graphql-query-complexity';
+import { LRUCache } from 'lru-cache';
 import { DEFAULT_PAGE_SIZE } from './connection';
 import type { RequestContext } from './context';
 import { findNulCharacter } from './errors';
@@ -29,14 +30,8 @@ export interface QueryLimits {
 export const ASSUMED_LIST_SIZE = 10;
 
 /** Strings reach PostgreSQL, which has no NUL character: say so rather than fail inside the database. */
-function rejectNulCharacters(document: DocumentNode, variables: Record<string, unknown> | undefined): void {
-  const inVariables = findNulCharacter(variables ?? {});
-  let inDocument = false;
-  visit(document, {
-    StringValue(node) {
-      if (node.value.includes('\u0000')) inDocument = true;
-    },
-  });
+function rejectNulCharacters(inDocument: boolean, variables: Record<string, unknown>): void {
+  const inVariables = findNulCharacter(variables);
   if (inVariables || inDocument) {
     const where = inVariables ? `variable "${inVariables}"` : 'a string in the query';
     throw new GraphQLError(`The ${where} contains the NUL character (U+0000), which is not allowed.`, {
@@ -111,43 +106,67 @@ function shape(document: DocumentNode, operation: OperationDefinitionNode): Shap
   return { depth, aliases };
 }
 
+/** What the limits are checked against, for one operation of one document with one set of variables. */
+interface Measured extends Shape {
+  /** Undefined when the variables do not fit their types (execution reports that itself). */
+  cost: number | undefined;
+  nulInDocument: boolean;
+}
+
+function measure(schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode, operationName: string | undefined, variables: Record<string, unknown>): Measured {
+  let nulInDocument = false;
+  visit(document, {
+    StringValue(node) {
+      if (node.value.includes('\u0000')) nulInDocument = true;
+    },
+  });
+  let cost: number | undefined;
+  try {
+    cost = getComplexity({ schema, query: document, operationName, variables, estimators: [estimator] });
+  } catch {
+    // Variables that do not fit their types (or an operation the schema lacks): execution reports that
+    // with its own BAD_USER_INPUT error, so it is not masked here as an internal one.
+    cost = undefined;
+  }
+  return { ...shape(document, operation), cost, nulInDocument };
+}
+
 /**
  * Rejects queries beyond the limits (each error names the limit and the measured value) and reports
  * every response's cost in `extensions.cost`.
+ *
+ * The measures are kept per query text, operation and variables: a frontend sends the same few queries
+ * over and over, and walking the document for its cost was a twentieth of a list page's CPU.
  */
 export function queryLimitsPlugin(schema: GraphQLSchema, limits: QueryLimits): ApolloServerPlugin<RequestContext> {
+  const measured = new LRUCache<string, Measured>({ max: 1000 });
   return {
     async requestDidStart() {
       return {
-        async didResolveOperation({ document, operation, request, contextValue }) {
+        async didResolveOperation({ document, operation, request, queryHash, contextValue }) {
           if (!operation) return;
           if (operation.operation !== 'query') {
             throw new GraphQLError(`This API is read-only: it has no ${operation.operation} operations.`, {
               extensions: { code: 'BAD_REQUEST', http: { status: 400 } },
             });
           }
-          rejectNulCharacters(document, request.variables);
-          const { depth, aliases } = shape(document, operation);
+          const operationName = operation.name?.value ?? request.operationName ?? undefined;
+          const variables = request.variables ?? {};
+          const key = `${queryHash}\u0000${operationName ?? ''}\u0000${JSON.stringify(variables)}`;
+          let measures = measured.get(key);
+          if (!measures) {
+            measures = measure(schema, document, operation, operationName, variables);
+            measured.set(key, measures);
+          }
+          rejectNulCharacters(measures.nulInDocument, variables);
+          const { depth, aliases, cost } = measures;
           if (depth > limits.maxDepth) {
             throw limitExceeded('depth', limits.maxDepth, depth, `The query is ${depth} levels deep; at most ${limits.maxDepth} are allowed.`);
           }
           if (aliases > limits.maxAliases) {
             throw limitExceeded('aliases', limits.maxAliases, aliases, `The query uses ${aliases} aliases; at most ${limits.maxAliases} are allowed.`);
           }
-          let cost: number;
-          try {
-            cost = getComplexity({
-              schema,
-              query: document,
-              operationName: operation.name?.value ?? request.operationName ?? undefined,
-              variables: request.variables ?? {},
-              estimators: [estimator],
-            });
-          } catch {
-            // Variables that do not fit their types (or an operation the schema lacks): execution reports
-            // that with its own BAD_USER_INPUT error, so it is not masked here as an internal one.
-            return;
-          }
+          if (cost === undefined) return;
           contextValue.cost = cost;
           if (cost > limits.maxCost) {
             throw limitExceeded(
