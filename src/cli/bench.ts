@@ -107,7 +107,9 @@ async function main(): Promise<void> {
 
     const port = await findFreePort();
     const api = spawn(process.execPath, [path.join(projectRoot, 'dist', 'src', 'main.js')], {
-      env: { ...process.env, DATABASE_URL: url, PORT: String(port), SEED_ON_EMPTY: 'false', RATE_LIMIT_MAX: '0', LOG_LEVEL: 'warn', MAX_COST: '10000000' },
+      // NODE_ENV=production as in the Docker image: graphql-js skips its development-only checks there
+      // (about a tenth of a list page's CPU).
+      env: { ...process.env, NODE_ENV: 'production', DATABASE_URL: url, PORT: String(port), SEED_ON_EMPTY: 'false', RATE_LIMIT_MAX: '0', LOG_LEVEL: 'warn', MAX_COST: '10000000' },
       stdio: ['ignore', 'inherit', 'inherit'],
     });
     try {
