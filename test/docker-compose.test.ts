@@ -37,6 +37,8 @@ describe('docker-compose.yml', () => {
     const copied = [...dockerfile.matchAll(/^COPY (?!--from)(\S+(?: \S+)*) \S+$/gm)].flatMap(([, source]) => source.split(' '));
     expect(copied).toEqual(expect.arrayContaining(['package.json', 'package-lock.json']));
     for (const file of copied) expect([file, fs.existsSync(path.join(ROOT, file))]).toEqual([file, true]);
-    expect(dockerfile).toContain('CMD ["node", "dist/src/main.js"]');
+    // The image runs what `npm start` runs (node flags included), after the build.
+    const start = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).scripts.start as string;
+    expect(dockerfile).toContain(`CMD ${JSON.stringify(start.split(' '))}`.replace(/","/g, '", "'));
   });
 });

@@ -106,7 +106,10 @@ async function main(): Promise<void> {
     await client.end();
 
     const port = await findFreePort();
-    const api = spawn(process.execPath, [path.join(projectRoot, 'dist', 'src', 'main.js')], {
+    // The API runs as `npm start` runs it (its node flags included), without the build `prestart` does.
+    const [, ...startArguments] = (JSON.parse(fs.readFileSync(path.join(projectRoot, 'package.json'), 'utf8')).scripts.start as string).split(' ');
+    const api = spawn(process.execPath, startArguments, {
+      cwd: projectRoot,
       // NODE_ENV=production as in the Docker image: graphql-js skips its development-only checks there
       // (about a tenth of a list page's CPU).
       env: { ...process.env, NODE_ENV: 'production', DATABASE_URL: url, PORT: String(port), SEED_ON_EMPTY: 'false', RATE_LIMIT_MAX: '0', LOG_LEVEL: 'warn', MAX_COST: '10000000' },
