@@ -278,6 +278,18 @@ describe('bad arguments', () => {
     expect(response.errors![0].message).toContain(message);
   });
 
+  it('checks the names of every filter argument side by side, and names the first unknown one in the order of the filter', async () => {
+    // Looked up together; the error is still the same whichever lookup answers first.
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const response = await app.query('{ projects(filter: { organisation: ["acme"], territory: ["XX99"], programme: ["interreg-xx"] }) { totalCount } }');
+      expect(response.errors).toHaveLength(1);
+      expect(response.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', argumentName: 'filter.programme' });
+    }
+    const known = await app.query('{ projects(filter: { programme: ["interreg-v-fwvl"], territory: ["BE32"], organisation: ["le-forem"] }) { totalCount } }');
+    expect(known.errors).toBeUndefined();
+    expect(known.extensions?.queryStats).toEqual({ sqlStatements: 4 });
+  });
+
   it('rejects a cursor of one sort order used with another', async () => {
     const { projects } = await app.data(`{ projects(first: 1) { pageInfo { endCursor } } }`);
     const response = await app.query(`query ($after: String) { projects(first: 1, after: $after, orderBy: { field: TOTAL_BUDGET }) { totalCount } }`, {

@@ -43,36 +43,59 @@ export function inList(sql: string, values: unknown[]): Condition {
   return { sql: `${sql} in (${values.map(() => '?').join(', ')})`, bindings: values };
 }
 
-/**
- * Fails with BAD_USER_INPUT naming the argument when a natural key does not exist, rather than
- * silently matching nothing.
- */
-export async function assertKnown(
-  em: EntityManager,
-  table: string,
-  column: string,
-  values: string[],
-  argumentName: string,
-  what: string,
-): Promise<void> {
+/** Records a filter argument names by natural key (slug or code): `values` of `table`.`column`. */
+export interface NamedRecords {
+  table: string;
+  column: string;
+  values: string[];
+  argumentName: string;
+  /** What a value names, for the error message: "programme", "territory code". */
+  what: string;
+}
+
+/** The records a filter argument names, or undefined when it names none (an empty list is no condition). */
+export function named(values: string[] | null | undefined, table: string, column: string, argumentName: string, what: string): NamedRecords | undefined {
+  return given(values) ? { table, column, values, argumentName, what } : undefined;
+}
+
+/** The ids of the records `named` names; BAD_USER_INPUT naming the argument when one does not exist. */
+async function idsOf(em: EntityManager, named: NamedRecords): Promise<string[]> {
+  const { table, column, values, argumentName, what } = named;
   // One array parameter, so the text is fixed per table and column: a prepared statement.
-  const found = await prepared(em.getKnex().select(column).from(table).whereRaw('?? = any(?)', [column, values]));
-  const known = new Set(found.map((row: Record<string, string>) => row[column]));
+  const found: Array<Record<string, string>> = await prepared(em.getKnex().select('id', column).from(table).whereRaw('?? = any(?)', [column, values]));
+  const known = new Set(found.map((row) => row[column]));
   const unknown = values.filter((value) => !known.has(value));
   if (unknown.length > 0) {
     throw badUserInput(argumentName, `Unknown ${what}${unknown.length > 1 ? 's' : ''} ${unknown.map((value) => `"${value}"`).join(', ')} in "${argumentName}".`);
   }
+  return found.map((row) => row.id);
 }
 
 /**
- * The ids of the territories a region reaches: the territories named, every territory inside them
- * (following `partOf` down, recursively), and every territory that overlaps one of those, as computed
- * in advance in `territory_reach`. Without sub-territories, only the territories named.
+ * The ids of the records each filter argument names, looked up side by side (a filter naming a
+ * programme, a theme and a region waits for one round trip, not three). Fails with BAD_USER_INPUT
+ * naming the argument, the first in the order given, that names a record that does not exist, rather
+ * than silently matching nothing. Conditions then match on the ids, without looking the names up again.
  */
-export function territoryReachSql(codes: string[], includeSubTerritories: boolean): Condition {
-  const named = `select id from territory where code in (${codes.map(() => '?').join(', ')})`;
-  if (!includeSubTerritories) return { sql: named, bindings: codes };
-  return { sql: `select r.reached_id from territory_reach r where r.territory_id in (${named})`, bindings: codes };
+export async function knownIds<K extends string>(em: EntityManager, lookups: Partial<Record<K, NamedRecords>>): Promise<Partial<Record<K, string[]>>> {
+  const entries = Object.entries(lookups).filter((entry): entry is [K, NamedRecords] => entry[1] !== undefined);
+  const outcomes = await Promise.allSettled(entries.map(([, named]) => idsOf(em, named)));
+  const ids: Partial<Record<K, string[]>> = {};
+  outcomes.forEach((outcome, index) => {
+    if (outcome.status === 'rejected') throw outcome.reason;
+    ids[entries[index][0]] = outcome.value;
+  });
+  return ids;
+}
+
+/**
+ * The territories a region reaches, as an SQL array of ids: the territories given, every territory inside
+ * them (following `partOf` down, recursively), and every territory that overlaps one of those, as
+ * computed in advance in `territory_reach`. Without sub-territories, only the territories given.
+ */
+export function territoryReachSql(territoryIds: string[], includeSubTerritories: boolean): Condition {
+  if (!includeSubTerritories) return { sql: '?::uuid[]', bindings: [territoryIds] };
+  return { sql: 'array(select r.reached_id from territory_reach r where r.territory_id = any(?))', bindings: [territoryIds] };
 }
 
 /**

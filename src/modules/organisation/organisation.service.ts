@@ -1,6 +1,6 @@
 import type { RequestContext } from '../../graphql/context';
 import { Condition, ConnectionArgs, ConnectionResult, paginate, PageOptions } from '../../graphql/connection';
-import { assertKnown, given, inList, localisedSortSql, orderKeys, SortColumns, territoryReachSql, textMatchCondition } from '../../graphql/filters';
+import { given, inList, knownIds, localisedSortSql, named, orderKeys, SortColumns, territoryReachSql, textMatchCondition } from '../../graphql/filters';
 import { Organisation } from './organisation.entity';
 import { CollaborationFilter, OrganisationFilter, OrganisationOrder, OrganisationOrderField } from './organisation.inputs';
 
@@ -23,17 +23,18 @@ export class OrganisationService {
     const conditions: Condition[] = [];
     if (given(filter.kind)) conditions.push(inList('o.kind', filter.kind));
     if (given(filter.country)) conditions.push(inList('o.country', filter.country.map((country) => country.toUpperCase())));
-    if (given(filter.territory)) {
-      await assertKnown(this.context.em, 'territory', 'code', filter.territory, 'filter.territory', 'territory code');
-      const reach = territoryReachSql(filter.territory, true);
-      conditions.push({ sql: `o.location_id = any(array(${reach.sql}))`, bindings: reach.bindings });
+    const ids = await knownIds(this.context.em, {
+      territory: named(filter.territory, 'territory', 'code', 'filter.territory', 'territory code'),
+      programme: named(filter.programme, 'programme', 'slug', 'filter.programme', 'programme'),
+    });
+    if (ids.territory) {
+      const reach = territoryReachSql(ids.territory, true);
+      conditions.push({ sql: `o.location_id = any(${reach.sql})`, bindings: reach.bindings });
     }
-    if (given(filter.programme)) {
-      await assertKnown(this.context.em, 'programme', 'slug', filter.programme, 'filter.programme', 'programme');
+    if (ids.programme) {
       conditions.push({
-        sql: `exists (select 1 from participation pa join project p on p.id = pa.project_id join programme g on g.id = p.programme_id
-          where pa.organisation_id = o.id and ${inList('g.slug', filter.programme).sql})`,
-        bindings: filter.programme,
+        sql: `exists (select 1 from participation pa join project p on p.id = pa.project_id where pa.organisation_id = o.id and p.programme_id = any(?))`,
+        bindings: [ids.programme],
       });
     }
     if (filter.text?.trim()) conditions.push(textMatchCondition('o.id', 'Organisation', filter.text));
@@ -51,10 +52,8 @@ export class OrganisationService {
    */
   async collaborations(organisationIds: readonly string[], filter: CollaborationFilter | null | undefined): Promise<CollaborationRow[][]> {
     const conditions: Condition[] = [];
-    if (given(filter?.programme)) {
-      await assertKnown(this.context.em, 'programme', 'slug', filter.programme, 'filter.programme', 'programme');
-      conditions.push(inList('g.slug', filter.programme));
-    }
+    const { programme } = await knownIds(this.context.em, { programme: named(filter?.programme, 'programme', 'slug', 'filter.programme', 'programme') });
+    if (programme) conditions.push({ sql: 'p.programme_id = any(?)', bindings: [programme] });
     if (filter?.period?.from != null) conditions.push({ sql: 'g.end_year >= ?', bindings: [filter.period.from] });
     if (filter?.period?.to != null) conditions.push({ sql: 'g.start_year <= ?', bindings: [filter.period.to] });
     const rows: Array<{ organisation_id: string; partner_id: string; project_ids: string[] }> = await this.context.em

@@ -1,6 +1,6 @@
 import type { RequestContext } from '../../graphql/context';
 import { Condition, ConnectionArgs, ConnectionResult, paginate, PageOptions } from '../../graphql/connection';
-import { assertKnown, checkIsoDate, decimalRangeConditions, given, inList, localisedSortSql, orderKeys, SortColumns, territoryReachSql, textMatchCondition } from '../../graphql/filters';
+import { checkIsoDate, decimalRangeConditions, given, inList, knownIds, localisedSortSql, named, orderKeys, SortColumns, territoryReachSql, textMatchCondition } from '../../graphql/filters';
 import { Project } from './project.entity';
 import { ProjectFilter, ProjectOrder, ProjectOrderField } from './project.inputs';
 
@@ -17,7 +17,8 @@ export class ProjectService {
   constructor(private readonly context: RequestContext) {}
 
   /**
-   * The SQL conditions of a filter, after checking that every slug and code it names exists. Conditions
+   * The SQL conditions of a filter, on the ids of the records its slugs and codes name (all checked to
+   * exist, side by side, before the page is asked for). Conditions
    * on related tables collect the matching project ids first (`p.id = any(array(...))`): the planner
    * cannot estimate a recursive region, and would otherwise walk every project in sort order probing each.
    * A region's territories are collected into an array the same way, so that the planner reads their
@@ -27,48 +28,45 @@ export class ProjectService {
    */
   async conditions(filter: ProjectFilter | null | undefined, argument = 'filter'): Promise<Condition[]> {
     if (!filter) return [];
-    const { em } = this.context;
     const name = (field: string) => (argument ? `${argument}.${field}` : field);
+    const ids = await knownIds(this.context.em, {
+      programme: named(filter.programme, 'programme', 'slug', name('programme'), 'programme'),
+      theme: named(filter.theme, 'theme', 'slug', name('theme'), 'theme'),
+      territory: named(filter.territory, 'territory', 'code', name('territory'), 'territory code'),
+      partnerTerritory: named(filter.partnerTerritory, 'territory', 'code', name('partnerTerritory'), 'territory code'),
+      organisation: named(filter.organisation, 'organisation', 'slug', name('organisation'), 'organisation'),
+    });
     const conditions: Condition[] = [];
-    if (given(filter.programme)) {
-      await assertKnown(em, 'programme', 'slug', filter.programme, name('programme'), 'programme');
-      conditions.push({ sql: `p.programme_id in (select id from programme where ${inList('slug', filter.programme).sql})`, bindings: filter.programme });
-    }
-    if (given(filter.theme)) {
-      await assertKnown(em, 'theme', 'slug', filter.theme, name('theme'), 'theme');
+    if (ids.programme) conditions.push({ sql: 'p.programme_id = any(?)', bindings: [ids.programme] });
+    if (ids.theme) {
       conditions.push({
         sql: `p.id = any(array(select pt.project_id from project_theme pt where pt.theme_id = any(array(
           with recursive themes(id) as (
-            select id from theme where ${inList('slug', filter.theme).sql}
+            select unnest(?::uuid[])
             union select t.id from theme t join themes on t.parent_id = themes.id)
           select id from themes))))`,
-        bindings: filter.theme,
+        bindings: [ids.theme],
       });
     }
-    if (given(filter.territory)) {
-      await assertKnown(em, 'territory', 'code', filter.territory, name('territory'), 'territory code');
-      const reach = territoryReachSql(filter.territory, filter.includeSubTerritories ?? true);
-      conditions.push({
-        sql: `p.id = any(array(select x.project_id from project_territory x where x.territory_id = any(array(${reach.sql}))))`,
-        bindings: reach.bindings,
-      });
+    const includeSubTerritories = filter.includeSubTerritories ?? true;
+    if (ids.territory) {
+      const reach = territoryReachSql(ids.territory, includeSubTerritories);
+      conditions.push({ sql: `p.id = any(array(select x.project_id from project_territory x where x.territory_id = any(${reach.sql})))`, bindings: reach.bindings });
     }
-    if (given(filter.partnerTerritory)) {
-      await assertKnown(em, 'territory', 'code', filter.partnerTerritory, name('partnerTerritory'), 'territory code');
-      const reach = territoryReachSql(filter.partnerTerritory, filter.includeSubTerritories ?? true);
+    if (ids.partnerTerritory) {
+      const reach = territoryReachSql(ids.partnerTerritory, includeSubTerritories);
       conditions.push({
         sql: `p.id = any(array(select pa.project_id from participation pa where pa.organisation_id = any(array(
-          select o.id from organisation o where o.location_id = any(array(${reach.sql}))))))`,
+          select o.id from organisation o where o.location_id = any(${reach.sql})))))`,
         bindings: reach.bindings,
       });
     }
-    if (given(filter.organisation) || given(filter.role)) {
+    if (ids.organisation || given(filter.role)) {
       const parts: string[] = [];
       const bindings: unknown[] = [];
-      if (given(filter.organisation)) {
-        await assertKnown(em, 'organisation', 'slug', filter.organisation, name('organisation'), 'organisation');
-        parts.push(`pa.organisation_id in (select id from organisation where ${inList('slug', filter.organisation).sql})`);
-        bindings.push(...filter.organisation);
+      if (ids.organisation) {
+        parts.push('pa.organisation_id = any(?)');
+        bindings.push(ids.organisation);
       }
       if (given(filter.role)) {
         parts.push(inList('pa.role', filter.role).sql);

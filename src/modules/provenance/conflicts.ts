@@ -1,6 +1,6 @@
 import { Field, InputType, Int, ObjectType } from 'type-graphql';
 import type { RequestContext } from '../../graphql/context';
-import { assertKnown, given } from '../../graphql/filters';
+import { given, knownIds, named } from '../../graphql/filters';
 import { Node } from '../../graphql/node';
 import { Claim } from './claim.entity';
 
@@ -56,12 +56,11 @@ export async function findConflicts(context: RequestContext, filter: ConflictFil
     conditions.push(`c.subject_type in (${filter.recordType.map(() => '?').join(', ')})`);
     bindings.push(...filter.recordType);
   }
-  if (given(filter?.programme)) {
-    await assertKnown(context.em, 'programme', 'slug', filter.programme, 'filter.programme', 'programme');
-    const list = filter.programme.map(() => '?').join(', ');
+  const { programme } = await knownIds(context.em, { programme: named(filter?.programme, 'programme', 'slug', 'filter.programme', 'programme') });
+  if (programme) {
     // Every record that belongs to the programmes: themselves, their themes, projects, partners, outcomes, funding.
     conditions.push(`c.subject_id in (
-      with g as (select id from programme where slug in (${list})),
+      with g as (select unnest(?::uuid[]) as id),
            p as (select id from project where programme_id in (select id from g))
       select id from g
       union all select id from theme where programme_id in (select id from g)
@@ -69,7 +68,7 @@ export async function findConflicts(context: RequestContext, filter: ConflictFil
       union all select id from participation where project_id in (select id from p)
       union all select id from outcome where programme_id in (select id from g) or project_id in (select id from p)
       union all select id from funding where programme_id in (select id from g) or project_id in (select id from p))`);
-    bindings.push(...filter.programme);
+    bindings.push(programme);
   }
   const result: { rows: Array<{ subject_type: string; subject_id: string; field: string; claim_ids: string[]; value_count: number }> } =
     await context.em.getKnex().raw(

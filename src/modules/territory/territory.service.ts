@@ -1,7 +1,7 @@
 import { prepared } from '../../db/prepared';
 import type { RequestContext } from '../../graphql/context';
 import { Condition, ConnectionArgs, ConnectionResult, paginate, PageOptions } from '../../graphql/connection';
-import { assertKnown, given, inList, localisedSortSql, orderKeys, SortColumns } from '../../graphql/filters';
+import { given, inList, knownIds, localisedSortSql, named, orderKeys, SortColumns } from '../../graphql/filters';
 import { Territory } from './territory.entity';
 import { TerritoryFilter, TerritoryOrder, TerritoryOrderField } from './territory.inputs';
 
@@ -24,14 +24,8 @@ export class TerritoryService {
     const conditions: Condition[] = [];
     if (given(filter?.level)) conditions.push(inList('t.level', filter.level));
     if (given(filter?.country)) conditions.push(inList('t.country', filter.country.map((country) => country.toUpperCase())));
-    if (filter?.parent) {
-      await assertKnown(this.context.em, 'territory', 'code', [filter.parent], 'filter.parent', 'territory code');
-      conditions.push({
-        sql: `t.id in (select e.from_id from territory_edge e join territory parent on parent.id = e.to_id
-          where e.relation = 'PART_OF' and parent.code = ?)`,
-        bindings: [filter.parent],
-      });
-    }
+    const { parent } = await knownIds(this.context.em, { parent: named(filter?.parent ? [filter.parent] : [], 'territory', 'code', 'filter.parent', 'territory code') });
+    if (parent) conditions.push({ sql: `t.id in (select e.from_id from territory_edge e where e.relation = 'PART_OF' and e.to_id = any(?))`, bindings: [parent] });
     return paginate(this.context, Territory, { table: 'territory', alias: 't', where: conditions, sort: orderKeys(SORT, orderBy, TerritoryOrderField.CODE) }, args, options);
   }
 

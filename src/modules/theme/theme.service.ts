@@ -1,6 +1,6 @@
 import type { RequestContext } from '../../graphql/context';
 import { Condition, ConnectionArgs, ConnectionResult, paginate, PageOptions } from '../../graphql/connection';
-import { assertKnown, given, inList, localisedSortSql, orderKeys, SortColumns } from '../../graphql/filters';
+import { knownIds, localisedSortSql, named, orderKeys, SortColumns } from '../../graphql/filters';
 import { Theme } from './theme.entity';
 import { ThemeFilter, ThemeOrder, ThemeOrderField } from './theme.inputs';
 
@@ -15,10 +15,8 @@ export class ThemeService {
 
   async list(filter: ThemeFilter | null | undefined, orderBy: ThemeOrder | null | undefined, args: ConnectionArgs, options: PageOptions = {}): Promise<ConnectionResult<Theme>> {
     const conditions: Condition[] = [];
-    if (given(filter?.programme)) {
-      await assertKnown(this.context.em, 'programme', 'slug', filter.programme, 'filter.programme', 'programme');
-      conditions.push({ sql: `h.programme_id in (select id from programme where ${inList('slug', filter.programme).sql})`, bindings: filter.programme });
-    }
+    const { programme } = await knownIds(this.context.em, { programme: named(filter?.programme, 'programme', 'slug', 'filter.programme', 'programme') });
+    if (programme) conditions.push({ sql: 'h.programme_id = any(?)', bindings: [programme] });
     return paginate(this.context, Theme, { table: 'theme', alias: 'h', where: conditions, sort: orderKeys(SORT, orderBy, ThemeOrderField.SLUG) }, args, options);
   }
 }
