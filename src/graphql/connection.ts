@@ -42,15 +42,26 @@ export interface Edge<T> {
 }
 
 /** A page of records; `totalCount` runs its count query only when a client asks for it. */
+/**
+ * A page of a connection. Its total is the one the page's statement counted when it did, else counted by
+ * `count` once, and only when the query asks for `totalCount`.
+ */
 export class ConnectionResult<T> {
+  readonly pageInfo: PageInfo;
+  private total: Promise<number> | undefined;
+
   constructor(
     readonly edges: Edge<T>[],
-    readonly pageInfo: PageInfo,
+    more: { hasNextPage: boolean; hasPreviousPage: boolean },
+    countedTotal: number | undefined,
     private readonly count: () => Promise<number>,
-  ) {}
+  ) {
+    this.pageInfo = { ...more, startCursor: edges[0]?.cursor ?? null, endCursor: edges[edges.length - 1]?.cursor ?? null };
+    if (countedTotal !== undefined) this.total = Promise.resolve(countedTotal);
+  }
 
   get totalCount(): Promise<number> {
-    return this.count();
+    return (this.total ??= this.count());
   }
 }
 
@@ -231,17 +242,11 @@ export async function paginate<T extends { id: string }>(
   const pageRows = rows.slice(0, size);
   if (!forward) pageRows.reverse();
   const edges = pageRows.map((row) => ({ cursor: encodeCursor(keys.map((_key, index) => row[`__key${index}`])), node: mapper.map(row) }));
-  const pageInfo: PageInfo = {
-    hasNextPage: forward ? hasMore : args.before != null,
-    hasPreviousPage: forward ? args.after != null : hasMore,
-    startCursor: edges[0]?.cursor ?? null,
-    endCursor: edges[edges.length - 1]?.cursor ?? null,
-  };
+  const more = { hasNextPage: forward ? hasMore : args.before != null, hasPreviousPage: forward ? args.after != null : hasMore };
   // Past the last record the page's statement returned no row to carry the count: a statement of its own.
-  let total: Promise<number> | undefined = rows.length > 0 && rows[0].__total !== undefined ? Promise.resolve(Number(rows[0].__total)) : undefined;
-  const count = async () => {
+  const counted = rows.length > 0 && rows[0].__total !== undefined ? Number(rows[0].__total) : undefined;
+  return new ConnectionResult(edges, more, counted, async () => {
     const [row] = await (unfiltered ? prepared(countQuery()) : countQuery());
     return Number(Object.values(row as Record<string, string | number>)[0]);
-  };
-  return new ConnectionResult(edges, pageInfo, () => (total ??= count()));
+  });
 }

@@ -81,14 +81,7 @@ export class SearchResolver {
     const page = hits.slice(0, size);
     const nodes = await Promise.all(page.map((hit) => loadNode(context, hit.recordType, hit.recordId)));
     const edges = page.map((hit, index) => ({ cursor: encodeOffset(offset + index), rank: hit.rank, node: nodes[index]! }));
-    const pageInfo: PageInfo = {
-      hasNextPage: hits.length > size,
-      hasPreviousPage: offset > 0,
-      startCursor: edges[0]?.cursor ?? null,
-      endCursor: edges[edges.length - 1]?.cursor ?? null,
-    };
     // The page's statement counted the hits when it found any; past the last hit, a count of its own.
-    let total: Promise<number> | undefined = hits[0]?.total !== undefined ? Promise.resolve(hits[0].total) : undefined;
-    return new ConnectionResult(edges, pageInfo, () => (total ??= service.count(text, chosen)));
+    return new ConnectionResult(edges, { hasNextPage: hits.length > size, hasPreviousPage: offset > 0 }, hits[0]?.total, () => service.count(text, chosen));
   }
 }
