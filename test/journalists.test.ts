@@ -177,6 +177,16 @@ describe('fundingBreakdown', () => {
       expect(fundingBreakdown.buckets.reduce((sum: number, bucket: any) => sum + bucket.recordsWithoutAmount, 0)).toBe(6);
     }
   });
+
+  it('selects, groups and totals in one statement (and one more to check the names a filter uses)', async () => {
+    for (const by of ['PROGRAMME', 'THEME', 'TERRITORY', 'COUNTRY', 'ORGANISATION_KIND']) {
+      const unfiltered = await app.query(BREAKDOWN, { by });
+      const filtered = await app.query(BREAKDOWN, { by, filter: { territory: ['BE3'] } });
+      expect([by, unfiltered.errors, unfiltered.extensions?.queryStats, filtered.errors, filtered.extensions?.queryStats]).toEqual([
+        by, undefined, { sqlStatements: 1 }, undefined, { sqlStatements: 2 },
+      ]);
+    }
+  });
 });
 
 describe('derived figures', () => {

@@ -1,4 +1,5 @@
 import { Arg, Ctx, Field, Int, ObjectType, Query, registerEnumType, Resolver } from 'type-graphql';
+import type { Condition } from '../../graphql/connection';
 import type { RequestContext } from '../../graphql/context';
 import { Language, LocalisedText, pickText } from '../common/localised';
 import { Money, money } from '../common/money';
@@ -111,6 +112,53 @@ function groupingSql(by: BreakdownDimension): string {
   }
 }
 
+type BucketRow = { key: string | null; labels: LocalisedText | null; projects: number; with_amount: number; without_amount: number; amount: string | null };
+
+interface BucketsAndTotals {
+  buckets: BucketRow[];
+  projects: number;
+  amount: string | null;
+  /** Records placed in buckets, counting a record once per bucket it sits in. */
+  memberships: number;
+  records: number;
+  with_amount: number;
+}
+
+/**
+ * The buckets of the projects the conditions select, and the totals over them, in one statement: the
+ * selection (a filter can be most of the work) is evaluated once for both. Project-level groupings place
+ * projects with their total budget or EU funding; partner-level ones place participations with the
+ * partner's own budget.
+ */
+async function bucketsAndTotals(context: RequestContext, by: BreakdownDimension, basis: FundingBasis, conditions: Condition[]): Promise<BucketsAndTotals> {
+  const where = conditions.length ? `where ${conditions.map((condition) => condition.sql).join(' and ')}` : '';
+  const amountColumn = basis === FundingBasis.EU_FUNDING ? 'p.eu_funding' : 'p.total_budget';
+  const selected = `selected as materialized (select p.id, ${amountColumn} as amount from project p ${where})`;
+  const grouped = (projects: string) => `grouped as (
+      select key, labels, ${projects}::int as projects, (count(*) filter (where amount is not null))::int as with_amount,
+             (count(*) filter (where amount is null))::int as without_amount, sum(amount) as amount
+      from placed group by key, labels)`;
+  const buckets = `coalesce((select json_agg(json_build_object('key', key, 'labels', labels, 'projects', projects,
+      'with_amount', with_amount, 'without_amount', without_amount, 'amount', amount::text) order by amount desc nulls last, key) from grouped), '[]')`;
+  const sql = PARTNER_LEVEL.has(by)
+    ? `with ${selected},
+        placed as (select ${by === BreakdownDimension.COUNTRY ? 'o.country' : 'o.kind'} as key, null::jsonb as labels, pa.project_id, pa.budget as amount
+          from participation pa join selected on selected.id = pa.project_id join organisation o on o.id = pa.organisation_id),
+        ${grouped('count(distinct project_id)')}
+       select ${buckets} as buckets, (select count(*) from selected)::int as projects, (select sum(amount) from placed)::text as amount,
+              (select count(*) from placed)::int as memberships, (select count(*) from placed)::int as records,
+              (select count(amount) from placed)::int as with_amount`
+    : `with ${selected}, buckets as (${groupingSql(by)}),
+        placed as (select buckets.key, buckets.labels, selected.amount from selected left join buckets on buckets.project_id = selected.id),
+        ${grouped('count(*)')}
+       select ${buckets} as buckets, (select count(*) from selected)::int as projects, (select sum(amount) from selected)::text as amount,
+              (select count(*) from placed)::int as memberships, (select count(*) from selected)::int as records,
+              (select count(amount) from selected)::int as with_amount`;
+  const bindings = conditions.flatMap((condition) => condition.bindings ?? []);
+  const result: { rows: BucketsAndTotals[] } = await context.em.getKnex().raw(sql, bindings as never);
+  return result.rows[0];
+}
+
 @Resolver()
 export class FundingBreakdownResolver {
   @Query(() => FundingBreakdown, {
@@ -131,64 +179,12 @@ export class FundingBreakdownResolver {
     @Arg('lang', () => Language, { defaultValue: Language.EN, description: 'The language of labels and of the note.' }) lang: Language = Language.EN,
   ): Promise<FundingBreakdown> {
     const conditions = await new ProjectService(context).conditions(filter);
-    const where = conditions.length ? `where ${conditions.map((condition) => condition.sql).join(' and ')}` : '';
-    const bindings = conditions.flatMap((condition) => condition.bindings ?? []);
-    const knex = context.em.getKnex();
     const partnerLevel = PARTNER_LEVEL.has(by);
     const effectiveBasis = partnerLevel ? FundingBasis.PARTNER_SHARE : basis;
-    const amountColumn = basis === FundingBasis.EU_FUNDING ? 'p.eu_funding' : 'p.total_budget';
-    const selected = `select p.id, ${amountColumn} as amount from project p ${where}`;
-
-    type Row = { key: string | null; labels: LocalisedText | null; projects: number; with_amount: number; without_amount: number; amount: string | null };
-    let rows: Row[];
-    let totals: { projects: number; amount: string | null; memberships: number; records: number; with_amount: number };
-    if (partnerLevel) {
-      const column = by === BreakdownDimension.COUNTRY ? 'o.country' : 'o.kind';
-      rows = (
-        await knex.raw(
-          `with selected as (${selected})
-           select ${column} as key, null::jsonb as labels, count(distinct pa.project_id)::int as projects,
-                  (count(*) filter (where pa.budget is not null))::int as with_amount,
-                  (count(*) filter (where pa.budget is null))::int as without_amount, sum(pa.budget)::text as amount
-           from participation pa join selected on selected.id = pa.project_id join organisation o on o.id = pa.organisation_id
-           group by ${column} order by sum(pa.budget) desc nulls last, ${column}`,
-          bindings as never,
-        )
-      ).rows;
-      totals = (
-        await knex.raw(
-          `with selected as (${selected})
-           select (select count(*) from selected)::int as projects, sum(pa.budget)::text as amount, count(pa.id)::int as memberships,
-                  count(pa.id)::int as records, count(pa.budget)::int as with_amount
-           from participation pa join selected on selected.id = pa.project_id`,
-          bindings as never,
-        )
-      ).rows[0];
-    } else {
-      rows = (
-        await knex.raw(
-          `with selected as (${selected}), buckets as (${groupingSql(by)})
-           select buckets.key, buckets.labels, count(*)::int as projects,
-                  (count(*) filter (where selected.amount is not null))::int as with_amount,
-                  (count(*) filter (where selected.amount is null))::int as without_amount, sum(selected.amount)::text as amount
-           from selected left join buckets on buckets.project_id = selected.id
-           group by buckets.key, buckets.labels order by sum(selected.amount) desc nulls last, buckets.key`,
-          bindings as never,
-        )
-      ).rows;
-      totals = (
-        await knex.raw(
-          `with selected as (${selected}), buckets as (${groupingSql(by)})
-           select (select count(*) from selected)::int as projects, (select sum(amount) from selected)::text as amount,
-                  (select count(*) from selected left join buckets on buckets.project_id = selected.id)::int as memberships,
-                  (select count(*) from selected)::int as records, (select count(amount) from selected)::int as with_amount`,
-          bindings as never,
-        )
-      ).rows[0];
-    }
+    const { buckets: rows, ...totals } = await bucketsAndTotals(context, by, basis, conditions);
 
     const regionNames = new Intl.DisplayNames([lang], { type: 'region' });
-    const label = (row: Row): string => {
+    const label = (row: BucketRow): string => {
       if (row.key === null) return pickText(NONE, lang)!;
       if (by === BreakdownDimension.COUNTRY) return regionNames.of(row.key) ?? row.key;
       if (by === BreakdownDimension.ORGANISATION_KIND) return pickText(KIND_LABELS[row.key as OrganisationKind], lang) ?? row.key;
