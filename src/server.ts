@@ -103,6 +103,7 @@ function observabilityPlugin(config: Config): ApolloServerPlugin<RequestContext>
           result.extensions = extensions;
           contextValue.stats.cost = contextValue.cost;
           contextValue.stats.errorCodes = result.errors?.map((error) => String(error.extensions?.code ?? 'UNKNOWN'));
+          contextValue.stats.response = result as Record<string, unknown>;
         },
       };
     },
@@ -249,14 +250,12 @@ export async function createServer({ orm, config, logger }: ServerOptions): Prom
     },
   });
 
-  // A fresh answer without errors is kept for the next identical request.
+  // A fresh answer without errors is kept for the next identical request. The plugins have finished with
+  // the response object by the time it is sent, so it is kept as it is.
   app.addHook('onSend', async (request, reply, payload) => {
-    if (!cache || !request.cacheKey || reply.statusCode !== 200 || typeof payload !== 'string') return payload;
-    try {
-      const body = JSON.parse(payload) as Record<string, unknown>;
-      if (!body.errors && body.data) cache.set(request.cacheKey, body, request.cacheGeneration!);
-    } catch {
-      // not JSON: not cached
+    const response = request.graphqlStats?.response;
+    if (cache && request.cacheKey && reply.statusCode === 200 && response && !response.errors && response.data) {
+      cache.set(request.cacheKey, response, request.cacheGeneration!);
     }
     return payload;
   });

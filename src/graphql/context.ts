@@ -23,6 +23,11 @@ export interface RequestStats {
   cost?: number;
   errorCodes?: string[];
   variables?: unknown;
+  /**
+   * The response as sent, once Apollo has it: the response cache keeps this object (parsing the sent
+   * text back, as it did, cost as much as a twentieth of a list page).
+   */
+  response?: Record<string, unknown>;
 }
 
 const currentStats = new AsyncLocalStorage<RequestStats>();
