@@ -16,6 +16,7 @@ import {
 } from 'graphql';
 import { ComplexityEstimator, getComplexity } from 'graphql-query-complexity';
 import { LRUCache } from 'lru-cache';
+import { createHash } from 'node:crypto';
 import { DEFAULT_PAGE_SIZE } from './connection';
 import type { RequestContext } from './context';
 import { findNulCharacter } from './errors';
@@ -108,27 +109,32 @@ function shape(document: DocumentNode, operation: OperationDefinitionNode): Shap
 
 /** What the limits are checked against, for one operation of one document with one set of variables. */
 interface Measured extends Shape {
-  /** Undefined when the variables do not fit their types (execution reports that itself). */
-  cost: number | undefined;
   nulInDocument: boolean;
+  /**
+   * Measured only for a query within the depth and alias limits (a deep query's cost walk is the work
+   * those limits spare); null when the variables do not fit their types (execution reports that itself).
+   */
+  cost?: number | null;
 }
 
-function measure(schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode, operationName: string | undefined, variables: Record<string, unknown>): Measured {
+function measureShape(document: DocumentNode, operation: OperationDefinitionNode): Measured {
   let nulInDocument = false;
   visit(document, {
     StringValue(node) {
       if (node.value.includes('\u0000')) nulInDocument = true;
     },
   });
-  let cost: number | undefined;
+  return { ...shape(document, operation), nulInDocument };
+}
+
+function measureCost(schema: GraphQLSchema, document: DocumentNode, operationName: string | undefined, variables: Record<string, unknown>): number | null {
   try {
-    cost = getComplexity({ schema, query: document, operationName, variables, estimators: [estimator] });
+    return getComplexity({ schema, query: document, operationName, variables, estimators: [estimator] });
   } catch {
     // Variables that do not fit their types (or an operation the schema lacks): execution reports that
     // with its own BAD_USER_INPUT error, so it is not masked here as an internal one.
-    cost = undefined;
+    return null;
   }
-  return { ...shape(document, operation), cost, nulInDocument };
 }
 
 /**
@@ -136,7 +142,8 @@ function measure(schema: GraphQLSchema, document: DocumentNode, operation: Opera
  * every response's cost in `extensions.cost`.
  *
  * The measures are kept per query text, operation and variables: a frontend sends the same few queries
- * over and over, and walking the document for its cost was a twentieth of a list page's CPU.
+ * over and over, and walking the document for its cost was a twentieth of a list page's CPU. The
+ * variables are part of the key as a hash, so that a client cannot fill the memory with large ones.
  */
 export function queryLimitsPlugin(schema: GraphQLSchema, limits: QueryLimits): ApolloServerPlugin<RequestContext> {
   const measured = new LRUCache<string, Measured>({ max: 1000 });
@@ -152,21 +159,24 @@ export function queryLimitsPlugin(schema: GraphQLSchema, limits: QueryLimits): A
           }
           const operationName = operation.name?.value ?? request.operationName ?? undefined;
           const variables = request.variables ?? {};
-          const key = `${queryHash}\u0000${operationName ?? ''}\u0000${JSON.stringify(variables)}`;
+          const variablesHash = createHash('sha1').update(JSON.stringify(variables)).digest('base64url');
+          const key = `${queryHash}\u0000${operationName ?? ''}\u0000${variablesHash}`;
           let measures = measured.get(key);
           if (!measures) {
-            measures = measure(schema, document, operation, operationName, variables);
+            measures = measureShape(document, operation);
             measured.set(key, measures);
           }
           rejectNulCharacters(measures.nulInDocument, variables);
-          const { depth, aliases, cost } = measures;
+          const { depth, aliases } = measures;
           if (depth > limits.maxDepth) {
             throw limitExceeded('depth', limits.maxDepth, depth, `The query is ${depth} levels deep; at most ${limits.maxDepth} are allowed.`);
           }
           if (aliases > limits.maxAliases) {
             throw limitExceeded('aliases', limits.maxAliases, aliases, `The query uses ${aliases} aliases; at most ${limits.maxAliases} are allowed.`);
           }
-          if (cost === undefined) return;
+          measures.cost ??= measureCost(schema, document, operationName, variables);
+          const { cost } = measures;
+          if (cost === null) return;
           contextValue.cost = cost;
           if (cost > limits.maxCost) {
             throw limitExceeded(
