@@ -1,0 +1,86 @@
+import { startTestApp, TestApp } from './support/app';
+
+/**
+ * The breakdown's sums, counts and order checked against the rows themselves, grouped here in the test.
+ * The seeds publish no partner budgets and one project budget, so this file gives some partners and
+ * projects amounts (in its own database).
+ */
+let app: TestApp;
+beforeAll(async () => {
+  app = await startTestApp();
+  await app.orm.em.getConnection().execute(`
+    update participation set budget = case role when 'LEAD_PARTNER' then 250000.50 when 'PARTNER' then 120000.25 else null end
+    where id in (select id from participation order by id limit 12)`);
+  await app.orm.em.getConnection().execute(`update project set eu_funding = 791819.62 where slug in ('weldcome', 'act-emploi')`);
+});
+afterAll(() => app.close());
+
+const BREAKDOWN = `query ($by: BreakdownDimension!, $basis: FundingBasis) {
+  fundingBreakdown(by: $by, basis: $basis) {
+    basis projectCount total { amount }
+    buckets { key amount { amount } projectCount recordsWithAmount recordsWithoutAmount }
+  }
+}`;
+
+/** Euro amounts as cents, so that sums are exact. */
+const cents = (amount: string | null) => (amount === null ? null : BigInt(Math.round(Number(amount) * 100)));
+const euros = (value: bigint | null) => (value === null ? null : String(Number(value) / 100));
+
+interface Placed {
+  key: string | null;
+  projectId: string;
+  amount: bigint | null;
+}
+
+/** Buckets as the API should give them: largest amount first (none last), then by key. */
+function expectedBuckets(rows: Placed[]) {
+  const buckets = new Map<string | null, Placed[]>();
+  for (const row of rows) buckets.set(row.key, [...(buckets.get(row.key) ?? []), row]);
+  return [...buckets].map(([key, placed]) => {
+    const amounts = placed.map((row) => row.amount).filter((amount): amount is bigint => amount !== null);
+    return {
+      key,
+      amount: amounts.length ? { amount: euros(amounts.reduce((sum, amount) => sum + amount, 0n)) } : null,
+      projectCount: new Set(placed.map((row) => row.projectId)).size,
+      recordsWithAmount: amounts.length,
+      recordsWithoutAmount: placed.length - amounts.length,
+    };
+  }).sort((a, b) => {
+    const [x, y] = [cents(a.amount?.amount ?? null), cents(b.amount?.amount ?? null)];
+    if (x !== y) return x === null ? 1 : y === null ? -1 : x > y ? -1 : 1;
+    return a.key === null ? 1 : b.key === null ? -1 : a.key < b.key ? -1 : a.key > b.key ? 1 : 0;
+  });
+}
+
+async function rows<T>(sql: string): Promise<T[]> {
+  return app.orm.em.getConnection().execute(sql);
+}
+
+it.each([
+  ['COUNTRY', 'o.country'],
+  ['ORGANISATION_KIND', 'o.kind'],
+])("sums partners' own budgets by %s", async (by, column) => {
+  const participations = await rows<{ key: string; project_id: string; budget: string | null }>(
+    `select ${column} as key, pa.project_id, pa.budget from participation pa join organisation o on o.id = pa.organisation_id`,
+  );
+  const placed = participations.map((row) => ({ key: row.key, projectId: row.project_id, amount: cents(row.budget) }));
+  const { fundingBreakdown } = await app.data(BREAKDOWN, { by });
+  expect(placed.some((row) => row.amount !== null)).toBe(true);
+  expect(fundingBreakdown.basis).toBe('PARTNER_SHARE');
+  expect(fundingBreakdown.buckets).toEqual(expectedBuckets(placed));
+  const amounts = placed.map((row) => row.amount).filter((amount): amount is bigint => amount !== null);
+  expect(fundingBreakdown.total).toEqual({ amount: euros(amounts.reduce((sum, amount) => sum + amount, 0n)) });
+  expect(fundingBreakdown.projectCount).toBe((await rows('select id from project')).length);
+});
+
+it.each(['TOTAL_BUDGET', 'EU_FUNDING'])('sums project %s by programme, each project once', async (basis) => {
+  const projects = await rows<{ key: string; id: string; amount: string | null }>(
+    `select g.slug as key, p.id, ${basis === 'EU_FUNDING' ? 'p.eu_funding' : 'p.total_budget'} as amount from project p join programme g on g.id = p.programme_id`,
+  );
+  const placed = projects.map((row) => ({ key: row.key, projectId: row.id, amount: cents(row.amount) }));
+  const { fundingBreakdown } = await app.data(BREAKDOWN, { by: 'PROGRAMME', basis });
+  expect(placed.some((row) => row.amount !== null)).toBe(true);
+  expect(fundingBreakdown.basis).toBe(basis);
+  expect(fundingBreakdown.buckets).toEqual(expectedBuckets(placed));
+  expect(fundingBreakdown.projectCount).toBe(projects.length);
+});
