@@ -41,7 +41,6 @@ export interface Edge<T> {
   node: T;
 }
 
-/** A page of records; `totalCount` runs its count query only when a client asks for it. */
 /**
  * A page of a connection. Its total is the one the page's statement counted when it did, else counted by
  * `count` once, and only when the query asks for `totalCount`.
