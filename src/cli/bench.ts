@@ -29,6 +29,57 @@ interface Measure {
   p99Ms: number;
   errors: number;
   requests: number;
+  /** CPU time per request of the API process; null where /proc cannot tell (not Linux). */
+  apiCpuMs: number | null;
+  /** CPU time per request of PostgreSQL's processes; null where /proc cannot tell (a remote server). */
+  databaseCpuMs: number | null;
+}
+
+/** The processes whose CPU time a run charges to the API and to the database. */
+interface Processes {
+  api: number;
+  /** The postmaster, whose children (the backends and helpers) do the database's work. */
+  postmaster: number | null;
+}
+
+/** Linux's clock ticks per second for /proc's CPU times (USER_HZ, 100 on every mainstream kernel). */
+const CLOCK_TICKS = 100;
+
+/** CPU seconds (user + system) of a process from /proc, or null when it cannot be read. */
+function cpuSeconds(pid: number): number | null {
+  try {
+    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    // After the command name: state is field 3 of stat(5), utime 14 and stime 15.
+    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+  } catch {
+    return null;
+  }
+}
+
+/** The CPU seconds of the postmaster's children, or null when they cannot be read. */
+function databaseCpuSeconds(postmaster: number | null): number | null {
+  if (postmaster === null) return null;
+  let total = 0;
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const fields = fs.readFileSync(`/proc/${entry}/stat`, 'utf8').split(') ')[1].split(' ');
+      if (Number(fields[1]) === postmaster) total += (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+    } catch {
+      // the process ended meanwhile
+    }
+  }
+  return total;
+}
+
+/** The postmaster of the server `client` is connected to, when it runs on this machine. */
+async function findPostmaster(client: Client): Promise<number | null> {
+  const { rows } = await client.query<{ pid: number }>('select pg_backend_pid() as pid');
+  try {
+    return Number(fs.readFileSync(`/proc/${rows[0].pid}/stat`, 'utf8').split(') ')[1].split(' ')[1]);
+  } catch {
+    return null;
+  }
 }
 
 interface Result {
@@ -40,30 +91,35 @@ interface Result {
   cached: Measure;
 }
 
-async function measure(url: string, body: string, headers: Record<string, string>, duration: number, connections: number): Promise<Measure> {
+async function measure(url: string, body: string, headers: Record<string, string>, duration: number, connections: number, processes: Processes): Promise<Measure> {
+  const [api, database] = [cpuSeconds(processes.api), databaseCpuSeconds(processes.postmaster)];
   const result = await autocannon({ url, method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body, duration, connections });
+  const perRequest = (before: number | null, after: number | null) =>
+    before === null || after === null || result.requests.total === 0 ? null : Math.round((100000 * (after - before)) / result.requests.total) / 100;
   return {
     requestsPerSecond: Math.round(result.requests.average),
     p50Ms: result.latency.p50,
     p99Ms: result.latency.p99,
     errors: result.errors + result.non2xx + result.timeouts,
     requests: result.requests.total,
+    apiCpuMs: perRequest(api, cpuSeconds(processes.api)),
+    databaseCpuMs: perRequest(database, databaseCpuSeconds(processes.postmaster)),
   };
 }
 
-async function run(url: string, operation: Operation, duration: number, connections: number, warmup: number): Promise<Result> {
+async function run(url: string, operation: Operation, duration: number, connections: number, warmup: number, processes: Processes): Promise<Result> {
   const body = JSON.stringify({ query: operation.query });
   const probe = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', 'cache-control': 'no-cache' }, body });
   const probed = (await probe.json()) as { errors?: unknown[]; extensions?: { queryStats?: { sqlStatements: number } } };
   if (probed.errors) throw new Error(`${operation.name} fails: ${JSON.stringify(probed.errors)}`);
   // Unrecorded: the steady state is measured, not the first requests of an operation (code not yet
   // optimised by V8, statements not yet prepared on every pooled connection, pages not yet in memory).
-  if (warmup > 0) await measure(url, body, { 'cache-control': 'no-cache' }, warmup, connections);
+  if (warmup > 0) await measure(url, body, { 'cache-control': 'no-cache' }, warmup, connections, processes);
   return {
     operation: operation.name,
     sqlStatements: probed.extensions?.queryStats?.sqlStatements ?? null,
-    uncached: await measure(url, body, { 'cache-control': 'no-cache' }, duration, connections),
-    cached: await measure(url, body, {}, duration, connections),
+    uncached: await measure(url, body, { 'cache-control': 'no-cache' }, duration, connections, processes),
+    cached: await measure(url, body, {}, duration, connections, processes),
   };
 }
 
@@ -103,6 +159,7 @@ async function main(): Promise<void> {
         (select count(*) from project)::int as projects, (select count(*) from organisation)::int as organisations,
         (select count(*) from participation)::int as participations`)
     ).rows[0];
+    const postmaster = await findPostmaster(client);
     await client.end();
 
     const port = await findFreePort();
@@ -126,10 +183,11 @@ async function main(): Promise<void> {
       const results: Result[] = [];
       for (const operation of benchOperations(sample)) {
         process.stdout.write(`${operation.name} ... `);
-        const result = await run(endpoint, operation, duration, connections, warmup);
+        const result = await run(endpoint, operation, duration, connections, warmup, { api: api.pid!, postmaster });
         results.push(result);
         console.log(
-          `${result.uncached.requestsPerSecond} req/s, p50 ${result.uncached.p50Ms} ms, p99 ${result.uncached.p99Ms} ms, ${result.sqlStatements} SQL; ` +
+          `${result.uncached.requestsPerSecond} req/s, p50 ${result.uncached.p50Ms} ms, p99 ${result.uncached.p99Ms} ms, ${result.sqlStatements} SQL, ` +
+            `CPU a request: API ${result.uncached.apiCpuMs ?? '?'} ms, PostgreSQL ${result.uncached.databaseCpuMs ?? '?'} ms; ` +
             `cached ${result.cached.requestsPerSecond} req/s, p99 ${result.cached.p99Ms} ms; ${result.uncached.errors + result.cached.errors} errors`,
         );
       }
@@ -153,13 +211,16 @@ async function main(): Promise<void> {
       const table = [
         `Dataset: ${dataset}. Machine: ${machine}. ${connections} connections, ${duration} s each after ${warmup} s of warm-up; API, PostgreSQL and load generator on the same machine.`,
         '',
-        '| operation | req/s | % of floor | p50 ms | p99 ms | cached req/s | cached % of floor | cached p99 ms | SQL statements | errors |',
-        '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+        '| operation | req/s | % of floor | p50 ms | p99 ms | API CPU ms | PostgreSQL CPU ms | cached req/s | cached % of floor | cached p99 ms | SQL statements | errors |',
+        '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
         ...results.map(
           (r) =>
             `| ${r.operation} | ${r.uncached.requestsPerSecond} | ${percent(r.uncached.requestsPerSecond)} | ${r.uncached.p50Ms} | ${r.uncached.p99Ms} | ` +
+            `${r.uncached.apiCpuMs ?? ''} | ${r.uncached.databaseCpuMs ?? ''} | ` +
             `${r.cached.requestsPerSecond} | ${percent(r.cached.requestsPerSecond)} | ${r.cached.p99Ms} | ${r.sqlStatements ?? ''} | ${r.uncached.errors + r.cached.errors} |`,
         ),
+        '',
+        'API CPU ms and PostgreSQL CPU ms: CPU time per fresh request of the API process and of PostgreSQL\'s processes (from /proc; the API is one thread, so its share bounds its rate).',
         '',
         `Resident memory of the API after the run: ${memoryMb} MB.`,
         '',
