@@ -174,7 +174,7 @@ export function queryLimitsPlugin(schema: GraphQLSchema, limits: QueryLimits): A
           if (aliases > limits.maxAliases) {
             throw limitExceeded('aliases', limits.maxAliases, aliases, `The query uses ${aliases} aliases; at most ${limits.maxAliases} are allowed.`);
           }
-          measures.cost ??= measureCost(schema, document, operationName, variables);
+          if (measures.cost === undefined) measures.cost = measureCost(schema, document, operationName, variables);
           const { cost } = measures;
           if (cost === null) return;
           contextValue.cost = cost;
