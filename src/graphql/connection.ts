@@ -2,6 +2,7 @@ import type { EntityClass } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { GraphQLResolveInfo, SelectionSetNode } from 'graphql';
 import { ArgsType, ClassType, Field, Int, ObjectType } from 'type-graphql';
+import { quoteIdentifier } from '../db/database';
 import { prepared } from '../db/prepared';
 import { badUserInput } from './errors';
 import { rowMapper } from './rows';
@@ -114,7 +115,7 @@ export interface SortKey {
   nullable?: boolean;
 }
 
-/** A condition in SQL with `?` placeholders (a JS array binding expands to a value list). */
+/** A condition in SQL with `?` placeholders; an array binding is one array parameter (`= any(?)`). */
 export interface Condition {
   sql: string;
   bindings?: unknown[];
@@ -163,9 +164,15 @@ function keysetCondition(keys: SortKey[], values: unknown[], forward: boolean): 
   return { sql: `(${alternatives.join(' or ')})`, bindings };
 }
 
-/** Checks first/last against the cap and each other, and returns the page size and direction. */
+/** Conditions joined with `and`, their bindings in order; an empty text for none. */
+function allOf(conditions: Condition[]): Condition {
+  return { sql: conditions.map((condition) => `(${condition.sql})`).join(' and '), bindings: conditions.flatMap((condition) => condition.bindings ?? []) };
+}
+
 /** The page size of a connection asked without `first` or `last`. */
 export const DEFAULT_PAGE_SIZE = 20;
+
+/** Checks first/last against the cap and each other, and returns the page size and direction. */
 
 export function pageRequest(args: ConnectionArgs, maxPageSize: number, defaultPageSize = DEFAULT_PAGE_SIZE): { size: number; forward: boolean } {
   const { first, last } = args;
@@ -217,25 +224,35 @@ export async function paginate<T extends { id: string }>(
   const order = (key: SortKey) => `${key.sql} ${(key.direction === 'asc') === forward ? 'asc' : 'desc'}`;
 
   const mapper = rowMapper(em, entity);
-  const base = knex.from(`${query.table} as ${query.alias}`);
-  for (const condition of query.where) base.whereRaw(condition.sql, (condition.bindings ?? []) as never);
+  const from = `${quoteIdentifier(query.table)} as ${query.alias}`;
   const unfiltered = query.where.length === 0 && COUNTED_TABLES.has(query.table);
-  const countQuery = () =>
-    unfiltered ? knex.from('row_count').select('row_count').where('table_name', query.table) : base.clone().count('*');
+  const filter = allOf(query.where);
+  const count: Condition = unfiltered
+    ? { sql: 'select row_count from row_count where table_name = ?', bindings: [query.table] }
+    : { sql: `select count(*) from ${from}${filter.sql ? ` where ${filter.sql}` : ''}`, bindings: filter.bindings };
 
-  const page = base.clone().select(knex.raw(mapper.selectList(query.alias)));
-  keys.forEach((key, index) => page.select(knex.raw(`${key.sql} as "__key${index}"`)));
-  if (options.withTotal) page.select(knex.raw('(?) as "__total"', [countQuery()]));
+  // Written as SQL text rather than with knex's query builder, which compiled each page twice (once more
+  // to name it as a prepared statement; 2% of a list page's CPU in a profile).
+  const columns = [mapper.selectList(query.alias), ...keys.map((key, index) => `${key.sql} as "__key${index}"`)];
+  const bindings: unknown[] = [];
+  if (options.withTotal) {
+    columns.push(`(${count.sql}) as "__total"`);
+    bindings.push(...count.bindings!);
+  }
+  const conditions = [...query.where];
   for (const [cursor, isForward, name] of [
     [args.after, true, 'after'],
     [args.before, false, 'before'],
   ] as const) {
-    if (!cursor) continue;
-    const condition = keysetCondition(keys, decodeCursor(cursor, keys.length, name), isForward);
-    page.whereRaw(condition.sql, condition.bindings as never);
+    if (cursor) conditions.push(keysetCondition(keys, decodeCursor(cursor, keys.length, name), isForward));
   }
-  page.orderByRaw(keys.map(order).join(', ')).limit(size + 1);
-  const rows: Array<Record<string, unknown>> = size === 0 ? [] : await (unfiltered ? prepared(page) : page);
+  const where = allOf(conditions);
+  bindings.push(...where.bindings!, size + 1);
+  const page = knex.raw(
+    `select ${columns.join(', ')} from ${from}${where.sql ? ` where ${where.sql}` : ''} order by ${keys.map(order).join(', ')} limit ?`,
+    bindings as never,
+  );
+  const rows: Array<Record<string, unknown>> = size === 0 ? [] : (await (unfiltered ? prepared(page) : page)).rows;
 
   const hasMore = rows.length > size;
   const pageRows = rows.slice(0, size);
@@ -245,7 +262,8 @@ export async function paginate<T extends { id: string }>(
   // Past the last record the page's statement returned no row to carry the count: a statement of its own.
   const counted = rows.length > 0 && rows[0].__total !== undefined ? Number(rows[0].__total) : undefined;
   return new ConnectionResult(edges, more, counted, async () => {
-    const [row] = await (unfiltered ? prepared(countQuery()) : countQuery());
-    return Number(Object.values(row as Record<string, string | number>)[0]);
+    const statement = knex.raw(count.sql, count.bindings as never);
+    const [row] = (await (unfiltered ? prepared(statement) : statement)).rows as Array<Record<string, string | number>>;
+    return Number(Object.values(row)[0]);
   });
 }
