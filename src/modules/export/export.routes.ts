@@ -2,7 +2,7 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import { stringify } from 'csv-stringify';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { GraphQLError } from 'graphql';
-import { Transform } from 'node:stream';
+import { pipeline, Transform } from 'node:stream';
 import type { Logger } from 'pino';
 import type { Config } from '../../config';
 import { Condition } from '../../graphql/connection';
@@ -222,12 +222,13 @@ export function registerExports(app: FastifyInstance, orm: MikroORM, config: Con
         },
       });
       const csv = stringify({ header: true, columns: definition.columns, bom: true, cast: { boolean: (value) => String(value) } });
-      rows.on('error', (error: Error) => csv.destroy(error));
-      format.on('error', (error: Error) => csv.destroy(error));
+      // pipeline, not pipe: a download the client abandons destroys the whole chain, down to the database
+      // stream, which gives its connection back to the pool (pipe left it checked out for good).
+      pipeline(rows, format, csv, () => undefined);
       return reply
         .type('text/csv; charset=utf-8')
         .header('content-disposition', `attachment; filename="${name}.csv"`)
-        .send(rows.pipe(format).pipe(csv));
+        .send(csv);
     });
   }
 }
