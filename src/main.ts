@@ -40,6 +40,9 @@ async function connectWithRetries(url: string, config: Config, logger: pino.Logg
 
 class DatabaseUnreachableError extends Error {}
 
+/** How long an orderly stop may take before the database is stopped anyway (a client that never reads). */
+const SHUTDOWN_DEADLINE_MS = 15_000;
+
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = pino({ level: config.logLevel });
@@ -51,42 +54,69 @@ async function main(): Promise<void> {
     ensureExists: false,
   });
   logger.info(database.embedded ? `embedded PostgreSQL on port ${database.embedded.port}, data in ${config.embeddedDataDir}` : 'using DATABASE_URL');
-  const orm = await connectWithRetries(database.url, config, logger).catch(async (error) => {
-    await database.close();
-    throw error;
-  });
-  if (config.seedOnEmpty && (await orm.em.fork().count(Programme)) === 0) {
-    const result = await seed(orm.em.fork());
-    logger.info({ counts: result.counts }, 'the database was empty: loaded the seeds');
-  }
-  const server = await createServer({ orm, config, logger });
-  await server.listen({ port: config.port, host: config.host });
-  logger.info(`Interreg knowledge base: http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${config.port}${GRAPHQL_PATH}`);
 
-  let stopping = false;
-  const stop = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info(`${signal} received: finishing requests in flight, then stopping`);
-    try {
-      await server.close();
-      logger.debug('http server closed');
-      await orm.close();
-      logger.debug('database connections closed');
-      await database.close();
-      logger.info('stopped cleanly');
-      process.exit(0);
-    } catch (error) {
-      logger.error({ err: error }, 'error while stopping');
-      process.exit(1);
+  // From here on, whatever stops the process (a signal, a failed start) closes what is open, newest
+  // first, and always stops the embedded PostgreSQL: it runs detached and would outlive us, holding its
+  // data folder.
+  let orm: MikroORM | undefined;
+  let server: Awaited<ReturnType<typeof createServer>> | undefined;
+  let stopping: Promise<never> | undefined;
+  const stop = (message: string, code: number, error?: unknown): Promise<never> =>
+    (stopping ??= (async () => {
+      if (error) logger.error({ err: error }, message);
+      else logger.info(message);
+      const orderly = async () => {
+        await server?.close();
+        logger.debug('http server closed');
+        await orm?.close();
+        logger.debug('database connections closed');
+      };
+      let clean = true;
+      let deadline: NodeJS.Timeout | undefined;
+      try {
+        await Promise.race([
+          orderly(),
+          new Promise((_resolve, reject) => {
+            deadline = setTimeout(() => reject(new Error(`still not stopped after ${SHUTDOWN_DEADLINE_MS} ms`)), SHUTDOWN_DEADLINE_MS);
+          }),
+        ]);
+      } catch (failure) {
+        clean = false;
+        logger.error({ err: failure }, 'error while stopping; stopping the database anyway');
+      } finally {
+        clearTimeout(deadline);
+      }
+      await database.close().catch((failure: unknown) => {
+        clean = false;
+        logger.error({ err: failure }, 'error while stopping the database');
+      });
+      if (clean && code === 0) logger.info('stopped cleanly');
+      process.exit(clean ? code : 1);
+    })());
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.on(signal, () => void stop(`${signal} received: finishing requests in flight, then stopping`, 0));
+  }
+
+  try {
+    orm = await connectWithRetries(database.url, config, logger);
+    if (config.seedOnEmpty && (await orm.em.fork().count(Programme)) === 0) {
+      const result = await seed(orm.em.fork());
+      logger.info({ counts: result.counts }, 'the database was empty: loaded the seeds');
     }
-  };
-  process.on('SIGTERM', () => void stop('SIGTERM'));
-  process.on('SIGINT', () => void stop('SIGINT'));
+    server = await createServer({ orm, config, logger });
+    await server.listen({ port: config.port, host: config.host });
+  } catch (error) {
+    // A signal during the start has already begun stopping: the failure it causes is part of that.
+    if (stopping) return;
+    const expected = error instanceof DatabaseUnreachableError;
+    if (expected) console.error(`Cannot start: ${(error as Error).message}`);
+    await stop('the start failed: stopping what was started', 1, expected ? undefined : error);
+  }
+  logger.info(`Interreg knowledge base: http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${config.port}${GRAPHQL_PATH}`);
 }
 
 main().catch((error) => {
-  const expected = error instanceof ConfigError || error instanceof EmbeddedPostgresError || error instanceof DatabaseUnreachableError;
+  const expected = error instanceof ConfigError || error instanceof EmbeddedPostgresError;
   console.error(expected ? `Cannot start: ${error.message}` : error);
   process.exit(1);
 });

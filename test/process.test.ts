@@ -1,5 +1,6 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
@@ -99,6 +100,25 @@ describe('the API process', () => {
       expect(await again.exited).toBe(0);
     } finally {
       api.child.kill('SIGKILL');
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    }
+  }, 120_000);
+
+  it('stops the embedded PostgreSQL it started when the start fails (the port is taken)', async () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kb-process-'));
+    fs.chmodSync(dataDir, 0o755);
+    const taken = net.createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    const port = (taken.address() as net.AddressInfo).port;
+    const api = startApi({ PORT: String(port), HOST: '127.0.0.1', EMBEDDED_PG_DATA_DIR: path.join(dataDir, 'pg') });
+    try {
+      expect(await api.exited).toBe(1);
+      expect(api.lines.some((line) => line.includes('the start failed') && line.includes('EADDRINUSE'))).toBe(true);
+      // Detached, it would have outlived the process and kept its data folder locked.
+      expect(fs.existsSync(path.join(dataDir, 'pg', 'postmaster.pid'))).toBe(false);
+    } finally {
+      api.child.kill('SIGKILL');
+      taken.close();
       fs.rmSync(dataDir, { recursive: true, force: true });
     }
   }, 120_000);
