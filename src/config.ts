@@ -8,12 +8,26 @@ const booleanFlag = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
   .transform((flag) => ['true', '1', 'yes'].includes(flag));
 
+/** An origin as browsers send it: scheme, host and port, nothing more ("https://example.org"). */
+function isOrigin(value: string): boolean {
+  return URL.canParse(value) && new URL(value).origin === value;
+}
+
 const environmentSchema = z.object({
   DATABASE_URL: z
     .string()
     .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// connection URL')
+    // Checked here, not where it is first used: a URL that fails to parse there is printed whole,
+    // password included.
+    .refine((url) => URL.canParse(url), 'is not a valid URL (host, port 0 to 65535, percent-encoded password)')
+    .refine((url) => !URL.canParse(url) || /^\/[^/]+/.test(new URL(url).pathname), 'must name a database (postgresql://host/database)')
     .optional(),
-  PORT: z.coerce.number().int().min(0).max(65535).default(4000),
+  PORT: z
+    .string()
+    .regex(/^\d+$/, 'must be a port number (0 to 65535)')
+    .transform(Number)
+    .pipe(z.number().max(65535, 'must be a port number (0 to 65535)'))
+    .default(4000),
   HOST: z.string().min(1).default('127.0.0.1'),
   EMBEDDED_PG_DATA_DIR: z.string().min(1).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -27,7 +41,14 @@ const environmentSchema = z.object({
   STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
   RATE_LIMIT_MAX: z.coerce.number().int().min(0).default(300),
   RATE_LIMIT_WINDOW_MS: z.coerce.number().int().min(1000).default(60_000),
-  CORS_ORIGINS: z.string().default('*'),
+  CORS_ORIGINS: z
+    .string()
+    .default('*')
+    .refine(
+      (value) => value.trim() === '*' || (value.split(',').some((origin) => origin.trim()) && value.split(',').every((origin) => !origin.trim() || isOrigin(origin.trim()))),
+      'must be "*" or a comma-separated list of origins such as https://example.org (scheme and host, no path)',
+    ),
+  API_KEYS: z.string().default(''),
   INTROSPECTION: booleanFlag.default(true),
   LOG_VARIABLES: booleanFlag.default(false),
   DB_CONNECT_RETRIES: z.coerce.number().int().min(0).default(10),
@@ -58,6 +79,11 @@ export interface Config {
   statementTimeoutMs: number;
   /** Requests per client per window (0: no limit). */
   rateLimitMax: number;
+  /**
+   * Keys (`x-api-key`) that get an allowance of their own; any other request counts against its
+   * address, so that made-up keys cannot multiply a client's allowance.
+   */
+  apiKeys: Set<string>;
   rateLimitWindowMs: number;
   /** Origins allowed to call the API from a browser: "*" for any, or a comma-separated list. */
   corsOrigins: string[] | '*';
@@ -98,6 +124,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     maxDocumentBytes: env.MAX_DOCUMENT_BYTES,
     statementTimeoutMs: env.STATEMENT_TIMEOUT_MS,
     rateLimitMax: env.RATE_LIMIT_MAX,
+    apiKeys: new Set(env.API_KEYS.split(',').map((key) => key.trim()).filter(Boolean)),
     rateLimitWindowMs: env.RATE_LIMIT_WINDOW_MS,
     corsOrigins: env.CORS_ORIGINS.trim() === '*' ? '*' : env.CORS_ORIGINS.split(',').map((origin) => origin.trim()).filter(Boolean),
     introspection: env.INTROSPECTION,

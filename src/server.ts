@@ -154,10 +154,10 @@ export async function createServer({ orm, config, logger }: ServerOptions): Prom
     await app.register(fastifyRateLimit, {
       max: config.rateLimitMax,
       timeWindow: config.rateLimitWindowMs,
-      // A client is its API key when it sends one, else its address.
+      // A client is its API key when the key is one of API_KEYS, else its address.
       keyGenerator: (request) => {
         const key = request.headers['x-api-key'];
-        return typeof key === 'string' && key ? `key:${key}` : `ip:${request.ip}`;
+        return typeof key === 'string' && config.apiKeys.has(key) ? `key:${key}` : `ip:${request.ip}`;
       },
       allowList: (request) => request.url === '/healthz' || request.url === '/readyz',
       enableDraftSpec: true,

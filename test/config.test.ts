@@ -1,6 +1,17 @@
 import { ConfigError, loadConfig } from '../src/config';
 
 describe('configuration from the environment', () => {
+  it('never prints a password it could not parse', () => {
+    expect(() => loadConfig({ DATABASE_URL: 'postgres://kb:s3cret@db:99999/kb' })).toThrow(expect.objectContaining({ message: expect.not.stringContaining('s3cret') }));
+  });
+
+  it('reads ports, origins and API keys', () => {
+    const config = loadConfig({ PORT: '0', CORS_ORIGINS: 'https://a.org, http://localhost:3000', API_KEYS: ' k1 ,k2,, ' });
+    expect(config.port).toBe(0);
+    expect(config.corsOrigins).toEqual(['https://a.org', 'http://localhost:3000']);
+    expect([...config.apiKeys]).toEqual(['k1', 'k2']);
+  });
+
   it('has working defaults: port 4000, the embedded database in a git-ignored folder', () => {
     const config = loadConfig({});
     expect(config.port).toBe(4000);
@@ -12,6 +23,13 @@ describe('configuration from the environment', () => {
     [{ PORT: 'four thousand' }, 'PORT'],
     [{ DATABASE_URL: 'mysql://localhost/kb' }, 'DATABASE_URL: must be a postgres://'],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
+    [{ PORT: ' ' }, 'PORT: must be a port number'],
+    [{ PORT: '70000' }, 'PORT: must be a port number'],
+    [{ DATABASE_URL: 'postgres://kb:s3cret@db:99999/kb' }, 'DATABASE_URL: is not a valid URL'],
+    [{ DATABASE_URL: 'postgres://db.example.org' }, 'DATABASE_URL: must name a database'],
+    [{ CORS_ORIGINS: ',' }, 'CORS_ORIGINS'],
+    [{ CORS_ORIGINS: 'https://a.org/, https://b.org' }, 'CORS_ORIGINS'],
+    [{ CORS_ORIGINS: 'https://a.org,*' }, 'CORS_ORIGINS'],
   ])('rejects %j naming the variable', (environment, expected) => {
     expect(() => loadConfig(environment)).toThrow(ConfigError);
     expect(() => loadConfig(environment)).toThrow(expected);

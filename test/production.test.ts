@@ -141,7 +141,7 @@ describe('errors, timeouts and logs', () => {
 describe('rate limiting', () => {
   let app: TestApp;
   beforeAll(async () => {
-    app = await startTestApp({ RATE_LIMIT_MAX: '3', RATE_LIMIT_WINDOW_MS: '60000' });
+    app = await startTestApp({ RATE_LIMIT_MAX: '3', RATE_LIMIT_WINDOW_MS: '60000', API_KEYS: 'researcher-1, newsroom-2' });
   });
   afterAll(() => app.close());
 
@@ -158,8 +158,10 @@ describe('rate limiting', () => {
     expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
     expect(refused.json.errors[0].extensions).toMatchObject({ code: 'RATE_LIMITED' });
     expect(refused.json.errors[0].message).toMatch(/Retry in \d+ s/);
-    // Another client (an API key) has its own allowance; health checks are never limited.
+    // A known API key has its own allowance; a made-up one counts against the address; health checks
+    // are never limited.
     expect((await post(app, query, { 'x-api-key': 'researcher-1' })).status).toBe(200);
+    expect((await post(app, query, { 'x-api-key': 'made-up-1' })).status).toBe(429);
     expect((await fetch(`${app.baseUrl}/healthz`)).status).toBe(200);
   });
 });
