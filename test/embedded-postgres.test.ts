@@ -3,7 +3,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
-import { EmbeddedPostgres } from '../src/db/embedded-postgres';
+import { EmbeddedPostgres, isServerOf } from '../src/db/embedded-postgres';
 
 let root: string;
 beforeAll(() => {
@@ -67,6 +67,26 @@ describe('the embedded PostgreSQL', () => {
       await expect(server.start()).rejects.toThrow(`Port ${port} is already taken`);
     } finally {
       blocker.close();
+    }
+  });
+});
+
+describe('a lock file left behind', () => {
+  it('is held by a server only if that process is a PostgreSQL server of this very folder', () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kb-lock-'));
+    const linked = `${dataDir}-link`;
+    fs.symlinkSync(dataDir, linked);
+    try {
+      expect(isServerOf(['/opt/pg/bin/postgres', '-D', dataDir, '-p', '5433'], dataDir)).toBe(true);
+      expect(isServerOf(['/opt/pg/bin/postgres', '-D', linked], dataDir)).toBe(true);
+      // A pid reused by another cluster's server, one of its backends, or anything else is not ours.
+      expect(isServerOf(['/usr/lib/postgresql/15/bin/postgres', '-D', '/var/lib/postgresql/15/main'], dataDir)).toBe(false);
+      expect(isServerOf(['postgres: postgres interreg_kb 127.0.0.1(5432) idle'], dataDir)).toBe(false);
+      expect(isServerOf(['/usr/bin/node', 'postgres-tools.js', '-D', dataDir], dataDir)).toBe(false);
+      expect(isServerOf([], dataDir)).toBe(false);
+    } finally {
+      fs.rmSync(linked, { force: true });
+      fs.rmSync(dataDir, { recursive: true, force: true });
     }
   });
 });

@@ -181,8 +181,10 @@ export class EmbeddedPostgres {
     const lockFile = path.join(dataDir, 'postmaster.pid');
     if (!fs.existsSync(lockFile)) return;
     const pid = Number(fs.readFileSync(lockFile, 'utf8').split('\n')[0]);
-    const commandLine = Number.isInteger(pid) && pid > 0 && isAlive(pid) ? readCommandLine(pid) : '';
-    if (commandLine.includes('postgres')) {
+    const commandLine = Number.isInteger(pid) && pid > 0 && isAlive(pid) ? readCommandLine(pid) : [];
+    // The process must be a PostgreSQL server of this very folder: a pid reused by another cluster's
+    // server must not be stopped (pg_ctl would signal it).
+    if (isServerOf(commandLine, dataDir)) {
       this.notice(`stopping an orphan PostgreSQL (pid ${pid}) left running on ${dataDir} by an earlier run`);
       const stop = spawnSync(path.join(nativeDir, 'bin', 'pg_ctl'), ['stop', '-D', dataDir, '-m', 'fast', '-w', '-t', '30'], {
         ...this.runAs,
@@ -260,10 +262,26 @@ export class EmbeddedPostgres {
   }
 }
 
-function readCommandLine(pid: number): string {
+/** A process's arguments, or none when it cannot be read. */
+function readCommandLine(pid: number): string[] {
   try {
-    return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
+    return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean);
   } catch {
-    return '';
+    return [];
   }
+}
+
+/** Whether a command line is a PostgreSQL server's (`postgres -D <folder>`) on `dataDir`. */
+export function isServerOf(commandLine: string[], dataDir: string): boolean {
+  if (!commandLine[0] || path.basename(commandLine[0]) !== 'postgres') return false;
+  const folder = commandLine[commandLine.indexOf('-D') + 1];
+  if (commandLine.indexOf('-D') < 0 || !folder) return false;
+  const real = (file: string) => {
+    try {
+      return fs.realpathSync(file);
+    } catch {
+      return path.resolve(file);
+    }
+  };
+  return real(folder) === real(dataDir);
 }
