@@ -122,6 +122,16 @@ describe('npm run seed', () => {
       /interreg-fwvl\.yaml:\d+:\d+: projects\[0\]\.durationMonths: 2 claims disagree/,
     ],
     ['a YAML syntax error', (text: string) => text.replace('  - slug: weldcome\n', '  - slug: weldcome\n   oops: [\n'), /interreg-fwvl\.yaml:\d+:\d+: YAML syntax/],
+    [
+      'an alias without its anchor',
+      (text: string) => text.replace('areaKm2: { value: 62000, source: article,', 'areaKm2: { value: 62000, source: *nowhere,'),
+      /interreg-fwvl\.yaml:43:\d+: YAML alias \*nowhere names no anchor/,
+    ],
+    [
+      'a claim with both source and sources',
+      (text: string) => text.replace('cciCode: { value: 2014TC16RFCB044, sources: [keep-37, inforegio-v] }', 'cciCode: { value: 2014TC16RFCB044, source: article, sources: [keep-37, inforegio-v] }'),
+      /interreg-fwvl\.yaml:32:\d+: programmes\[1\]\.cciCode\.sources: give either "source" or "sources", not both/,
+    ],
   ])('rejects %s with file, line and what is wrong, and leaves the database as it was', async (_what, edit, expected) => {
     const before = await snapshot(orm);
     const error = await seedError(editedSeeds('interreg-fwvl.yaml', edit));

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { Document, isCollection, LineCounter, Node as YamlNode, parseDocument } from 'yaml';
+import { Alias, Document, isCollection, LineCounter, Node as YamlNode, parseDocument, visit } from 'yaml';
 import type { z } from 'zod';
 import { SeedFile, seedFileSchema } from './schema';
 
@@ -74,6 +74,25 @@ function describeIssue(file: ParsedSeedFile, issue: z.core.$ZodIssue): string {
   return describeLocation({ file, path: written }, message);
 }
 
+/** An alias that could not be expanded, at the alias (the YAML library says neither file nor line). */
+function aliasProblem(name: string, document: Document, lineCounter: LineCounter, error: Error): string {
+  let unresolved: Alias | undefined;
+  visit(document, {
+    Alias(_key, node) {
+      if (!node.resolve(document)) {
+        unresolved = node;
+        return visit.BREAK;
+      }
+      return undefined;
+    },
+  });
+  if (unresolved?.range) {
+    const { line, col } = lineCounter.linePos(unresolved.range[0]);
+    return `${name}:${line}:${col}: YAML alias *${unresolved.source} names no anchor &${unresolved.source} set before it`;
+  }
+  return `${name}:1:1: YAML aliases: ${error.message.split('\n')[0]}`;
+}
+
 /** Reads and validates one seed file; every problem comes back with its file, line and column. */
 export function parseSeedFile(filePath: string, problems: string[]): ParsedSeedFile | undefined {
   const relative = path.relative(process.cwd(), filePath);
@@ -88,7 +107,15 @@ export function parseSeedFile(filePath: string, problems: string[]): ParsedSeedF
     return undefined;
   }
   const file: ParsedSeedFile = { name, document, lineCounter, data: {} };
-  const raw = document.toJS() ?? {};
+  let raw: unknown;
+  try {
+    // Aliases (`source: *article`) are how seed files repeat a value; the default cap of 100 is for
+    // untrusted YAML that expands without bound.
+    raw = document.toJS({ maxAliasCount: 10_000 }) ?? {};
+  } catch (error) {
+    problems.push(aliasProblem(name, document, lineCounter, error as Error));
+    return undefined;
+  }
   if (!isCollection(document.contents) && document.contents !== null) {
     problems.push(`${name}:1:1: a seed file must be a mapping of sections (sources, territories, organisations, programmes, projects)`);
     return undefined;

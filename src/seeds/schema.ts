@@ -40,6 +40,12 @@ const claimMeta = {
   key: key.optional(),
 };
 
+/** A claim names its source once: `source`, or `sources` for several; given both, one would be dropped. */
+function oneWayToSource<T extends { source?: string; sources?: string[] }>(claim: T): boolean {
+  return claim.source === undefined || claim.sources === undefined;
+}
+const ONE_WAY_TO_SOURCE = { message: 'give either "source" or "sources", not both', path: ['sources'] };
+
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
@@ -52,14 +58,14 @@ function toClaimsForm(input: unknown): unknown {
 }
 
 export function fact<T extends z.ZodType>(value: T) {
-  const claim = z.strictObject({ value, ...claimMeta });
+  const claim = z.strictObject({ value, ...claimMeta }).refine(oneWayToSource, ONE_WAY_TO_SOURCE);
   return z.preprocess(toClaimsForm, z.strictObject({ claims: z.array(claim).min(1, 'needs at least one claim') }));
 }
 export type Fact<V> = { claims: Array<{ value: V } & ClaimMeta> };
 export type ClaimMeta = { [K in keyof typeof claimMeta]?: z.infer<(typeof claimMeta)[K]> };
 
 /** A claim about something whose value is given elsewhere (a funding amount): only its provenance. */
-const provenance = z.strictObject(claimMeta);
+const provenance = z.strictObject(claimMeta).refine(oneWayToSource, ONE_WAY_TO_SOURCE);
 
 const localisedFacts = z
   .strictObject({ fr: fact(text).optional(), nl: fact(text).optional(), en: fact(text).optional() })
@@ -140,7 +146,7 @@ export const outcomeSchema = z.strictObject({
   breakdown: z
     .array(z.strictObject({ dimension: key, key: text, labels: localisedText, value: decimal, locator: text.optional() }))
     .optional(),
-  organisations: z.array(z.strictObject({ organisation: key, relation: key, ...claimMeta })).optional(),
+  organisations: z.array(z.strictObject({ organisation: key, relation: key, ...claimMeta }).refine(oneWayToSource, ONE_WAY_TO_SOURCE)).optional(),
 });
 
 export interface ThemeInput {
