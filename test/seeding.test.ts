@@ -123,6 +123,21 @@ describe('npm run seed', () => {
     ],
     ['a YAML syntax error', (text: string) => text.replace('  - slug: weldcome\n', '  - slug: weldcome\n   oops: [\n'), /interreg-fwvl\.yaml:\d+:\d+: YAML syntax/],
     [
+      'a co-financing rate given as a percentage',
+      (text: string) => text.replace('    website: https://www.weldcome.eu\n', '    website: https://www.weldcome.eu\n    cofinancingRate: { value: "60", source: article }\n'),
+      /interreg-fwvl\.yaml:\d+:\d+: projects\[2\]\.cofinancingRate\.value: must be a fraction between 0 and 1/,
+    ],
+    [
+      'an amount with more decimals than the column keeps',
+      (text: string) => text.replace('amount: "1319699.36"', 'amount: "1319699.365"'),
+      /interreg-fwvl\.yaml:\d+:\d+: projects\[2\]\.funding\[0\]\.amount: must have at most 2 digits after the point/,
+    ],
+    [
+      'a count beyond PostgreSQL integers',
+      (text: string) => text.replace('population: { value: 11000000, approximate: true', 'population: { value: 11000000000, approximate: true'),
+      /interreg-fwvl\.yaml:177:\d+: programmes\[\d\]\.population\.value: must be at most 2147483647/,
+    ],
+    [
       'an alias without its anchor',
       (text: string) => text.replace('areaKm2: { value: 62000, source: article,', 'areaKm2: { value: 62000, source: *nowhere,'),
       /interreg-fwvl\.yaml:43:\d+: YAML alias \*nowhere names no anchor/,

@@ -21,9 +21,26 @@ const key = z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'must be lower-case letters
 const territoryCode = z.string().regex(/^([A-Z]{2}[0-9A-Z]{0,3}|[a-z0-9][a-z0-9-]*)$/, 'must be a NUTS code ("BE25") or a slug ("cote-d-opale")');
 const partialDate = z.string().regex(/^\d{4}(-\d{2}(-\d{2})?)?$/, 'must be a date as precise as known: "2021-05-31", "2021-05" or "2021"');
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be an ISO date, e.g. "2021-05-31" (in quotes)');
-const decimal = z
+const decimalText = z
   .string({ error: 'must be a decimal in quotes, e.g. "1319699.36" (a bare YAML number can lose precision)' })
   .regex(/^-?\d+(\.\d+)?$/, 'must be a decimal in quotes, e.g. "1319699.36"');
+
+/**
+ * A decimal that fits a `numeric(precision, scale)` column as written: PostgreSQL refuses more digits
+ * before the point (in the middle of the seeding transaction, naming no file) and rounds more after it,
+ * which would part the typed field from the claim that quotes the source.
+ */
+function decimal(precision: number, scale: number) {
+  return decimalText
+    .refine((value) => value.replace(/^-/, '').split('.')[0].replace(/^0+(?=\d)/, '').length <= precision - scale, {
+      message: `must have at most ${precision - scale} digits before the point`,
+    })
+    .refine((value) => (value.split('.')[1] ?? '').length <= scale, { message: `must have at most ${scale} digits after the point` });
+}
+
+/** PostgreSQL's `integer`. */
+const INTEGER_MAX = 2_147_483_647;
+const count = () => z.number().int().positive().max(INTEGER_MAX, `must be at most ${INTEGER_MAX}`);
 const countryCode = z.string().regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 country code, e.g. "BE"');
 const url = z.url({ error: 'must be an absolute http(s) URL' });
 const text = z.string().trim().min(1, 'must not be empty');
@@ -125,7 +142,7 @@ export const fundingSchema = z.strictObject({
   basis: z.enum(FundingBasis),
   stage: z.enum(FundingStage).optional(),
   technicalAssistance: z.enum(TechnicalAssistance).optional(),
-  amount: decimal,
+  amount: decimal(18, 2),
   currency: z.string().regex(/^[A-Z]{3}$/).optional(),
   approximate: z.boolean().optional(),
   /** Required when two amounts share a basis: which one fills the typed field. */
@@ -139,12 +156,12 @@ export const outcomeSchema = z.strictObject({
   indicator: key.optional(),
   kind: z.enum(OutcomeKind),
   labels: localisedText,
-  value: fact(decimal),
+  value: fact(decimal(18, 4)),
   unit: text,
   asOf: partialDate.optional(),
   approximate: z.boolean().optional(),
   breakdown: z
-    .array(z.strictObject({ dimension: key, key: text, labels: localisedText, value: decimal, locator: text.optional() }))
+    .array(z.strictObject({ dimension: key, key: text, labels: localisedText, value: decimal(18, 4), locator: text.optional() }))
     .optional(),
   organisations: z.array(z.strictObject({ organisation: key, relation: key, ...claimMeta }).refine(oneWayToSource, ONE_WAY_TO_SOURCE)).optional(),
 });
@@ -178,11 +195,11 @@ export const programmeSchema = z
     endYear: fact(z.number().int().min(1990).max(2100)),
     managingAuthority: fact(key).optional(),
     predecessor: fact(key).optional(),
-    population: fact(z.number().int().positive()).optional(),
-    areaKm2: fact(z.number().int().positive()).optional(),
-    borderRegionCount: fact(z.number().int().positive()).optional(),
+    population: fact(count()).optional(),
+    areaKm2: fact(count()).optional(),
+    borderRegionCount: fact(count()).optional(),
     closedOn: fact(isoDate).optional(),
-    reportedProjectCount: fact(z.number().int().nonnegative()).optional(),
+    reportedProjectCount: fact(z.number().int().nonnegative().max(INTEGER_MAX, `must be at most ${INTEGER_MAX}`)).optional(),
     eligibleTerritories: z.array(fact(territoryCode)).optional(),
     funding: z.array(fundingSchema).optional(),
     themes: z.array(themeSchema).optional(),
@@ -208,8 +225,12 @@ export const projectSchema = z.strictObject({
   themes: z.array(fact(key)).optional(),
   startDate: fact(isoDate).optional(),
   endDate: fact(isoDate).optional(),
-  durationMonths: fact(z.number().int().positive()).optional(),
-  cofinancingRate: fact(decimal).optional(),
+  durationMonths: fact(count()).optional(),
+  cofinancingRate: fact(
+    decimal(5, 4).refine((value) => Number(value) >= 0 && Number(value) <= 1, {
+      message: 'must be a fraction between 0 and 1, e.g. "0.6" for 60%',
+    }),
+  ).optional(),
   website: fact(url).optional(),
   lineage: fact(text).optional(),
   partnership: localisedFacts.optional(),
