@@ -155,6 +155,22 @@ describe('npm run seed', () => {
     expect(await snapshot(orm)).toEqual(before);
   });
 
+  it('points at the item written, when an earlier item has no preferred value or a claim covers other languages', async () => {
+    const directory = editedSeeds('interreg-fwvl.yaml', (text) =>
+      text
+        .replace('locator: "l’Eurométropole Lille-Courtrai-Tournai" }', 'locator: "l’Eurométropole Lille-Courtrai-Tournai", preferred: false }')
+        .replace('      - { value: BE25, locator: "la Flandre occidentale" }\n', '      - { value: BE25, locator: "la Flandre occidentale" }\n      - { value: BE25, locator: "again" }\n')
+        .replace(
+          '      - { value: { en: Professionalise the personal services sector through technology }, locator: "professionnaliser le secteur des SAP" }\n',
+          '      - claims:\n          - { value: { en: Professionalise the personal services sector through technology }, locator: "professionnaliser le secteur des SAP" }\n' +
+            '          - { value: { fr: Professionnaliser le secteur des SAP }, source: no-such-source }\n',
+        ),
+    );
+    const error = await seedError(directory);
+    expect(error.message).toMatch(/projects\[0\]\.territories\[4\]: territory BE25 is given twice \(first at [^)]*projects\[0\]\.territories\[3\]\)/);
+    expect(error.message).toMatch(/projects\[1\]\.objectives\[0\]\.claims\[1\][.:][^\n]*no-such-source/);
+  });
+
   it('points at the right line', async () => {
     const directory = editedSeeds('organisations.yaml', (text) => text.replace('kind: { value: HIGHER_EDUCATION', 'kind: { value: UNIVERSITY'));
     const error = await seedError(directory);

@@ -181,7 +181,7 @@ export class SeedPlanner {
         ...claim,
         source,
         preferred: sourceIndex === 0 ? claim.preferred : claim.preferred === true ? false : claim.preferred,
-        at: this.child(at, 'claims', index),
+        at: this.child(at, 'claims', claim.writtenAt ?? index),
       }));
     });
     const explicitlyPreferred = expanded.filter((claim) => claim.preferred === true);
@@ -255,12 +255,20 @@ export class SeedPlanner {
 
   /** A list of facts: one claim (or more) per item; the list holds the items with a preferred claim. */
   private list<V>(subject: Subject, field: string, facts: Fact<V>[] | undefined, at: SeedLocation, toClaim: (value: V) => ClaimValue): V[] {
-    const values: V[] = [];
+    return this.listItems(subject, field, facts, at, toClaim).map((item) => item.value);
+  }
+
+  /**
+   * The same, each value with the position it was written at: an item without a preferred value is
+   * left out, and a problem about a later item must still point at that item.
+   */
+  private listItems<V>(subject: Subject, field: string, facts: Fact<V>[] | undefined, at: SeedLocation, toClaim: (value: V) => ClaimValue) {
+    const items: Array<{ value: V; at: SeedLocation }> = [];
     (facts ?? []).forEach((fact, index) => {
       const value = this.fact(subject, field, fact, this.child(at, index), toClaim, { discriminator: String(index), position: index });
-      if (value !== null) values.push(value);
+      if (value !== null) items.push({ value, at: this.child(at, index) });
     });
-    return values;
+    return items;
   }
 
   /** A list of texts in several languages (activities, objectives): one claim per item and language. */
@@ -270,7 +278,7 @@ export class SeedPlanner {
       const item: LocalisedText = {};
       for (const language of LANGUAGES) {
         const perLanguage: Fact<string> = {
-          claims: fact.claims.filter((claim) => claim.value[language]).map((claim) => ({ ...claim, value: claim.value[language]! })),
+          claims: fact.claims.flatMap((claim, writtenAt) => (claim.value[language] ? [{ ...claim, value: claim.value[language]!, writtenAt }] : [])),
         };
         if (perLanguage.claims.length === 0) continue;
         const text = this.fact(subject, field, perLanguage, this.child(at, index), asText(language), {
@@ -320,8 +328,7 @@ export class SeedPlanner {
     this.declare('Territory', territory.code, at);
     const subject: Subject = { type: 'Territory', id: stableId('Territory', territory.code), source: territory.source, at };
     const edges = (relation: TerritoryRelation, field: 'partOf' | 'overlaps') =>
-      this.list(subject, field, territory[field], this.child(at, field), asReference('Territory')).forEach((code, index) => {
-        const edgeAt = this.child(at, field, index);
+      this.listItems(subject, field, territory[field], this.child(at, field), asReference('Territory')).forEach(({ value: code, at: edgeAt }) => {
         if (code === territory.code) this.problem(edgeAt, `a territory cannot be ${field === 'partOf' ? 'part of' : 'overlap'} itself`);
         this.addRow(
           'territoryEdges',
@@ -380,12 +387,12 @@ export class SeedPlanner {
     const field = <K extends keyof ProgrammeInput>(name: K) => this.child(at, name);
     const managingAuthority = this.fact(subject, 'managingAuthority', programme.managingAuthority, field('managingAuthority'), asReference('Organisation'));
     const predecessor = this.fact(subject, 'predecessor', programme.predecessor, field('predecessor'), asReference('Programme'));
-    this.list(subject, 'eligibleTerritories', programme.eligibleTerritories, field('eligibleTerritories'), asReference('Territory')).forEach(
-      (code, index) =>
+    this.listItems(subject, 'eligibleTerritories', programme.eligibleTerritories, field('eligibleTerritories'), asReference('Territory')).forEach(
+      ({ value: code, at: itemAt }) =>
         this.addRow(
           'programmeTerritories',
           { id: stableId('ProgrammeTerritory', programme.slug, code), programme: subject.id, territory: stableId('Territory', code) },
-          this.child(at, 'eligibleTerritories', index),
+          itemAt,
           `eligible territory ${code}`,
         ),
     );
@@ -551,19 +558,19 @@ export class SeedPlanner {
     const field = <K extends keyof ProjectInput>(name: K) => this.child(at, name);
     const programme = this.required(this.fact(subject, 'programme', project.programme, field('programme'), asReference('Programme')), at, 'programme');
 
-    this.list(subject, 'themes', project.themes, field('themes'), asReference('Theme')).forEach((slug, index) =>
+    this.listItems(subject, 'themes', project.themes, field('themes'), asReference('Theme')).forEach(({ value: slug, at: itemAt }) =>
       this.addRow(
         'projectThemes',
         { id: stableId('ProjectTheme', project.slug, slug), project: subject.id, theme: stableId('Theme', slug) },
-        this.child(at, 'themes', index),
+        itemAt,
         `theme ${slug}`,
       ),
     );
-    this.list(subject, 'territories', project.territories, field('territories'), asReference('Territory')).forEach((code, index) =>
+    this.listItems(subject, 'territories', project.territories, field('territories'), asReference('Territory')).forEach(({ value: code, at: itemAt }) =>
       this.addRow(
         'projectTerritories',
         { id: stableId('ProjectTerritory', project.slug, code), project: subject.id, territory: stableId('Territory', code) },
-        this.child(at, 'territories', index),
+        itemAt,
         `territory ${code}`,
       ),
     );
@@ -606,7 +613,7 @@ export class SeedPlanner {
       const role = this.fact(participation, 'role', partner.role, this.child(partnerAt, 'role'), asText());
       // The project's `leadPartner` field mirrors the lead-partner role claims, so that conflicting
       // statements about who leads a project can be read on the project itself.
-      const leadClaims = partner.role.claims.filter((claim) => claim.value === 'LEAD_PARTNER');
+      const leadClaims = partner.role.claims.flatMap((claim, writtenAt) => (claim.value === 'LEAD_PARTNER' ? [{ ...claim, writtenAt }] : []));
       if (leadClaims.length > 0) {
         this.fact(
           { ...subject, source: participation.source },

@@ -78,7 +78,8 @@ export function fact<T extends z.ZodType>(value: T) {
   const claim = z.strictObject({ value, ...claimMeta }).refine(oneWayToSource, ONE_WAY_TO_SOURCE);
   return z.preprocess(toClaimsForm, z.strictObject({ claims: z.array(claim).min(1, 'needs at least one claim') }));
 }
-export type Fact<V> = { claims: Array<{ value: V } & ClaimMeta> };
+/** `writtenAt`: the claim's position in the file, for a fact built from some of a written fact's claims. */
+export type Fact<V> = { claims: Array<{ value: V; writtenAt?: number } & ClaimMeta> };
 export type ClaimMeta = { [K in keyof typeof claimMeta]?: z.infer<(typeof claimMeta)[K]> };
 
 /** A claim about something whose value is given elsewhere (a funding amount): only its provenance. */
