@@ -138,6 +138,11 @@ describe('npm run seed', () => {
       /interreg-fwvl\.yaml:177:\d+: programmes\[\d\]\.population\.value: must be at most 2147483647/,
     ],
     [
+      'two partners who both lead a project',
+      (text: string) => text.replace('      - organisation: vdab\n        role: { value: PARTNER, sources: [esf-site, article] }', '      - organisation: vdab\n        role: { value: LEAD_PARTNER, sources: [esf-site, article] }'),
+      /interreg-fwvl\.yaml:246:\d+: projects\[0\]\.partners\[2\]\.role\[0\]: a second preferred claim on "leadPartner" \(the first is at [^)]*:239:\d+: projects\[0\]\.partners\[0\]\.role\[0\]\)/,
+    ],
+    [
       'an alias without its anchor',
       (text: string) => text.replace('areaKm2: { value: 62000, source: article,', 'areaKm2: { value: 62000, source: *nowhere,'),
       /interreg-fwvl\.yaml:43:\d+: YAML alias \*nowhere names no anchor/,

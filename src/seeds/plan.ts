@@ -126,8 +126,29 @@ export class SeedPlanner {
         this.problem(reference.at, `unknown ${reference.type.toLowerCase()} "${reference.key}"`);
       }
     }
+    this.checkOnePreferredClaim();
     if (this.problems.length > 0) throw new SeedError(this.problems);
     return this.plan;
+  }
+
+  /**
+   * One preferred claim per field of a record (per language and list position). Each fact picks its own,
+   * but two facts can land on one field: two partners both lead a project (its `leadPartner`), two
+   * fundings both give its EU funding. The API would then show whichever it read first.
+   */
+  private checkOnePreferredClaim(): void {
+    const first = new Map<string, SeedLocation>();
+    for (const claim of this.plan.claims) {
+      if (!claim.preferred) continue;
+      const slot = [claim.subjectType, claim.subjectId, claim.field, claim.language ?? '', claim.position].join('|');
+      const at = this.rowIds.get(claim.id as string)!;
+      const earlier = first.get(slot);
+      if (earlier) {
+        this.problem(at, `a second preferred claim on "${claim.field}" (the first is at ${describeLocation(earlier, '').replace(/: $/, '')}); keep one preferred`);
+      } else {
+        first.set(slot, at);
+      }
+    }
   }
 
   private problem(at: SeedLocation, message: string): void {
