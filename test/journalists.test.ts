@@ -257,6 +257,21 @@ describe('CSV downloads', () => {
     expect(JSON.parse(unknownTheme.text)).toMatchObject({ parameter: 'theme' });
     const badBudget = await csv('/export/projects.csv?totalBudgetMin=lots');
     expect(JSON.parse(badBudget.text)).toMatchObject({ parameter: 'totalBudgetMin' });
+    // A misspelt filter or a flag that is neither true nor false would otherwise export everything.
+    for (const [url, parameter] of [
+      ['/export/projects.csv?teritory=BE3', 'teritory'],
+      ['/export/claims.csv?preferred=yes', 'preferred'],
+      ['/export/projects.csv?territory=BE25&includeSubTerritories=no', 'includeSubTerritories'],
+    ]) {
+      const refused = await csv(url);
+      expect([url, refused.status, JSON.parse(refused.text).parameter]).toEqual([url, 400, parameter]);
+    }
+  });
+
+  it('reads a blank text as no condition', async () => {
+    const all = (await csv('/export/funding.csv')).rows.length;
+    expect((await csv('/export/funding.csv?text=')).rows).toHaveLength(all);
+    expect((await csv('/export/projects.csv?text=%20')).rows).toHaveLength(3);
   });
 });
 

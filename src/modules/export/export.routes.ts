@@ -32,17 +32,35 @@ function single(query: Query, name: string): string | undefined {
   return Array.isArray(raw) ? raw[raw.length - 1] : raw;
 }
 
+function badParameter(name: string, message: string): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT', argumentName: name } });
+}
+
+/** A text parameter; a blank one (`?text=`) is no condition, as an empty list is. */
+function text(query: Query, name: string): string | undefined {
+  return single(query, name)?.trim() || undefined;
+}
+
+/** `true` or `false`; anything else is refused rather than read as one of them. */
+function flag(query: Query, name: string): boolean | undefined {
+  const value = single(query, name);
+  if (value === undefined) return undefined;
+  if (value === 'true' || value === 'false') return value === 'true';
+  throw badParameter(name, `"${name}" must be true or false; got "${value}".`);
+}
+
 function enumList<E extends string>(query: Query, name: string, allowed: Record<string, E>): E[] | undefined {
   const values = list(query, name);
   const known = new Set<string>(Object.values(allowed));
   const unknown = values?.filter((value) => !known.has(value));
   if (unknown?.length) {
-    throw new GraphQLError(`Unknown ${name} ${unknown.map((v) => `"${v}"`).join(', ')}; use one of ${[...known].join(', ')}.`, {
-      extensions: { code: 'BAD_USER_INPUT', argumentName: name },
-    });
+    throw badParameter(name, `Unknown ${name} ${unknown.map((v) => `"${v}"`).join(', ')}; use one of ${[...known].join(', ')}.`);
   }
   return values as E[] | undefined;
 }
+
+/** The query parameters of the project filter (the GraphQL ProjectFilter's fields, the budget range flattened). */
+const PROJECT_PARAMETERS = ['programme', 'theme', 'territory', 'includeSubTerritories', 'partnerTerritory', 'organisation', 'role', 'country', 'activeOn', 'totalBudgetMin', 'totalBudgetMax', 'text'];
 
 /** The ProjectFilter of the GraphQL `projects` list, from query parameters of the same names. */
 export function projectFilterFrom(query: Query): ProjectFilter {
@@ -52,14 +70,14 @@ export function projectFilterFrom(query: Query): ProjectFilter {
     programme: list(query, 'programme'),
     theme: list(query, 'theme'),
     territory: list(query, 'territory'),
-    includeSubTerritories: single(query, 'includeSubTerritories') !== 'false',
+    includeSubTerritories: flag(query, 'includeSubTerritories') ?? true,
     partnerTerritory: list(query, 'partnerTerritory'),
     organisation: list(query, 'organisation'),
     role: enumList(query, 'role', ParticipationRole),
     country: list(query, 'country'),
     activeOn: single(query, 'activeOn'),
     totalBudget: min || max ? { min, max } : undefined,
-    text: single(query, 'text'),
+    text: text(query, 'text'),
   };
 }
 
@@ -69,7 +87,7 @@ function organisationFilterFrom(query: Query): OrganisationFilter {
     country: list(query, 'country'),
     territory: list(query, 'territory'),
     programme: list(query, 'programme'),
-    text: single(query, 'text'),
+    text: text(query, 'text'),
   };
 }
 
@@ -78,6 +96,8 @@ const bindingsOf = (conditions: Condition[]) => conditions.flatMap((condition) =
 
 interface Export {
   columns: string[];
+  /** The query parameters it takes; any other is refused (a misspelt filter would silently export everything). */
+  parameters: string[];
   /** The SQL (and its bindings) whose rows become the CSV lines, after `format`. */
   query(context: RequestContext, query: Query): Promise<{ sql: string; bindings: unknown[] }>;
   format?(row: Record<string, unknown>): Record<string, unknown>;
@@ -89,6 +109,7 @@ const EXPORTS: Record<string, Export> = {
   projects: {
     columns: ['id', 'slug', 'acronym', 'title_fr', 'title_nl', 'title_en', 'programme', 'start_date', 'end_date', 'total_budget', 'eu_funding', 'currency',
       'lead_partner', 'partners', 'themes', 'territories', 'website'],
+    parameters: PROJECT_PARAMETERS,
     async query(context, query) {
       const conditions = await new ProjectService(context).conditions(projectFilterFrom(query), '');
       return {
@@ -109,6 +130,7 @@ const EXPORTS: Record<string, Export> = {
   },
   organisations: {
     columns: ['id', 'slug', 'name_fr', 'name_nl', 'name_en', 'acronym', 'aliases', 'kind', 'sector', 'country', 'location', 'address', 'website'],
+    parameters: ['kind', 'country', 'territory', 'programme', 'text'],
     async query(context, query) {
       const conditions = await new OrganisationService(context).conditions(organisationFilterFrom(query));
       return {
@@ -123,6 +145,7 @@ const EXPORTS: Record<string, Export> = {
   },
   participations: {
     columns: ['id', 'project', 'organisation', 'role', 'budget', 'currency'],
+    parameters: PROJECT_PARAMETERS,
     async query(context, query) {
       const conditions = await new ProjectService(context).conditions(projectFilterFrom(query), '');
       return {
@@ -136,6 +159,7 @@ const EXPORTS: Record<string, Export> = {
   },
   funding: {
     columns: ['id', 'recipient_type', 'recipient', 'fund', 'basis', 'stage', 'technical_assistance', 'amount', 'currency', 'approximate', 'preferred', 'sources'],
+    parameters: PROJECT_PARAMETERS,
     async query(context, query) {
       const filter = projectFilterFrom(query);
       const conditions = await new ProjectService(context).conditions(filter, 'filter');
@@ -167,14 +191,15 @@ const EXPORTS: Record<string, Export> = {
   claims: {
     columns: ['id', 'record_type', 'record', 'field', 'value_kind', 'value', 'language', 'unit', 'basis', 'approximate', 'as_of', 'preferred', 'locator',
       'source_key', 'source_title', 'source_publisher', 'source_url', 'source_published_at'],
+    parameters: ['recordType', 'field', 'source', 'preferred'],
     async query(_context, query) {
       const conditions: Condition[] = [];
       for (const [parameter, column] of [['recordType', 'c.subject_type'], ['field', 'c.field'], ['source', 's.key']] as const) {
         const values = list(query, parameter);
         if (values) conditions.push({ sql: `${column} in (${values.map(() => '?').join(', ')})`, bindings: values });
       }
-      const preferred = single(query, 'preferred');
-      if (preferred === 'true' || preferred === 'false') conditions.push({ sql: 'c.preferred = ?', bindings: [preferred === 'true'] });
+      const preferred = flag(query, 'preferred');
+      if (preferred !== undefined) conditions.push({ sql: 'c.preferred = ?', bindings: [preferred] });
       return {
         sql: `select c.id, c.subject_type as record_type,
                 coalesce(p.slug, o.slug, g.slug, t.code, h.slug, pp.slug || '/' || po.slug, coalesce(op.slug, og.slug) || '#' || oc.indicator) as record,
@@ -204,6 +229,10 @@ export function registerExports(app: FastifyInstance, orm: MikroORM, config: Con
       const context = createContext(orm, config, request.id, { sqlStatements: 0 }, request.log as unknown as Logger);
       const nul = findNulCharacter(request.query);
       if (nul) return reply.code(400).send({ error: `The parameter "${nul}" contains the NUL character (U+0000), which is not allowed.`, parameter: nul });
+      const unknown = Object.keys(request.query as Query).filter((parameter) => !definition.parameters.includes(parameter));
+      if (unknown.length > 0) {
+        return reply.code(400).send({ error: `Unknown parameter "${unknown[0]}"; /export/${name}.csv takes ${definition.parameters.join(', ')}.`, parameter: unknown[0] });
+      }
       let statement: { sql: string; bindings: unknown[] };
       try {
         statement = await definition.query(context, request.query as Query);
