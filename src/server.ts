@@ -110,6 +110,19 @@ function observabilityPlugin(config: Config): ApolloServerPlugin<RequestContext>
   };
 }
 
+/** Content types a browser sends cross-site without asking first (a CORS preflight). */
+const SIMPLE_CONTENT_TYPES = new Set(['application/x-www-form-urlencoded', 'multipart/form-data', 'text/plain']);
+
+/**
+ * Whether a request is one a browser would have preflighted, as Apollo's CSRF prevention decides it: a
+ * content type other than the simple ones, or one of Apollo's CSRF headers.
+ */
+function preflighted(request: FastifyRequest): boolean {
+  const contentType = request.headers['content-type'];
+  if (contentType !== undefined && !SIMPLE_CONTENT_TYPES.has(contentType.split(';')[0].trim().toLowerCase())) return true;
+  return ['x-apollo-operation-name', 'apollo-require-preflight'].some((header) => String(request.headers[header] ?? '').length > 0);
+}
+
 export interface ServerOptions {
   orm: MikroORM;
   config: Config;
@@ -232,7 +245,9 @@ export async function createServer({ orm, config, logger }: ServerOptions): Prom
       }
       // Reads are answered from the cache when the same request was answered since the data last changed.
       // `cache-control: no-cache` asks for a fresh answer (the benchmark measures both).
-      if (cache?.active && query !== undefined) {
+      // Only a request Apollo would accept may be answered from the cache: one that a cross-site form
+      // could send is left to Apollo, which refuses it (CSRF prevention), whatever the cache holds.
+      if (cache?.active && query !== undefined && preflighted(request)) {
         const payload = request.method === 'GET' ? request.query : request.body;
         const key = cache.key({ method: request.method, payload });
         const fresh = String(request.headers['cache-control'] ?? '').includes('no-cache');
@@ -254,8 +269,8 @@ export async function createServer({ orm, config, logger }: ServerOptions): Prom
   // the response object by the time it is sent, so it is kept as it is.
   app.addHook('onSend', async (request, reply, payload) => {
     const response = request.graphqlStats?.response;
-    if (cache && request.cacheKey && reply.statusCode === 200 && response && !response.errors && response.data) {
-      cache.set(request.cacheKey, response, request.cacheGeneration!);
+    if (cache && request.cacheKey && reply.statusCode === 200 && response && !response.errors && response.data && typeof payload === 'string') {
+      cache.set(request.cacheKey, response, request.cacheGeneration!, Buffer.byteLength(payload));
     }
     return payload;
   });

@@ -31,6 +31,17 @@ describe('the response cache', () => {
     expect((await ask(QUERY, { 'cache-control': 'no-cache' })).cache).toBe('miss');
   });
 
+  it('answers from memory only requests that Apollo would accept (CSRF prevention)', async () => {
+    const url = `${app.baseUrl}/graphql?query=${encodeURIComponent('{ programmes { totalCount } }')}`;
+    const primed = await fetch(url, { headers: { 'apollo-require-preflight': 'true' } });
+    expect(primed.status).toBe(200);
+    expect((await fetch(url, { headers: { 'apollo-require-preflight': 'true' } })).headers.get('x-cache')).toBe('hit');
+    // The same GET as a cross-site page could send it: refused, whether or not the answer is in memory.
+    const forged = await fetch(url, { headers: { accept: 'application/json' } });
+    expect(forged.status).toBe(400);
+    expect(await forged.text()).toContain('Cross-Site Request Forgery');
+  });
+
   it('does not keep errors', async () => {
     const query = '{ projects(filter: { theme: ["nope"] }) { totalCount } }';
     await ask(query);
@@ -64,10 +75,25 @@ describe('ResponseCache on its own', () => {
       await app.orm.em.getConnection().execute(`notify ${DATA_CHANGED_CHANNEL}`);
       for (let attempt = 0; cache.currentGeneration === missedAt && attempt < 100; attempt++) await new Promise((resolve) => setTimeout(resolve, 20));
       expect(cache.currentGeneration).toBeGreaterThan(missedAt);
-      cache.set('key', { data: { old: true } }, missedAt);
+      cache.set('key', { data: { old: true } }, missedAt, 100);
       expect(cache.get('key')).toBeUndefined();
-      cache.set('key', { data: { fresh: true } }, cache.currentGeneration);
+      cache.set('key', { data: { fresh: true } }, cache.currentGeneration, 100);
       expect(cache.get('key')).toEqual({ data: { fresh: true } });
+    } finally {
+      await cache.stop();
+    }
+  });
+
+  it('keeps responses up to a total size, dropping the least recently used, and none larger than an eighth of it', async () => {
+    const cache = new ResponseCache(app.databaseUrl, pino({ level: 'silent' }), 1000, 8000);
+    await cache.start();
+    try {
+      for (let index = 0; index < 10; index++) cache.set(`page-${index}`, { data: { index } }, cache.currentGeneration, 1000);
+      expect(cache.usage).toEqual({ entries: 8, bytes: 8000 });
+      expect(cache.get('page-0')).toBeUndefined();
+      expect(cache.get('page-9')).toEqual({ data: { index: 9 } });
+      cache.set('huge', { data: {} }, cache.currentGeneration, 1001);
+      expect(cache.get('huge')).toBeUndefined();
     } finally {
       await cache.stop();
     }

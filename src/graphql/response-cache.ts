@@ -25,12 +25,18 @@ export class ResponseCache {
    */
   private generation = 0;
 
+  /**
+   * `maxBytes` bounds the memory the kept responses take (their sent size): one entry per distinct
+   * request text, and a large page can be megabytes, so a count alone does not bound it. A response
+   * larger than an eighth of it is not kept.
+   */
   constructor(
     private readonly databaseUrl: string,
     private readonly logger: Logger,
     maxEntries: number,
+    maxBytes = 64 * 1024 * 1024,
   ) {
-    this.entries = new LRUCache({ max: maxEntries });
+    this.entries = new LRUCache({ max: maxEntries, maxSize: maxBytes, maxEntrySize: Math.floor(maxBytes / 8) });
   }
 
   get active(): boolean {
@@ -89,9 +95,14 @@ export class ResponseCache {
     return this.active ? this.entries.get(key) : undefined;
   }
 
-  /** Keeps a response computed from the data of `generation` (see `generation`). */
-  set(key: string, response: Record<string, unknown>, generation: number): void {
-    if (this.active && generation === this.generation) this.entries.set(key, response);
+  /** Keeps a response computed from the data of `generation` (see `generation`), `bytes` long as sent. */
+  set(key: string, response: Record<string, unknown>, generation: number, bytes: number): void {
+    if (this.active && generation === this.generation) this.entries.set(key, response, { size: Math.max(1, bytes) });
+  }
+
+  /** How many responses are kept, and their size as sent. */
+  get usage(): { entries: number; bytes: number } {
+    return { entries: this.entries.size, bytes: this.entries.calculatedSize };
   }
 
   async stop(): Promise<void> {
