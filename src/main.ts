@@ -14,9 +14,20 @@ import { Programme } from './modules/programme/programme.entity';
 import { seed } from './seeds/write';
 import { createServer, GRAPHQL_PATH } from './server';
 
+/** Errors that say the server cannot be reached yet (down, starting, full), as opposed to refusing us. */
+const NOT_REACHABLE_YET = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', '57P03', '53300']);
+
+function notReachableYet(error: unknown): boolean {
+  const { code, errors, message } = error as { code?: string; errors?: Array<{ code?: string }>; message?: string };
+  // Node reports a host with several addresses as an AggregateError of one error per address.
+  return [code, ...(errors ?? []).map((each) => each.code)].some((each) => each !== undefined && NOT_REACHABLE_YET.has(each)) ||
+    /Connection terminated|timeout expired/i.test(message ?? '');
+}
+
 /**
  * A database that is not up yet (a container starting beside us) gets a few tries, each said in the log;
- * then we stop with a message that says what to check.
+ * then we stop with a message that says what to check. A server that answers and refuses (a wrong
+ * password, an unknown user, a migration that fails) is not retried: waiting would not change it.
  */
 async function connectWithRetries(url: string, config: Config, logger: pino.Logger): Promise<MikroORM> {
   const target = new URL(url);
@@ -27,8 +38,11 @@ async function connectWithRetries(url: string, config: Config, logger: pino.Logg
       return await openOrm(url, { statementTimeoutMs: config.statementTimeoutMs });
     } catch (error) {
       const reason = (error as Error).message.split('\n')[0];
+      if (!notReachableYet(error)) {
+        throw new DatabaseStartError(`PostgreSQL at ${where} answered but the start cannot go on: ${reason}. Check DATABASE_URL and the server's log.`);
+      }
       if (attempt > config.dbConnectRetries) {
-        throw new DatabaseUnreachableError(
+        throw new DatabaseStartError(
           `Cannot reach PostgreSQL at ${where} after ${attempt} attempts (${reason}). Check that it runs and that DATABASE_URL is right.`,
         );
       }
@@ -38,7 +52,8 @@ async function connectWithRetries(url: string, config: Config, logger: pino.Logg
   }
 }
 
-class DatabaseUnreachableError extends Error {}
+/** A start that cannot go on for a reason the message says (printed without a stack). */
+class DatabaseStartError extends Error {}
 
 /** How long an orderly stop may take before the database is stopped anyway (a client that never reads). */
 const SHUTDOWN_DEADLINE_MS = 15_000;
@@ -108,7 +123,7 @@ async function main(): Promise<void> {
   } catch (error) {
     // A signal during the start has already begun stopping: the failure it causes is part of that.
     if (stopping) return;
-    const expected = error instanceof DatabaseUnreachableError;
+    const expected = error instanceof DatabaseStartError;
     if (expected) console.error(`Cannot start: ${(error as Error).message}`);
     await stop('the start failed: stopping what was started', 1, expected ? undefined : error);
   }

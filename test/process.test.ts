@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
 import { findFreePort } from '../src/db/embedded-postgres';
+import { cloneTestDatabase } from './support/app';
 
 const ROOT = path.join(__dirname, '..');
 
@@ -122,6 +123,17 @@ describe('the API process', () => {
       fs.rmSync(dataDir, { recursive: true, force: true });
     }
   }, 120_000);
+
+  it('does not retry a server that answers and refuses (an unknown user), and says why', async () => {
+    const url = new URL(await cloneTestDatabase());
+    url.username = 'nosuchrole';
+    const api = startApi({ DATABASE_URL: url.toString(), DB_CONNECT_RETRIES: '5', DB_CONNECT_RETRY_MS: '2000' });
+    const started = Date.now();
+    expect(await api.exited).toBe(1);
+    expect(Date.now() - started).toBeLessThan(8000);
+    expect(api.lines.filter((line) => line.includes('retrying'))).toHaveLength(0);
+    expect(api.lines.join('\n')).toMatch(/Cannot start: PostgreSQL at .* answered but the start cannot go on: role "nosuchrole" does not exist/);
+  }, 60_000);
 
   it('started while PostgreSQL is unreachable, retries with a log line each time, then exits with a clear message', async () => {
     const port = await findFreePort();

@@ -57,8 +57,22 @@ export async function withMaintenanceClient<T>(databaseUrl: string, work: (clien
   }
 }
 
-/** Creates the database a URL names when it does not exist yet, so a fresh server needs no manual step. */
+/**
+ * Creates the database a URL names when it does not exist yet, so a fresh server needs no manual step.
+ * It connects to that database first: a server that lets this user into its database but not into the
+ * maintenance one (a managed or hardened server) needs nothing created.
+ */
 export async function ensureDatabaseExists(databaseUrl: string): Promise<void> {
+  const probe = new Client({ connectionString: databaseUrl });
+  try {
+    await probe.connect();
+    return;
+  } catch (error) {
+    // 3D000: the database does not exist. Anything else (unreachable, refused) is the caller's to handle.
+    if ((error as { code?: string }).code !== '3D000') throw error;
+  } finally {
+    await probe.end().catch(() => undefined);
+  }
   await withMaintenanceClient(databaseUrl, async (client, database) => {
     const found = await client.query('select 1 from pg_database where datname = $1', [database]);
     if (found.rowCount === 0) {
