@@ -65,6 +65,7 @@ describe('the API process', () => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kb-process-'));
     fs.chmodSync(dataDir, 0o755);
     const api = startApi({ PORT: '0', EMBEDDED_PG_DATA_DIR: path.join(dataDir, 'pg') });
+    let again: Running | undefined;
     try {
       const [, pgPort] = await api.waitFor(/embedded PostgreSQL on port (\d+)/);
       const [, url] = await api.waitFor(/Server listening at (http:\/\/127\.0\.0\.1:\d+)/);
@@ -89,7 +90,7 @@ describe('the API process', () => {
       expect(api.lines.some((line) => line.includes('stopped cleanly'))).toBe(true);
       expect(fs.existsSync(path.join(dataDir, 'pg', 'postmaster.pid'))).toBe(false);
       // And the next start finds its data.
-      const again = startApi({ PORT: '0', EMBEDDED_PG_DATA_DIR: path.join(dataDir, 'pg') });
+      again = startApi({ PORT: '0', EMBEDDED_PG_DATA_DIR: path.join(dataDir, 'pg') });
       const [, secondUrl] = await again.waitFor(/Server listening at (http:\/\/127\.0\.0\.1:\d+)/);
       const programmes = await fetch(`${secondUrl}/graphql`, {
         method: 'POST',
@@ -100,7 +101,14 @@ describe('the API process', () => {
       again.child.kill('SIGINT');
       expect(await again.exited).toBe(0);
     } finally {
-      api.child.kill('SIGKILL');
+      // A failed run stops its servers gently first: a killed one would leave its PostgreSQL behind.
+      for (const running of [api, again]) {
+        if (running && running.child.exitCode === null) {
+          running.child.kill('SIGTERM');
+          await Promise.race([running.exited, new Promise((resolve) => setTimeout(resolve, 20_000))]);
+          running.child.kill('SIGKILL');
+        }
+      }
       fs.rmSync(dataDir, { recursive: true, force: true });
     }
   }, 120_000);

@@ -49,7 +49,9 @@ export class ResponseCache {
   }
 
   async start(): Promise<void> {
-    const client = new Client({ connectionString: this.databaseUrl });
+    // TCP keepalive: a connection dropped without a reset (a failover, an idle NAT or load-balancer
+    // timeout) would otherwise look alive for hours while notifications no longer arrive.
+    const client = new Client({ connectionString: this.databaseUrl, keepAlive: true, keepAliveInitialDelayMillis: 10_000 });
     client.on('notification', () => this.empty());
     // A lost connection emits `error` and then `end`: whichever comes first counts, once per client.
     let lost = false;
