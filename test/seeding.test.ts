@@ -176,6 +176,20 @@ describe('npm run seed', () => {
     expect(error.message).toMatch(/projects\[1\]\.objectives\[0\]\.claims\[1\][.:][^\n]*no-such-source/);
   });
 
+  it("cites a breakdown's figures to the source of the value they break down", () => {
+    const directory = editedSeeds('interreg-fwvl.yaml', (text) =>
+      text.replace(
+        '      - key: trainees\n        source: article\n',
+        '      - key: trainees\n',
+      ).replace('value: { value: "89", locator:', 'value: { value: "89", source: article, locator:'),
+    );
+    const plan = planSeeds(directory);
+    const valueClaim = plan.claims.find((claim) => claim.field === 'value' && claim.value === '89')!;
+    const breakdownClaims = plan.claims.filter((claim) => claim.field === 'breakdown' && claim.subjectId === valueClaim.subjectId);
+    expect(breakdownClaims.map((claim) => claim.value)).toEqual(['69', '20']);
+    expect(breakdownClaims.every((claim) => claim.source === valueClaim.source && claim.locator === valueClaim.locator)).toBe(true);
+  });
+
   it('points at the right line', async () => {
     const directory = editedSeeds('organisations.yaml', (text) => text.replace('kind: { value: HIGHER_EDUCATION', 'kind: { value: UNIVERSITY'));
     const error = await seedError(directory);

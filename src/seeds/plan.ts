@@ -525,12 +525,15 @@ export class SeedPlanner {
     const subject: Subject = { type: 'Outcome', id, source: outcome.source ?? owner.source, at };
     const extras = { unit: outcome.unit, asOf: outcome.asOf, approximate: outcome.approximate };
     const value = this.required(this.fact(subject, 'value', outcome.value, this.child(at, 'value'), (v) => asNumber(outcome.unit)(v), extras), at, 'value');
-    const locator = outcome.value.claims[0]?.locator;
+    // A breakdown row states no source of its own: it comes from where the value does (the preferred
+    // value claim's source and quote), not from the outcome's default source.
+    const valueClaim = outcome.value.claims.find((claim) => claim.preferred === true) ?? outcome.value.claims[0];
+    const valueSource = valueClaim?.source ?? valueClaim?.sources?.[0];
     const breakdown = (outcome.breakdown ?? []).map((row, index) => {
       this.fact(
         subject,
         'breakdown',
-        { claims: [{ value: row.value, locator: row.locator ?? locator }] },
+        { claims: [{ value: row.value, locator: row.locator ?? valueClaim?.locator, source: valueSource }] },
         this.child(at, 'breakdown', index),
         (v) => ({ ...asNumber(outcome.unit)(v), basis: `${row.dimension}: ${row.key}` }),
         { ...extras, discriminator: `${row.dimension}:${row.key}`, position: index },
