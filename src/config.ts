@@ -53,6 +53,7 @@ const environmentSchema = z.object({
   LOG_VARIABLES: booleanFlag.default(false),
   DB_CONNECT_RETRIES: z.coerce.number().int().min(0).default(10),
   DB_CONNECT_RETRY_MS: z.coerce.number().int().min(10).default(1000),
+  SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(15_000),
   RESPONSE_CACHE: booleanFlag.default(true),
   RESPONSE_CACHE_MAX_ENTRIES: z.coerce.number().int().min(1).default(1000),
 });
@@ -92,6 +93,8 @@ export interface Config {
   logVariables: boolean;
   dbConnectRetries: number;
   dbConnectRetryMs: number;
+  /** How long a stop may wait for requests in flight before the database is stopped anyway. */
+  shutdownTimeoutMs: number;
   /** Keep whole responses of reads in memory, emptied when seeding or imports change the data. */
   responseCache: boolean;
   responseCacheMaxEntries: number;
@@ -131,6 +134,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     logVariables: env.LOG_VARIABLES,
     dbConnectRetries: env.DB_CONNECT_RETRIES,
     dbConnectRetryMs: env.DB_CONNECT_RETRY_MS,
+    shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
     responseCache: env.RESPONSE_CACHE,
     responseCacheMaxEntries: env.RESPONSE_CACHE_MAX_ENTRIES,
   };

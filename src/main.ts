@@ -55,9 +55,6 @@ async function connectWithRetries(url: string, config: Config, logger: pino.Logg
 /** A start that cannot go on for a reason the message says (printed without a stack). */
 class DatabaseStartError extends Error {}
 
-/** How long an orderly stop may take before the database is stopped anyway (a client that never reads). */
-const SHUTDOWN_DEADLINE_MS = 15_000;
-
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = pino({ level: config.logLevel });
@@ -92,7 +89,9 @@ async function main(): Promise<void> {
         await Promise.race([
           orderly(),
           new Promise((_resolve, reject) => {
-            deadline = setTimeout(() => reject(new Error(`still not stopped after ${SHUTDOWN_DEADLINE_MS} ms`)), SHUTDOWN_DEADLINE_MS);
+            // A request that never ends (a client that never reads its download) must not keep the
+            // process, and the embedded PostgreSQL with it, running for ever.
+            deadline = setTimeout(() => reject(new Error(`still not stopped after ${config.shutdownTimeoutMs} ms`)), config.shutdownTimeoutMs);
           }),
         ]);
       } catch (failure) {

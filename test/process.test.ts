@@ -113,6 +113,39 @@ describe('the API process', () => {
     }
   }, 120_000);
 
+  it('stops the database anyway when a request in flight outlasts SHUTDOWN_TIMEOUT_MS', async () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kb-process-'));
+    fs.chmodSync(dataDir, 0o755);
+    const api = startApi({ PORT: '0', SHUTDOWN_TIMEOUT_MS: '1000', EMBEDDED_PG_DATA_DIR: path.join(dataDir, 'pg') });
+    try {
+      const [, pgPort] = await api.waitFor(/embedded PostgreSQL on port (\d+)/);
+      const [, url] = await api.waitFor(/Server listening at (http:\/\/127\.0\.0\.1:\d+)/);
+      // A lock that is never released keeps a request in flight for good.
+      const held = new Client({ connectionString: `postgresql://postgres@127.0.0.1:${pgPort}/interreg_kb` });
+      held.on('error', () => undefined);
+      await held.connect();
+      await held.query('begin');
+      await held.query('lock table project in access exclusive mode');
+      const inFlight = fetch(`${url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query: '{ projects { totalCount } }' }),
+      }).catch(() => undefined);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const signalled = Date.now();
+      api.child.kill('SIGTERM');
+      expect(await api.exited).toBe(1);
+      expect(Date.now() - signalled).toBeLessThan(10_000);
+      expect(api.lines.some((line) => line.includes('still not stopped after 1000 ms'))).toBe(true);
+      expect(fs.existsSync(path.join(dataDir, 'pg', 'postmaster.pid'))).toBe(false);
+      await inFlight;
+      await held.end().catch(() => undefined);
+    } finally {
+      api.child.kill('SIGKILL');
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    }
+  }, 120_000);
+
   it('stops the embedded PostgreSQL it started when the start fails (the port is taken)', async () => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kb-process-'));
     fs.chmodSync(dataDir, 0o755);
