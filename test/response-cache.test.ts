@@ -110,4 +110,15 @@ describe('ResponseCache on its own', () => {
     expect(cache.active).toBe(false);
     expect(warnings.filter((line) => line.includes('retrying'))).toHaveLength(1);
   });
+
+  it('keeps retrying once per interval while the database is away, never more', async () => {
+    const cache = new ResponseCache('postgresql://postgres@127.0.0.1:1/none', pino({ level: 'silent' }), 10, 1024, 50);
+    await cache.start();
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    await cache.stop();
+    // About one attempt per 50 ms: a loss handled twice (its error and its end) would double them at
+    // every round, thousands within a second.
+    expect(cache.connectionAttempts).toBeGreaterThanOrEqual(5);
+    expect(cache.connectionAttempts).toBeLessThanOrEqual(21);
+  });
 });

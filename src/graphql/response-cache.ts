@@ -30,11 +30,15 @@ export class ResponseCache {
    * request text, and a large page can be megabytes, so a count alone does not bound it. A response
    * larger than an eighth of it is not kept.
    */
+  /** Connections opened to listen, the first and every reconnection (for the log and tests). */
+  connectionAttempts = 0;
+
   constructor(
     private readonly databaseUrl: string,
     private readonly logger: Logger,
     maxEntries: number,
     maxBytes = 64 * 1024 * 1024,
+    private readonly reconnectMs = 5000,
   ) {
     this.entries = new LRUCache({ max: maxEntries, maxSize: maxBytes, maxEntrySize: Math.floor(maxBytes / 8) });
   }
@@ -49,6 +53,7 @@ export class ResponseCache {
   }
 
   async start(): Promise<void> {
+    this.connectionAttempts++;
     // TCP keepalive: a connection dropped without a reset (a failover, an idle NAT or load-balancer
     // timeout) would otherwise look alive for hours while notifications no longer arrive.
     const client = new Client({ connectionString: this.databaseUrl, keepAlive: true, keepAliveInitialDelayMillis: 10_000 });
@@ -82,11 +87,11 @@ export class ResponseCache {
     this.empty();
     void client.end().catch(() => undefined);
     if (this.stopped || this.reconnect) return;
-    this.logger.warn({ err: error }, 'response cache off: lost the notification connection; retrying in 5 s');
+    this.logger.warn({ err: error }, `response cache off: lost the notification connection; retrying in ${this.reconnectMs} ms`);
     this.reconnect = setTimeout(() => {
       this.reconnect = undefined;
       if (!this.stopped) void this.start();
-    }, 5000).unref();
+    }, this.reconnectMs).unref();
   }
 
   key(body: unknown): string {
