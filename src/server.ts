@@ -151,6 +151,16 @@ export async function createServer({ orm, config, logger }: ServerOptions): Prom
     // The rate limiter's refusal is already shaped as a GraphQL response.
     if (status < 500 && 'errors' in error) return reply.code(status).send({ errors: (error as { errors: unknown }).errors });
     if (status < 500) return reply.code(status).send({ error: error.message, statusCode: status });
+    // JSON, whatever the route had started to answer (an export sets its download headers).
+    reply.removeHeader('content-disposition').type('application/json; charset=utf-8');
+    // A cancelled statement and an absent database are said as such, as the GraphQL endpoint does.
+    const cause = errorCode(error);
+    if (cause === '57014') {
+      return reply.code(503).send({ error: `The query ran longer than ${config.statementTimeoutMs} ms and was cancelled. Ask for less.`, code: 'QUERY_TIMEOUT', statusCode: 503, requestId: request.id });
+    }
+    if (cause && DATABASE_UNAVAILABLE.has(cause)) {
+      return reply.code(503).send({ error: 'The database is unavailable at the moment; try again shortly.', code: 'SERVICE_UNAVAILABLE', statusCode: 503, requestId: request.id });
+    }
     request.log.error({ err: error, reqId: request.id }, 'error in a request');
     return reply.code(500).send({ error: 'Internal server error', statusCode: 500, requestId: request.id });
   });

@@ -60,6 +60,11 @@ describe('when PostgreSQL goes away and comes back', () => {
     expect(during.body.errors[0].message).toContain('database is unavailable');
     expect((await fetch(`${baseUrl}/readyz`)).status).toBe(503);
     expect((await fetch(`${baseUrl}/healthz`)).status).toBe(200);
+    // A CSV export says the same, as JSON and not as a download.
+    const exported = await fetch(`${baseUrl}/export/projects.csv`);
+    expect(exported.status).toBe(503);
+    expect(exported.headers.get('content-disposition')).toBeNull();
+    expect(await exported.json()).toMatchObject({ code: 'SERVICE_UNAVAILABLE' });
 
     await database.start();
     let after = await programmes();

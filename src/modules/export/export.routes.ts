@@ -254,6 +254,17 @@ export function registerExports(app: FastifyInstance, orm: MikroORM, config: Con
       // pipeline, not pipe: a download the client abandons destroys the whole chain, down to the database
       // stream, which gives its connection back to the pool (pipe left it checked out for good).
       pipeline(rows, format, csv, () => undefined);
+      // The download starts with its first line: a query that fails before it (the database away, a
+      // statement cancelled) is answered as an error, not as a CSV that breaks off.
+      const failed = await new Promise<unknown>((resolve) => {
+        const settle = (error?: unknown) => {
+          csv.off('readable', settle).off('error', settle);
+          resolve(error);
+        };
+        csv.once('readable', settle).once('error', settle);
+      });
+      // The pool rejects with a plain object ({ code: 'ECONNREFUSED' }) when the server is away.
+      if (failed !== undefined) throw failed instanceof Error ? failed : Object.assign(new Error('the export query failed'), failed);
       return reply
         .type('text/csv; charset=utf-8')
         .header('content-disposition', `attachment; filename="${name}.csv"`)
