@@ -190,6 +190,14 @@ describe('npm run seed', () => {
     expect(breakdownClaims.every((claim) => claim.source === valueClaim.source && claim.locator === valueClaim.locator)).toBe(true);
   });
 
+  it('names a misspelt "value" of a claim as the unknown field it is', async () => {
+    const directory = editedSeeds('organisations.yaml', (text) => text.replace('kind: { value: HIGHER_EDUCATION', 'kind: { vaule: HIGHER_EDUCATION'));
+    const error = await seedError(directory);
+    expect(error.message).toContain('organisations[5].kind: unknown field "vaule"');
+    expect(error.message).toContain('organisations[5].kind: needs a "value"');
+    expect(error.message).not.toContain('must be one of');
+  });
+
   it('points at the right line', async () => {
     const directory = editedSeeds('organisations.yaml', (text) => text.replace('kind: { value: HIGHER_EDUCATION', 'kind: { value: UNIVERSITY'));
     const error = await seedError(directory);

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { Alias, Document, isCollection, LineCounter, Node as YamlNode, parseDocument, visit } from 'yaml';
+import { Alias, Document, isCollection, isMap, LineCounter, Node as YamlNode, parseDocument, visit } from 'yaml';
 import type { z } from 'zod';
 import { SeedFile, seedFileSchema } from './schema';
 
@@ -71,6 +71,10 @@ function describeIssue(file: ParsedSeedFile, issue: z.core.$ZodIssue): string {
   let message = issue.message;
   if (issue.code === 'unrecognized_keys') message = `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
   if (issue.code === 'invalid_value' && 'values' in issue) message = `must be one of ${issue.values.join(', ')}`;
+  // A claim written as a mapping without its `value` (misspelt, say): say that, not what a value must be.
+  if (issuePath[issuePath.length - 1] === 'value' && isMap(file.document.getIn(written, true)) && !file.document.hasIn([...written, 'value'])) {
+    message = 'needs a "value"';
+  }
   return describeLocation({ file, path: written }, message);
 }
 

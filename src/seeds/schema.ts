@@ -67,10 +67,16 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** Rewrites the plain and one-claim forms to `{ claims: [...] }`. */
+const CLAIM_FIELDS = new Set([...Object.keys(claimMeta), 'value']);
+
+/**
+ * Rewrites the plain and one-claim forms to `{ claims: [...] }`. An object with any claim field is a
+ * claim, even without `value`: `{ vaule: X, source: s }` is then reported as an unknown field "vaule",
+ * rather than as a whole object that is not one of the allowed values.
+ */
 function toClaimsForm(input: unknown): unknown {
   if (isPlainObject(input) && 'claims' in input) return input;
-  if (isPlainObject(input) && 'value' in input) return { claims: [input] };
+  if (isPlainObject(input) && Object.keys(input).some((field) => CLAIM_FIELDS.has(field))) return { claims: [input] };
   return { claims: [{ value: input }] };
 }
 
