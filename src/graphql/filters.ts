@@ -1,9 +1,9 @@
-import type { EntityManager } from '@mikro-orm/postgresql';
+import type { EntityClass } from '@mikro-orm/core';
 import { Field, InputType, Int, registerEnumType } from 'type-graphql';
-import { prepared } from '../db/prepared';
 import { Language, LANGUAGE_FALLBACK } from '../modules/common/localised';
 import type { Condition, SortKey } from './connection';
 import { badUserInput } from './errors';
+import type { Loaders } from './loaders';
 
 export enum OrderDirection {
   ASC = 'asc',
@@ -43,10 +43,10 @@ export function inList(sql: string, values: unknown[]): Condition {
   return { sql: `${sql} in (${values.map(() => '?').join(', ')})`, bindings: values };
 }
 
-/** Records a filter argument names by natural key (slug or code): `values` of `table`.`column`. */
+/** Records a filter argument names by a unique property (a slug or a code). */
 export interface NamedRecords {
-  table: string;
-  column: string;
+  entity: EntityClass<{ id: string }>;
+  property: string;
   values: string[];
   argumentName: string;
   /** What a value names, for the error message: "programme", "territory code". */
@@ -54,21 +54,31 @@ export interface NamedRecords {
 }
 
 /** The records a filter argument names, or undefined when it names none (an empty list is no condition). */
-export function named(values: string[] | null | undefined, table: string, column: string, argumentName: string, what: string): NamedRecords | undefined {
-  return given(values) ? { table, column, values, argumentName, what } : undefined;
+export function named<T extends { id: string }>(
+  values: string[] | null | undefined,
+  entity: EntityClass<T>,
+  property: keyof T & string,
+  argumentName: string,
+  what: string,
+): NamedRecords | undefined {
+  return given(values) ? { entity: entity as EntityClass<{ id: string }>, property, values, argumentName, what } : undefined;
 }
 
-/** The ids of the records `named` names; BAD_USER_INPUT naming the argument when one does not exist. */
-async function idsOf(em: EntityManager, named: NamedRecords): Promise<string[]> {
-  const { table, column, values, argumentName, what } = named;
-  // One array parameter, so the text is fixed per table and column: a prepared statement.
-  const found: Array<Record<string, string>> = await prepared(em.getKnex().select('id', column).from(table).whereRaw('?? = any(?)', [column, values]));
-  const known = new Set(found.map((row) => row[column]));
-  const unknown = values.filter((value) => !known.has(value));
+/**
+ * The ids of the records `named` names, through the request's loader of that key (one statement for
+ * every value of every argument naming the same kind of record); BAD_USER_INPUT naming the argument
+ * when one does not exist.
+ */
+async function idsOf(loaders: Loaders, named: NamedRecords): Promise<string[]> {
+  const { entity, property, values, argumentName, what } = named;
+  const asked = [...new Set(values)];
+  const loader = loaders.byKey(entity, property as 'id');
+  const records = await Promise.all(asked.map((value) => loader.load(value)));
+  const unknown = asked.filter((_value, index) => records[index] === null);
   if (unknown.length > 0) {
     throw badUserInput(argumentName, `Unknown ${what}${unknown.length > 1 ? 's' : ''} ${unknown.map((value) => `"${value}"`).join(', ')} in "${argumentName}".`);
   }
-  return found.map((row) => row.id);
+  return records.map((record) => record!.id);
 }
 
 /**
@@ -77,9 +87,9 @@ async function idsOf(em: EntityManager, named: NamedRecords): Promise<string[]> 
  * naming the argument, the first in the order given, that names a record that does not exist, rather
  * than silently matching nothing. Conditions then match on the ids, without looking the names up again.
  */
-export async function knownIds<K extends string>(em: EntityManager, lookups: Partial<Record<K, NamedRecords>>): Promise<Partial<Record<K, string[]>>> {
+export async function knownIds<K extends string>(loaders: Loaders, lookups: Partial<Record<K, NamedRecords>>): Promise<Partial<Record<K, string[]>>> {
   const entries = Object.entries(lookups).filter((entry): entry is [K, NamedRecords] => entry[1] !== undefined);
-  const outcomes = await Promise.allSettled(entries.map(([, named]) => idsOf(em, named)));
+  const outcomes = await Promise.allSettled(entries.map(([, named]) => idsOf(loaders, named)));
   const ids: Partial<Record<K, string[]>> = {};
   outcomes.forEach((outcome, index) => {
     if (outcome.status === 'rejected') throw outcome.reason;

@@ -1,6 +1,8 @@
 import type { RequestContext } from '../../graphql/context';
 import { Condition, ConnectionArgs, ConnectionResult, paginate, PageOptions } from '../../graphql/connection';
 import { given, inList, knownIds, localisedSortSql, named, orderKeys, SortColumns, territoryReachSql, textMatchCondition } from '../../graphql/filters';
+import { Programme } from '../programme/programme.entity';
+import { Territory } from '../territory/territory.entity';
 import { Organisation } from './organisation.entity';
 import { CollaborationFilter, OrganisationFilter, OrganisationOrder, OrganisationOrderField } from './organisation.inputs';
 
@@ -23,9 +25,9 @@ export class OrganisationService {
     const conditions: Condition[] = [];
     if (given(filter.kind)) conditions.push(inList('o.kind', filter.kind));
     if (given(filter.country)) conditions.push(inList('o.country', filter.country.map((country) => country.toUpperCase())));
-    const ids = await knownIds(this.context.em, {
-      territory: named(filter.territory, 'territory', 'code', 'filter.territory', 'territory code'),
-      programme: named(filter.programme, 'programme', 'slug', 'filter.programme', 'programme'),
+    const ids = await knownIds(this.context.loaders, {
+      territory: named(filter.territory, Territory, 'code', 'filter.territory', 'territory code'),
+      programme: named(filter.programme, Programme, 'slug', 'filter.programme', 'programme'),
     });
     if (ids.territory) {
       const reach = territoryReachSql(ids.territory, true);
@@ -52,7 +54,7 @@ export class OrganisationService {
    */
   async collaborations(organisationIds: readonly string[], filter: CollaborationFilter | null | undefined): Promise<CollaborationRow[][]> {
     const conditions: Condition[] = [];
-    const { programme } = await knownIds(this.context.em, { programme: named(filter?.programme, 'programme', 'slug', 'filter.programme', 'programme') });
+    const { programme } = await knownIds(this.context.loaders, { programme: named(filter?.programme, Programme, 'slug', 'filter.programme', 'programme') });
     if (programme) conditions.push({ sql: 'p.programme_id = any(?)', bindings: [programme] });
     if (filter?.period?.from != null) conditions.push({ sql: 'g.end_year >= ?', bindings: [filter.period.from] });
     if (filter?.period?.to != null) conditions.push({ sql: 'g.start_year <= ?', bindings: [filter.period.to] });

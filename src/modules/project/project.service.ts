@@ -1,6 +1,10 @@
 import type { RequestContext } from '../../graphql/context';
 import { Condition, ConnectionArgs, ConnectionResult, paginate, PageOptions } from '../../graphql/connection';
 import { checkIsoDate, decimalRangeConditions, given, inList, knownIds, localisedSortSql, named, orderKeys, SortColumns, territoryReachSql, textMatchCondition } from '../../graphql/filters';
+import { Organisation } from '../organisation/organisation.entity';
+import { Programme } from '../programme/programme.entity';
+import { Territory } from '../territory/territory.entity';
+import { Theme } from '../theme/theme.entity';
 import { Project } from './project.entity';
 import { ProjectFilter, ProjectOrder, ProjectOrderField } from './project.inputs';
 
@@ -29,12 +33,12 @@ export class ProjectService {
   async conditions(filter: ProjectFilter | null | undefined, argument = 'filter'): Promise<Condition[]> {
     if (!filter) return [];
     const name = (field: string) => (argument ? `${argument}.${field}` : field);
-    const ids = await knownIds(this.context.em, {
-      programme: named(filter.programme, 'programme', 'slug', name('programme'), 'programme'),
-      theme: named(filter.theme, 'theme', 'slug', name('theme'), 'theme'),
-      territory: named(filter.territory, 'territory', 'code', name('territory'), 'territory code'),
-      partnerTerritory: named(filter.partnerTerritory, 'territory', 'code', name('partnerTerritory'), 'territory code'),
-      organisation: named(filter.organisation, 'organisation', 'slug', name('organisation'), 'organisation'),
+    const ids = await knownIds(this.context.loaders, {
+      programme: named(filter.programme, Programme, 'slug', name('programme'), 'programme'),
+      theme: named(filter.theme, Theme, 'slug', name('theme'), 'theme'),
+      territory: named(filter.territory, Territory, 'code', name('territory'), 'territory code'),
+      partnerTerritory: named(filter.partnerTerritory, Territory, 'code', name('partnerTerritory'), 'territory code'),
+      organisation: named(filter.organisation, Organisation, 'slug', name('organisation'), 'organisation'),
     });
     const conditions: Condition[] = [];
     if (ids.programme) conditions.push({ sql: 'p.programme_id = any(?)', bindings: [ids.programme] });

@@ -2,6 +2,7 @@ import { Field, InputType, Int, ObjectType } from 'type-graphql';
 import type { RequestContext } from '../../graphql/context';
 import { given, knownIds, named } from '../../graphql/filters';
 import { Node } from '../../graphql/node';
+import { Programme } from '../programme/programme.entity';
 import { Claim } from './claim.entity';
 
 @InputType({ description: 'Which conflicts to list.' })
@@ -56,7 +57,7 @@ export async function findConflicts(context: RequestContext, filter: ConflictFil
     conditions.push(`c.subject_type in (${filter.recordType.map(() => '?').join(', ')})`);
     bindings.push(...filter.recordType);
   }
-  const { programme } = await knownIds(context.em, { programme: named(filter?.programme, 'programme', 'slug', 'filter.programme', 'programme') });
+  const { programme } = await knownIds(context.loaders, { programme: named(filter?.programme, Programme, 'slug', 'filter.programme', 'programme') });
   if (programme) {
     // Every record that belongs to the programmes: themselves, their themes, projects, partners, outcomes, funding.
     conditions.push(`c.subject_id in (

@@ -24,7 +24,7 @@ export class TerritoryService {
     const conditions: Condition[] = [];
     if (given(filter?.level)) conditions.push(inList('t.level', filter.level));
     if (given(filter?.country)) conditions.push(inList('t.country', filter.country.map((country) => country.toUpperCase())));
-    const { parent } = await knownIds(this.context.em, { parent: named(filter?.parent ? [filter.parent] : [], 'territory', 'code', 'filter.parent', 'territory code') });
+    const { parent } = await knownIds(this.context.loaders, { parent: named(filter?.parent ? [filter.parent] : [], Territory, 'code', 'filter.parent', 'territory code') });
     if (parent) conditions.push({ sql: `t.id in (select e.from_id from territory_edge e where e.relation = 'PART_OF' and e.to_id = any(?))`, bindings: [parent] });
     return paginate(this.context, Territory, { table: 'territory', alias: 't', where: conditions, sort: orderKeys(SORT, orderBy, TerritoryOrderField.CODE) }, args, options);
   }

@@ -1,6 +1,7 @@
 import type { RequestContext } from '../../graphql/context';
 import { Condition, ConnectionArgs, ConnectionResult, paginate, PageOptions } from '../../graphql/connection';
 import { knownIds, localisedSortSql, named, orderKeys, SortColumns } from '../../graphql/filters';
+import { Programme } from '../programme/programme.entity';
 import { Theme } from './theme.entity';
 import { ThemeFilter, ThemeOrder, ThemeOrderField } from './theme.inputs';
 
@@ -15,7 +16,7 @@ export class ThemeService {
 
   async list(filter: ThemeFilter | null | undefined, orderBy: ThemeOrder | null | undefined, args: ConnectionArgs, options: PageOptions = {}): Promise<ConnectionResult<Theme>> {
     const conditions: Condition[] = [];
-    const { programme } = await knownIds(this.context.em, { programme: named(filter?.programme, 'programme', 'slug', 'filter.programme', 'programme') });
+    const { programme } = await knownIds(this.context.loaders, { programme: named(filter?.programme, Programme, 'slug', 'filter.programme', 'programme') });
     if (programme) conditions.push({ sql: 'h.programme_id = any(?)', bindings: [programme] });
     return paginate(this.context, Theme, { table: 'theme', alias: 'h', where: conditions, sort: orderKeys(SORT, orderBy, ThemeOrderField.SLUG) }, args, options);
   }
