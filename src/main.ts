@@ -9,20 +9,11 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import { Config, ConfigError, loadConfig } from './config';
 import { ensureDatabaseExists, openDatabase } from './db/database';
 import { EmbeddedPostgresError } from './db/embedded-postgres';
+import { databaseUnavailable } from './db/failures';
 import { openOrm } from './db/orm';
 import { Programme } from './modules/programme/programme.entity';
 import { seed } from './seeds/write';
 import { createServer, GRAPHQL_PATH } from './server';
-
-/** Errors that say the server cannot be reached yet (down, starting, full), as opposed to refusing us. */
-const NOT_REACHABLE_YET = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', '57P03', '53300']);
-
-function notReachableYet(error: unknown): boolean {
-  const { code, errors, message } = error as { code?: string; errors?: Array<{ code?: string }>; message?: string };
-  // Node reports a host with several addresses as an AggregateError of one error per address.
-  return [code, ...(errors ?? []).map((each) => each.code)].some((each) => each !== undefined && NOT_REACHABLE_YET.has(each)) ||
-    /Connection terminated|timeout expired/i.test(message ?? '');
-}
 
 /**
  * A database that is not up yet (a container starting beside us) gets a few tries, each said in the log;
@@ -38,7 +29,7 @@ async function connectWithRetries(url: string, config: Config, logger: pino.Logg
       return await openOrm(url, { statementTimeoutMs: config.statementTimeoutMs });
     } catch (error) {
       const reason = (error as Error).message.split('\n')[0];
-      if (!notReachableYet(error)) {
+      if (!databaseUnavailable(error)) {
         throw new DatabaseStartError(`PostgreSQL at ${where} answered but the start cannot go on: ${reason}. Check DATABASE_URL and the server's log.`);
       }
       if (attempt > config.dbConnectRetries) {

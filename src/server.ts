@@ -10,6 +10,7 @@ import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import type { Logger } from 'pino';
 import type { Config } from './config';
+import { databaseUnavailable, statementCancelled } from './db/failures';
 import { countSqlStatements, createContext, RequestContext, RequestStats, withRequestStats } from './graphql/context';
 import { EXPECTED_ERROR_CODES } from './graphql/errors';
 import { GRAPHIQL_ASSETS, graphiqlPage } from './graphql/graphiql';
@@ -31,23 +32,6 @@ declare module 'fastify' {
   }
 }
 
-/** PostgreSQL error codes that say the database is away (connection refused, shutting down, ...). */
-const DATABASE_UNAVAILABLE = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', '57P01', '57P02', '57P03', '08000', '08001', '08003', '08006']);
-
-/** Messages of the driver and the pool when the server went away, for errors that carry no code. */
-const CONNECTION_LOST = /Connection terminated|Connection ended unexpectedly|connect ECONNREFUSED|terminating connection due to administrator command|database system is (shutting down|starting up)/i;
-
-function errorCode(error: unknown): string | undefined {
-  // The pool may throw a plain object ({ code: 'ECONNREFUSED' }), which graphql wraps with `thrownValue`.
-  let current = error as { code?: unknown; cause?: unknown; errors?: unknown[]; message?: unknown; thrownValue?: unknown } | undefined;
-  for (let depth = 0; current && depth < 5; depth++) {
-    if (typeof current.code === 'string') return current.code;
-    if (typeof current.message === 'string' && CONNECTION_LOST.test(current.message)) return 'ECONNRESET';
-    current = (current.cause ?? current.thrownValue ?? current.errors?.[0]) as typeof current;
-  }
-  return undefined;
-}
-
 /**
  * What a client may see of an error: expected ones pass through; a cancelled statement and an absent
  * database are said as such; anything else is masked, with nothing internal (no SQL, host or stack).
@@ -56,20 +40,23 @@ function formatError(config: Config) {
   return (formatted: import('graphql').GraphQLFormattedError, error: unknown) => {
     const code = formatted.extensions?.code as string | undefined;
     if (code && EXPECTED_ERROR_CODES.has(code)) return formatted;
-    const cause = errorCode(unwrapResolverError(error));
     const where = { path: formatted.path, locations: formatted.locations };
-    if (cause === '57014') {
-      return {
-        message: `The query ran longer than ${config.statementTimeoutMs} ms and was cancelled. Ask for less (smaller pages, fewer nested lists).`,
-        extensions: { code: 'QUERY_TIMEOUT' },
-        ...where,
-      };
-    }
-    if (cause && DATABASE_UNAVAILABLE.has(cause)) {
-      return { message: 'The database is unavailable at the moment; try again shortly.', extensions: { code: 'SERVICE_UNAVAILABLE' }, ...where };
-    }
+    const failure = databaseFailure(unwrapResolverError(error), config);
+    if (failure) return { message: failure.message, extensions: { code: failure.code }, ...where };
     return { message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' }, ...where };
   };
+}
+
+/** A cancelled statement or an absent database, said as such (the GraphQL endpoint and the exports alike). */
+function databaseFailure(error: unknown, config: Config): { code: 'QUERY_TIMEOUT' | 'SERVICE_UNAVAILABLE'; message: string } | undefined {
+  if (statementCancelled(error)) {
+    return {
+      code: 'QUERY_TIMEOUT',
+      message: `The query ran longer than ${config.statementTimeoutMs} ms and was cancelled. Ask for less (smaller pages, fewer nested lists).`,
+    };
+  }
+  if (databaseUnavailable(error)) return { code: 'SERVICE_UNAVAILABLE', message: 'The database is unavailable at the moment; try again shortly.' };
+  return undefined;
 }
 
 /**
@@ -153,14 +140,8 @@ export async function createServer({ orm, config, logger }: ServerOptions): Prom
     if (status < 500) return reply.code(status).send({ error: error.message, statusCode: status });
     // JSON, whatever the route had started to answer (an export sets its download headers).
     reply.removeHeader('content-disposition').type('application/json; charset=utf-8');
-    // A cancelled statement and an absent database are said as such, as the GraphQL endpoint does.
-    const cause = errorCode(error);
-    if (cause === '57014') {
-      return reply.code(503).send({ error: `The query ran longer than ${config.statementTimeoutMs} ms and was cancelled. Ask for less.`, code: 'QUERY_TIMEOUT', statusCode: 503, requestId: request.id });
-    }
-    if (cause && DATABASE_UNAVAILABLE.has(cause)) {
-      return reply.code(503).send({ error: 'The database is unavailable at the moment; try again shortly.', code: 'SERVICE_UNAVAILABLE', statusCode: 503, requestId: request.id });
-    }
+    const failure = databaseFailure(error, config);
+    if (failure) return reply.code(503).send({ error: failure.message, code: failure.code, statusCode: 503, requestId: request.id });
     request.log.error({ err: error, reqId: request.id }, 'error in a request');
     return reply.code(500).send({ error: 'Internal server error', statusCode: 500, requestId: request.id });
   });

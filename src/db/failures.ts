@@ -1,0 +1,51 @@
+/**
+ * What a database failure means for a caller: the server is away (connection refused, shutting down,
+ * starting up, full), or a statement was cancelled. One reading for the API's errors and for the start's
+ * retries.
+ */
+
+/** Codes (Node's and PostgreSQL's) that say the database cannot be reached at the moment. */
+const UNAVAILABLE = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  '57P01',
+  '57P02',
+  '57P03',
+  '53300',
+  '08000',
+  '08001',
+  '08003',
+  '08006',
+]);
+
+/** Messages of the driver and the pool when the server went away, for errors that carry no code. */
+const CONNECTION_LOST =
+  /Connection terminated|Connection ended unexpectedly|connect ECONNREFUSED|timeout expired|terminating connection due to administrator command|database system is (shutting down|starting up)/i;
+
+/** The code behind an error, looking through the wrappers (GraphQL's, an AggregateError of addresses). */
+export function failureCode(error: unknown): string | undefined {
+  // The pool may throw a plain object ({ code: 'ECONNREFUSED' }), which graphql wraps with `thrownValue`.
+  let current = error as { code?: unknown; cause?: unknown; errors?: unknown[]; message?: unknown; thrownValue?: unknown } | undefined;
+  for (let depth = 0; current && depth < 5; depth++) {
+    if (typeof current.code === 'string') return current.code;
+    if (typeof current.message === 'string' && CONNECTION_LOST.test(current.message)) return 'ECONNRESET';
+    current = (current.cause ?? current.thrownValue ?? current.errors?.[0]) as typeof current;
+  }
+  return undefined;
+}
+
+/** The database cannot be reached at the moment (as opposed to refusing what was asked). */
+export function databaseUnavailable(error: unknown): boolean {
+  const code = failureCode(error);
+  return code !== undefined && UNAVAILABLE.has(code);
+}
+
+/** PostgreSQL cancelled the statement (statement_timeout). */
+export function statementCancelled(error: unknown): boolean {
+  return failureCode(error) === '57014';
+}
