@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { refreshDerivedViews } from '../db/derived';
 import { DATA_CHANGED_CHANNEL } from '../graphql/response-cache';
 
 /**
@@ -187,8 +188,7 @@ export function generationSteps({ scale, seed }: GenerateOptions): GenerateStep[
                ${id('source', `(1 + ${h('substring(p.slug from 11)::int', 19)} % ${SOURCES})::text`)}, null, null, null
         from participation pa join project p on p.id = pa.project_id where p.slug like 'g-project-%'`,
     },
-    { name: 'search index', sql: 'refresh materialized view search_document' },
-    { name: 'territory reach', sql: 'refresh materialized view territory_reach' },
+    ...refreshDerivedViews(),
     { name: 'statistics', sql: 'analyze' },
     { name: 'notify running servers', sql: `notify ${DATA_CHANGED_CHANNEL}` },
   ];

@@ -2,6 +2,7 @@ import type { EntityName } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import path from 'node:path';
 import { projectRoot } from '../config';
+import { refreshDerivedViews } from '../db/derived';
 import { DATA_CHANGED_CHANNEL } from '../graphql/response-cache';
 import { Funding } from '../modules/funding/funding.entity';
 import { Organisation } from '../modules/organisation/organisation.entity';
@@ -131,10 +132,7 @@ export async function writeSeedPlan(em: EntityManager, plan: SeedPlan): Promise<
       );
       removed += (orphans as { affectedRows?: number }).affectedRows ?? 0;
     }
-    // The search index and the territories' reach are derived from the records: rebuilt in the same
-    // transaction, so they never lag.
-    await connection.execute('refresh materialized view search_document', [], 'run', inTransaction);
-    await connection.execute('refresh materialized view territory_reach', [], 'run', inTransaction);
+    for (const { sql } of refreshDerivedViews()) await connection.execute(sql, [], 'run', inTransaction);
     // Delivered when the transaction commits: running servers empty their response caches then.
     await connection.execute(`notify ${DATA_CHANGED_CHANNEL}`, [], 'run', inTransaction);
     const counts = Object.fromEntries(TABLES.map((table) => [table.key, plan[table.key].length])) as Record<keyof SeedPlan, number>;

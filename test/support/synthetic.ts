@@ -1,4 +1,5 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
+import { refreshDerivedViews } from '../../src/db/derived';
 
 /**
  * Adds `n` generated records of every type, each linked through every relation the API follows
@@ -99,8 +100,7 @@ export async function addSyntheticRecords(orm: MikroORM, n: number): Promise<voi
                (select id from source where key = 'gen-source-' || r.n)
         from (${rows}) as r(id, field, kind, value, reference_type, reference_id, funding_id, n)`,
     ),
-    'refresh materialized view search_document',
-    'refresh materialized view territory_reach',
+    ...refreshDerivedViews().map((refresh) => refresh.sql),
   ];
   for (const statement of statements) await connection.execute(statement);
 }
