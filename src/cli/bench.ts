@@ -45,15 +45,19 @@ interface Processes {
 /** Linux's clock ticks per second for /proc's CPU times (USER_HZ, 100 on every mainstream kernel). */
 const CLOCK_TICKS = 100;
 
-/** CPU seconds (user + system) of a process from /proc, or null when it cannot be read. */
-function cpuSeconds(pid: number): number | null {
+/** A process's parent and CPU seconds (user + system) from /proc, or null when it cannot be read. */
+function processStat(pid: number | string): { parent: number; cpuSeconds: number } | null {
   try {
+    // After the command name (which may hold spaces): ppid is field 4 of stat(5), utime 14, stime 15.
     const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-    // After the command name: state is field 3 of stat(5), utime 14 and stime 15.
-    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+    return { parent: Number(fields[1]), cpuSeconds: (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS };
   } catch {
     return null;
   }
+}
+
+function cpuSeconds(pid: number): number | null {
+  return processStat(pid)?.cpuSeconds ?? null;
 }
 
 /** The CPU seconds of the postmaster's children, or null when they cannot be read. */
@@ -61,13 +65,9 @@ function databaseCpuSeconds(postmaster: number | null): number | null {
   if (postmaster === null) return null;
   let total = 0;
   for (const entry of fs.readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const fields = fs.readFileSync(`/proc/${entry}/stat`, 'utf8').split(') ')[1].split(' ');
-      if (Number(fields[1]) === postmaster) total += (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
-    } catch {
-      // the process ended meanwhile
-    }
+    // A process that ended meanwhile reads as null.
+    const stat = /^\d+$/.test(entry) ? processStat(entry) : null;
+    if (stat?.parent === postmaster) total += stat.cpuSeconds;
   }
   return total;
 }
@@ -75,11 +75,7 @@ function databaseCpuSeconds(postmaster: number | null): number | null {
 /** The postmaster of the server `client` is connected to, when it runs on this machine. */
 async function findPostmaster(client: Client): Promise<number | null> {
   const { rows } = await client.query<{ pid: number }>('select pg_backend_pid() as pid');
-  try {
-    return Number(fs.readFileSync(`/proc/${rows[0].pid}/stat`, 'utf8').split(') ')[1].split(' ')[1]);
-  } catch {
-    return null;
-  }
+  return processStat(rows[0].pid)?.parent ?? null;
 }
 
 interface Result {
