@@ -57,11 +57,18 @@ const claimMeta = {
   key: key.optional(),
 };
 
-/** A claim names its source once: `source`, or `sources` for several; given both, one would be dropped. */
-function oneWayToSource<T extends { source?: string; sources?: string[] }>(claim: T): boolean {
-  return claim.source === undefined || claim.sources === undefined;
+/**
+ * A claim: the given fields and the claim's own (`claimMeta`). It names its source once, by `source` or,
+ * for several, `sources`; given both, one would be dropped.
+ */
+function claimObject<S extends z.ZodRawShape>(shape: S) {
+  return z
+    .strictObject({ ...shape, ...claimMeta })
+    .refine((claim) => (claim as { source?: string }).source === undefined || (claim as { sources?: string[] }).sources === undefined, {
+      message: 'give either "source" or "sources", not both',
+      path: ['sources'],
+    });
 }
-const ONE_WAY_TO_SOURCE = { message: 'give either "source" or "sources", not both', path: ['sources'] };
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -81,7 +88,7 @@ function toClaimsForm(input: unknown): unknown {
 }
 
 export function fact<T extends z.ZodType>(value: T) {
-  const claim = z.strictObject({ value, ...claimMeta }).refine(oneWayToSource, ONE_WAY_TO_SOURCE);
+  const claim = claimObject({ value });
   return z.preprocess(toClaimsForm, z.strictObject({ claims: z.array(claim).min(1, 'needs at least one claim') }));
 }
 /** `writtenAt`: the claim's position in the file, for a fact built from some of a written fact's claims. */
@@ -89,7 +96,7 @@ export type Fact<V> = { claims: Array<{ value: V; writtenAt?: number } & ClaimMe
 export type ClaimMeta = { [K in keyof typeof claimMeta]?: z.infer<(typeof claimMeta)[K]> };
 
 /** A claim about something whose value is given elsewhere (a funding amount): only its provenance. */
-const provenance = z.strictObject(claimMeta).refine(oneWayToSource, ONE_WAY_TO_SOURCE);
+const provenance = claimObject({});
 
 const localisedFacts = z
   .strictObject({ fr: fact(text).optional(), nl: fact(text).optional(), en: fact(text).optional() })
@@ -170,7 +177,7 @@ export const outcomeSchema = z.strictObject({
   breakdown: z
     .array(z.strictObject({ dimension: key, key: text, labels: localisedText, value: decimal(18, 4), locator: text.optional() }))
     .optional(),
-  organisations: z.array(z.strictObject({ organisation: key, relation: key, ...claimMeta }).refine(oneWayToSource, ONE_WAY_TO_SOURCE)).optional(),
+  organisations: z.array(claimObject({ organisation: key, relation: key })).optional(),
 });
 
 export interface ThemeInput {
