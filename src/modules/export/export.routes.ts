@@ -2,6 +2,7 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import { stringify } from 'csv-stringify';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { GraphQLError } from 'graphql';
+import { once } from 'node:events';
 import { pipeline, Transform } from 'node:stream';
 import type { Logger } from 'pino';
 import type { Config } from '../../config';
@@ -226,13 +227,13 @@ const EXPORTS: Record<string, Export> = {
 export function registerExports(app: FastifyInstance, orm: MikroORM, config: Config): void {
   for (const [name, definition] of Object.entries(EXPORTS)) {
     app.get(`/export/${name}.csv`, async (request: FastifyRequest, reply: FastifyReply) => {
-      const context = createContext(orm, config, request.id, { sqlStatements: 0 }, request.log as unknown as Logger);
       const nul = findNulCharacter(request.query);
       if (nul) return reply.code(400).send({ error: `The parameter "${nul}" contains the NUL character (U+0000), which is not allowed.`, parameter: nul });
       const unknown = Object.keys(request.query as Query).filter((parameter) => !definition.parameters.includes(parameter));
       if (unknown.length > 0) {
         return reply.code(400).send({ error: `Unknown parameter "${unknown[0]}"; /export/${name}.csv takes ${definition.parameters.join(', ')}.`, parameter: unknown[0] });
       }
+      const context = createContext(orm, config, request.id, { sqlStatements: 0 }, request.log as unknown as Logger);
       let statement: { sql: string; bindings: unknown[] };
       try {
         statement = await definition.query(context, request.query as Query);
@@ -256,15 +257,10 @@ export function registerExports(app: FastifyInstance, orm: MikroORM, config: Con
       pipeline(rows, format, csv, () => undefined);
       // The download starts with its first line: a query that fails before it (the database away, a
       // statement cancelled) is answered as an error, not as a CSV that breaks off.
-      const failed = await new Promise<unknown>((resolve) => {
-        const settle = (error?: unknown) => {
-          csv.off('readable', settle).off('error', settle);
-          resolve(error);
-        };
-        csv.once('readable', settle).once('error', settle);
+      await once(csv, 'readable').catch((error: unknown) => {
+        // The pool rejects with a plain object ({ code: 'ECONNREFUSED' }) when the server is away.
+        throw error instanceof Error ? error : Object.assign(new Error('the export query failed'), error);
       });
-      // The pool rejects with a plain object ({ code: 'ECONNREFUSED' }) when the server is away.
-      if (failed !== undefined) throw failed instanceof Error ? failed : Object.assign(new Error('the export query failed'), failed);
       return reply
         .type('text/csv; charset=utf-8')
         .header('content-disposition', `attachment; filename="${name}.csv"`)
