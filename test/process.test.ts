@@ -60,30 +60,58 @@ function startApi(environment: Record<string, string>): Running {
   };
 }
 
+/** A data folder the embedded PostgreSQL (running as `postgres` when we are root) can use. */
+function temporaryDataDir(): string {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kb-process-'));
+  fs.chmodSync(dataDir, 0o755);
+  return dataDir;
+}
+
+/**
+ * A request kept in flight: a transaction locks the table it reads. `release` lets it finish; a stop
+ * that comes first ends the lock's connection, which is then no error.
+ */
+async function requestInFlight(pgPort: string, url: string): Promise<{ response: Promise<Response | undefined>; release(): Promise<void> }> {
+  const lock = new Client({ connectionString: `postgresql://postgres@127.0.0.1:${pgPort}/interreg_kb` });
+  lock.on('error', () => undefined);
+  await lock.connect();
+  await lock.query('begin');
+  await lock.query('lock table project in access exclusive mode');
+  const response = fetch(`${url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ query: '{ projects { totalCount } }' }),
+  }).catch(() => undefined);
+  // Long enough for the request to reach the lock.
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  return { response, release: () => lock.query('rollback').then(() => lock.end(), () => undefined) };
+}
+
+/** After a test, however it ended: stops each server still running gently (a killed one leaves its PostgreSQL behind). */
+async function cleanUp(dataDir: string, ...runs: Array<Running | undefined>): Promise<void> {
+  for (const running of runs) {
+    if (running && running.child.exitCode === null && running.child.signalCode === null) {
+      running.child.kill('SIGTERM');
+      await Promise.race([running.exited, new Promise((resolve) => setTimeout(resolve, 20_000))]);
+      running.child.kill('SIGKILL');
+    }
+  }
+  fs.rmSync(dataDir, { recursive: true, force: true });
+}
+
 describe('the API process', () => {
   it('on SIGTERM finishes the request in flight, closes the pool and stops the embedded PostgreSQL cleanly', async () => {
-    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kb-process-'));
-    fs.chmodSync(dataDir, 0o755);
+    const dataDir = temporaryDataDir();
     const api = startApi({ PORT: '0', EMBEDDED_PG_DATA_DIR: path.join(dataDir, 'pg') });
     let again: Running | undefined;
     try {
       const [, pgPort] = await api.waitFor(/embedded PostgreSQL on port (\d+)/);
       const [, url] = await api.waitFor(/Server listening at (http:\/\/127\.0\.0\.1:\d+)/);
-      // Hold a lock so that a request stays in flight while the signal arrives.
-      const blocker = new Client({ connectionString: `postgresql://postgres@127.0.0.1:${pgPort}/interreg_kb` });
-      await blocker.connect();
-      await blocker.query('begin');
-      await blocker.query('lock table project in access exclusive mode');
-      const inFlight = fetch(`${url}/graphql`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ query: '{ projects { totalCount } }' }),
-      });
-      await new Promise((resolve) => setTimeout(resolve, 300));
+      const inFlight = await requestInFlight(pgPort, url);
       api.child.kill('SIGTERM');
       await api.waitFor(/SIGTERM received/);
-      setTimeout(() => void blocker.query('rollback').then(() => blocker.end()), 500);
-      const response = await inFlight;
+      setTimeout(() => void inFlight.release(), 500);
+      const response = (await inFlight.response)!;
       expect(response.status).toBe(200);
       expect(((await response.json()) as any).data.projects.totalCount).toBe(3);
       expect(await api.exited).toBe(0);
@@ -101,54 +129,33 @@ describe('the API process', () => {
       again.child.kill('SIGINT');
       expect(await again.exited).toBe(0);
     } finally {
-      // A failed run stops its servers gently first: a killed one would leave its PostgreSQL behind.
-      for (const running of [api, again]) {
-        if (running && running.child.exitCode === null) {
-          running.child.kill('SIGTERM');
-          await Promise.race([running.exited, new Promise((resolve) => setTimeout(resolve, 20_000))]);
-          running.child.kill('SIGKILL');
-        }
-      }
-      fs.rmSync(dataDir, { recursive: true, force: true });
+      await cleanUp(dataDir, api, again);
     }
   }, 120_000);
 
   it('stops the database anyway when a request in flight outlasts SHUTDOWN_TIMEOUT_MS', async () => {
-    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kb-process-'));
-    fs.chmodSync(dataDir, 0o755);
+    const dataDir = temporaryDataDir();
     const api = startApi({ PORT: '0', SHUTDOWN_TIMEOUT_MS: '1000', EMBEDDED_PG_DATA_DIR: path.join(dataDir, 'pg') });
     try {
       const [, pgPort] = await api.waitFor(/embedded PostgreSQL on port (\d+)/);
       const [, url] = await api.waitFor(/Server listening at (http:\/\/127\.0\.0\.1:\d+)/);
-      // A lock that is never released keeps a request in flight for good.
-      const held = new Client({ connectionString: `postgresql://postgres@127.0.0.1:${pgPort}/interreg_kb` });
-      held.on('error', () => undefined);
-      await held.connect();
-      await held.query('begin');
-      await held.query('lock table project in access exclusive mode');
-      const inFlight = fetch(`${url}/graphql`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ query: '{ projects { totalCount } }' }),
-      }).catch(() => undefined);
-      await new Promise((resolve) => setTimeout(resolve, 300));
+      // The lock is never released: the request would stay in flight for good.
+      const inFlight = await requestInFlight(pgPort, url);
       const signalled = Date.now();
       api.child.kill('SIGTERM');
       expect(await api.exited).toBe(1);
       expect(Date.now() - signalled).toBeLessThan(10_000);
       expect(api.lines.some((line) => line.includes('still not stopped after 1000 ms'))).toBe(true);
       expect(fs.existsSync(path.join(dataDir, 'pg', 'postmaster.pid'))).toBe(false);
-      await inFlight;
-      await held.end().catch(() => undefined);
+      await inFlight.response;
+      await inFlight.release();
     } finally {
-      api.child.kill('SIGKILL');
-      fs.rmSync(dataDir, { recursive: true, force: true });
+      await cleanUp(dataDir, api);
     }
   }, 120_000);
 
   it('stops the embedded PostgreSQL it started when the start fails (the port is taken)', async () => {
-    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kb-process-'));
-    fs.chmodSync(dataDir, 0o755);
+    const dataDir = temporaryDataDir();
     const taken = net.createServer();
     await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
     const port = (taken.address() as net.AddressInfo).port;
@@ -159,9 +166,8 @@ describe('the API process', () => {
       // Detached, it would have outlived the process and kept its data folder locked.
       expect(fs.existsSync(path.join(dataDir, 'pg', 'postmaster.pid'))).toBe(false);
     } finally {
-      api.child.kill('SIGKILL');
       taken.close();
-      fs.rmSync(dataDir, { recursive: true, force: true });
+      await cleanUp(dataDir, api);
     }
   }, 120_000);
 
