@@ -1,6 +1,7 @@
 import type { EntityClass } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { GraphQLResolveInfo, SelectionSetNode } from 'graphql';
+import type { Knex } from 'knex';
 import { ArgsType, ClassType, Field, Int, ObjectType } from 'type-graphql';
 import { quoteIdentifier } from '../db/database';
 import { prepared } from '../db/prepared';
@@ -119,6 +120,11 @@ export interface SortKey {
 export interface Condition {
   sql: string;
   bindings?: unknown[];
+  /**
+   * The condition names its records by ids collected in a subquery (`p.id = any(array(...))`), so each
+   * match is looked up one by one whatever the plan: a page with its total then reads them once for both.
+   */
+  byIds?: boolean;
 }
 
 export interface ListQuery {
@@ -233,25 +239,46 @@ export async function paginate<T extends { id: string }>(
 
   // Written as SQL text rather than with knex's query builder, which compiled each page twice (once more
   // to name it as a prepared statement; 2% of a list page's CPU in a profile).
-  const columns = [mapper.selectList(query.alias), ...keys.map((key, index) => `${key.sql} as "__key${index}"`)];
-  const bindings: unknown[] = [];
-  if (options.withTotal) {
-    columns.push(`(${count.sql}) as "__total"`);
-    bindings.push(...count.bindings!);
+  const sortKeys = keys.map((key, index) => `${key.sql} as "__key${index}"`);
+  const cursors = (keysAs: SortKey[]) =>
+    (
+      [
+        [args.after, true, 'after'],
+        [args.before, false, 'before'],
+      ] as const
+    ).flatMap(([cursor, isForward, name]) => (cursor ? [keysetCondition(keysAs, decodeCursor(cursor, keys.length, name), isForward)] : []));
+  let page: Knex.Raw;
+  if (options.withTotal && query.where.some((condition) => condition.byIds)) {
+    // A list filtered by collected ids, with its total, finds its records once, keeping only their ids
+    // and sort keys, and both counts them and takes its page from that set; only the page's rows are then
+    // read whole. Counted and paged apart, it looked up each match twice, and sorted whole rows. Column
+    // conditions (dates, amounts) keep the plain shape: there the planner counts from an index alone and
+    // walks a sort index until the page is full, where collecting every match first was slower.
+    // At full size: a NUTS 1 region 5.4 → 3.8 ms, partners in a country 45 → 23 ms, a text 37 → 22 ms.
+    const keysOf = (set: string) => keys.map((key, index) => ({ ...key, sql: `${set}."__key${index}"` }));
+    const cursor = allOf(cursors(keysOf('matched')));
+    page = knex.raw(
+      `with matched as materialized (select ${query.alias}.id, ${sortKeys.join(', ')} from ${from} where ${filter.sql})
+      select ${mapper.selectList(query.alias)}, ${keysOf('page').map((key) => key.sql).join(', ')}, (select count(*) from matched) as "__total"
+      from (select * from matched${cursor.sql ? ` where ${cursor.sql}` : ''} order by ${keysOf('matched').map(order).join(', ')} limit ?) as page
+      join ${from} on ${query.alias}.id = page.id
+      order by ${keysOf('page').map(order).join(', ')}`,
+      [...filter.bindings!, ...cursor.bindings!, size + 1] as never,
+    );
+  } else {
+    const columns = [mapper.selectList(query.alias), ...sortKeys];
+    const bindings: unknown[] = [];
+    if (options.withTotal) {
+      columns.push(`(${count.sql}) as "__total"`);
+      bindings.push(...count.bindings!);
+    }
+    const where = allOf([...query.where, ...cursors(keys)]);
+    bindings.push(...where.bindings!, size + 1);
+    page = knex.raw(
+      `select ${columns.join(', ')} from ${from}${where.sql ? ` where ${where.sql}` : ''} order by ${keys.map(order).join(', ')} limit ?`,
+      bindings as never,
+    );
   }
-  const conditions = [...query.where];
-  for (const [cursor, isForward, name] of [
-    [args.after, true, 'after'],
-    [args.before, false, 'before'],
-  ] as const) {
-    if (cursor) conditions.push(keysetCondition(keys, decodeCursor(cursor, keys.length, name), isForward));
-  }
-  const where = allOf(conditions);
-  bindings.push(...where.bindings!, size + 1);
-  const page = knex.raw(
-    `select ${columns.join(', ')} from ${from}${where.sql ? ` where ${where.sql}` : ''} order by ${keys.map(order).join(', ')} limit ?`,
-    bindings as never,
-  );
   const rows: Array<Record<string, unknown>> = size === 0 ? [] : (await (unfiltered ? prepared(page) : page)).rows;
 
   const hasMore = rows.length > size;

@@ -130,6 +130,7 @@ export function textMatchCondition(idSql: string, recordType: string, text: stri
   return {
     sql: `${idSql} in (select record_id from search_document where record_type = ? and document @@ ${query.sql})`,
     bindings: [recordType, ...query.bindings!],
+    byIds: true,
   };
 }
 

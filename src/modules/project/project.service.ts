@@ -50,12 +50,13 @@ export class ProjectService {
             union select t.id from theme t join themes on t.parent_id = themes.id)
           select id from themes))))`,
         bindings: [ids.theme],
+        byIds: true,
       });
     }
     const includeSubTerritories = filter.includeSubTerritories ?? true;
     if (ids.territory) {
       const reach = territoryReachSql(ids.territory, includeSubTerritories);
-      conditions.push({ sql: `p.id = any(array(select x.project_id from project_territory x where x.territory_id = any(${reach.sql})))`, bindings: reach.bindings });
+      conditions.push({ sql: `p.id = any(array(select x.project_id from project_territory x where x.territory_id = any(${reach.sql})))`, bindings: reach.bindings, byIds: true });
     }
     if (ids.partnerTerritory) {
       const reach = territoryReachSql(ids.partnerTerritory, includeSubTerritories);
@@ -63,6 +64,7 @@ export class ProjectService {
         sql: `p.id = any(array(select pa.project_id from participation pa where pa.organisation_id = any(array(
           select o.id from organisation o where o.location_id = any(${reach.sql})))))`,
         bindings: reach.bindings,
+        byIds: true,
       });
     }
     if (ids.organisation || given(filter.role)) {
@@ -76,7 +78,7 @@ export class ProjectService {
         parts.push(inList('pa.role', filter.role).sql);
         bindings.push(...filter.role);
       }
-      conditions.push({ sql: `p.id = any(array(select pa.project_id from participation pa where ${parts.join(' and ')}))`, bindings });
+      conditions.push({ sql: `p.id = any(array(select pa.project_id from participation pa where ${parts.join(' and ')}))`, bindings, byIds: true });
     }
     if (given(filter.country)) {
       const countries = filter.country.map((country) => country.toUpperCase());
@@ -84,6 +86,7 @@ export class ProjectService {
         sql: `p.id = any(array(select pa.project_id from participation pa where pa.organisation_id = any(array(
           select o.id from organisation o where ${inList('o.country', countries).sql}))))`,
         bindings: countries,
+        byIds: true,
       });
     }
     if (filter.activeOn != null) {
