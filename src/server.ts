@@ -213,11 +213,19 @@ export async function createServer({ orm, config, logger }: ServerOptions): Prom
       createContext(orm, config, request.id, request.graphqlStats ?? { sqlStatements: 0 }, request.log as unknown as Logger),
   });
 
+  // GraphQL executions under way. One goes on when its client has gone (nothing cancels a resolver), and
+  // the server's close no longer waits for it then: closing waits for them, so that the pool is not
+  // closed under their next statements (which failed with "aborted", logged as errors).
+  const executions = new Set<Promise<unknown>>();
   const handle = (request: FastifyRequest, reply: FastifyReply) => {
     const stats: RequestStats = { sqlStatements: 0 };
     request.graphqlStats = stats;
     // Every statement sent while this request runs is counted for it.
-    return withRequestStats(stats, () => graphqlHandler.call(app, request as never, reply as never));
+    const execution = Promise.resolve(withRequestStats(stats, () => graphqlHandler.call(app, request as never, reply as never)));
+    executions.add(execution);
+    const done = () => executions.delete(execution);
+    execution.then(done, done);
+    return execution;
   };
 
   app.route({
@@ -324,6 +332,7 @@ export async function createServer({ orm, config, logger }: ServerOptions): Prom
   });
 
   app.addHook('onClose', async () => {
+    await Promise.allSettled(executions);
     await apollo.stop();
     await cache?.stop();
   });

@@ -71,19 +71,32 @@ function temporaryDataDir(): string {
  * A request kept in flight: a transaction locks the table it reads. `release` lets it finish; a stop
  * that comes first ends the lock's connection, which is then no error.
  */
-async function requestInFlight(pgPort: string, url: string): Promise<{ response: Promise<Response | undefined>; release(): Promise<void> }> {
+async function requestInFlight(
+  pgPort: string,
+  url: string,
+  options: { query?: string; signal?: AbortSignal; copies?: number } = {},
+): Promise<{ response: Promise<Response | undefined>; release(): Promise<void> }> {
   const lock = new Client({ connectionString: `postgresql://postgres@127.0.0.1:${pgPort}/interreg_kb` });
   lock.on('error', () => undefined);
   await lock.connect();
   await lock.query('begin');
   await lock.query('lock table project in access exclusive mode');
-  const response = fetch(`${url}/graphql`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ query: '{ projects { totalCount } }' }),
-  }).catch(() => undefined);
-  // Long enough for the request to reach the lock.
+  const send = () =>
+    fetch(`${url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: options.query ?? '{ projects { totalCount } }' }),
+      signal: options.signal,
+    }).catch(() => undefined);
+  const responses = Array.from({ length: options.copies ?? 1 }, send);
+  const response = Promise.all(responses).then(([first]) => first);
+  // Long enough for the request to reach the lock, and until the pool's ten connections wait for it.
   await new Promise((resolve) => setTimeout(resolve, 300));
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const { rows } = await lock.query<{ waiting: number }>(`select count(*)::int as waiting from pg_stat_activity where wait_event_type = 'Lock'`);
+    if (rows[0].waiting >= Math.min(options.copies ?? 1, 10)) break;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
   return { response, release: () => lock.query('rollback').then(() => lock.end(), () => undefined) };
 }
 
@@ -130,6 +143,37 @@ describe('the API process', () => {
       expect(await again.exited).toBe(0);
     } finally {
       await cleanUp(dataDir, api, again);
+    }
+  }, 120_000);
+
+  it('on SIGTERM lets a request whose client has gone finish before closing the pool under it', async () => {
+    const dataDir = temporaryDataDir();
+    const api = startApi({ PORT: '0', EMBEDDED_PG_DATA_DIR: path.join(dataDir, 'pg'), LOG_LEVEL: 'debug' });
+    try {
+      const [, pgPort] = await api.waitFor(/embedded PostgreSQL on port (\d+)/);
+      const [, url] = await api.waitFor(/Server listening at (http:\/\/127\.0\.0\.1:\d+)/);
+      // Twelve requests, more than the pool's ten connections: ten wait for the lock, two for a connection.
+      // Each page waits for the lock; its programmes and themes need statements of their own after it.
+      const client = new AbortController();
+      const inFlight = await requestInFlight(pgPort, url, {
+        query: '{ projects { edges { node { slug programme { slug } themes { slug } } } } }',
+        signal: client.signal,
+        copies: 12,
+      });
+      client.abort();
+      await inFlight.response;
+      api.child.kill('SIGTERM');
+      await api.waitFor(/SIGTERM received/);
+      // The lock is released once the server reports itself closed (the pool is closed right after), or
+      // after 3 s: a server that waits for the requests reports itself closed only once they are done.
+      await api.waitFor(/http server closed/, 3000).catch(() => undefined);
+      await inFlight.release();
+      expect(await api.exited).toBe(0);
+      expect(api.lines.some((line) => line.includes('stopped cleanly'))).toBe(true);
+      // The request ran to its end: no statement of it failed on a pool being closed.
+      expect(api.lines.filter((line) => line.includes('"level":50'))).toEqual([]);
+    } finally {
+      await cleanUp(dataDir, api);
     }
   }, 120_000);
 
