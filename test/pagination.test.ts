@@ -70,32 +70,36 @@ describe('a list filtered by collected ids, with and without its total', () => {
   });
   afterAll(() => synthetic.close());
 
-  const page = (withTotal: boolean) => `query ($filter: ProjectFilter, $orderBy: ProjectOrder, $first: Int, $after: String, $last: Int, $before: String) {
-    projects(filter: $filter, orderBy: $orderBy, first: $first, after: $after, last: $last, before: $before) {
-      ${withTotal ? 'totalCount' : ''} edges { cursor node { slug } } pageInfo { hasNextPage hasPreviousPage startCursor endCursor } } }`;
+  const page = (list: string, withTotal: boolean) => {
+    const [field, filterType, orderType] = list === 'organisations' ? ['organisations', 'OrganisationFilter', 'OrganisationOrder'] : ['projects', 'ProjectFilter', 'ProjectOrder'];
+    return `query ($filter: ${filterType}, $orderBy: ${orderType}, $first: Int, $after: String, $last: Int, $before: String) {
+      list: ${field}(filter: $filter, orderBy: $orderBy, first: $first, after: $after, last: $last, before: $before) {
+        ${withTotal ? 'totalCount' : ''} edges { cursor node { slug } } pageInfo { hasNextPage hasPreviousPage startCursor endCursor } } }`;
+  };
 
   /** Every page of the list, walked forward or backward, each as the slugs and page info it answered. */
-  async function walk(withTotal: boolean, variables: Record<string, unknown>, forward: boolean) {
+  async function walk(list: string, withTotal: boolean, variables: Record<string, unknown>, forward: boolean) {
     const pages: Array<{ slugs: string[]; pageInfo: unknown; totalCount?: number }> = [];
     let cursor: string | null = null;
     for (let step = 0; step < 30; step++) {
-      const { projects }: any = await synthetic.data(page(withTotal), { ...variables, ...(forward ? { first: 7, after: cursor } : { last: 7, before: cursor }) });
-      pages.push({ slugs: projects.edges.map((edge: any) => edge.node.slug), pageInfo: projects.pageInfo, totalCount: projects.totalCount });
-      if (!(forward ? projects.pageInfo.hasNextPage : projects.pageInfo.hasPreviousPage)) return pages;
-      cursor = forward ? projects.pageInfo.endCursor : projects.pageInfo.startCursor;
+      const { list: answered }: any = await synthetic.data(page(list, withTotal), { ...variables, ...(forward ? { first: 7, after: cursor } : { last: 7, before: cursor }) });
+      pages.push({ slugs: answered.edges.map((edge: any) => edge.node.slug), pageInfo: answered.pageInfo, totalCount: answered.totalCount });
+      if (!(forward ? answered.pageInfo.hasNextPage : answered.pageInfo.hasPreviousPage)) return pages;
+      cursor = forward ? answered.pageInfo.endCursor : answered.pageInfo.startCursor;
     }
     throw new Error('the walk did not end');
   }
 
   it.each([
-    ['a region, by slug', { filter: { territory: ['BE25'] } }],
-    ['a region, by start date descending (nulls last)', { filter: { territory: ['BE25'] }, orderBy: { field: 'START_DATE', direction: 'DESC' } }],
-    ['a region, by title (some untitled)', { filter: { territory: ['BE25'] }, orderBy: { field: 'TITLE', lang: 'EN' } }],
-    ['partners in a country, by budget descending', { filter: { country: ['ZZ'] }, orderBy: { field: 'TOTAL_BUDGET', direction: 'DESC' } }],
-  ])('%s: the same pages forward and backward, and an exact total', async (_name, variables) => {
+    ['projects', 'in a region, by slug', { filter: { territory: ['BE25'] } }],
+    ['projects', 'in a region, by start date descending (nulls last)', { filter: { territory: ['BE25'] }, orderBy: { field: 'START_DATE', direction: 'DESC' } }],
+    ['projects', 'in a region, by title (some untitled)', { filter: { territory: ['BE25'] }, orderBy: { field: 'TITLE', lang: 'EN' } }],
+    ['projects', 'with partners in a country, by budget descending', { filter: { country: ['ZZ'] }, orderBy: { field: 'TOTAL_BUDGET', direction: 'DESC' } }],
+    ['organisations', 'matching a text, by name descending', { filter: { text: 'generated' }, orderBy: { field: 'NAME', direction: 'DESC' } }],
+  ])('%s %s: the same pages forward and backward, and an exact total', async (list, _name, variables) => {
     for (const forward of [true, false]) {
-      const plain = await walk(false, variables, forward);
-      const counted = await walk(true, variables, forward);
+      const plain = await walk(list, false, variables, forward);
+      const counted = await walk(list, true, variables, forward);
       expect(counted.map(({ slugs, pageInfo }) => ({ slugs, pageInfo }))).toEqual(plain.map(({ slugs, pageInfo }) => ({ slugs, pageInfo })));
       const slugs = plain.flatMap((walked) => walked.slugs);
       expect(slugs.length).toBeGreaterThan(21);
