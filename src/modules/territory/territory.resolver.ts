@@ -49,13 +49,8 @@ export class TerritoryResolver extends NamedRecordResolver(Territory, NAME_FIELD
     return this.walk(territory, context, 'down');
   }
 
-  private async walk(territory: Territory, context: RequestContext, direction: 'up' | 'down'): Promise<Territory[]> {
-    const reached = await context.loaders
-      .custom(`territory.walk.${direction}`, (ids) => new TerritoryService(context).walk(ids, direction))
-      .load(territory.id);
-    const territories = await context.loaders.existing(Territory, reached.map((row) => row.id));
-    const depth = new Map(reached.map((row) => [row.id, row.depth]));
-    return [...territories.values()].sort((a, b) => depth.get(a.id)! - depth.get(b.id)! || a.code.localeCompare(b.code));
+  private walk(territory: Territory, context: RequestContext, direction: 'up' | 'down'): Promise<Territory[]> {
+    return context.loaders.custom(`territory.walk.${direction}`, (ids) => new TerritoryService(context).walk(ids, direction)).load(territory.id);
   }
 
   @FieldResolver(() => [ExternalId], { description: 'Identifiers of the territory in other databases (Wikidata).' })

@@ -2,15 +2,9 @@ import { prepared } from '../../db/prepared';
 import type { RequestContext } from '../../graphql/context';
 import { Condition, ConnectionArgs, ConnectionResult, paginate, PageOptions } from '../../graphql/connection';
 import { given, inList, knownIds, localisedSortSql, named, orderKeys, SortColumns } from '../../graphql/filters';
+import { rowMapper } from '../../graphql/rows';
 import { Territory } from './territory.entity';
 import { TerritoryFilter, TerritoryOrder, TerritoryOrderField } from './territory.inputs';
-
-/** One row of a graph walk: from `origin`, `id` is reached at `depth` steps. */
-interface Reached {
-  origin: string;
-  id: string;
-  depth: number;
-}
 
 const SORT: SortColumns<TerritoryOrderField> = {
   [TerritoryOrderField.CODE]: () => [{ sql: 't.code' }],
@@ -30,23 +24,32 @@ export class TerritoryService {
   }
 
   /**
-   * Walks `partOf` edges from many territories at once, in one recursive statement: upwards gives the
-   * ancestors, downwards the descendants, each with its distance.
+   * Walks `partOf` edges from many territories at once, in one recursive statement that also reads the
+   * territories reached: upwards gives the ancestors, downwards the descendants, each list nearest first
+   * and then by code. A prepared statement (the origins are one array parameter); it listed the origins in
+   * its text, so that PostgreSQL planned it anew for every batch, and the territories took a second one.
    */
-  async walk(origins: readonly string[], direction: 'up' | 'down'): Promise<Reached[][]> {
+  async walk(origins: readonly string[], direction: 'up' | 'down'): Promise<Territory[][]> {
     const [from, to] = direction === 'up' ? ['from_id', 'to_id'] : ['to_id', 'from_id'];
-    const result: { rows: Reached[] } = await this.context.em.getKnex().raw(
-      `with recursive walk(origin, id, depth) as (
+    const mapper = rowMapper(this.context.em, Territory);
+    const sql = `with recursive walk(origin, id, depth) as (
          select e.${from}, e.${to}, 1 from territory_edge e
-         where e.relation = 'PART_OF' and e.${from} in (${origins.map(() => '?').join(', ')})
+         where e.relation = 'PART_OF' and e.${from} = any(?)
          union
          select walk.origin, e.${to}, walk.depth + 1 from territory_edge e join walk on e.${from} = walk.id
          where e.relation = 'PART_OF' and walk.depth < 32
-       )
-       select origin, id, min(depth)::int as depth from walk group by origin, id`,
-      [...origins],
+       ),
+       nearest as (select origin, id, min(depth)::int as depth from walk group by origin, id)
+       select ${mapper.selectList('t')}, n.origin as "__origin", n.depth as "__depth" from nearest n join territory t on t.id = n.id`;
+    const result: { rows: Array<Record<string, unknown>> } = await prepared(this.context.em.getKnex().raw(sql, [[...new Set(origins)]]));
+    const byOrigin = new Map<unknown, Array<{ territory: Territory; depth: number }>>(origins.map((origin) => [origin, []]));
+    for (const row of result.rows) byOrigin.get(row.__origin)?.push({ territory: mapper.map(row), depth: row.__depth as number });
+    return origins.map((origin) =>
+      byOrigin
+        .get(origin)!
+        .sort((a, b) => a.depth - b.depth || a.territory.code.localeCompare(b.territory.code))
+        .map((reached) => reached.territory),
     );
-    return origins.map((origin) => result.rows.filter((row) => row.origin === origin));
   }
 
   /**
