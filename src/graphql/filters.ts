@@ -143,7 +143,8 @@ const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 const DECIMAL = /^-?\d+(\.\d+)?$/;
 
 export function checkIsoDate(value: string, argumentName: string): string {
-  if (!ISO_DATE.test(value) || Number.isNaN(Date.parse(value))) {
+  // A day that does not exist ("2021-02-30") parses as another day: it must read back as itself.
+  if (!ISO_DATE.test(value) || Number.isNaN(Date.parse(value)) || new Date(`${value}T00:00:00Z`).toISOString().slice(0, 10) !== value) {
     throw badUserInput(argumentName, `"${argumentName}" must be an ISO date such as "2020-06-30"; got "${value}".`);
   }
   return value;
