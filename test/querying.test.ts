@@ -262,6 +262,7 @@ describe('bad arguments', () => {
     ['{ projects(filter: { organisation: ["acme"] }) { totalCount } }', 'filter.organisation', 'acme'],
     ['{ projects(filter: { programme: ["interreg-xx"] }) { totalCount } }', 'filter.programme', 'interreg-xx'],
     ['{ projects(filter: { activeOn: "yesterday" }) { totalCount } }', 'filter.activeOn', 'ISO date'],
+    ['{ projects(filter: { activeOn: "2021-02-30" }) { totalCount } }', 'filter.activeOn', 'ISO date'],
     ['{ projects(filter: { totalBudget: { min: "lots" } }) { totalCount } }', 'filter.totalBudget.min', 'decimal'],
     ['{ territories(filter: { parent: "XX" }) { totalCount } }', 'filter.parent', 'XX'],
     ['{ projects(after: "bm9wZQ") { totalCount } }', 'after', 'not a cursor'],
@@ -288,6 +289,37 @@ describe('bad arguments', () => {
     const known = await app.query('{ projects(filter: { programme: ["interreg-v-fwvl"], territory: ["BE32"], organisation: ["le-forem"] }) { totalCount } }');
     expect(known.errors).toBeUndefined();
     expect(known.extensions?.queryStats).toEqual({ sqlStatements: 4 });
+  });
+
+  it.each([
+    ['programmes by name, then by start year (as many sort keys)', '{ programmes(first: 1, orderBy: { field: NAME }) { pageInfo { endCursor } } }', 'programmes(first: 1, after: $after)'],
+    ['projects by English title, then by French title', '{ projects(first: 1, orderBy: { field: TITLE, lang: EN }) { pageInfo { endCursor } } }', 'projects(first: 1, after: $after, orderBy: { field: TITLE, lang: FR })'],
+    ['projects by start date, then by budget', '{ projects(first: 1, orderBy: { field: START_DATE }) { pageInfo { endCursor } } }', 'projects(first: 1, after: $after, orderBy: { field: TOTAL_BUDGET })'],
+    ['projects by slug, then organisations by slug', '{ projects(first: 1) { pageInfo { endCursor } } }', 'organisations(first: 1, after: $after)'],
+  ])('rejects a cursor of %s with BAD_USER_INPUT', async (_name, first, second) => {
+    const { [first.match(/\{ (\w+)\(/)![1]]: list } = await app.data(first);
+    const response = await app.query(`query ($after: String) { list: ${second} { totalCount } }`, { after: list.pageInfo.endCursor });
+    expect(response.errors).toHaveLength(1);
+    expect(response.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', argumentName: 'after' });
+    expect(response.errors![0].message).toContain('not a cursor of this list');
+  });
+
+  it('rejects a cursor whose values were changed by hand with BAD_USER_INPUT, not an internal error', async () => {
+    const { projects } = await app.data(`{ projects(first: 1, orderBy: { field: TOTAL_BUDGET }) { pageInfo { endCursor } } }`);
+    const decoded = JSON.parse(Buffer.from(projects.pageInfo.endCursor, 'base64url').toString('utf8'));
+    // The budget (numeric) and the id (uuid): [order, budget is null, budget, id].
+    for (const [index, value] of [[2, 'lots'], [3, 'not-an-id']] as const) {
+      const forged = Buffer.from(JSON.stringify(decoded.map((kept: unknown, at: number) => (at === index ? value : kept))), 'utf8').toString('base64url');
+      const response = await app.query(`query ($after: String) { projects(first: 1, after: $after, orderBy: { field: TOTAL_BUDGET }) { totalCount } }`, { after: forged });
+      expect({ index, response }).toMatchObject({ index, response: { errors: [{ extensions: { code: 'BAD_USER_INPUT', argumentName: 'after' } }] } });
+    }
+  });
+
+  it('answers a page of 0 with whether records follow or precede, and the total', async () => {
+    const { projects: empty } = await app.data(`{ projects(first: 0) { totalCount edges { cursor } pageInfo { hasNextPage hasPreviousPage } } }`);
+    expect(empty).toEqual({ totalCount: 3, edges: [], pageInfo: { hasNextPage: true, hasPreviousPage: false } });
+    const { projects: backwards } = await app.data(`{ projects(last: 0) { totalCount pageInfo { hasNextPage hasPreviousPage } } }`);
+    expect(backwards).toEqual({ totalCount: 3, pageInfo: { hasNextPage: false, hasPreviousPage: true } });
   });
 
   it('rejects a cursor of one sort order used with another', async () => {

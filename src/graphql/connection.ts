@@ -2,6 +2,7 @@ import type { EntityClass } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { GraphQLResolveInfo, SelectionSetNode } from 'graphql';
 import type { Knex } from 'knex';
+import { createHash } from 'node:crypto';
 import { ArgsType, ClassType, Field, Int, ObjectType } from 'type-graphql';
 import { quoteIdentifier } from '../db/database';
 import { prepared } from '../db/prepared';
@@ -134,19 +135,43 @@ export interface ListQuery {
   sort: SortKey[];
 }
 
-function encodeCursor(values: unknown[]): string {
-  return Buffer.from(JSON.stringify(values), 'utf8').toString('base64url');
+/**
+ * A cursor names its list and order (a digest of the table and the sort keys), then the sort key values of
+ * its record. Values alone were taken from a cursor of another order with as many keys, and compared
+ * with columns of other types (a failed statement) or of the same type (a page from the wrong place).
+ */
+const orderDigests = new Map<string, string>();
+
+function orderDigest(table: string, keys: SortKey[]): string {
+  const order = `${table}:${keys.map((key) => `${key.sql} ${key.direction}`).join(', ')}`;
+  let digest = orderDigests.get(order);
+  if (!digest) {
+    digest = createHash('sha1').update(order).digest('base64url').slice(0, 8);
+    orderDigests.set(order, digest);
+  }
+  return digest;
 }
 
-function decodeCursor(cursor: string, length: number, argument: string): unknown[] {
+function encodeCursor(order: string, values: unknown[]): string {
+  return Buffer.from(JSON.stringify([order, ...values]), 'utf8').toString('base64url');
+}
+
+function notACursor(argument: string) {
+  return badUserInput(argument, `"${argument}" is not a cursor of this list (or of this order); use a cursor from its edges or pageInfo.`);
+}
+
+function decodeCursor(cursor: string, order: string, length: number, argument: string): unknown[] {
   try {
     const values = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (Array.isArray(values) && values.length === length) return values;
+    if (Array.isArray(values) && values.length === length + 1 && values[0] === order) return values.slice(1);
   } catch {
     // fall through to the error below
   }
-  throw badUserInput(argument, `"${argument}" is not a cursor of this list (or of this order); use a cursor from its edges or pageInfo.`);
+  throw notACursor(argument);
 }
+
+/** PostgreSQL's codes for a value its column's type cannot read (text, number, date). */
+const UNREADABLE_VALUE = new Set(['22P02', '22007', '22008', '22003']);
 
 /**
  * The rows strictly after (or before) a cursor in the sort order: for keys (a, b, id) after (x, y, z)
@@ -226,6 +251,7 @@ export async function paginate<T extends { id: string }>(
     keys.push({ sql: key.sql, direction: key.direction });
   }
   keys.push({ sql: `${query.alias}.id`, direction: query.sort[query.sort.length - 1]?.direction ?? 'asc' });
+  const listOrder = orderDigest(query.table, keys);
   // Nulls sort last in both directions: the `is null` key above already put them there.
   const order = (key: SortKey) => `${key.sql} ${(key.direction === 'asc') === forward ? 'asc' : 'desc'}`;
 
@@ -246,7 +272,7 @@ export async function paginate<T extends { id: string }>(
         [args.after, true, 'after'],
         [args.before, false, 'before'],
       ] as const
-    ).flatMap(([cursor, isForward, name]) => (cursor ? [keysetCondition(keysAs, decodeCursor(cursor, keys.length, name), isForward)] : []));
+    ).flatMap(([cursor, isForward, name]) => (cursor ? [keysetCondition(keysAs, decodeCursor(cursor, listOrder, keys.length, name), isForward)] : []));
   let page: Knex.Raw;
   if (options.withTotal && query.where.some((condition) => condition.byIds)) {
     // A list filtered by collected ids, with its total, finds its records once, keeping only their ids
@@ -279,12 +305,19 @@ export async function paginate<T extends { id: string }>(
       bindings as never,
     );
   }
-  const rows: Array<Record<string, unknown>> = size === 0 ? [] : (await (unfiltered ? prepared(page) : page)).rows;
+  // Run even for a page of 0 (its limit is then 1), to know whether records follow and how many there are.
+  const rows: Array<Record<string, unknown>> = (
+    await (unfiltered ? prepared(page) : page).catch((error: { code?: string }) => {
+      // Values in a cursor that was made by hand, rather than taken from this list, may not fit their columns.
+      const cursorArgument = args.after ? 'after' : args.before ? 'before' : undefined;
+      throw cursorArgument && UNREADABLE_VALUE.has(error.code ?? '') ? notACursor(cursorArgument) : error;
+    })
+  ).rows;
 
   const hasMore = rows.length > size;
   const pageRows = rows.slice(0, size);
   if (!forward) pageRows.reverse();
-  const edges = pageRows.map((row) => ({ cursor: encodeCursor(keys.map((_key, index) => row[`__key${index}`])), node: mapper.map(row) }));
+  const edges = pageRows.map((row) => ({ cursor: encodeCursor(listOrder, keys.map((_key, index) => row[`__key${index}`])), node: mapper.map(row) }));
   const more = { hasNextPage: forward ? hasMore : args.before != null, hasPreviousPage: forward ? args.after != null : hasMore };
   // Past the last record the page's statement returned no row to carry the count: a statement of its own.
   const counted = rows.length > 0 && rows[0].__total !== undefined ? Number(rows[0].__total) : undefined;
