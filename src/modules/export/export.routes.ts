@@ -224,6 +224,16 @@ const EXPORTS: Record<string, Export> = {
  * with a byte-order mark (so spreadsheets show accents), RFC 4180 quoting, and streamed from the
  * database row by row, so a large export never sits in memory.
  */
+/**
+ * A cell that a spreadsheet would run as a formula (starting with =, +, -, @, a tab or a carriage return)
+ * is written after a quote, as OWASP advises for CSV: titles, names, addresses and quotes come from
+ * imported documents, and a journalist opens the file in a spreadsheet. A plain number ("-1250.50") is
+ * left as it is, so that amounts stay numbers. (csv-stringify's `escape_formulas` quotes those too.)
+ */
+export function inertCell(value: string): string {
+  return /^[=+\-@\t\r\uFF1D\uFF0B\uFF0D\uFF20]/.test(value) && !/^-?\d+(\.\d+)?$/.test(value) ? `'${value}` : value;
+}
+
 export function registerExports(app: FastifyInstance, orm: MikroORM, config: Config): void {
   for (const [name, definition] of Object.entries(EXPORTS)) {
     app.get(`/export/${name}.csv`, async (request: FastifyRequest, reply: FastifyReply) => {
@@ -251,7 +261,7 @@ export function registerExports(app: FastifyInstance, orm: MikroORM, config: Con
           done(null, definition.format ? definition.format(row) : row);
         },
       });
-      const csv = stringify({ header: true, columns: definition.columns, bom: true, cast: { boolean: (value) => String(value) } });
+      const csv = stringify({ header: true, columns: definition.columns, bom: true, cast: { boolean: (value) => String(value), string: inertCell } });
       // pipeline, not pipe: a download the client abandons destroys the whole chain, down to the database
       // stream, which gives its connection back to the pool (pipe left it checked out for good).
       pipeline(rows, format, csv, () => undefined);
