@@ -272,6 +272,7 @@ describe('bad arguments', () => {
     ['{ search(query: "   ") { totalCount } }', 'query', 'at least one word'],
     ['{ search(query: "emploi", after: "garbage") { totalCount } }', 'after', 'not a cursor'],
     ['{ search(query: "emploi", first: 1000) { totalCount } }', 'first', 'page size cap'],
+    ['{ fundingBreakdown(by: PROGRAMME, basis: PARTNER_SHARE) { total { amount } } }', 'basis', 'PARTNER_SHARE'],
   ])('%s gives BAD_USER_INPUT naming %s', async (query, argumentName, message) => {
     const response = await app.query(query);
     expect(response.errors).toHaveLength(1);

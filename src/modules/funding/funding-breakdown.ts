@@ -1,5 +1,6 @@
 import { Arg, Ctx, Field, Int, ObjectType, Query, registerEnumType, Resolver } from 'type-graphql';
 import type { Condition } from '../../graphql/connection';
+import { badUserInput } from '../../graphql/errors';
 import type { RequestContext } from '../../graphql/context';
 import { Language, LocalisedText, pickText } from '../common/localised';
 import { Money, money } from '../common/money';
@@ -173,13 +174,17 @@ export class FundingBreakdownResolver {
     @Arg('filter', () => ProjectFilter, { nullable: true, description: 'Which projects; all when absent.' }) filter?: ProjectFilter | null,
     @Arg('basis', () => FundingBasis, {
       defaultValue: FundingBasis.TOTAL_BUDGET,
-      description: 'For project-level groupings: total budgets or EU funding. Partner-level groupings always sum partner shares.',
+      description: 'For project-level groupings: total budgets or EU funding (PARTNER_SHARE is refused). Partner-level groupings always sum partner shares.',
     })
     basis: FundingBasis = FundingBasis.TOTAL_BUDGET,
     @Arg('lang', () => Language, { defaultValue: Language.EN, description: 'The language of labels and of the note.' }) lang: Language = Language.EN,
   ): Promise<FundingBreakdown> {
-    const conditions = await new ProjectService(context).conditions(filter);
     const partnerLevel = PARTNER_LEVEL.has(by);
+    // Project-level groupings sum a project amount: they would sum total budgets under a partner-share label.
+    if (!partnerLevel && basis === FundingBasis.PARTNER_SHARE) {
+      throw badUserInput('basis', `"basis: PARTNER_SHARE" sums partners' own budgets, by COUNTRY or ORGANISATION_KIND; grouped by ${by}, use TOTAL_BUDGET or EU_FUNDING.`);
+    }
+    const conditions = await new ProjectService(context).conditions(filter);
     const effectiveBasis = partnerLevel ? FundingBasis.PARTNER_SHARE : basis;
     const { buckets: rows, ...totals } = await bucketsAndTotals(context, by, basis, conditions);
 
