@@ -126,8 +126,22 @@ describe('fact sheets', () => {
     expect(preferred.label).toBe('Financement UE (FEDER)');
     expect(preferred.value.replace(/\s/g, ' ')).toBe('170 000 000 EUR');
     expect(preferred.quote).toContain('https://interreg5.interreg-fwvl.eu/en');
-    const targets = programme.factSheet.filter((entry: any) => entry.label === 'Full-time jobs');
+    // A target says so: "Full-time jobs: 200" alone reads as jobs created.
+    const targets = programme.factSheet.filter((entry: any) => entry.label === 'Full-time jobs (objectif)');
     expect(targets).toHaveLength(1);
+    expect(targets[0].quote).toMatch(/^Full-time jobs \(objectif\): 200 /);
+    expect(programme.factSheet.filter((entry: any) => entry.label === 'Full-time jobs')).toEqual([]);
+  });
+
+  it("names the partner each role and budget belongs to, and writes roles as words", async () => {
+    const { project } = await app.data(`{ project(slug: "emploi-sans-frontieres") { factSheet { field label value preferred } } }`);
+    const roles = project.factSheet.filter((entry: any) => entry.field === 'role');
+    expect(roles.length).toBeGreaterThan(0);
+    expect(roles.filter((entry: any) => entry.label === 'Role')).toEqual([]);
+    expect(roles).toEqual(expect.arrayContaining([expect.objectContaining({ label: 'VDAB – Role', value: 'partner' })]));
+    expect(roles.every((entry: any) => ['lead partner', 'partner', 'associated partner'].includes(entry.value))).toBe(true);
+    const { project: french } = await app.data(`{ project(slug: "emploi-sans-frontieres") { factSheet(lang: FR) { field label value preferred } } }`);
+    expect(french.factSheet.filter((entry: any) => entry.field === 'role' && entry.preferred && entry.value === 'chef de file')).toHaveLength(1);
   });
 
   it("labels Weldcome's outcomes with their own names and dates", async () => {

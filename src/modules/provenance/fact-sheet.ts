@@ -4,6 +4,7 @@ import { loadNode } from '../../graphql/node.resolver';
 import { refId } from '../../graphql/loaders';
 import { Language, LocalisedText, pickText } from '../common/localised';
 import { normaliseDecimal } from '../common/money';
+import { OutcomeKind } from '../outcome/outcome.entity';
 import { Claim, ClaimValueKind } from './claim.entity';
 import { Source } from './source.entity';
 
@@ -53,6 +54,25 @@ const FIELD_LABELS: Record<string, LocalisedText> = {
   breakdown: { en: 'Breakdown', fr: 'Répartition', nl: 'Uitsplitsing' },
   organisations: { en: 'Organisation involved', fr: 'Organisation concernée', nl: 'Betrokken organisatie' },
 };
+
+/** Coded values as a reader would write them, per field and language. A code missing here shows as it is. */
+const VALUE_LABELS: Record<string, Record<string, LocalisedText>> = {
+  role: {
+    LEAD_PARTNER: { en: 'lead partner', fr: 'chef de file', nl: 'hoofdpartner' },
+    PARTNER: { en: 'partner', fr: 'partenaire', nl: 'partner' },
+    ASSOCIATED_PARTNER: { en: 'associated partner', fr: 'partenaire associé', nl: 'geassocieerde partner' },
+  },
+};
+
+/** How a target is marked in a fact sheet, so that it does not read as a result. */
+const TARGET_LABEL: LocalisedText = { en: 'target', fr: 'objectif', nl: 'streefwaarde' };
+
+/** An outcome as named in a fact sheet: its own label, marked when it is a target. */
+export function outcomeName(outcome: { labels: LocalisedText; kind: OutcomeKind }, lang: Language): string | null {
+  const label = pickText(outcome.labels, lang);
+  if (label === null || label === undefined) return null;
+  return outcome.kind === OutcomeKind.TARGET ? `${label} (${pickText(TARGET_LABEL, lang)})` : label;
+}
 
 export function fieldLabel(field: string, lang: Language): string {
   return pickText(FIELD_LABELS[field], lang) ?? field;
@@ -172,7 +192,7 @@ export async function factSheetEntries(
         value = nameOf(references[index] as Named | null, claim.value, lang);
         break;
       default:
-        value = claim.value;
+        value = pickText(VALUE_LABELS[claim.field]?.[claim.value], lang) ?? claim.value;
     }
     const unit = claim.valueKind === ClaimValueKind.NUMBER || claim.valueKind === ClaimValueKind.MONEY ? claim.unit ?? null : null;
     const shownValue = `${claim.approximate ? '~' : ''}${value}${claim.valueKind === ClaimValueKind.NUMBER && unit ? ` ${unit}` : ''}`;
@@ -197,19 +217,20 @@ export async function factSheetEntries(
 
 /**
  * The fact sheet of a record: its own claims, then those of the records that hang off it (a project's
- * partners and outcomes), each outcome value labelled with the outcome's own label.
+ * partners and outcomes), each named by the caller in the asked language (an outcome by its own label, a
+ * participation by its organisation): an outcome's value is labelled with that name alone, any other
+ * claim with the name and the field ("VDAB – Role").
  */
 export async function recordFactSheet(
   context: RequestContext,
   ownClaims: Claim[],
-  related: Array<{ id: string; labels?: LocalisedText; claims: Claim[] }>,
+  related: Array<{ id: string; name: string | null; claims: Claim[] }>,
   lang: Language,
 ): Promise<FactSheetEntry[]> {
-  const labelOf = new Map(related.filter((record) => record.labels).map((record) => [record.id, record.labels!]));
+  const nameOf = new Map(related.filter((record) => record.name).map((record) => [record.id, record.name!]));
   return factSheetEntries(context, [...ownClaims, ...related.flatMap((record) => record.claims)], lang, (claim) => {
-    const labels = labelOf.get(claim.subjectId);
-    if (!labels) return null;
-    const label = pickText(labels, lang);
-    return claim.field === 'value' ? label : `${label} – ${fieldLabel(claim.field, lang)}${claim.basis ? ` (${claim.basis})` : ''}`;
+    const name = nameOf.get(claim.subjectId);
+    if (!name) return null;
+    return claim.field === 'value' ? name : `${name} – ${fieldLabel(claim.field, lang)}${claim.basis ? ` (${claim.basis})` : ''}`;
   });
 }
