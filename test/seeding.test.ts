@@ -128,6 +128,11 @@ describe('npm run seed', () => {
       /interreg-fwvl\.yaml:\d+:\d+: projects\[2\]\.cofinancingRate\.value: must be a fraction between 0 and 1/,
     ],
     [
+      "a project's preferred budget in another currency than the euro",
+      (text: string) => text.replace('        amount: "1319699.36"\n', '        amount: "1319699.36"\n        currency: GBP\n'),
+      /interreg-fwvl\.yaml:\d+:\d+: projects\[2\]\.funding\[0\]\.currency: the preferred TOTAL_BUDGET amount is the project's budget in euros/,
+    ],
+    [
       'an amount with more decimals than the column keeps',
       (text: string) => text.replace('amount: "1319699.36"', 'amount: "1319699.365"'),
       /interreg-fwvl\.yaml:\d+:\d+: projects\[2\]\.funding\[0\]\.amount: must have at most 2 digits after the point/,

@@ -480,6 +480,14 @@ export class SeedPlanner {
         const id = stableId('Funding', owner.type, ownerKey, funding.key);
         const preferred = funding === preferredEntry?.funding;
         if (preferred) preferredAmounts.set(basis, funding.amount);
+        // A project's or partner's preferred amount becomes its typed budget, which the API gives in euros
+        // (Interreg budgets are published in euros): another currency would be summed and shown as euros.
+        if (preferred && owner.type !== 'Programme' && (funding.currency ?? 'EUR') !== 'EUR') {
+          this.problem(
+            this.child(fundingAt, 'currency'),
+            `the preferred ${basis} amount is the ${owner.type.toLowerCase()}'s budget in euros: give it in EUR, or mark this one "preferred: false" beside a euro amount`,
+          );
+        }
         const ownerColumn = { Programme: 'programme', Project: 'project', Participation: 'participation' }[owner.type]!;
         this.addRow(
           'fundings',
