@@ -321,6 +321,10 @@ describe('bad arguments', () => {
     expect(empty).toEqual({ totalCount: 3, edges: [], pageInfo: { hasNextPage: true, hasPreviousPage: false } });
     const { projects: backwards } = await app.data(`{ projects(last: 0) { totalCount pageInfo { hasNextPage hasPreviousPage } } }`);
     expect(backwards).toEqual({ totalCount: 3, pageInfo: { hasNextPage: false, hasPreviousPage: true } });
+    const { search } = await app.data(`{ search(query: "emploi", first: 0) { totalCount edges { rank } pageInfo { hasNextPage } } }`);
+    expect(search.edges).toEqual([]);
+    expect(search.totalCount).toBeGreaterThan(0);
+    expect(search.pageInfo.hasNextPage).toBe(true);
   });
 
   it('rejects a cursor of one sort order used with another', async () => {

@@ -77,7 +77,8 @@ export class SearchResolver {
     const chosen = types && types.length > 0 ? [...new Set(types)] : Object.values(SearchType);
     const offset = after ? decodeOffset(after) + 1 : 0;
     const service = new SearchService(context);
-    const hits = size === 0 ? [] : await service.search(text, chosen, offset, size + 1, selectsField(info, 'totalCount'));
+    // Run even for a page of 0 (its limit is then 1), to know whether hits follow and how many there are.
+    const hits = await service.search(text, chosen, offset, size + 1, selectsField(info, 'totalCount'));
     const page = hits.slice(0, size);
     const nodes = await Promise.all(page.map((hit) => loadNode(context, hit.recordType, hit.recordId)));
     const edges = page.map((hit, index) => ({ cursor: encodeOffset(offset + index), rank: hit.rank, node: nodes[index]! }));
