@@ -254,6 +254,33 @@ describe('search', () => {
   });
 });
 
+describe('themes by code', () => {
+  let own: TestApp;
+  beforeAll(async () => {
+    own = await startTestApp();
+    await own.orm.em.getConnection().execute(`insert into theme (id, slug, code, names, position, programme_id)
+      select gen_random_uuid(), 'numbered-' || n, c, jsonb_build_object('en', 'Numbered ' || c), 90 + n, (select id from programme where slug = 'interreg-v-fwvl')
+      from unnest(array['10', '2', '4.10', '4.2', 'A9', 'A10'], array[1, 2, 3, 4, 5, 6]) as t(c, n)`);
+  });
+  afterAll(() => own.close());
+
+  it('orders the numbers in codes as numbers, both ways and across pages', async () => {
+    const codes = async (direction: string) => {
+      const seen: string[] = [];
+      let after: string | null = null;
+      for (let page = 0; page < 20; page++) {
+        const { themes }: any = await own.data(`query ($after: String) { themes(first: 3, after: $after, orderBy: { field: CODE, direction: ${direction} }) { edges { node { slug code } } pageInfo { hasNextPage endCursor } } }`, { after });
+        seen.push(...themes.edges.filter((edge: any) => edge.node.slug.startsWith('numbered-')).map((edge: any) => edge.node.code));
+        if (!themes.pageInfo.hasNextPage) return seen;
+        after = themes.pageInfo.endCursor;
+      }
+      throw new Error('the walk did not end');
+    };
+    expect(await codes('ASC')).toEqual(['2', '4.2', '4.10', '10', 'A9', 'A10']);
+    expect(await codes('DESC')).toEqual(['A10', 'A9', '10', '4.10', '4.2', '2']);
+  });
+});
+
 describe('bad arguments', () => {
   it.each([
     ['{ projects(filter: { theme: ["no-such-theme"] }) { totalCount } }', 'filter.theme', 'no-such-theme'],

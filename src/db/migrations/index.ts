@@ -3,6 +3,7 @@ import { Migration20261126141000 } from './Migration20261126141000';
 import { Migration20261126150000 } from './Migration20261126150000';
 import { Migration20261126170000 } from './Migration20261126170000';
 import { Migration20261126171000 } from './Migration20261126171000';
+import { Migration20261126200000 } from './Migration20261126200000';
 
 /**
  * Every migration, in order. Listed explicitly (not found by a file glob) so that the same list runs from
@@ -15,4 +16,5 @@ export const migrationsList = [
   { name: 'Migration20261126150000', class: Migration20261126150000 },
   { name: 'Migration20261126170000', class: Migration20261126170000 },
   { name: 'Migration20261126171000', class: Migration20261126171000 },
+  { name: 'Migration20261126200000', class: Migration20261126200000 },
 ];

@@ -17,7 +17,7 @@ registerEnumType(ThemeOrderField, {
   description: 'What to sort themes by.',
   valuesConfig: {
     SLUG: { description: 'The slug.' },
-    CODE: { description: 'The programme’s code for the theme.' },
+    CODE: { description: 'The programme’s code for the theme, numbers in it ordered as numbers (2, 4.2, 4.10, 10).' },
     NAME: { description: 'The name in `lang`, accents and case ignored.' },
   },
 });

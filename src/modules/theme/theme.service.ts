@@ -7,7 +7,8 @@ import { ThemeFilter, ThemeOrder, ThemeOrderField } from './theme.inputs';
 
 const SORT: SortColumns<ThemeOrderField> = {
   [ThemeOrderField.SLUG]: () => [{ sql: 'h.slug' }],
-  [ThemeOrderField.CODE]: () => [{ sql: 'h.code', nullable: true }],
+  // Codes hold numbers ("4.10"): ordered as numbers, not as text (migration Migration20261126200000).
+  [ThemeOrderField.CODE]: () => [{ sql: 'h.code collate kb_natural', nullable: true }],
   [ThemeOrderField.NAME]: (lang) => [{ sql: localisedSortSql('h.names', lang), nullable: true }],
 };
 
