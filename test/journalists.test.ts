@@ -263,6 +263,13 @@ describe('CSV downloads', () => {
     expect(keep).toMatchObject({ record: 'interreg-v-fwvl', value: '159778423', preferred: 'false', source_publisher: 'keep.eu (Interact)' });
     expect(keep.source_url).toMatch(/^https:\/\/www\.keep\.eu\//);
     expect(rows.every((row) => row.source_title && row.field === 'euFunding')).toBe(true);
+    expect(rows.every((row) => row.outcome_kind === '')).toBe(true);
+  });
+
+  it("says which outcome figures are targets", async () => {
+    const { rows } = await csv('/export/claims.csv?recordType=Outcome&field=value');
+    expect(rows.find((row) => row.record === 'interreg-v-fwvl#full-time-jobs')).toMatchObject({ outcome_kind: 'TARGET', value: '200' });
+    expect(rows.every((row) => ['TARGET', 'ACHIEVED'].includes(row.outcome_kind))).toBe(true);
   });
 
   it('answers a bad parameter with 400 and says which', async () => {

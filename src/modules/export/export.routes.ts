@@ -190,7 +190,8 @@ const EXPORTS: Record<string, Export> = {
     format: (row) => ({ ...row, id: toGlobalId('Funding', row.id as string), amount: decimal(row.amount) }),
   },
   claims: {
-    columns: ['id', 'record_type', 'record', 'field', 'value_kind', 'value', 'language', 'unit', 'basis', 'approximate', 'as_of', 'preferred', 'locator',
+    // `outcome_kind` (TARGET or ACHIEVED) on an outcome's claims: a target must not be quoted as a result.
+    columns: ['id', 'record_type', 'record', 'outcome_kind', 'field', 'value_kind', 'value', 'language', 'unit', 'basis', 'approximate', 'as_of', 'preferred', 'locator',
       'source_key', 'source_title', 'source_publisher', 'source_url', 'source_published_at'],
     parameters: ['recordType', 'field', 'source', 'preferred'],
     async query(_context, query) {
@@ -204,7 +205,7 @@ const EXPORTS: Record<string, Export> = {
       return {
         sql: `select c.id, c.subject_type as record_type,
                 coalesce(p.slug, o.slug, g.slug, t.code, h.slug, pp.slug || '/' || po.slug, coalesce(op.slug, og.slug) || '#' || oc.indicator) as record,
-                c.field, c.value_kind, c.value, c.language, c.unit, c.basis, c.approximate, c.as_of, c.preferred, c.locator,
+                oc.kind as outcome_kind, c.field, c.value_kind, c.value, c.language, c.unit, c.basis, c.approximate, c.as_of, c.preferred, c.locator,
                 s.key as source_key, s.title as source_title, s.publisher as source_publisher, s.url as source_url, s.published_at as source_published_at
               from claim c join source s on s.id = c.source_id
               left join project p on p.id = c.subject_id left join organisation o on o.id = c.subject_id
