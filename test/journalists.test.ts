@@ -145,9 +145,13 @@ describe('fact sheets', () => {
   });
 
   it("labels Weldcome's outcomes with their own names and dates", async () => {
-    const { project } = await app.data(`{ project(slug: "weldcome") { factSheet(lang: FR) { field label value unit asOf source { key } } } }`);
+    const { project } = await app.data(`{ project(slug: "weldcome") { factSheet(lang: FR) { field label value unit asOf quote source { key } } } }`);
     const trainees = project.factSheet.find((entry: any) => entry.label === 'Demandeurs d’emploi formés');
     expect(trainees).toMatchObject({ value: '89', unit: 'person', asOf: '2021-05', source: { key: 'article' } });
+    // The quote is in the sheet's language around the value too.
+    expect(trainees.quote).toMatch(/^Demandeurs d’emploi formés: 89 person \(au 2021-05\)\. Source: /);
+    const { project: dutch } = await app.data(`{ project(slug: "weldcome") { factSheet(lang: NL) { quote asOf } } }`);
+    expect(dutch.factSheet.find((entry: any) => entry.asOf === '2021-05').quote).toMatch(/\(per 2021-05\)\. Bron: /);
     expect(project.factSheet.find((entry: any) => entry.label === 'Chef de file')).toMatchObject({ value: 'Icam' });
   });
 

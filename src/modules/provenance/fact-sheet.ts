@@ -64,6 +64,10 @@ const VALUE_LABELS: Record<string, Record<string, LocalisedText>> = {
   },
 };
 
+/** The words of a quote around the value and its source. */
+const AS_OF: LocalisedText = { en: 'as of', fr: 'au', nl: 'per' };
+const SOURCE: LocalisedText = { en: 'Source', fr: 'Source', nl: 'Bron' };
+
 /** How a target is marked in a fact sheet, so that it does not read as a result. */
 const TARGET_LABEL: LocalisedText = { en: 'target', fr: 'objectif', nl: 'streefwaarde' };
 
@@ -196,7 +200,7 @@ export async function factSheetEntries(
     }
     const unit = claim.valueKind === ClaimValueKind.NUMBER || claim.valueKind === ClaimValueKind.MONEY ? claim.unit ?? null : null;
     const shownValue = `${claim.approximate ? '~' : ''}${value}${claim.valueKind === ClaimValueKind.NUMBER && unit ? ` ${unit}` : ''}`;
-    const details = [claim.basis, claim.asOf ? `as of ${claim.asOf}` : null].filter(Boolean).join(', ');
+    const details = [claim.basis, claim.asOf ? `${pickText(AS_OF, lang)} ${claim.asOf}` : null].filter(Boolean).join(', ');
     const citation = [source.publisher, `“${source.title}”`, source.publishedAt, source.url].filter(Boolean).join(', ');
     return {
       field: claim.field,
@@ -209,7 +213,7 @@ export async function factSheetEntries(
       preferred: claim.preferred,
       locator: claim.locator ?? null,
       source: { key: source.key, title: source.title, publisher: source.publisher, url: source.url ?? null, publishedAt: source.publishedAt ?? null },
-      quote: `${label}: ${shownValue}${details ? ` (${details})` : ''}. Source: ${citation}.`,
+      quote: `${label}: ${shownValue}${details ? ` (${details})` : ''}. ${pickText(SOURCE, lang)}: ${citation}.`,
       claim,
     };
   });
