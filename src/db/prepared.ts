@@ -24,7 +24,10 @@ export function statementName(sql: string): string {
   return name;
 }
 
-/** Sends `query` as a named prepared statement (see above: only for texts from a fixed set). */
-export function prepared<Q extends Knex.QueryBuilder | Knex.Raw>(query: Q): Q {
-  return query.options({ name: statementName(query.toSQL().sql) }) as Q;
+/**
+ * `sql` as a named prepared statement (see above: only for texts from a fixed set). Named from its text,
+ * which knex then compiles once to run it (naming a built query compiled it a second time).
+ */
+export function prepared(knex: Knex, sql: string, bindings: readonly unknown[]): Knex.Raw {
+  return knex.raw(sql, bindings as never).options({ name: statementName(sql) });
 }

@@ -2,7 +2,7 @@ import type { EntityClass, QueryOrderMap } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import DataLoader from 'dataloader';
 import { quoteIdentifier } from '../db/database';
-import { statementName } from '../db/prepared';
+import { prepared } from '../db/prepared';
 import { rowMapper } from './rows';
 
 interface WithId {
@@ -46,7 +46,7 @@ export class Loaders {
 
   /** Runs one of the loaders' fixed statements, with the batch's keys as one array parameter. */
   private async rows(sql: string, keys: readonly string[]): Promise<Array<Record<string, unknown>>> {
-    const result: { rows: Array<Record<string, unknown>> } = await this.em.getKnex().raw(sql, [[...new Set(keys)]]).options({ name: statementName(sql) });
+    const result: { rows: Array<Record<string, unknown>> } = await prepared(this.em.getKnex(), sql, [[...new Set(keys)]]);
     return result.rows;
   }
 

@@ -16,7 +16,7 @@ import { Theme } from '../theme/theme.entity';
 import { claimsOf } from '../../graphql/record-resolver';
 import { Claim } from '../provenance/claim.entity';
 import { DerivedFigure, divideDecimals } from '../provenance/derived';
-import { FactSheetEntry, formatDecimal, outcomeName, recordFactSheet } from '../provenance/fact-sheet';
+import { FactSheetEntry, formatDecimal, nameOf, outcomeName, recordFactSheet } from '../provenance/fact-sheet';
 import { Project, ProjectTerritory, ProjectTheme } from './project.entity';
 import { ProjectFilter, ProjectOrder } from './project.inputs';
 import { ProjectService } from './project.service';
@@ -149,7 +149,7 @@ export class ProjectResolver extends NamedRecordResolver(Project, { single: 'tit
     const related = await Promise.all([
       ...participations.map(async (participation) => {
         const organisation = organisations.get(refId(participation.organisation)!);
-        return { id: participation.id, name: organisation ? pickText(organisation.names, lang) ?? organisation.slug : null, claims: await claimsOf(context, participation.id) };
+        return { id: participation.id, name: organisation ? nameOf(organisation, organisation.slug, lang) : null, claims: await claimsOf(context, participation.id) };
       }),
       ...outcomes.map(async (outcome) => ({ id: outcome.id, name: outcomeName(outcome, lang), claims: await claimsOf(context, outcome.id) })),
     ]);

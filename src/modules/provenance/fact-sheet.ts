@@ -74,7 +74,7 @@ const TARGET_LABEL: LocalisedText = { en: 'target', fr: 'objectif', nl: 'streefw
 /** An outcome as named in a fact sheet: its own label, marked when it is a target. */
 export function outcomeName(outcome: { labels: LocalisedText; kind: OutcomeKind }, lang: Language): string | null {
   const label = pickText(outcome.labels, lang);
-  if (label === null || label === undefined) return null;
+  if (label == null) return null;
   return outcome.kind === OutcomeKind.TARGET ? `${label} (${pickText(TARGET_LABEL, lang)})` : label;
 }
 
@@ -158,7 +158,8 @@ interface Named {
   slug?: string;
 }
 
-function nameOf(record: Named | null, fallback: string, lang: Language): string {
+/** A record's name in a language (its names, title or label, else its code or slug), or `fallback`. */
+export function nameOf(record: Named | null, fallback: string, lang: Language): string {
   if (!record) return fallback;
   return pickText(record.names ?? record.titles ?? record.labels, lang) ?? record.code ?? record.slug ?? fallback;
 }
@@ -231,9 +232,9 @@ export async function recordFactSheet(
   related: Array<{ id: string; name: string | null; claims: Claim[] }>,
   lang: Language,
 ): Promise<FactSheetEntry[]> {
-  const nameOf = new Map(related.filter((record) => record.name).map((record) => [record.id, record.name!]));
+  const names = new Map(related.filter((record) => record.name).map((record) => [record.id, record.name!]));
   return factSheetEntries(context, [...ownClaims, ...related.flatMap((record) => record.claims)], lang, (claim) => {
-    const name = nameOf.get(claim.subjectId);
+    const name = names.get(claim.subjectId);
     if (!name) return null;
     return claim.field === 'value' ? name : `${name} – ${fieldLabel(claim.field, lang)}${claim.basis ? ` (${claim.basis})` : ''}`;
   });

@@ -72,18 +72,16 @@ export class SearchService {
     const base = this.base(text, types);
     const total = withTotal ? ', count(*) over () as total' : '';
     const result: { rows: Array<{ record_type: SearchType; record_id: string; rank: number; total?: string }> } = await prepared(
-      this.context.em
-        .getKnex()
-        .raw(`select *${total} from (${base.sql}) as hits order by rank desc, record_type, record_id limit ? offset ?`, [...base.bindings, limit, offset] as never),
+      this.context.em.getKnex(),
+      `select *${total} from (${base.sql}) as hits order by rank desc, record_type, record_id limit ? offset ?`,
+      [...base.bindings, limit, offset],
     );
     return result.rows.map((row) => ({ recordType: row.record_type, recordId: row.record_id, rank: row.rank, total: row.total === undefined ? undefined : Number(row.total) }));
   }
 
   async count(text: string, types: SearchType[]): Promise<number> {
     const base = this.base(text, types);
-    const result: { rows: Array<{ count: string }> } = await prepared(
-      this.context.em.getKnex().raw(`select count(*) as count from (${base.sql}) as hits`, base.bindings as never),
-    );
+    const result: { rows: Array<{ count: string }> } = await prepared(this.context.em.getKnex(), `select count(*) as count from (${base.sql}) as hits`, base.bindings);
     return Number(result.rows[0].count);
   }
 }

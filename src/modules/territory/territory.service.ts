@@ -24,10 +24,9 @@ export class TerritoryService {
   }
 
   /**
-   * Walks `partOf` edges from many territories at once, in one recursive statement that also reads the
+   * Walks `partOf` edges from many territories at once, in one prepared statement that also reads the
    * territories reached: upwards gives the ancestors, downwards the descendants, each list nearest first
-   * and then by code. A prepared statement (the origins are one array parameter); it listed the origins in
-   * its text, so that PostgreSQL planned it anew for every batch, and the territories took a second one.
+   * and then by code.
    */
   async walk(origins: readonly string[], direction: 'up' | 'down'): Promise<Territory[][]> {
     const [from, to] = direction === 'up' ? ['from_id', 'to_id'] : ['to_id', 'from_id'];
@@ -41,7 +40,7 @@ export class TerritoryService {
        ),
        nearest as (select origin, id, min(depth)::int as depth from walk group by origin, id)
        select ${mapper.selectList('t')}, n.origin as "__origin", n.depth as "__depth" from nearest n join territory t on t.id = n.id`;
-    const result: { rows: Array<Record<string, unknown>> } = await prepared(this.context.em.getKnex().raw(sql, [[...new Set(origins)]]));
+    const result: { rows: Array<Record<string, unknown>> } = await prepared(this.context.em.getKnex(), sql, [[...new Set(origins)]]);
     const byOrigin = new Map<unknown, Array<{ territory: Territory; depth: number }>>(origins.map((origin) => [origin, []]));
     for (const row of result.rows) byOrigin.get(row.__origin)?.push({ territory: mapper.map(row), depth: row.__depth as number });
     return origins.map((origin) =>
@@ -62,7 +61,7 @@ export class TerritoryService {
       ? `select distinct r.territory_id as origin, x.project_id from territory_reach r join project_territory x on x.territory_id = r.reached_id
          where r.territory_id = any(?)`
       : `select x.territory_id as origin, x.project_id from project_territory x where x.territory_id = any(?)`;
-    const result: { rows: Array<{ origin: string; project_id: string }> } = await prepared(this.context.em.getKnex().raw(sql, [[...origins]]));
+    const result: { rows: Array<{ origin: string; project_id: string }> } = await prepared(this.context.em.getKnex(), sql, [[...origins]]);
     const byOrigin = new Map<string, string[]>(origins.map((origin) => [origin, []]));
     for (const row of result.rows) byOrigin.get(row.origin)?.push(row.project_id);
     return origins.map((origin) => byOrigin.get(origin)!);
