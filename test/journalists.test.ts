@@ -158,6 +158,8 @@ describe('fact sheets', () => {
   it('has one for organisations too', async () => {
     const { organisation } = await app.data(`{ organisation(slug: "le-forem") { factSheet { label value } } }`);
     expect(organisation.factSheet).toEqual(expect.arrayContaining([{ label: 'Also known as', value: 'Forem' }]));
+    // Its kind in words, as in the funding breakdown.
+    expect(organisation.factSheet).toEqual(expect.arrayContaining([{ label: 'Kind', value: 'Public employment service' }]));
   });
 });
 

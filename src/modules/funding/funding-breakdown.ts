@@ -4,7 +4,7 @@ import { badUserInput } from '../../graphql/errors';
 import type { RequestContext } from '../../graphql/context';
 import { Language, LocalisedText, pickText } from '../common/localised';
 import { Money, money } from '../common/money';
-import { OrganisationKind } from '../organisation/organisation.entity';
+import { ORGANISATION_KIND_LABELS, OrganisationKind } from '../organisation/organisation.entity';
 import { ProjectFilter } from '../project/project.inputs';
 import { ProjectService } from '../project/project.service';
 import { FundingBasis } from './funding.entity';
@@ -78,17 +78,6 @@ export class FundingBreakdown {
   note!: string;
 }
 
-const KIND_LABELS: Record<OrganisationKind, LocalisedText> = {
-  PUBLIC_AUTHORITY: { en: 'Public authority', fr: 'Autorité publique', nl: 'Overheid' },
-  PUBLIC_EMPLOYMENT_SERVICE: { en: 'Public employment service', fr: "Service public de l'emploi", nl: 'Openbare dienst voor arbeidsbemiddeling' },
-  HIGHER_EDUCATION: { en: 'Higher education', fr: 'Enseignement supérieur', nl: 'Hoger onderwijs' },
-  TRAINING_PROVIDER: { en: 'Training provider', fr: 'Organisme de formation', nl: 'Opleidingsverstrekker' },
-  ENTERPRISE: { en: 'Enterprise', fr: 'Entreprise', nl: 'Onderneming' },
-  BUSINESS_SUPPORT: { en: 'Business support', fr: 'Soutien aux entreprises', nl: 'Bedrijfsondersteuning' },
-  RESEARCH: { en: 'Research', fr: 'Recherche', nl: 'Onderzoek' },
-  NON_PROFIT: { en: 'Non-profit', fr: 'Association', nl: 'Vereniging' },
-  OTHER: { en: 'Other', fr: 'Autre', nl: 'Andere' },
-};
 
 const NONE: LocalisedText = { en: '(none)', fr: '(aucun)', nl: '(geen)' };
 
@@ -192,7 +181,7 @@ export class FundingBreakdownResolver {
     const label = (row: BucketRow): string => {
       if (row.key === null) return pickText(NONE, lang)!;
       if (by === BreakdownDimension.COUNTRY) return regionNames.of(row.key) ?? row.key;
-      if (by === BreakdownDimension.ORGANISATION_KIND) return pickText(KIND_LABELS[row.key as OrganisationKind], lang) ?? row.key;
+      if (by === BreakdownDimension.ORGANISATION_KIND) return pickText(ORGANISATION_KIND_LABELS[row.key as OrganisationKind], lang) ?? row.key;
       return pickText(row.labels, lang) ?? row.key;
     };
     const overlapping = totals.memberships > totals.records;

@@ -32,6 +32,19 @@ registerEnumType(OrganisationKind, {
   },
 });
 
+/** Each kind as a reader names it, per language (funding breakdowns, fact sheets). */
+export const ORGANISATION_KIND_LABELS: Record<OrganisationKind, LocalisedText> = {
+  PUBLIC_AUTHORITY: { en: 'Public authority', fr: 'Autorité publique', nl: 'Overheid' },
+  PUBLIC_EMPLOYMENT_SERVICE: { en: 'Public employment service', fr: "Service public de l'emploi", nl: 'Openbare dienst voor arbeidsbemiddeling' },
+  HIGHER_EDUCATION: { en: 'Higher education', fr: 'Enseignement supérieur', nl: 'Hoger onderwijs' },
+  TRAINING_PROVIDER: { en: 'Training provider', fr: 'Organisme de formation', nl: 'Opleidingsverstrekker' },
+  ENTERPRISE: { en: 'Enterprise', fr: 'Entreprise', nl: 'Onderneming' },
+  BUSINESS_SUPPORT: { en: 'Business support', fr: 'Soutien aux entreprises', nl: 'Bedrijfsondersteuning' },
+  RESEARCH: { en: 'Research', fr: 'Recherche', nl: 'Onderzoek' },
+  NON_PROFIT: { en: 'Non-profit', fr: 'Association', nl: 'Vereniging' },
+  OTHER: { en: 'Other', fr: 'Autre', nl: 'Andere' },
+};
+
 export enum OrganisationSector {
   PUBLIC = 'PUBLIC',
   PRIVATE = 'PRIVATE',

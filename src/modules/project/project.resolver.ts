@@ -145,11 +145,13 @@ export class ProjectResolver extends NamedRecordResolver(Project, { single: 'tit
       this.participations(project, context),
       this.outcomes(project, context),
     ]);
-    const organisations = await context.loaders.existing(Organisation, participations.map((participation) => refId(participation.organisation)!));
+    // The partners' organisations (which name their claims) load alongside the claims, not before them.
+    const organisations = context.loaders.existing(Organisation, participations.map((participation) => refId(participation.organisation)!));
     const related = await Promise.all([
       ...participations.map(async (participation) => {
-        const organisation = organisations.get(refId(participation.organisation)!);
-        return { id: participation.id, name: organisation ? nameOf(organisation, organisation.slug, lang) : null, claims: await claimsOf(context, participation.id) };
+        const [found, claims] = await Promise.all([organisations, claimsOf(context, participation.id)]);
+        const organisation = found.get(refId(participation.organisation)!);
+        return { id: participation.id, name: organisation ? nameOf(organisation, organisation.slug, lang) : null, claims };
       }),
       ...outcomes.map(async (outcome) => ({ id: outcome.id, name: outcomeName(outcome, lang), claims: await claimsOf(context, outcome.id) })),
     ]);

@@ -4,6 +4,7 @@ import { loadNode } from '../../graphql/node.resolver';
 import { refId } from '../../graphql/loaders';
 import { Language, LocalisedText, pickText } from '../common/localised';
 import { normaliseDecimal } from '../common/money';
+import { ORGANISATION_KIND_LABELS } from '../organisation/organisation.entity';
 import { OutcomeKind } from '../outcome/outcome.entity';
 import { Claim, ClaimValueKind } from './claim.entity';
 import { Source } from './source.entity';
@@ -62,6 +63,8 @@ const VALUE_LABELS: Record<string, Record<string, LocalisedText>> = {
     PARTNER: { en: 'partner', fr: 'partenaire', nl: 'partner' },
     ASSOCIATED_PARTNER: { en: 'associated partner', fr: 'partenaire associé', nl: 'geassocieerde partner' },
   },
+  // An organisation's kind; a programme's kind (CROSS_BORDER, ...) is not listed and shows as its code.
+  kind: ORGANISATION_KIND_LABELS,
 };
 
 /** The words of a quote around the value and its source. */
