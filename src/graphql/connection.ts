@@ -194,8 +194,8 @@ function keysetCondition(keys: SortKey[], values: unknown[], forward: boolean): 
   return { sql: `(${alternatives.join(' or ')})`, bindings };
 }
 
-/** Conditions joined with `and`, their bindings in order; an empty text for none. */
-function allOf(conditions: Condition[]): Condition {
+/** Conditions joined with `and`, each in brackets, their bindings in order; an empty text for none. */
+export function allOf(conditions: Condition[]): Condition {
   return { sql: conditions.map((condition) => `(${condition.sql})`).join(' and '), bindings: conditions.flatMap((condition) => condition.bindings ?? []) };
 }
 

@@ -6,10 +6,10 @@ import { once } from 'node:events';
 import { pipeline, Transform } from 'node:stream';
 import type { Logger } from 'pino';
 import type { Config } from '../../config';
-import { Condition } from '../../graphql/connection';
+import { allOf, Condition } from '../../graphql/connection';
 import { createContext, RequestContext } from '../../graphql/context';
 import { toGlobalId } from '../../graphql/node';
-import { findNulCharacter } from '../../graphql/errors';
+import { badUserInput, findNulCharacter } from '../../graphql/errors';
 import { normaliseDecimal } from '../common/money';
 import { OrganisationFilter } from '../organisation/organisation.inputs';
 import { OrganisationService } from '../organisation/organisation.service';
@@ -33,10 +33,6 @@ function single(query: Query, name: string): string | undefined {
   return Array.isArray(raw) ? raw[raw.length - 1] : raw;
 }
 
-function badParameter(name: string, message: string): GraphQLError {
-  return new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT', argumentName: name } });
-}
-
 /** A text parameter; a blank one (`?text=`) is no condition, as an empty list is. */
 function text(query: Query, name: string): string | undefined {
   return single(query, name)?.trim() || undefined;
@@ -47,7 +43,7 @@ function flag(query: Query, name: string): boolean | undefined {
   const value = single(query, name);
   if (value === undefined) return undefined;
   if (value === 'true' || value === 'false') return value === 'true';
-  throw badParameter(name, `"${name}" must be true or false; got "${value}".`);
+  throw badUserInput(name, `"${name}" must be true or false; got "${value}".`);
 }
 
 function enumList<E extends string>(query: Query, name: string, allowed: Record<string, E>): E[] | undefined {
@@ -55,13 +51,10 @@ function enumList<E extends string>(query: Query, name: string, allowed: Record<
   const known = new Set<string>(Object.values(allowed));
   const unknown = values?.filter((value) => !known.has(value));
   if (unknown?.length) {
-    throw badParameter(name, `Unknown ${name} ${unknown.map((v) => `"${v}"`).join(', ')}; use one of ${[...known].join(', ')}.`);
+    throw badUserInput(name, `Unknown ${name} ${unknown.map((v) => `"${v}"`).join(', ')}; use one of ${[...known].join(', ')}.`);
   }
   return values as E[] | undefined;
 }
-
-/** The query parameters of the project filter (the GraphQL ProjectFilter's fields, the budget range flattened). */
-const PROJECT_PARAMETERS = ['programme', 'theme', 'territory', 'includeSubTerritories', 'partnerTerritory', 'organisation', 'role', 'country', 'activeOn', 'totalBudgetMin', 'totalBudgetMax', 'text'];
 
 /** The ProjectFilter of the GraphQL `projects` list, from query parameters of the same names. */
 export function projectFilterFrom(query: Query): ProjectFilter {
@@ -92,8 +85,24 @@ function organisationFilterFrom(query: Query): OrganisationFilter {
   };
 }
 
-const where = (conditions: Condition[]) => (conditions.length ? `where ${conditions.map((c) => c.sql).join(' and ')}` : '');
-const bindingsOf = (conditions: Condition[]) => conditions.flatMap((condition) => condition.bindings ?? []);
+/**
+ * The query parameters a filter reader looks at, found once by running it on an empty query that records
+ * the names asked for: the list an export accepts cannot drift from what its filter reads.
+ */
+function parametersReadBy(read: (query: Query) => unknown): string[] {
+  const names = new Set<string>();
+  read(new Proxy({} as Query, { get: (_query, name) => (names.add(String(name)), undefined) }));
+  return [...names];
+}
+
+/** The project filter's parameters: the GraphQL ProjectFilter's fields, the budget range flattened. */
+const PROJECT_PARAMETERS = parametersReadBy(projectFilterFrom);
+
+const where = (conditions: Condition[]) => {
+  const { sql } = allOf(conditions);
+  return sql ? `where ${sql}` : '';
+};
+const bindingsOf = (conditions: Condition[]) => allOf(conditions).bindings!;
 
 interface Export {
   columns: string[];
@@ -131,7 +140,7 @@ const EXPORTS: Record<string, Export> = {
   },
   organisations: {
     columns: ['id', 'slug', 'name_fr', 'name_nl', 'name_en', 'acronym', 'aliases', 'kind', 'sector', 'country', 'location', 'address', 'website'],
-    parameters: ['kind', 'country', 'territory', 'programme', 'text'],
+    parameters: parametersReadBy(organisationFilterFrom),
     async query(context, query) {
       const conditions = await new OrganisationService(context).conditions(organisationFilterFrom(query));
       return {
@@ -221,11 +230,6 @@ const EXPORTS: Record<string, Export> = {
 };
 
 /**
- * CSV downloads of the lists, taking the same filters as the GraphQL lists as query parameters. UTF-8
- * with a byte-order mark (so spreadsheets show accents), RFC 4180 quoting, and streamed from the
- * database row by row, so a large export never sits in memory.
- */
-/**
  * A cell that a spreadsheet would run as a formula (starting with =, +, -, @, a tab or a carriage return)
  * is written after a quote, as OWASP advises for CSV: titles, names, addresses and quotes come from
  * imported documents, and a journalist opens the file in a spreadsheet. A plain number ("-1250.50") is
@@ -235,6 +239,11 @@ export function inertCell(value: string): string {
   return /^[=+\-@\t\r\uFF1D\uFF0B\uFF0D\uFF20]/.test(value) && !/^-?\d+(\.\d+)?$/.test(value) ? `'${value}` : value;
 }
 
+/**
+ * CSV downloads of the lists, taking the same filters as the GraphQL lists as query parameters. UTF-8
+ * with a byte-order mark (so spreadsheets show accents), RFC 4180 quoting, and streamed from the
+ * database row by row, so a large export never sits in memory.
+ */
 export function registerExports(app: FastifyInstance, orm: MikroORM, config: Config): void {
   for (const [name, definition] of Object.entries(EXPORTS)) {
     app.get(`/export/${name}.csv`, async (request: FastifyRequest, reply: FastifyReply) => {

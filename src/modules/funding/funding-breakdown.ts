@@ -1,5 +1,5 @@
 import { Arg, Ctx, Field, Int, ObjectType, Query, registerEnumType, Resolver } from 'type-graphql';
-import type { Condition } from '../../graphql/connection';
+import { allOf, type Condition } from '../../graphql/connection';
 import { badUserInput } from '../../graphql/errors';
 import type { RequestContext } from '../../graphql/context';
 import { Language, LocalisedText, pickText } from '../common/localised';
@@ -121,7 +121,8 @@ interface BucketsAndTotals {
  * partner's own budget.
  */
 async function bucketsAndTotals(context: RequestContext, by: BreakdownDimension, basis: FundingBasis, conditions: Condition[]): Promise<BucketsAndTotals> {
-  const where = conditions.length ? `where ${conditions.map((condition) => condition.sql).join(' and ')}` : '';
+  const filter = allOf(conditions);
+  const where = filter.sql ? `where ${filter.sql}` : '';
   const amountColumn = basis === FundingBasis.EU_FUNDING ? 'p.eu_funding' : 'p.total_budget';
   const selected = `selected as materialized (select p.id, ${amountColumn} as amount from project p ${where})`;
   const grouped = (projects: string) => `grouped as (
@@ -144,7 +145,7 @@ async function bucketsAndTotals(context: RequestContext, by: BreakdownDimension,
        select ${buckets} as buckets, (select count(*) from selected)::int as projects, (select sum(amount) from selected)::text as amount,
               (select count(*) from placed)::int as memberships, (select count(*) from selected)::int as records,
               (select count(amount) from selected)::int as with_amount`;
-  const bindings = conditions.flatMap((condition) => condition.bindings ?? []);
+  const bindings = filter.bindings!;
   const result: { rows: BucketsAndTotals[] } = await context.em.getKnex().raw(sql, bindings as never);
   return result.rows[0];
 }
