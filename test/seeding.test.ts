@@ -195,6 +195,24 @@ describe('npm run seed', () => {
     expect(breakdownClaims.every((claim) => claim.source === valueClaim.source && claim.locator === valueClaim.locator)).toBe(true);
   });
 
+  it("cites a breakdown's figures to the value's preferred claim, by the rule every field follows", () => {
+    // Two agreeing claims, the first marked "preferred: false": the second is the preferred one.
+    const directory = editedSeeds('interreg-fwvl.yaml', (text) =>
+      text.replace(
+        '        value: { value: "89", locator: "89 demandeurs d’emploi (69 Français et 20 Belges)" }\n',
+        '        value:\n          claims:\n            - { value: "89", source: fwvl-weldcome, preferred: false }\n            - { value: "89", locator: "89 demandeurs d’emploi (69 Français et 20 Belges)" }\n',
+      ),
+    );
+    const plan = planSeeds(directory);
+    const valueClaims = plan.claims.filter((claim) => claim.field === 'value' && claim.value === '89');
+    expect(valueClaims).toHaveLength(2);
+    const preferred = valueClaims.find((claim) => claim.preferred)!;
+    expect(preferred.locator).toContain('89 demandeurs');
+    const breakdownClaims = plan.claims.filter((claim) => claim.field === 'breakdown' && claim.subjectId === preferred.subjectId);
+    expect(breakdownClaims).toHaveLength(2);
+    expect(breakdownClaims.every((claim) => claim.source === preferred.source && claim.locator === preferred.locator)).toBe(true);
+  });
+
   it('names a misspelt "value" of a claim as the unknown field it is', async () => {
     const directory = editedSeeds('organisations.yaml', (text) => text.replace('kind: { value: HIGHER_EDUCATION', 'kind: { vaule: HIGHER_EDUCATION'));
     const error = await seedError(directory);

@@ -88,6 +88,19 @@ function describeFunding(funding: FundingInput): string {
  * Turns validated seed files into rows and claims: checks every reference, gives every record its stable
  * id, and fills each typed column with the value of its preferred claim.
  */
+/**
+ * The preferred one of a field's claims (one per source), or why none can be: one marked preferred; none
+ * when all say "preferred: false"; the first not marked false when they all agree; else a problem.
+ */
+function choosePreferred<C extends { preferred?: boolean; value: unknown }>(claims: C[]): { preferred?: C; problem?: string } {
+  const marked = claims.filter((claim) => claim.preferred === true);
+  if (marked.length > 1) return { problem: `${marked.length} claims are marked preferred; mark exactly one` };
+  if (marked.length === 1) return { preferred: marked[0] };
+  if (claims.every((claim) => claim.preferred === false)) return {};
+  if (new Set(claims.map((claim) => JSON.stringify(claim.value))).size === 1) return { preferred: claims.find((claim) => claim.preferred !== false) };
+  return { problem: `${claims.length} claims disagree; mark one "preferred: true" (or each "preferred: false" to leave the field open)` };
+}
+
 export class SeedPlanner {
   readonly plan: SeedPlan = {
     sources: [],
@@ -187,6 +200,19 @@ export class SeedPlanner {
    * claim is preferred by default; several that disagree need exactly one `preferred: true`, or all
    * `preferred: false` to leave the typed field empty.
    */
+  /** A fact's claims, one per source (a claim citing several sources is one claim per source), each located. */
+  private expandClaims<V>(subject: Subject, fact: Fact<V>, at: SeedLocation) {
+    return fact.claims.flatMap((claim, index) => {
+      const sources = claim.sources ?? [claim.source ?? subject.source];
+      return sources.map((source, sourceIndex) => ({
+        ...claim,
+        source,
+        preferred: sourceIndex === 0 ? claim.preferred : claim.preferred === true ? false : claim.preferred,
+        at: this.child(at, 'claims', claim.writtenAt ?? index),
+      }));
+    });
+  }
+
   private fact<V>(
     subject: Subject,
     field: string,
@@ -196,29 +222,9 @@ export class SeedPlanner {
     extras: ClaimExtras = {},
   ): V | null {
     if (!fact) return null;
-    const expanded = fact.claims.flatMap((claim, index) => {
-      const sources = claim.sources ?? [claim.source ?? subject.source];
-      return sources.map((source, sourceIndex) => ({
-        ...claim,
-        source,
-        preferred: sourceIndex === 0 ? claim.preferred : claim.preferred === true ? false : claim.preferred,
-        at: this.child(at, 'claims', claim.writtenAt ?? index),
-      }));
-    });
-    const explicitlyPreferred = expanded.filter((claim) => claim.preferred === true);
-    const values = new Set(expanded.map((claim) => JSON.stringify(claim.value)));
-    let preferred: (typeof expanded)[number] | undefined;
-    if (explicitlyPreferred.length > 1) {
-      this.problem(at, `${explicitlyPreferred.length} claims are marked preferred; mark exactly one`);
-    } else if (explicitlyPreferred.length === 1) {
-      preferred = explicitlyPreferred[0];
-    } else if (expanded.every((claim) => claim.preferred === false)) {
-      preferred = undefined;
-    } else if (values.size === 1) {
-      preferred = expanded.find((claim) => claim.preferred !== false);
-    } else {
-      this.problem(at, `${expanded.length} claims disagree; mark one "preferred: true" (or each "preferred: false" to leave the field open)`);
-    }
+    const expanded = this.expandClaims(subject, fact, at);
+    const { preferred, problem } = choosePreferred(expanded);
+    if (problem) this.problem(at, problem);
     for (const claim of expanded) {
       if (!claim.source) {
         this.problem(claim.at, 'says nothing about its source: give "source:" here or on the record');
@@ -535,8 +541,8 @@ export class SeedPlanner {
     const value = this.required(this.fact(subject, 'value', outcome.value, this.child(at, 'value'), (v) => asNumber(outcome.unit)(v), extras), at, 'value');
     // A breakdown row states no source of its own: it comes from where the value does (the preferred
     // value claim's source and quote), not from the outcome's default source.
-    const valueClaim = outcome.value.claims.find((claim) => claim.preferred === true) ?? outcome.value.claims[0];
-    const valueSource = valueClaim?.source ?? valueClaim?.sources?.[0];
+    const { preferred: valueClaim } = choosePreferred(this.expandClaims(subject, outcome.value, this.child(at, 'value')));
+    const valueSource = valueClaim?.source;
     const breakdown = (outcome.breakdown ?? []).map((row, index) => {
       this.fact(
         subject,
