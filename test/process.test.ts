@@ -71,11 +71,16 @@ function temporaryDataDir(): string {
  * A request kept in flight: a transaction locks the table it reads. `release` lets it finish; a stop
  * that comes first ends the lock's connection, which is then no error.
  */
+interface InFlight {
+  response: Promise<Response | undefined>;
+  release(): Promise<void>;
+}
+
 async function requestInFlight(
   pgPort: string,
   url: string,
   options: { query?: string; signal?: AbortSignal; copies?: number } = {},
-): Promise<{ response: Promise<Response | undefined>; release(): Promise<void> }> {
+): Promise<InFlight> {
   const lock = new Client({ connectionString: `postgresql://postgres@127.0.0.1:${pgPort}/interreg_kb` });
   lock.on('error', () => undefined);
   await lock.connect();
@@ -90,14 +95,28 @@ async function requestInFlight(
     }).catch(() => undefined);
   const responses = Array.from({ length: options.copies ?? 1 }, send);
   const response = Promise.all(responses).then(([first]) => first);
-  // Long enough for the request to reach the lock, and until the pool's ten connections wait for it.
-  await new Promise((resolve) => setTimeout(resolve, 300));
-  for (let attempt = 0; attempt < 100; attempt++) {
-    const { rows } = await lock.query<{ waiting: number }>(`select count(*)::int as waiting from pg_stat_activity where wait_event_type = 'Lock'`);
-    if (rows[0].waiting >= Math.min(options.copies ?? 1, 10)) break;
+  // Once and for all: a release in a test's `finally` may follow the one in its body.
+  let released: Promise<void> | undefined;
+  const release = () =>
+    (released ??= lock
+      .query('rollback')
+      .then(() => undefined, () => undefined)
+      .finally(() => lock.end().catch(() => undefined)));
+  // Until the requests wait for the lock (the pool's ten connections at most): a test must not go on
+  // with nothing held.
+  const expected = Math.min(options.copies ?? 1, 10);
+  let waiting = 0;
+  for (let attempt = 0; attempt < 100 && waiting < expected; attempt++) {
     await new Promise((resolve) => setTimeout(resolve, 100));
+    // Inside the lock's transaction pg_stat_activity keeps its first reading unless told to read again.
+    await lock.query('select pg_stat_clear_snapshot()');
+    waiting = (await lock.query<{ waiting: number }>(`select count(*)::int as waiting from pg_stat_activity where wait_event_type = 'Lock'`)).rows[0].waiting;
   }
-  return { response, release: () => lock.query('rollback').then(() => lock.end(), () => undefined) };
+  if (waiting < expected) {
+    await release();
+    throw new Error(`only ${waiting} of ${expected} requests reached the lock within 10 s`);
+  }
+  return { response, release };
 }
 
 /** After a test, however it ended: stops each server still running gently (a killed one leaves its PostgreSQL behind). */
@@ -105,7 +124,9 @@ async function cleanUp(dataDir: string, ...runs: Array<Running | undefined>): Pr
   for (const running of runs) {
     if (running && running.child.exitCode === null && running.child.signalCode === null) {
       running.child.kill('SIGTERM');
-      await Promise.race([running.exited, new Promise((resolve) => setTimeout(resolve, 20_000))]);
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([running.exited, new Promise((resolve) => (timer = setTimeout(resolve, 20_000)))]);
+      clearTimeout(timer);
       running.child.kill('SIGKILL');
     }
   }
@@ -117,13 +138,15 @@ describe('the API process', () => {
     const dataDir = temporaryDataDir();
     const api = startApi({ PORT: '0', EMBEDDED_PG_DATA_DIR: path.join(dataDir, 'pg') });
     let again: Running | undefined;
+    let inFlight: InFlight | undefined;
     try {
       const [, pgPort] = await api.waitFor(/embedded PostgreSQL on port (\d+)/);
       const [, url] = await api.waitFor(/Server listening at (http:\/\/127\.0\.0\.1:\d+)/);
-      const inFlight = await requestInFlight(pgPort, url);
+      inFlight = await requestInFlight(pgPort, url);
       api.child.kill('SIGTERM');
       await api.waitFor(/SIGTERM received/);
-      setTimeout(() => void inFlight.release(), 500);
+      const held = inFlight;
+      setTimeout(() => void held.release(), 500);
       const response = (await inFlight.response)!;
       expect(response.status).toBe(200);
       expect(((await response.json()) as any).data.projects.totalCount).toBe(3);
@@ -142,6 +165,7 @@ describe('the API process', () => {
       again.child.kill('SIGINT');
       expect(await again.exited).toBe(0);
     } finally {
+      await inFlight?.release();
       await cleanUp(dataDir, api, again);
     }
   }, 120_000);
@@ -151,13 +175,14 @@ describe('the API process', () => {
     // No statement timeout: on a slow machine the held statements would be cancelled (and logged as
     // errors) before the lock is released, which is not what this test is about.
     const api = startApi({ PORT: '0', EMBEDDED_PG_DATA_DIR: path.join(dataDir, 'pg'), LOG_LEVEL: 'debug', STATEMENT_TIMEOUT_MS: '0' });
+    let inFlight: InFlight | undefined;
     try {
       const [, pgPort] = await api.waitFor(/embedded PostgreSQL on port (\d+)/);
       const [, url] = await api.waitFor(/Server listening at (http:\/\/127\.0\.0\.1:\d+)/);
       // Twenty requests, twice the pool's ten connections: ten wait for the lock, ten for a connection.
       // Each page waits for the lock; its programmes and themes need statements of their own after it.
       const client = new AbortController();
-      const inFlight = await requestInFlight(pgPort, url, {
+      inFlight = await requestInFlight(pgPort, url, {
         query: '{ projects { edges { node { slug programme { slug } themes { slug } } } } }',
         signal: client.signal,
         copies: 20,
@@ -177,6 +202,7 @@ describe('the API process', () => {
       // The request ran to its end: no statement of it failed on a pool being closed.
       expect(api.lines.filter((line) => line.includes('"level":50'))).toEqual([]);
     } finally {
+      await inFlight?.release();
       await cleanUp(dataDir, api);
     }
   }, 120_000);
@@ -184,11 +210,12 @@ describe('the API process', () => {
   it('stops the database anyway when a request in flight outlasts SHUTDOWN_TIMEOUT_MS', async () => {
     const dataDir = temporaryDataDir();
     const api = startApi({ PORT: '0', SHUTDOWN_TIMEOUT_MS: '1000', EMBEDDED_PG_DATA_DIR: path.join(dataDir, 'pg') });
+    let inFlight: InFlight | undefined;
     try {
       const [, pgPort] = await api.waitFor(/embedded PostgreSQL on port (\d+)/);
       const [, url] = await api.waitFor(/Server listening at (http:\/\/127\.0\.0\.1:\d+)/);
       // The lock is never released: the request would stay in flight for good.
-      const inFlight = await requestInFlight(pgPort, url);
+      inFlight = await requestInFlight(pgPort, url);
       const signalled = Date.now();
       api.child.kill('SIGTERM');
       expect(await api.exited).toBe(1);
@@ -196,8 +223,8 @@ describe('the API process', () => {
       expect(api.lines.some((line) => line.includes('still not stopped after 1000 ms'))).toBe(true);
       expect(fs.existsSync(path.join(dataDir, 'pg', 'postmaster.pid'))).toBe(false);
       await inFlight.response;
-      await inFlight.release();
     } finally {
+      await inFlight?.release();
       await cleanUp(dataDir, api);
     }
   }, 120_000);
