@@ -1,5 +1,4 @@
-import { parse } from 'csv-parse/sync';
-import { startTestApp, TestApp } from './support/app';
+import { fetchCsv, startTestApp, TestApp } from './support/app';
 
 /** CSV exports are opened in spreadsheets: a cell must never run as a formula (OWASP "CSV injection"). */
 let app: TestApp;
@@ -14,9 +13,9 @@ beforeAll(async () => {
 afterAll(() => app.close());
 
 async function csv(path: string): Promise<Record<string, string>[]> {
-  const response = await fetch(`${app.baseUrl}${path}`);
-  expect(response.status).toBe(200);
-  return parse((await response.text()).replace(/^\uFEFF/, ''), { columns: true });
+  const { status, rows } = await fetchCsv(app.baseUrl, path);
+  expect(status).toBe(200);
+  return rows;
 }
 
 describe('CSV exports and spreadsheet formulas', () => {

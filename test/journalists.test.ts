@@ -1,5 +1,4 @@
-import { parse } from 'csv-parse/sync';
-import { startTestApp, TestApp } from './support/app';
+import { fetchCsv, startTestApp, TestApp } from './support/app';
 
 let app: TestApp;
 beforeAll(async () => {
@@ -227,12 +226,7 @@ describe('derived figures', () => {
 });
 
 describe('CSV downloads', () => {
-  async function csv(path: string): Promise<{ status: number; headers: Headers; text: string; rows: Record<string, string>[] }> {
-    const response = await fetch(`${app.baseUrl}${path}`);
-    const text = await response.text();
-    const rows: Record<string, string>[] = response.status === 200 ? parse(text.replace(/^\uFEFF/, ''), { columns: true }) : [];
-    return { status: response.status, headers: response.headers, text, rows };
-  }
+  const csv = (path: string) => fetchCsv(app.baseUrl, path);
 
   it.each(['projects', 'organisations', 'participations', 'funding', 'claims'])('/export/%s.csv is UTF-8 with a BOM, streamed', async (name) => {
     const response = await fetch(`${app.baseUrl}/export/${name}.csv`);

@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { parse } from 'csv-parse/sync';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { FastifyInstance } from 'fastify';
 import { randomBytes } from 'node:crypto';
@@ -83,4 +84,12 @@ export async function startTestApp(environment: Record<string, string> = {}, opt
       await orm.close();
     },
   };
+}
+
+/** A CSV download: its status, headers and text, and its rows by column name (none unless it is a 200). */
+export async function fetchCsv(baseUrl: string, path: string): Promise<{ status: number; headers: Headers; text: string; rows: Record<string, string>[] }> {
+  const response = await fetch(`${baseUrl}${path}`);
+  const text = await response.text();
+  const rows: Record<string, string>[] = response.status === 200 ? parse(text.replace(/^\uFEFF/, ''), { columns: true }) : [];
+  return { status: response.status, headers: response.headers, text, rows };
 }
