@@ -15,13 +15,21 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(() => app.close());
 
-/** Reads the first chunk of a download, then hangs up. */
-function abandon(url: string): Promise<void> {
+/**
+ * Reads the first chunk of a CSV download (an error answered instead fails), then hangs up; gives the
+ * connections in use at that moment.
+ */
+function abandon(url: string, inUse: () => number): Promise<number> {
   return new Promise((resolve, reject) => {
     const request = http.get(url, (response) => {
+      if (response.statusCode !== 200 || !String(response.headers['content-type']).startsWith('text/csv')) {
+        reject(new Error(`not a download: ${response.statusCode} ${response.headers['content-type']}`));
+        return;
+      }
       response.once('data', () => {
+        const used = inUse();
         request.destroy();
-        resolve();
+        resolve(used);
       });
     });
     request.on('error', (error) => (request.destroyed ? undefined : reject(error)));
@@ -30,7 +38,9 @@ function abandon(url: string): Promise<void> {
 
 it('gives the connection of an abandoned download back to the pool', async () => {
   const pool = app.orm.em.getConnection().getKnex().client.pool;
-  await Promise.all(Array.from({ length: 3 }, () => abandon(`${app.baseUrl}/export/claims.csv`)));
+  const inUse = await Promise.all(Array.from({ length: 3 }, () => abandon(`${app.baseUrl}/export/claims.csv`, () => pool.numUsed())));
+  // The downloads were still streaming from the database when their clients went.
+  expect(Math.max(...inUse)).toBeGreaterThanOrEqual(1);
   for (let waited = 0; pool.numUsed() > 0 && waited < 5000; waited += 50) await new Promise((resolve) => setTimeout(resolve, 50));
   expect(pool.numUsed()).toBe(0);
   // And the API still answers.
