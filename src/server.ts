@@ -138,8 +138,9 @@ export async function createServer({ orm, config, logger }: ServerOptions): Prom
     // The rate limiter's refusal is already shaped as a GraphQL response.
     if (status < 500 && 'errors' in error) return reply.code(status).send({ errors: (error as { errors: unknown }).errors });
     if (status < 500) return reply.code(status).send({ error: error.message, statusCode: status });
-    // JSON, whatever the route had started to answer (an export sets its download headers).
-    reply.removeHeader('content-disposition').type('application/json; charset=utf-8');
+    // JSON, whatever type the route had set (an export sets its download headers only once its first
+    // line is ready, after which its errors no longer come here).
+    reply.type('application/json; charset=utf-8');
     const failure = databaseFailure(error, config);
     if (failure) return reply.code(503).send({ error: failure.message, code: failure.code, statusCode: 503, requestId: request.id });
     request.log.error({ err: error, reqId: request.id }, 'error in a request');

@@ -274,8 +274,9 @@ function readCommandLine(pid: number): string[] {
 /** Whether a command line is a PostgreSQL server's (`postgres -D <folder>`) on `dataDir`. */
 export function isServerOf(commandLine: string[], dataDir: string): boolean {
   if (!commandLine[0] || path.basename(commandLine[0]) !== 'postgres') return false;
-  const folder = commandLine[commandLine.indexOf('-D') + 1];
-  if (commandLine.indexOf('-D') < 0 || !folder) return false;
+  const flag = commandLine.indexOf('-D');
+  const folder = flag < 0 ? undefined : commandLine[flag + 1];
+  if (!folder) return false;
   const real = (file: string) => {
     try {
       return fs.realpathSync(file);

@@ -203,7 +203,6 @@ export function allOf(conditions: Condition[]): Condition {
 export const DEFAULT_PAGE_SIZE = 20;
 
 /** Checks first/last against the cap and each other, and returns the page size and direction. */
-
 export function pageRequest(args: ConnectionArgs, maxPageSize: number, defaultPageSize = DEFAULT_PAGE_SIZE): { size: number; forward: boolean } {
   const { first, last } = args;
   if (first != null && last != null) {

@@ -25,14 +25,14 @@ export class ResponseCache {
    */
   private generation = 0;
 
+  /** Connections opened to listen, the first and every reconnection (for the log and tests). */
+  connectionAttempts = 0;
+
   /**
    * `maxBytes` bounds the memory the kept responses take (their sent size): one entry per distinct
    * request text, and a large page can be megabytes, so a count alone does not bound it. A response
    * larger than an eighth of it is not kept.
    */
-  /** Connections opened to listen, the first and every reconnection (for the log and tests). */
-  connectionAttempts = 0;
-
   constructor(
     private readonly databaseUrl: string,
     private readonly logger: Logger,

@@ -36,6 +36,11 @@ function displayPath(segments: SeedPath): string {
   );
 }
 
+/** Where a location is, as "file:line:column: path", for a message that points back at it. */
+export function locationText(location: SeedLocation): string {
+  return describeLocation(location, '').replace(/: $/, '');
+}
+
 /**
  * "file:line:column: path: message". The path may run past what the file holds (a missing field, or
  * the `claims` form a plain value is rewritten to): the line is then that of the deepest node present.

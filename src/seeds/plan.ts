@@ -3,7 +3,7 @@ import { stableId } from '../modules/common/stable-id';
 import { FUNDING_FIELD_BY_BASIS, FundingBasis, FundingStage, TechnicalAssistance } from '../modules/funding/funding.entity';
 import { ClaimValueKind } from '../modules/provenance/claim.entity';
 import { TerritoryRelation } from '../modules/territory/territory.entity';
-import { describeLocation, ParsedSeedFile, SeedError, SeedLocation, SeedPath } from './load';
+import { describeLocation, locationText, ParsedSeedFile, SeedError, SeedLocation, SeedPath } from './load';
 import type {
   Fact,
   FundingInput,
@@ -157,7 +157,7 @@ export class SeedPlanner {
       const at = this.rowIds.get(claim.id as string)!;
       const earlier = first.get(slot);
       if (earlier) {
-        this.problem(at, `a second preferred claim on "${claim.field}" (the first is at ${describeLocation(earlier, '').replace(/: $/, '')}); keep one preferred`);
+        this.problem(at, `a second preferred claim on "${claim.field}" (the first is at ${locationText(earlier)}); keep one preferred`);
       } else {
         first.set(slot, at);
       }
@@ -176,7 +176,7 @@ export class SeedPlanner {
     const keys = this.declared.get(type) ?? new Map<string, SeedLocation>();
     this.declared.set(type, keys);
     const earlier = keys.get(key);
-    if (earlier) this.problem(at, `${type.toLowerCase()} "${key}" is declared twice (first at ${describeLocation(earlier, '').replace(/: $/, '')})`);
+    if (earlier) this.problem(at, `${type.toLowerCase()} "${key}" is declared twice (first at ${locationText(earlier)})`);
     keys.set(key, at);
   }
 
@@ -188,7 +188,7 @@ export class SeedPlanner {
   private addRow(table: keyof SeedPlan, row: Row, at: SeedLocation, what: string): void {
     const earlier = this.rowIds.get(row.id);
     if (earlier) {
-      this.problem(at, `${what} is given twice (first at ${describeLocation(earlier, '').replace(/: $/, '')})`);
+      this.problem(at, `${what} is given twice (first at ${locationText(earlier)})`);
       return;
     }
     this.rowIds.set(row.id, at);
@@ -488,7 +488,8 @@ export class SeedPlanner {
         if (preferred) preferredAmounts.set(basis, funding.amount);
         // A project's or partner's preferred amount becomes its typed budget, which the API gives in euros
         // (Interreg budgets are published in euros): another currency would be summed and shown as euros.
-        if (preferred && owner.type !== 'Programme' && (funding.currency ?? 'EUR') !== 'EUR') {
+        const currency = funding.currency ?? 'EUR';
+        if (preferred && owner.type !== 'Programme' && currency !== 'EUR') {
           this.problem(
             this.child(fundingAt, 'currency'),
             `the preferred ${basis} amount is the ${owner.type.toLowerCase()}'s budget in euros: give it in EUR, or mark this one "preferred: false" beside a euro amount`,
@@ -508,7 +509,7 @@ export class SeedPlanner {
             stage: funding.stage ?? FundingStage.PLANNED,
             technicalAssistance: funding.technicalAssistance ?? TechnicalAssistance.UNSPECIFIED,
             amount: funding.amount,
-            currency: funding.currency ?? 'EUR',
+            currency,
             approximate: funding.approximate ?? false,
             preferred,
           },
@@ -524,7 +525,7 @@ export class SeedPlanner {
         };
         this.fact(owner, FUNDING_FIELD_BY_BASIS[basis], claims, fundingAt, (amount) => ({ kind: ClaimValueKind.MONEY, value: amount }), {
           discriminator: funding.key,
-          unit: funding.currency ?? 'EUR',
+          unit: currency,
           basis: describeFunding(funding),
           approximate: funding.approximate,
           fundingId: id,
