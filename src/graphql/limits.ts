@@ -107,14 +107,9 @@ function shape(document: DocumentNode, operation: OperationDefinitionNode): Shap
   return { depth, aliases };
 }
 
-/** What the limits are checked against, for one operation of one document with one set of variables. */
+/** What the depth, alias and NUL checks read, for one operation of one document. */
 interface Measured extends Shape {
   nulInDocument: boolean;
-  /**
-   * Measured only for a query within the depth and alias limits (a deep query's cost walk is the work
-   * those limits spare); null when the variables do not fit their types (execution reports that itself).
-   */
-  cost?: number | null;
 }
 
 function measureShape(document: DocumentNode, operation: OperationDefinitionNode): Measured {
@@ -127,6 +122,10 @@ function measureShape(document: DocumentNode, operation: OperationDefinitionNode
   return { ...shape(document, operation), nulInDocument };
 }
 
+/**
+ * Measured only for a query within the depth and alias limits (a deep query's cost walk is the work those
+ * limits spare); null when the variables do not fit their types (execution reports that itself).
+ */
 function measureCost(schema: GraphQLSchema, document: DocumentNode, operationName: string | undefined, variables: Record<string, unknown>): number | null {
   try {
     return getComplexity({ schema, query: document, operationName, variables, estimators: [estimator] });
@@ -141,12 +140,15 @@ function measureCost(schema: GraphQLSchema, document: DocumentNode, operationNam
  * Rejects queries beyond the limits (each error names the limit and the measured value) and reports
  * every response's cost in `extensions.cost`.
  *
- * The measures are kept per query text, operation and variables: a frontend sends the same few queries
- * over and over, and walking the document for its cost was a twentieth of a list page's CPU. The
- * variables are part of the key as a hash, so that a client cannot fill the memory with large ones.
+ * The measures are kept: a frontend sends the same few queries over and over, and walking the document
+ * for its cost was a twentieth of a list page's CPU. Depth, aliases and NUL characters depend on the
+ * query text and operation alone; the cost also on the variables (page sizes), which enter its key as a
+ * hash, so that a client cannot fill the memory with large ones, and so that a new cursor or filter value
+ * does not walk the document's shape again.
  */
 export function queryLimitsPlugin(schema: GraphQLSchema, limits: QueryLimits): ApolloServerPlugin<RequestContext> {
-  const measured = new LRUCache<string, Measured>({ max: 1000 });
+  const shapes = new LRUCache<string, Measured>({ max: 1000 });
+  const costs = new LRUCache<string, { cost: number | null }>({ max: 1000 });
   return {
     async requestDidStart() {
       return {
@@ -159,12 +161,11 @@ export function queryLimitsPlugin(schema: GraphQLSchema, limits: QueryLimits): A
           }
           const operationName = operation.name?.value ?? request.operationName ?? undefined;
           const variables = request.variables ?? {};
-          const variablesHash = createHash('sha1').update(JSON.stringify(variables)).digest('base64url');
-          const key = `${queryHash}\u0000${operationName ?? ''}\u0000${variablesHash}`;
-          let measures = measured.get(key);
+          const operationKey = `${queryHash}\u0000${operationName ?? ''}`;
+          let measures = shapes.get(operationKey);
           if (!measures) {
             measures = measureShape(document, operation);
-            measured.set(key, measures);
+            shapes.set(operationKey, measures);
           }
           rejectNulCharacters(measures.nulInDocument, variables);
           const { depth, aliases } = measures;
@@ -174,8 +175,13 @@ export function queryLimitsPlugin(schema: GraphQLSchema, limits: QueryLimits): A
           if (aliases > limits.maxAliases) {
             throw limitExceeded('aliases', limits.maxAliases, aliases, `The query uses ${aliases} aliases; at most ${limits.maxAliases} are allowed.`);
           }
-          if (measures.cost === undefined) measures.cost = measureCost(schema, document, operationName, variables);
-          const { cost } = measures;
+          const costKey = `${operationKey}\u0000${createHash('sha1').update(JSON.stringify(variables)).digest('base64url')}`;
+          let known = costs.get(costKey);
+          if (!known) {
+            known = { cost: measureCost(schema, document, operationName, variables) };
+            costs.set(costKey, known);
+          }
+          const { cost } = known;
           if (cost === null) return;
           contextValue.cost = cost;
           if (cost > limits.maxCost) {
