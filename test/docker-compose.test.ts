@@ -39,6 +39,7 @@ describe('docker-compose.yml', () => {
     for (const file of copied) expect([file, fs.existsSync(path.join(ROOT, file))]).toEqual([file, true]);
     // The image runs what `npm start` runs (node flags included), after the build.
     const start = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).scripts.start as string;
+    expect(start).toMatch(/^node .* dist\/src\/main\.js$/);
     expect(dockerfile).toContain(`CMD ${JSON.stringify(start.split(' '))}`.replace(/","/g, '", "'));
   });
 });

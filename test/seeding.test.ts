@@ -92,10 +92,14 @@ describe('npm run seed', () => {
     const [territory] = await connection.execute(`select id from territory where code = 'BE25'`);
     const claimsBefore = await connection.execute(`select count(*)::int as n from claim where subject_id = ?`, [territory.id]);
     expect(claimsBefore[0].n).toBeGreaterThan(0);
-    await writeSeedPlan(orm.em.fork(), { ...plan, claims: plan.claims.filter((claim) => claim.subjectId !== territory.id) });
-    const claimsAfter = await connection.execute(`select count(*)::int as n from claim where subject_id = ?`, [territory.id]);
-    expect(claimsAfter[0].n).toBe(0);
-    await writeSeedPlan(orm.em.fork(), plan);
+    try {
+      await writeSeedPlan(orm.em.fork(), { ...plan, claims: plan.claims.filter((claim) => claim.subjectId !== territory.id) });
+      const claimsAfter = await connection.execute(`select count(*)::int as n from claim where subject_id = ?`, [territory.id]);
+      expect(claimsAfter[0].n).toBe(0);
+    } finally {
+      // The rest of the file reads BE25's claims.
+      await writeSeedPlan(orm.em.fork(), plan);
+    }
     const restored = await connection.execute(`select count(*)::int as n from claim where subject_id = ?`, [territory.id]);
     expect(restored[0].n).toBe(claimsBefore[0].n);
   });
