@@ -11,7 +11,7 @@ import fs from 'node:fs';
 import type { Logger } from 'pino';
 import type { Config } from './config';
 import { databaseUnavailable, statementCancelled } from './db/failures';
-import { countSqlStatements, createContext, RequestContext, RequestStats, withRequestStats } from './graphql/context';
+import { createContext, RequestContext, RequestStats } from './graphql/context';
 import { EXPECTED_ERROR_CODES } from './graphql/errors';
 import { GRAPHIQL_ASSETS, graphiqlPage } from './graphql/graphiql';
 import { limitExceeded, queryLimitsPlugin } from './graphql/limits';
@@ -128,8 +128,6 @@ export async function createServer({ orm, config, logger }: ServerOptions): Prom
     },
     bodyLimit: Math.max(config.maxDocumentBytes * 4, 64 * 1024),
   });
-  const stopCounting = countSqlStatements(orm);
-  app.addHook('onClose', async () => stopCounting());
 
   // Errors outside GraphQL (CSV exports, malformed bodies): a client error keeps its message; anything
   // else is logged in full and answered without internals.
@@ -220,9 +218,9 @@ export async function createServer({ orm, config, logger }: ServerOptions): Prom
   const executions = new Set<Promise<unknown>>();
   const handle = (request: FastifyRequest, reply: FastifyReply) => {
     const stats: RequestStats = { sqlStatements: 0 };
+    // The request's context counts its statements here (see createContext).
     request.graphqlStats = stats;
-    // Every statement sent while this request runs is counted for it.
-    const execution = Promise.resolve(withRequestStats(stats, () => graphqlHandler.call(app, request as never, reply as never)));
+    const execution = Promise.resolve(graphqlHandler.call(app, request as never, reply as never));
     executions.add(execution);
     const done = () => executions.delete(execution);
     execution.then(done, done);

@@ -4,7 +4,7 @@ import type { GraphQLResolveInfo, SelectionSetNode } from 'graphql';
 import { createHash } from 'node:crypto';
 import { ArgsType, ClassType, Field, Int, ObjectType } from 'type-graphql';
 import { quoteIdentifier } from '../db/database';
-import { prepared } from '../db/prepared';
+import type { Statements } from '../db/statements';
 import { badUserInput } from './errors';
 import { rowMapper } from './rows';
 
@@ -234,14 +234,13 @@ export interface PageOptions {
  * is sent as a prepared statement (its text comes from a fixed set: sort order, cursor direction, count).
  */
 export async function paginate<T extends { id: string }>(
-  context: { em: EntityManager; config: { maxPageSize: number } },
+  context: { em: EntityManager; sql: Statements; config: { maxPageSize: number } },
   entity: EntityClass<T>,
   query: ListQuery,
   args: ConnectionArgs,
   options: PageOptions = {},
 ): Promise<ConnectionResult<T>> {
-  const { em } = context;
-  const knex = em.getKnex();
+  const { em, sql } = context;
   const { size, forward } = pageRequest(args, context.config.maxPageSize);
   const keys: SortKey[] = [];
   for (const key of query.sort) {
@@ -264,7 +263,7 @@ export async function paginate<T extends { id: string }>(
   // Written as SQL text rather than with knex's query builder, which compiled each page twice (once more
   // to name it as a prepared statement; 2% of a list page's CPU in a profile).
   const send = (statement: Condition) =>
-    unfiltered ? prepared(knex, statement.sql, statement.bindings!) : knex.raw(statement.sql, statement.bindings as never);
+    unfiltered ? sql.prepared(statement.sql, statement.bindings!) : sql.raw(statement.sql, statement.bindings);
   const sortKeys = keys.map((key, index) => `${key.sql} as "__key${index}"`);
   const cursors = (keysAs: SortKey[]) =>
     (

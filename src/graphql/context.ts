@@ -1,13 +1,15 @@
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
-import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Logger } from 'pino';
 import type { Config } from '../config';
+import { Statements } from '../db/statements';
 import { Loaders } from './loaders';
 
 /** What one request's resolvers share: its own identity map and loaders, and its statistics. */
 export interface RequestContext {
   requestId: string;
   em: EntityManager;
+  /** Every statement the request sends goes through here, and is counted in `stats`. */
+  sql: Statements;
   loaders: Loaders;
   config: Config;
   stats: RequestStats;
@@ -30,29 +32,8 @@ export interface RequestStats {
   response?: Record<string, unknown>;
 }
 
-const currentStats = new AsyncLocalStorage<RequestStats>();
-
-/**
- * Counts the SQL statements each request sends, by listening to the query builder's `query` event and
- * attributing each statement to the request whose async context sent it. Returns what stops counting
- * (a closed server must not leave its listener on a connection that outlives it).
- */
-export function countSqlStatements(orm: MikroORM): () => void {
-  const knex = orm.em.getConnection().getKnex();
-  const count = () => {
-    const stats = currentStats.getStore();
-    if (stats) stats.sqlStatements++;
-  };
-  knex.on('query', count);
-  return () => knex.removeListener('query', count);
-}
-
-/** Runs `work` with `stats` as the current request's statistics. */
-export function withRequestStats<T>(stats: RequestStats, work: () => T): T {
-  return currentStats.run(stats, work);
-}
-
 export function createContext(orm: MikroORM, config: Config, requestId: string, stats: RequestStats, log: Logger): RequestContext {
   const em = orm.em.fork({ useContext: false });
-  return { requestId, em, loaders: new Loaders(em), config, stats, log };
+  const sql = new Statements(em.getKnex(), stats);
+  return { requestId, em, sql, loaders: new Loaders(em, sql), config, stats, log };
 }

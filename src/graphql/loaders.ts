@@ -2,7 +2,7 @@ import type { EntityClass, QueryOrderMap } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import DataLoader from 'dataloader';
 import { quoteIdentifier } from '../db/database';
-import { prepared } from '../db/prepared';
+import type { Statements } from '../db/statements';
 import { rowMapper } from './rows';
 
 interface WithId {
@@ -33,7 +33,10 @@ function literal(value: string): string {
 export class Loaders {
   private readonly cache = new Map<string, DataLoader<string, unknown>>();
 
-  constructor(private readonly em: EntityManager) {}
+  constructor(
+    private readonly em: EntityManager,
+    private readonly sql: Statements,
+  ) {}
 
   private memo<V>(key: string, create: () => DataLoader<string, V>): DataLoader<string, V> {
     let loader = this.cache.get(key);
@@ -46,7 +49,7 @@ export class Loaders {
 
   /** Runs one of the loaders' fixed statements, with the batch's keys as one array parameter. */
   private async rows(sql: string, keys: readonly string[]): Promise<Array<Record<string, unknown>>> {
-    const result: { rows: Array<Record<string, unknown>> } = await prepared(this.em.getKnex(), sql, [[...new Set(keys)]]);
+    const result: { rows: Array<Record<string, unknown>> } = await this.sql.prepared(sql, [[...new Set(keys)]]);
     return result.rows;
   }
 

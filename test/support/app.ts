@@ -59,13 +59,35 @@ export async function startTestApp(environment: Record<string, string> = {}, opt
   const port = typeof address === 'object' && address ? address.port : 0;
   const baseUrl = `http://127.0.0.1:${port}`;
 
+  // Every statement the server sends, as knex sees them. A request's own count (`extensions.queryStats`,
+  // kept by its context) must match what knex saw while it ran alone, so that a statement sent around
+  // the context cannot escape the statement-count tests. (Not with the response cache: a cached answer
+  // repeats the count of the request that computed it.)
+  const knex = orm.em.getConnection().getKnex();
+  let sent = 0;
+  knex.on('query', () => sent++);
+  let started = 0;
+  let inFlight = 0;
+
   const query = async <T>(text: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<T>> => {
-    const response = await fetch(`${baseUrl}/graphql`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ query: text, variables }),
-    });
-    return (await response.json()) as GraphQLResponse<T>;
+    const ticket = ++started;
+    const alone = ++inFlight === 1;
+    const sentBefore = sent;
+    try {
+      const response = await fetch(`${baseUrl}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query: text, variables }),
+      });
+      const body = (await response.json()) as GraphQLResponse<T>;
+      const reported = body.extensions?.queryStats?.sqlStatements;
+      if (alone && started === ticket && !config.responseCache && reported !== undefined && reported !== sent - sentBefore) {
+        throw new Error(`The server reported ${reported} SQL statements for this request, but sent ${sent - sentBefore}: ${text}`);
+      }
+      return body;
+    } finally {
+      inFlight--;
+    }
   };
 
   return {

@@ -264,7 +264,7 @@ export function registerExports(app: FastifyInstance, orm: MikroORM, config: Con
         }
         throw error;
       }
-      const rows = context.em.getKnex().raw(statement.sql, statement.bindings as never).stream();
+      const rows = context.sql.raw(statement.sql, statement.bindings).stream();
       const format = new Transform({
         objectMode: true,
         transform(row: Record<string, unknown>, _encoding, done) {

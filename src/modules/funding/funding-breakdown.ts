@@ -146,7 +146,7 @@ async function bucketsAndTotals(context: RequestContext, by: BreakdownDimension,
               (select count(*) from placed)::int as memberships, (select count(*) from selected)::int as records,
               (select count(amount) from selected)::int as with_amount`;
   const bindings = filter.bindings!;
-  const result: { rows: BucketsAndTotals[] } = await context.em.getKnex().raw(sql, bindings as never);
+  const result: { rows: BucketsAndTotals[] } = await context.sql.raw(sql, bindings);
   return result.rows[0];
 }
 

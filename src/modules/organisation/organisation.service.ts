@@ -58,9 +58,7 @@ export class OrganisationService {
     if (programme) conditions.push({ sql: 'p.programme_id = any(?)', bindings: [programme] });
     if (filter?.period?.from != null) conditions.push({ sql: 'g.end_year >= ?', bindings: [filter.period.from] });
     if (filter?.period?.to != null) conditions.push({ sql: 'g.start_year <= ?', bindings: [filter.period.to] });
-    const rows: Array<{ organisation_id: string; partner_id: string; project_ids: string[] }> = await this.context.em
-      .getKnex()
-      .raw(
+    const rows: Array<{ organisation_id: string; partner_id: string; project_ids: string[] }> = await this.context.sql.raw(
         `select mine.organisation_id, theirs.organisation_id as partner_id,
                 array_agg(distinct mine.project_id) as project_ids
          from participation mine
@@ -71,7 +69,7 @@ export class OrganisationService {
            ${conditions.map((condition) => `and ${condition.sql}`).join(' ')}
          group by mine.organisation_id, theirs.organisation_id
          order by count(distinct mine.project_id) desc, theirs.organisation_id`,
-        [...organisationIds, ...conditions.flatMap((condition) => condition.bindings ?? [])] as never,
+        [...organisationIds, ...conditions.flatMap((condition) => condition.bindings ?? [])],
       )
       .then((result: { rows: Array<{ organisation_id: string; partner_id: string; project_ids: string[] }> }) => result.rows);
     return organisationIds.map((id) =>

@@ -72,7 +72,7 @@ export async function findConflicts(context: RequestContext, filter: ConflictFil
     bindings.push(programme);
   }
   const result: { rows: Array<{ subject_type: string; subject_id: string; field: string; claim_ids: string[]; value_count: number }> } =
-    await context.em.getKnex().raw(
+    await context.sql.raw(
       `select c.subject_type, c.subject_id, c.field, array_agg(c.id order by c.preferred desc, c.id) as claim_ids,
               count(distinct c.value)::int as value_count
        from claim c
@@ -80,7 +80,7 @@ export async function findConflicts(context: RequestContext, filter: ConflictFil
        group by c.subject_type, c.subject_id, c.field, c.language, c.position
        having count(distinct c.value) > 1
        order by c.subject_type, c.field, c.subject_id`,
-      bindings as never,
+      bindings,
     );
   return result.rows.map((row) => ({
     recordType: row.subject_type,

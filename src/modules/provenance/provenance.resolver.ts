@@ -71,13 +71,11 @@ export class SourceResolver {
     // Counted in the database: a source of a large import supports thousands of claims.
     return context.loaders
       .custom('source.claimCount', async (ids) => {
-        const rows: Array<{ source_id: string; count: number }> = await context.em
-          .getKnex()
-          .from('claim')
-          .whereIn('source_id', [...new Set(ids)])
-          .groupBy('source_id')
-          .select('source_id', context.em.getKnex().raw('count(*)::int as count'));
-        const counts = new Map(rows.map((row) => [row.source_id, row.count]));
+        const result: { rows: Array<{ source_id: string; count: number }> } = await context.sql.prepared(
+          'select source_id, count(*)::int as count from claim where source_id = any(?) group by source_id',
+          [[...new Set(ids)]],
+        );
+        const counts = new Map(result.rows.map((row) => [row.source_id, row.count]));
         return ids.map((id) => counts.get(id) ?? 0);
       })
       .load(source.id);

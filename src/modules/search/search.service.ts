@@ -1,4 +1,3 @@
-import { prepared } from '../../db/prepared';
 import type { RequestContext } from '../../graphql/context';
 import { textQuerySql } from '../../graphql/filters';
 
@@ -71,8 +70,7 @@ export class SearchService {
   async search(text: string, types: SearchType[], offset: number, limit: number, withTotal = false): Promise<SearchHit[]> {
     const base = this.base(text, types);
     const total = withTotal ? ', count(*) over () as total' : '';
-    const result: { rows: Array<{ record_type: SearchType; record_id: string; rank: number; total?: string }> } = await prepared(
-      this.context.em.getKnex(),
+    const result: { rows: Array<{ record_type: SearchType; record_id: string; rank: number; total?: string }> } = await this.context.sql.prepared(
       `select *${total} from (${base.sql}) as hits order by rank desc, record_type, record_id limit ? offset ?`,
       [...base.bindings, limit, offset],
     );
@@ -81,7 +79,7 @@ export class SearchService {
 
   async count(text: string, types: SearchType[]): Promise<number> {
     const base = this.base(text, types);
-    const result: { rows: Array<{ count: string }> } = await prepared(this.context.em.getKnex(), `select count(*) as count from (${base.sql}) as hits`, base.bindings);
+    const result: { rows: Array<{ count: string }> } = await this.context.sql.prepared(`select count(*) as count from (${base.sql}) as hits`, base.bindings);
     return Number(result.rows[0].count);
   }
 }

@@ -1,4 +1,3 @@
-import { prepared } from '../../db/prepared';
 import type { RequestContext } from '../../graphql/context';
 import { Condition, ConnectionArgs, ConnectionResult, paginate, PageOptions } from '../../graphql/connection';
 import { given, inList, knownIds, localisedSortSql, named, orderKeys, SortColumns } from '../../graphql/filters';
@@ -40,7 +39,7 @@ export class TerritoryService {
        ),
        nearest as (select origin, id, min(depth)::int as depth from walk group by origin, id)
        select ${mapper.selectList('t')}, n.origin as "__origin", n.depth as "__depth" from nearest n join territory t on t.id = n.id`;
-    const result: { rows: Array<Record<string, unknown>> } = await prepared(this.context.em.getKnex(), sql, [[...new Set(origins)]]);
+    const result: { rows: Array<Record<string, unknown>> } = await this.context.sql.prepared(sql, [[...new Set(origins)]]);
     const byOrigin = new Map<unknown, Array<{ territory: Territory; depth: number }>>(origins.map((origin) => [origin, []]));
     for (const row of result.rows) byOrigin.get(row.__origin)?.push({ territory: mapper.map(row), depth: row.__depth as number });
     return origins.map((origin) =>
@@ -61,7 +60,7 @@ export class TerritoryService {
       ? `select distinct r.territory_id as origin, x.project_id from territory_reach r join project_territory x on x.territory_id = r.reached_id
          where r.territory_id = any(?)`
       : `select x.territory_id as origin, x.project_id from project_territory x where x.territory_id = any(?)`;
-    const result: { rows: Array<{ origin: string; project_id: string }> } = await prepared(this.context.em.getKnex(), sql, [[...origins]]);
+    const result: { rows: Array<{ origin: string; project_id: string }> } = await this.context.sql.prepared(sql, [[...origins]]);
     const byOrigin = new Map<string, string[]>(origins.map((origin) => [origin, []]));
     for (const row of result.rows) byOrigin.get(row.origin)?.push(row.project_id);
     return origins.map((origin) => byOrigin.get(origin)!);
