@@ -6,6 +6,18 @@ import { projectRoot } from '../config';
 import { entities } from './entities';
 import { migrationsList } from './migrations';
 
+/**
+ * Planner settings of the API's own sessions (sent when each connection opens; the server's defaults
+ * stay as they are for everything else).
+ *
+ * `random_page_cost` 1.1 rather than 4: PostgreSQL's documented value for storage whose random reads
+ * cost about what sequential ones do, as with solid-state disks or data held in memory. At 4, a loader
+ * joining 20 projects' links to the 1,621 territories hashed the whole territory table rather than
+ * looking up 20 rows by key: 0.33 ms of PostgreSQL CPU a call against 0.12 to 0.17 ms (the same
+ * statement sent 10 at a time through node-postgres, at full size).
+ */
+export const SESSION_OPTIONS = '-c random_page_cost=1.1';
+
 export function ormConfig(clientUrl: string, options: { debug?: boolean; statementTimeoutMs?: number } = {}) {
   return defineConfig({
     driver: PostgreSqlDriver,
@@ -26,7 +38,7 @@ export function ormConfig(clientUrl: string, options: { debug?: boolean; stateme
     },
     pool: { min: 0, max: 10 },
     // A runaway query is cancelled by PostgreSQL itself rather than holding a connection.
-    driverOptions: options.statementTimeoutMs ? { connection: { statement_timeout: options.statementTimeoutMs } } : {},
+    driverOptions: { connection: { options: SESSION_OPTIONS, ...(options.statementTimeoutMs ? { statement_timeout: options.statementTimeoutMs } : {}) } },
     // A dropped connection must not crash the process: the pool reconnects on the next request.
     debug: options.debug ?? false,
     allowGlobalContext: false,

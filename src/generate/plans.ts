@@ -2,6 +2,7 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import { Client } from 'pg';
 import pino from 'pino';
 import type { Config } from '../config';
+import { SESSION_OPTIONS } from '../db/orm.config';
 import { createServer } from '../server';
 
 /** Tables that grow with the data: a plan must not read them whole. */
@@ -113,8 +114,9 @@ export async function explainOperations(orm: MikroORM, config: Config, checks: O
   // Recorded as sent: placeholders numbered the way PostgreSQL reads them.
   const record = (query: { sql: string; bindings?: unknown[] }) =>
     recorded?.push({ sql: (knex.client as { positionBindings(sql: string): string }).positionBindings(query.sql), bindings: query.bindings ?? [] });
-  // A connection of its own, so that disabling sequential scans touches nothing else.
-  const client = new Client({ connectionString: String(orm.config.get('clientUrl')) });
+  // A connection of its own, so that disabling sequential scans touches nothing else; planning as the
+  // API's sessions do.
+  const client = new Client({ connectionString: String(orm.config.get('clientUrl')), options: SESSION_OPTIONS });
   await client.connect();
   if (options.forceIndexes) await client.query('set enable_seqscan = off');
   const known = await indexes(client);
