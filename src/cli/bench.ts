@@ -176,9 +176,8 @@ async function main(): Promise<void> {
         if (attempt > 120) throw new Error('the API did not become ready');
         await new Promise((resolve) => setTimeout(resolve, 500));
       }
-      // The floor is measured first and last: this machine's speed drifts within minutes, and each rate is
-      // read against the mean of the two (one floor, measured minutes after the list page, moved the list
-      // page's share of it by a third between runs).
+      // The floor is measured first and last, and each rate is read against the mean of the two: a shared
+      // machine's speed drifts within the minutes of a run (4,383 and 5,241 req/s in one run here).
       const plan = [{ ...FLOOR_OPERATION, name: `${FLOOR_OPERATION.name}, first` }, ...benchOperations(sample), { ...FLOOR_OPERATION, name: `${FLOOR_OPERATION.name}, last` }];
       const results: Result[] = [];
       for (const operation of plan) {
