@@ -20,7 +20,7 @@ import { loadConfig, projectRoot } from '../config';
 import { databaseUrl, withDatabase } from '../db/database';
 import { findFreePort } from '../db/embedded-postgres';
 import { openOrm } from '../db/orm';
-import { benchOperations, explainOperations, FLOOR_OPERATION, Operation, planChecks } from '../generate/plans';
+import { benchOperations, benchSample, connectToBench, explainOperations, FLOOR_OPERATION, Operation, planChecks } from '../generate/plans';
 import { BENCH_DATABASE } from '../generate/synthetic';
 
 interface Measure {
@@ -133,28 +133,8 @@ async function main(): Promise<void> {
   const warmup = Number(values.warmup);
   await withDatabase({}, async (serverUrl) => {
     const url = databaseUrl(serverUrl, BENCH_DATABASE);
-    const client = new Client({ connectionString: url });
-    await client.connect().catch((error: { code?: string }) => {
-      // 3D000: the database does not exist. Any other failure says what it is.
-      throw error.code === '3D000' ? new Error(`No ${BENCH_DATABASE} database: run "npm run generate" first.`) : error;
-    });
-    const sample = (
-      await client.query(`select
-        (select slug from project where slug like 'g-project-%' order by slug offset 100 limit 1) as project,
-        (select slug from organisation where slug like 'g-org-%' order by slug offset 30 limit 1) as organisation,
-        -- The NUTS 1 region with the most projects under it, so that the region question has work to do.
-        (select n1.code from project_territory x
-          join territory_edge up3 on up3.from_id = x.territory_id and up3.relation = 'PART_OF'
-          join territory_edge up2 on up2.from_id = up3.to_id and up2.relation = 'PART_OF'
-          join territory n1 on n1.id = up2.to_id and n1.level = 'NUTS1' and n1.code like 'X%'
-          group by n1.code order by count(*) desc, n1.code limit 1) as region,
-        (select t.code from project_territory x join territory t on t.id = x.territory_id where t.level = 'NUTS3'
-          group by t.code order by count(*) desc, t.code limit 1) as nuts3,
-        (select slug from programme where slug like 'g-programme-%' order by slug limit 1) as programme,
-        (select slug from theme where slug like 'g-programme-%' order by slug limit 1) as theme,
-        (select count(*) from project)::int as projects, (select count(*) from organisation)::int as organisations,
-        (select count(*) from participation)::int as participations`)
-    ).rows[0];
+    const client = await connectToBench(url);
+    const sample = await benchSample(client);
     const postmaster = await findPostmaster(client);
     await client.end();
 

@@ -58,6 +58,48 @@ export function benchOperations(sample: { project: string; organisation: string;
   ];
 }
 
+/** The records of the generated dataset that the benchmark's operations and plan checks name, and its size. */
+export interface BenchSample {
+  project: string;
+  organisation: string;
+  region: string;
+  nuts3: string;
+  programme: string;
+  theme: string;
+  projects: number;
+  organisations: number;
+  participations: number;
+}
+
+/** A connection to the generated dataset, or an error that says to generate it. */
+export async function connectToBench(url: string): Promise<Client> {
+  const client = new Client({ connectionString: url });
+  await client.connect().catch((error: { code?: string }) => {
+    // 3D000: the database does not exist. Any other failure says what it is.
+    throw error.code === '3D000' ? new Error(`No ${new URL(url).pathname.slice(1)} database: run "npm run generate" first.`) : error;
+  });
+  return client;
+}
+
+export async function benchSample(client: Client): Promise<BenchSample> {
+  const { rows } = await client.query<BenchSample>(`select
+    (select slug from project where slug like 'g-project-%' order by slug offset 100 limit 1) as project,
+    (select slug from organisation where slug like 'g-org-%' order by slug offset 30 limit 1) as organisation,
+    -- The NUTS 1 region with the most projects under it, so that the region question has work to do.
+    (select n1.code from project_territory x
+      join territory_edge up3 on up3.from_id = x.territory_id and up3.relation = 'PART_OF'
+      join territory_edge up2 on up2.from_id = up3.to_id and up2.relation = 'PART_OF'
+      join territory n1 on n1.id = up2.to_id and n1.level = 'NUTS1' and n1.code like 'X%'
+      group by n1.code order by count(*) desc, n1.code limit 1) as region,
+    (select t.code from project_territory x join territory t on t.id = x.territory_id where t.level = 'NUTS3'
+      group by t.code order by count(*) desc, t.code limit 1) as nuts3,
+    (select slug from programme where slug like 'g-programme-%' order by slug limit 1) as programme,
+    (select slug from theme where slug like 'g-programme-%' order by slug limit 1) as theme,
+    (select count(*) from project)::int as projects, (select count(*) from organisation)::int as organisations,
+    (select count(*) from participation)::int as participations`);
+  return rows[0];
+}
+
 /** What every rate of the benchmark is read against: the cheapest request the API answers. */
 export const FLOOR_OPERATION: Operation = { name: 'floor: { __typename }', query: '{ __typename }' };
 

@@ -1,0 +1,143 @@
+/**
+ * `npm run bench:instructions [-- --operations list,floor --requests 250 --base 50 --warmup 100]`: the
+ * machine instructions the API executes per request of benchmark operations, counted by valgrind's
+ * callgrind, for comparing two builds a few per cent apart.
+ *
+ * CPU time per request on a shared virtual machine drifts by a third within minutes; an instruction
+ * count of the same build repeats within about 1%. Each operation is served in-process (Fastify's
+ * `inject`, 4 requests at a time, no HTTP or load generator) on the generated dataset, under callgrind,
+ * twice: `--warmup` requests then `--base` more, and `--warmup` then `--requests` more. The difference
+ * divided by the extra requests leaves start-up and warm-up out. PostgreSQL is not counted (it runs in
+ * its own processes). Needs valgrind and `npm run generate`; writes .data/bench/instructions.json.
+ */
+import 'reflect-metadata';
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import pino from 'pino';
+import { loadConfig, projectRoot } from '../config';
+import { databaseUrl, withDatabase } from '../db/database';
+import { openOrm } from '../db/orm';
+import { benchOperations, benchSample, connectToBench, FLOOR_OPERATION, Operation } from '../generate/plans';
+import { BENCH_DATABASE } from '../generate/synthetic';
+import { createServer } from '../server';
+
+/** Short names for the command line, in the benchmark's order. */
+const OPERATION_KEYS = ['list', 'detail', 'search', 'region', 'collaborators'] as const;
+
+/** Requests in flight at once: 1, so that the order of work does not depend on PostgreSQL's timing. */
+const CONCURRENCY = 1;
+
+/** Serves `warmup` then `requests` requests of `query` in this process (the counted child). */
+async function serve(url: string, query: string, warmup: number, requests: number): Promise<void> {
+  const orm = await openOrm(url);
+  const config = loadConfig({ DATABASE_URL: url, MAX_COST: '10000000' });
+  const server = await createServer({ orm, config: { ...config, responseCache: false, rateLimitMax: 0 }, logger: pino({ level: 'silent' }) });
+  try {
+    const payload = { query };
+    const first = await server.inject({ method: 'POST', url: '/graphql', payload });
+    if (first.statusCode !== 200 || first.json().errors) throw new Error(`the operation fails: ${first.body}`);
+    // Only the status from here on: reading each answer back would be counted as the API's work.
+    const run = async (count: number) => {
+      let sent = 0;
+      await Promise.all(
+        Array.from({ length: CONCURRENCY }, async () => {
+          while (sent++ < count) {
+            const response = await server.inject({ method: 'POST', url: '/graphql', payload });
+            if (response.statusCode !== 200) throw new Error(`a request failed: ${response.body}`);
+          }
+        }),
+      );
+    };
+    await run(warmup);
+    await run(requests);
+  } finally {
+    await server.close();
+    await orm.close();
+  }
+}
+
+/** The instructions callgrind counted in a run of `serve` with `requests` requests after the warm-up. */
+function countInstructions(url: string, query: string, warmup: number, requests: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(
+      'valgrind',
+      [
+        '--tool=callgrind',
+        // V8 writes its compiled code into the heap: callgrind must notice code written anywhere.
+        '--smc-check=all-non-file',
+        '--callgrind-out-file=/dev/null',
+        process.execPath,
+        // V8's compiler and garbage collector on the main thread only: their background threads finished
+        // their work at moments that varied from run to run, and so did the count.
+        '--single-threaded',
+        __filename,
+        '--serve',
+        String(warmup),
+        String(requests),
+      ],
+      { env: { ...process.env, NODE_ENV: 'production', KB_BENCH_URL: url, KB_BENCH_QUERY: query }, stdio: ['ignore', 'inherit', 'pipe'] },
+    );
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on('error', (error: NodeJS.ErrnoException) =>
+      reject(error.code === 'ENOENT' ? new Error('valgrind is not installed (Debian: apt-get install valgrind)') : error),
+    );
+    child.on('exit', (code) => {
+      const collected = stderr.match(/Collected : (\d+)/);
+      if (code !== 0 || !collected) reject(new Error(`the counted run failed (exit ${code}):\n${stderr.slice(-2000)}`));
+      else resolve(Number(collected[1]));
+    });
+  });
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      operations: { type: 'string', default: 'list,floor' },
+      requests: { type: 'string', default: '250' },
+      base: { type: 'string', default: '50' },
+      warmup: { type: 'string', default: '100' },
+      serve: { type: 'boolean', default: false },
+    },
+    allowPositionals: true,
+  });
+  if (values.serve) {
+    const [warmup, requests] = process.argv.slice(-2).map(Number);
+    await serve(process.env.KB_BENCH_URL!, process.env.KB_BENCH_QUERY!, warmup, requests);
+    return;
+  }
+  const [requests, base, warmup] = [values.requests, values.base, values.warmup].map(Number);
+  if (!(requests > base)) throw new Error('--requests must be more than --base');
+  const wanted = values.operations.split(',').map((key) => key.trim());
+  const known = [...OPERATION_KEYS, 'floor'];
+  const unknown = wanted.filter((key) => !known.includes(key));
+  if (unknown.length > 0) throw new Error(`unknown operation ${unknown.join(', ')}: choose from ${known.join(', ')}`);
+
+  await withDatabase({}, async (serverUrl) => {
+    const url = databaseUrl(serverUrl, BENCH_DATABASE);
+    const client = await connectToBench(url);
+    const sample = await benchSample(client).finally(() => client.end());
+    const operations = new Map<string, Operation>([...OPERATION_KEYS.map((key, index) => [key, benchOperations(sample)[index]] as const), ['floor', FLOOR_OPERATION]]);
+    const results: Array<{ operation: string; instructionsPerRequest: number }> = [];
+    for (const key of wanted) {
+      const operation = operations.get(key)!;
+      process.stdout.write(`${operation.name} ... `);
+      const fewer = await countInstructions(url, operation.query, warmup, base);
+      const more = await countInstructions(url, operation.query, warmup, requests);
+      const perRequest = Math.round((more - fewer) / (requests - base));
+      results.push({ operation: operation.name, instructionsPerRequest: perRequest });
+      console.log(`${(perRequest / 1e6).toFixed(2)} million instructions a request`);
+    }
+    const outDir = path.join(projectRoot, '.data', 'bench');
+    fs.mkdirSync(outDir, { recursive: true });
+    fs.writeFileSync(path.join(outDir, 'instructions.json'), JSON.stringify({ date: new Date().toISOString(), node: process.version, warmup, base, requests, results }, null, 2));
+    console.log('Written to .data/bench/instructions.json');
+  });
+}
+
+main().catch((error) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});
