@@ -1,7 +1,8 @@
 /**
  * `npm run bench [-- --duration 10 --connections 10 --warmup 3]`: starts the API (as its own process) on the
  * generated dataset (`npm run generate` first) and drives it with autocannon through fixed, realistic
- * operations, then the floor `{ __typename }` on the same server in the same run. Reports req/s, p50,
+ * operations, with the floor `{ __typename }` first and last on the same server in the same run (rates
+ * are read against the mean of the two). Reports req/s, p50,
  * p99, SQL statements per request and errors for each, computed afresh (`cache-control: no-cache`) and
  * from the response cache, and the API's resident memory. Then explains, at this size, every statement
  * of every ProjectFilter condition and bench operation and reports any large table read whole. Writes
@@ -158,9 +159,9 @@ async function main(): Promise<void> {
       }
       // The floor is measured first and last, and each rate is read against the mean of the two: a shared
       // machine's speed drifts within the minutes of a run (4,383 and 5,241 req/s in one run here).
-      const plan = [{ ...FLOOR_OPERATION, name: `${FLOOR_OPERATION.name}, first` }, ...benchOperations(sample), { ...FLOOR_OPERATION, name: `${FLOOR_OPERATION.name}, last` }];
+      const sequence = [{ ...FLOOR_OPERATION, name: `${FLOOR_OPERATION.name}, first` }, ...benchOperations(sample), { ...FLOOR_OPERATION, name: `${FLOOR_OPERATION.name}, last` }];
       const results: Result[] = [];
-      for (const operation of plan) {
+      for (const operation of sequence) {
         process.stdout.write(`${operation.name} ... `);
         const result = await run(endpoint, operation, duration, connections, warmup, { api: api.pid!, postmaster });
         results.push(result);
@@ -185,8 +186,7 @@ async function main(): Promise<void> {
       console.log(wholeReads.length === 0 ? 'no large table read whole' : `${wholeReads.length} read a large table whole`);
       const machine = `${os.cpus().length} × ${os.cpus()[0].model.trim()}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
       const dataset = `${sample.projects} projects, ${sample.organisations} organisations, ${sample.participations} participations`;
-      const floors = [results[0], results[results.length - 1]].map((result) => result.uncached.requestsPerSecond);
-      const floor = (floors[0] + floors[1]) / 2;
+      const floor = (results[0].uncached.requestsPerSecond + results[results.length - 1].uncached.requestsPerSecond) / 2;
       const percent = (value: number) => `${Math.round((100 * value) / floor)}%`;
       const table = [
         `Dataset: ${dataset}. Machine: ${machine}. ${connections} connections, ${duration} s each after ${warmup} s of warm-up; API, PostgreSQL and load generator on the same machine.`,

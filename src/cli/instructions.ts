@@ -4,10 +4,10 @@
  * callgrind, for comparing two builds a few per cent apart.
  *
  * CPU time per request on a shared virtual machine drifts by a third within minutes; an instruction
- * count of the same build repeats within about 1%. Each operation is served in-process (Fastify's
- * `inject`, 4 requests at a time, no HTTP or load generator) on the generated dataset, under callgrind,
- * twice: `--warmup` requests then `--base` more, and `--warmup` then `--requests` more. The difference
- * divided by the extra requests leaves start-up and warm-up out. PostgreSQL is not counted (it runs in
+ * count of the same build repeats within about 1.5%. Each operation is served in-process (Fastify's
+ * `inject`, one request at a time, V8 on one thread, no HTTP or load generator) on the generated dataset,
+ * under callgrind, twice: `--warmup` requests then `--base` more, and `--warmup` then `--requests` more.
+ * The difference divided by the extra requests leaves start-up and warm-up out. PostgreSQL is not counted (it runs in
  * its own processes). Needs valgrind and `npm run generate`; writes .data/bench/instructions.json.
  */
 import 'reflect-metadata';
@@ -15,43 +15,29 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import pino from 'pino';
 import { loadConfig, projectRoot } from '../config';
 import { databaseUrl, withDatabase } from '../db/database';
 import { openOrm } from '../db/orm';
-import { benchOperations, benchSample, connectToBench, FLOOR_OPERATION, Operation } from '../generate/plans';
+import { benchOperations, benchSample, connectToBench, FLOOR_OPERATION, measuredServer } from '../generate/plans';
 import { BENCH_DATABASE } from '../generate/synthetic';
-import { createServer } from '../server';
 
-/** Short names for the command line, in the benchmark's order. */
-const OPERATION_KEYS = ['list', 'detail', 'search', 'region', 'collaborators'] as const;
-
-/** Requests in flight at once: 1, so that the order of work does not depend on PostgreSQL's timing. */
-const CONCURRENCY = 1;
-
-/** Serves `warmup` then `requests` requests of `query` in this process (the counted child). */
+/**
+ * Serves `warmup` then `requests` requests of `query` in this process (the counted child), one at a time:
+ * with several in flight the order of work followed PostgreSQL's timing, and counts of the same build
+ * differed by up to 7%.
+ */
 async function serve(url: string, query: string, warmup: number, requests: number): Promise<void> {
   const orm = await openOrm(url);
-  const config = loadConfig({ DATABASE_URL: url, MAX_COST: '10000000' });
-  const server = await createServer({ orm, config: { ...config, responseCache: false, rateLimitMax: 0 }, logger: pino({ level: 'silent' }) });
+  const server = await measuredServer(orm, loadConfig({ DATABASE_URL: url, MAX_COST: '10000000' }));
   try {
     const payload = { query };
     const first = await server.inject({ method: 'POST', url: '/graphql', payload });
     if (first.statusCode !== 200 || first.json().errors) throw new Error(`the operation fails: ${first.body}`);
     // Only the status from here on: reading each answer back would be counted as the API's work.
-    const run = async (count: number) => {
-      let sent = 0;
-      await Promise.all(
-        Array.from({ length: CONCURRENCY }, async () => {
-          while (sent++ < count) {
-            const response = await server.inject({ method: 'POST', url: '/graphql', payload });
-            if (response.statusCode !== 200) throw new Error(`a request failed: ${response.body}`);
-          }
-        }),
-      );
-    };
-    await run(warmup);
-    await run(requests);
+    for (let sent = 0; sent < warmup + requests; sent++) {
+      const response = await server.inject({ method: 'POST', url: '/graphql', payload });
+      if (response.statusCode !== 200) throw new Error(`a request failed: ${response.body}`);
+    }
   } finally {
     await server.close();
     await orm.close();
@@ -93,7 +79,7 @@ function countInstructions(url: string, query: string, warmup: number, requests:
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({
+  const { values, positionals } = parseArgs({
     options: {
       operations: { type: 'string', default: 'list,floor' },
       requests: { type: 'string', default: '250' },
@@ -104,22 +90,21 @@ async function main(): Promise<void> {
     allowPositionals: true,
   });
   if (values.serve) {
-    const [warmup, requests] = process.argv.slice(-2).map(Number);
+    const [warmup, requests] = positionals.map(Number);
     await serve(process.env.KB_BENCH_URL!, process.env.KB_BENCH_QUERY!, warmup, requests);
     return;
   }
   const [requests, base, warmup] = [values.requests, values.base, values.warmup].map(Number);
   if (!(requests > base)) throw new Error('--requests must be more than --base');
   const wanted = values.operations.split(',').map((key) => key.trim());
-  const known = [...OPERATION_KEYS, 'floor'];
-  const unknown = wanted.filter((key) => !known.includes(key));
-  if (unknown.length > 0) throw new Error(`unknown operation ${unknown.join(', ')}: choose from ${known.join(', ')}`);
 
   await withDatabase({}, async (serverUrl) => {
     const url = databaseUrl(serverUrl, BENCH_DATABASE);
     const client = await connectToBench(url);
     const sample = await benchSample(client).finally(() => client.end());
-    const operations = new Map<string, Operation>([...OPERATION_KEYS.map((key, index) => [key, benchOperations(sample)[index]] as const), ['floor', FLOOR_OPERATION]]);
+    const operations = new Map([...benchOperations(sample), FLOOR_OPERATION].map((operation) => [operation.key, operation]));
+    const unknown = wanted.filter((key) => !operations.has(key));
+    if (unknown.length > 0) throw new Error(`unknown operation ${unknown.join(', ')}: choose from ${[...operations.keys()].join(', ')}`);
     const results: Array<{ operation: string; instructionsPerRequest: number }> = [];
     for (const key of wanted) {
       const operation = operations.get(key)!;

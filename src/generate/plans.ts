@@ -26,18 +26,25 @@ export interface Operation {
   query: string;
 }
 
+/** An operation of the benchmark, with the short name that `npm run bench:instructions` takes. */
+export interface BenchOperation extends Operation {
+  key: string;
+}
+
 /**
  * The benchmark's operations (`npm run bench`): a frontend list page, a project detail page, a search, a
  * region question and an organisation's collaborators. The plan checks run them too.
  */
-export function benchOperations(sample: { project: string; organisation: string; region: string }): Operation[] {
+export function benchOperations(sample: { project: string; organisation: string; region: string }): BenchOperation[] {
   return [
     {
+      key: 'list',
       name: 'list page (20 projects with lead partner, themes, territories)',
       query: `{ projects(first: 20, orderBy: { field: TITLE, lang: FR }) { totalCount pageInfo { hasNextPage endCursor }
         edges { node { id slug acronym title(lang: FR) leadPartner { name } themes { name(lang: FR) } territories { code name(lang: FR) } } } } }`,
     },
     {
+      key: 'detail',
       name: 'project detail (every relation and its claims)',
       query: `{ project(slug: "${sample.project}") { id slug acronym title summary startDate endDate website totalBudget { amount currency } euFunding { amount }
         programme { name period } themes { name } territories { code name ancestors { code } }
@@ -46,12 +53,14 @@ export function benchOperations(sample: { project: string; organisation: string;
         fundings { basis money { amount } claims { locator source { title } } }
         claims { field value preferred source { title publisher url } } } }`,
     },
-    { name: 'search', query: `{ search(query: "welding training", first: 10) { totalCount edges { rank node { id __typename } } } }` },
+    { key: 'search', name: 'search', query: `{ search(query: "welding training", first: 10) { totalCount edges { rank node { id __typename } } } }` },
     {
+      key: 'region',
       name: 'region question (NUTS 1 with sub-territories)',
       query: `{ projects(first: 20, filter: { territory: ["${sample.region}"] }) { totalCount edges { node { slug title } } } }`,
     },
     {
+      key: 'collaborators',
       name: "an organisation's collaborators",
       query: `{ organisation(slug: "${sample.organisation}") { name collaborators { count organisation { name } projects { slug } } } }`,
     },
@@ -101,8 +110,7 @@ export async function benchSample(client: Client): Promise<BenchSample> {
 }
 
 /** What every rate of the benchmark is read against: the cheapest request the API answers. */
-export const FLOOR_OPERATION: Operation = { name: 'floor: { __typename }', query: '{ __typename }' };
-
+export const FLOOR_OPERATION: BenchOperation = { key: 'floor', name: 'floor: { __typename }', query: '{ __typename }' };
 
 export interface PlanReport {
   name: string;
@@ -143,6 +151,11 @@ export function planChecks(sample: PlanSample): Operation[] {
   ];
 }
 
+/** The API in this process, for measuring: no response cache, no rate limit, no log. */
+export function measuredServer(orm: MikroORM, config: Config) {
+  return createServer({ orm, config: { ...config, responseCache: false, rateLimitMax: 0 }, logger: pino({ level: 'silent' }) });
+}
+
 /**
  * Runs each operation through the real server (started in this process), records the SQL
  * statements it sends, and asks PostgreSQL for the plan of each. With `forceIndexes`, sequential scans are
@@ -150,7 +163,7 @@ export function planChecks(sample: PlanSample): Operation[] {
  * prove); without it, the plans are the planner's own choice (what the full dataset shows).
  */
 export async function explainOperations(orm: MikroORM, config: Config, checks: Operation[], options: { forceIndexes: boolean }): Promise<PlanReport[]> {
-  const server = await createServer({ orm, config: { ...config, responseCache: false, rateLimitMax: 0 }, logger: pino({ level: 'silent' }) });
+  const server = await measuredServer(orm, config);
   const knex = orm.em.getConnection().getKnex();
   let recorded: Array<{ sql: string; bindings: unknown[] }> | undefined;
   // Recorded as sent: placeholders numbered the way PostgreSQL reads them.
