@@ -1,5 +1,5 @@
 import type { RequestContext } from '../../graphql/context';
-import { Condition, ConnectionArgs, ConnectionResult, paginate, PageOptions } from '../../graphql/connection';
+import { allOf, Condition, ConnectionArgs, ConnectionResult, paginate, PageOptions } from '../../graphql/connection';
 import { given, inList, knownIds, localisedSortSql, named, orderKeys, SortColumns, territoryReachSql, textMatchCondition } from '../../graphql/filters';
 import { Programme } from '../programme/programme.entity';
 import { Territory } from '../territory/territory.entity';
@@ -53,29 +53,26 @@ export class OrganisationService {
    * batch of organisations, grouped by pair, most shared projects first.
    */
   async collaborations(organisationIds: readonly string[], filter: CollaborationFilter | null | undefined): Promise<CollaborationRow[][]> {
-    const conditions: Condition[] = [];
+    const conditions: Condition[] = [{ sql: 'mine.organisation_id = any(?)', bindings: [[...new Set(organisationIds)]] }];
     const { programme } = await knownIds(this.context.loaders, { programme: named(filter?.programme, Programme, 'slug', 'filter.programme', 'programme') });
     if (programme) conditions.push({ sql: 'p.programme_id = any(?)', bindings: [programme] });
     if (filter?.period?.from != null) conditions.push({ sql: 'g.end_year >= ?', bindings: [filter.period.from] });
     if (filter?.period?.to != null) conditions.push({ sql: 'g.start_year <= ?', bindings: [filter.period.to] });
-    const rows: Array<{ organisation_id: string; partner_id: string; project_ids: string[] }> = await this.context.sql.raw(
-        `select mine.organisation_id, theirs.organisation_id as partner_id,
-                array_agg(distinct mine.project_id) as project_ids
-         from participation mine
-         join participation theirs on theirs.project_id = mine.project_id and theirs.organisation_id <> mine.organisation_id
-         join project p on p.id = mine.project_id
-         join programme g on g.id = p.programme_id
-         where mine.organisation_id in (${organisationIds.map(() => '?').join(', ')})
-           ${conditions.map((condition) => `and ${condition.sql}`).join(' ')}
-         group by mine.organisation_id, theirs.organisation_id
-         order by count(distinct mine.project_id) desc, theirs.organisation_id`,
-        [...organisationIds, ...conditions.flatMap((condition) => condition.bindings ?? [])],
-      )
-      .then((result: { rows: Array<{ organisation_id: string; partner_id: string; project_ids: string[] }> }) => result.rows);
-    return organisationIds.map((id) =>
-      rows
-        .filter((row) => row.organisation_id === id)
-        .map((row) => ({ organisationId: row.organisation_id, partnerId: row.partner_id, projectIds: row.project_ids })),
+    const where = allOf(conditions);
+    // The text depends only on which filters are given (ids are one array parameter): a prepared statement.
+    const { rows }: { rows: Array<{ organisation_id: string; partner_id: string; project_ids: string[] }> } = await this.context.sql.prepared(
+      `select mine.organisation_id, theirs.organisation_id as partner_id, array_agg(distinct mine.project_id) as project_ids
+       from participation mine
+       join participation theirs on theirs.project_id = mine.project_id and theirs.organisation_id <> mine.organisation_id
+       join project p on p.id = mine.project_id
+       join programme g on g.id = p.programme_id
+       where ${where.sql}
+       group by mine.organisation_id, theirs.organisation_id
+       order by count(distinct mine.project_id) desc, theirs.organisation_id`,
+      where.bindings!,
     );
+    const byOrganisation = new Map<string, CollaborationRow[]>(organisationIds.map((id) => [id, []]));
+    for (const row of rows) byOrganisation.get(row.organisation_id)?.push({ organisationId: row.organisation_id, partnerId: row.partner_id, projectIds: row.project_ids });
+    return organisationIds.map((id) => byOrganisation.get(id)!);
   }
 }
