@@ -98,11 +98,11 @@ function parametersReadBy(read: (query: Query) => unknown): string[] {
 /** The project filter's parameters: the GraphQL ProjectFilter's fields, the budget range flattened. */
 const PROJECT_PARAMETERS = parametersReadBy(projectFilterFrom);
 
-const where = (conditions: Condition[]) => {
-  const { sql } = allOf(conditions);
-  return sql ? `where ${sql}` : '';
-};
-const bindingsOf = (conditions: Condition[]) => allOf(conditions).bindings!;
+/** A `where` clause (empty without conditions) and its bindings. */
+function whereOf(conditions: Condition[]): { sql: string; bindings: unknown[] } {
+  const { sql, bindings } = allOf(conditions);
+  return { sql: sql ? `where ${sql}` : '', bindings: bindings! };
+}
 
 interface Export {
   columns: string[];
@@ -122,6 +122,7 @@ const EXPORTS: Record<string, Export> = {
     parameters: PROJECT_PARAMETERS,
     async query(context, query) {
       const conditions = await new ProjectService(context).conditions(projectFilterFrom(query), '');
+      const where = whereOf(conditions);
       return {
         sql: `select p.id, p.slug, p.acronym, p.titles->>'fr' as title_fr, p.titles->>'nl' as title_nl, p.titles->>'en' as title_en,
                 g.slug as programme, p.start_date, p.end_date, p.total_budget, p.eu_funding, 'EUR' as currency,
@@ -132,8 +133,8 @@ const EXPORTS: Record<string, Export> = {
                 (select string_agg(h.slug, '; ' order by h.slug) from project_theme pt join theme h on h.id = pt.theme_id where pt.project_id = p.id) as themes,
                 (select string_agg(t.code, '; ' order by t.code) from project_territory x join territory t on t.id = x.territory_id where x.project_id = p.id) as territories,
                 p.website
-              from project p join programme g on g.id = p.programme_id ${where(conditions)} order by p.slug`,
-        bindings: bindingsOf(conditions),
+              from project p join programme g on g.id = p.programme_id ${where.sql} order by p.slug`,
+        bindings: where.bindings,
       };
     },
     format: (row) => ({ ...row, id: toGlobalId('Project', row.id as string), total_budget: decimal(row.total_budget), eu_funding: decimal(row.eu_funding) }),
@@ -143,12 +144,13 @@ const EXPORTS: Record<string, Export> = {
     parameters: parametersReadBy(organisationFilterFrom),
     async query(context, query) {
       const conditions = await new OrganisationService(context).conditions(organisationFilterFrom(query));
+      const where = whereOf(conditions);
       return {
         sql: `select o.id, o.slug, o.names->>'fr' as name_fr, o.names->>'nl' as name_nl, o.names->>'en' as name_en, o.acronym,
                 (select string_agg(alias, '; ') from jsonb_array_elements_text(o.aliases) as alias) as aliases,
                 o.kind, o.sector, o.country, t.code as location, o.address, o.website
-              from organisation o left join territory t on t.id = o.location_id ${where(conditions)} order by o.slug`,
-        bindings: bindingsOf(conditions),
+              from organisation o left join territory t on t.id = o.location_id ${where.sql} order by o.slug`,
+        bindings: where.bindings,
       };
     },
     format: (row) => ({ ...row, id: toGlobalId('Organisation', row.id as string) }),
@@ -158,11 +160,12 @@ const EXPORTS: Record<string, Export> = {
     parameters: PROJECT_PARAMETERS,
     async query(context, query) {
       const conditions = await new ProjectService(context).conditions(projectFilterFrom(query), '');
+      const where = whereOf(conditions);
       return {
         sql: `select pa.id, p.slug as project, o.slug as organisation, pa.role, pa.budget, 'EUR' as currency
               from participation pa join project p on p.id = pa.project_id join organisation o on o.id = pa.organisation_id
-              ${where(conditions)} order by p.slug, pa.role, o.slug`,
-        bindings: bindingsOf(conditions),
+              ${where.sql} order by p.slug, pa.role, o.slug`,
+        bindings: where.bindings,
       };
     },
     format: (row) => ({ ...row, id: toGlobalId('Participation', row.id as string), budget: decimal(row.budget) }),
@@ -179,8 +182,9 @@ const EXPORTS: Record<string, Export> = {
       );
       const programmes = filter.programme ?? [];
       const programmeWhere = projectCriteria ? 'false' : programmes.length ? `g.slug in (${programmes.map(() => '?').join(', ')})` : 'true';
+      const where = whereOf(conditions);
       return {
-        sql: `with selected as (select p.id from project p ${where(conditions)}),
+        sql: `with selected as (select p.id from project p ${where.sql}),
               recipients as (
                 select g.id as programme_id, null::uuid as project_id, null::uuid as participation_id, 'Programme' as recipient_type, g.slug as recipient
                 from programme g where ${programmeWhere}
@@ -193,7 +197,7 @@ const EXPORTS: Record<string, Export> = {
                 (select string_agg(distinct s.key, '; ') from claim c join source s on s.id = c.source_id where c.funding_id = f.id) as sources
               from funding f join recipients r on f.programme_id = r.programme_id or f.project_id = r.project_id or f.participation_id = r.participation_id
               order by r.recipient_type, r.recipient, f.basis, f.preferred desc, f.id`,
-        bindings: [...bindingsOf(conditions), ...(projectCriteria ? [] : programmes)],
+        bindings: [...where.bindings, ...(projectCriteria ? [] : programmes)],
       };
     },
     format: (row) => ({ ...row, id: toGlobalId('Funding', row.id as string), amount: decimal(row.amount) }),
@@ -211,6 +215,7 @@ const EXPORTS: Record<string, Export> = {
       }
       const preferred = flag(query, 'preferred');
       if (preferred !== undefined) conditions.push({ sql: 'c.preferred = ?', bindings: [preferred] });
+      const where = whereOf(conditions);
       return {
         sql: `select c.id, c.subject_type as record_type,
                 coalesce(p.slug, o.slug, g.slug, t.code, h.slug, pp.slug || '/' || po.slug, coalesce(op.slug, og.slug) || '#' || oc.indicator) as record,
@@ -221,8 +226,8 @@ const EXPORTS: Record<string, Export> = {
               left join programme g on g.id = c.subject_id left join territory t on t.id = c.subject_id left join theme h on h.id = c.subject_id
               left join participation pa on pa.id = c.subject_id left join project pp on pp.id = pa.project_id left join organisation po on po.id = pa.organisation_id
               left join outcome oc on oc.id = c.subject_id left join project op on op.id = oc.project_id left join programme og on og.id = oc.programme_id
-              ${where(conditions)} order by c.subject_type, record, c.field, c.position, c.preferred desc, s.key`,
-        bindings: bindingsOf(conditions),
+              ${where.sql} order by c.subject_type, record, c.field, c.position, c.preferred desc, s.key`,
+        bindings: where.bindings,
       };
     },
     format: (row) => ({ ...row, id: toGlobalId('Claim', row.id as string) }),
