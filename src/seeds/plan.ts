@@ -85,10 +85,6 @@ function describeFunding(funding: FundingInput): string {
 }
 
 /**
- * Turns validated seed files into rows and claims: checks every reference, gives every record its stable
- * id, and fills each typed column with the value of its preferred claim.
- */
-/**
  * The preferred one of a field's claims (one per source), or why none can be: one marked preferred; none
  * when all say "preferred: false"; the first not marked false when they all agree; else a problem.
  */
@@ -101,6 +97,10 @@ function choosePreferred<C extends { preferred?: boolean; value: unknown }>(clai
   return { problem: `${claims.length} claims disagree; mark one "preferred: true" (or each "preferred: false" to leave the field open)` };
 }
 
+/**
+ * Turns validated seed files into rows and claims: checks every reference, gives every record its stable
+ * id, and fills each typed column with the value of its preferred claim.
+ */
 export class SeedPlanner {
   readonly plan: SeedPlan = {
     sources: [],
@@ -195,11 +195,6 @@ export class SeedPlanner {
     this.plan[table].push(row);
   }
 
-  /**
-   * Writes a fact's claims and returns the preferred value (null when the claims leave it open). One
-   * claim is preferred by default; several that disagree need exactly one `preferred: true`, or all
-   * `preferred: false` to leave the typed field empty.
-   */
   /** A fact's claims, one per source (a claim citing several sources is one claim per source), each located. */
   private expandClaims<V>(subject: Subject, fact: Fact<V>, at: SeedLocation) {
     return fact.claims.flatMap((claim, index) => {
@@ -213,6 +208,11 @@ export class SeedPlanner {
     });
   }
 
+  /**
+   * Writes a fact's claims and returns the preferred value (null when the claims leave it open). One
+   * claim is preferred by default; several that disagree need exactly one `preferred: true`, or all
+   * `preferred: false` to leave the typed field empty.
+   */
   private fact<V>(
     subject: Subject,
     field: string,
@@ -221,7 +221,19 @@ export class SeedPlanner {
     toClaim: (value: V) => ClaimValue,
     extras: ClaimExtras = {},
   ): V | null {
-    if (!fact) return null;
+    return this.factClaim(subject, field, fact, at, toClaim, extras)?.value ?? null;
+  }
+
+  /** Like `fact`, but returns the preferred claim itself (its source and locator), if any. */
+  private factClaim<V>(
+    subject: Subject,
+    field: string,
+    fact: Fact<V> | undefined,
+    at: SeedLocation,
+    toClaim: (value: V) => ClaimValue,
+    extras: ClaimExtras = {},
+  ) {
+    if (!fact) return undefined;
     const expanded = this.expandClaims(subject, fact, at);
     const { preferred, problem } = choosePreferred(expanded);
     if (problem) this.problem(at, problem);
@@ -261,7 +273,7 @@ export class SeedPlanner {
         `a claim on "${field}" from source "${claim.source}" (add a "key" to tell them apart)`,
       );
     }
-    return preferred ? preferred.value : null;
+    return preferred;
   }
 
   private required<V>(value: V | null, at: SeedLocation, field: string): V {
@@ -539,10 +551,10 @@ export class SeedPlanner {
     const id = stableId('Outcome', owner.type, ownerKey, outcome.key);
     const subject: Subject = { type: 'Outcome', id, source: outcome.source ?? owner.source, at };
     const extras = { unit: outcome.unit, asOf: outcome.asOf, approximate: outcome.approximate };
-    const value = this.required(this.fact(subject, 'value', outcome.value, this.child(at, 'value'), (v) => asNumber(outcome.unit)(v), extras), at, 'value');
+    const valueClaim = this.factClaim(subject, 'value', outcome.value, this.child(at, 'value'), (v) => asNumber(outcome.unit)(v), extras);
+    const value = this.required(valueClaim?.value ?? null, at, 'value');
     // A breakdown row states no source of its own: it comes from where the value does (the preferred
     // value claim's source and quote), not from the outcome's default source.
-    const { preferred: valueClaim } = choosePreferred(this.expandClaims(subject, outcome.value, this.child(at, 'value')));
     const valueSource = valueClaim?.source;
     const breakdown = (outcome.breakdown ?? []).map((row, index) => {
       this.fact(
