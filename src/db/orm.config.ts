@@ -37,7 +37,8 @@ export function ormConfig(clientUrl: string, options: { debug?: boolean; stateme
       emit: 'ts',
     },
     pool: { min: 0, max: 10 },
-    // A runaway query is cancelled by PostgreSQL itself rather than holding a connection.
+    // The sessions' planner settings; with a statement timeout, a runaway query is cancelled by PostgreSQL
+    // itself rather than holding a connection.
     driverOptions: { connection: { options: SESSION_OPTIONS, ...(options.statementTimeoutMs ? { statement_timeout: options.statementTimeoutMs } : {}) } },
     // A dropped connection must not crash the process: the pool reconnects on the next request.
     debug: options.debug ?? false,

@@ -15,7 +15,7 @@ import { createHash } from 'node:crypto';
  */
 const names = new Map<string, string>();
 
-export function statementName(sql: string): string {
+function statementName(sql: string): string {
   let name = names.get(sql);
   if (!name) {
     name = `kb_${createHash('sha1').update(sql).digest('hex').slice(0, 24)}`;

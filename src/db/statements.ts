@@ -8,11 +8,12 @@ export interface StatementCounter {
 
 /**
  * A request's way to the database: every statement the request sends is built here and counted for it
- * when it runs (knex emits `query` on the statement it runs).
+ * when it runs (knex emits `query` on the statement it runs). A statement read as a stream (`.stream()`,
+ * the CSV exports) is not counted: knex emits nothing for it.
  *
  * Counting where statements are built replaces an AsyncLocalStorage that attributed knex's global `query`
  * events to the request whose async context sent them: with one in use, Node runs a hook on every
- * promise, which cost 4 to 9% of a list page's API CPU. The tests hold the two ways of counting to each
+ * promise, which cost about 5% of a list page's instructions. The tests hold the two ways of counting to each
  * other (test/support/app.ts), so that a statement sent around this class cannot go uncounted.
  */
 export class Statements {

@@ -78,7 +78,6 @@ export class FundingBreakdown {
   note!: string;
 }
 
-
 const NONE: LocalisedText = { en: '(none)', fr: '(aucun)', nl: '(geen)' };
 
 /** The SQL that puts each project (or participation) into its buckets. */
