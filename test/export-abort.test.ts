@@ -23,6 +23,7 @@ function abandon(url: string, inUse: () => number): Promise<number> {
   return new Promise((resolve, reject) => {
     const request = http.get(url, (response) => {
       if (response.statusCode !== 200 || !String(response.headers['content-type']).startsWith('text/csv')) {
+        request.destroy();
         reject(new Error(`not a download: ${response.statusCode} ${response.headers['content-type']}`));
         return;
       }
