@@ -120,15 +120,7 @@ export interface PlanReport {
 }
 
 /** What the plan checks ask for: records of the dataset the filters and lookups name. */
-export interface PlanSample {
-  project: string;
-  organisation: string;
-  programme: string;
-  theme: string;
-  region: string;
-  nuts3: string;
-  country: string;
-}
+export type PlanSample = Pick<BenchSample, 'project' | 'organisation' | 'programme' | 'theme' | 'region' | 'nuts3'> & { country: string };
 
 /**
  * GraphQL operations whose SQL must be served by indexes: a list filtered by each ProjectFilter condition
