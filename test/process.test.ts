@@ -110,7 +110,7 @@ async function requestInFlight(
     await new Promise((resolve) => setTimeout(resolve, 100));
     // Inside the lock's transaction pg_stat_activity keeps its first reading unless told to read again.
     await lock.query('select pg_stat_clear_snapshot()');
-    waiting = (await lock.query<{ waiting: number }>(`select count(*)::int as waiting from pg_stat_activity where wait_event_type = 'Lock'`)).rows[0].waiting;
+    waiting = (await lock.query<{ waiting: number }>(`select count(*)::int as waiting from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`)).rows[0].waiting;
   }
   if (waiting < expected) {
     await release();
