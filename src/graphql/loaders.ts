@@ -1,5 +1,4 @@
-import type { EntityClass, QueryOrderMap } from '@mikro-orm/core';
-import type { EntityManager } from '@mikro-orm/postgresql';
+import type { EntityClass, MetadataStorage, QueryOrderMap } from '@mikro-orm/core';
 import DataLoader from 'dataloader';
 import { quoteIdentifier } from '../db/database';
 import type { Statements } from '../db/statements';
@@ -34,7 +33,7 @@ export class Loaders {
   private readonly cache = new Map<string, DataLoader<string, unknown>>();
 
   constructor(
-    private readonly em: EntityManager,
+    private readonly metadata: MetadataStorage,
     private readonly sql: Statements,
   ) {}
 
@@ -73,7 +72,7 @@ export class Loaders {
   /** Records by a unique property (id, slug, code, key); a missing key gives null. */
   byKey<T extends WithId>(entity: EntityClass<T>, property: keyof T & string): DataLoader<string, T | null> {
     return this.memo(`byKey:${entity.name}.${property}`, () => {
-      const mapper = rowMapper(this.em, entity);
+      const mapper = rowMapper(this.metadata, entity);
       const column = mapper.column(property);
       const sql = `select ${mapper.selectList()} from ${quoteIdentifier(mapper.table)} where ${quoteIdentifier(column)} = any(?)`;
       return new DataLoader<string, T | null>(async (keys) => {
@@ -87,7 +86,7 @@ export class Loaders {
   /** Every record whose `property` (a many-to-one) points at the key, in `orderBy` order. */
   byOwner<T extends WithId>(entity: EntityClass<T>, property: keyof T & string, orderBy: QueryOrderMap<T> = {}): DataLoader<string, T[]> {
     return this.memo(`byOwner:${entity.name}.${property}:${JSON.stringify(orderBy)}`, () => {
-      const mapper = rowMapper(this.em, entity);
+      const mapper = rowMapper(this.metadata, entity);
       const column = mapper.column(property);
       const order = Object.entries({ ...orderBy, id: 'asc' }).map(([key, direction]) => `${quoteIdentifier(mapper.column(key))} ${direction === 'desc' ? 'desc' : 'asc'}`);
       const sql = `select ${mapper.selectList()} from ${quoteIdentifier(mapper.table)} where ${quoteIdentifier(column)} = any(?) order by ${order.join(', ')}`;
@@ -113,8 +112,8 @@ export class Loaders {
     where: Partial<Record<keyof L & string, string>> = {},
   ): DataLoader<string, T[]> {
     return this.memo(`through:${link.name}.${from}->${to}:${JSON.stringify(where)}`, () => {
-      const links = rowMapper(this.em, link);
-      const targets = rowMapper(this.em, target);
+      const links = rowMapper(this.metadata, link);
+      const targets = rowMapper(this.metadata, target);
       const fromColumn = quoteIdentifier(links.column(from));
       // The values of `where` come from the code, never from a request: they are written into the text.
       const conditions = Object.entries(where).map(([property, value]) => ` and l.${quoteIdentifier(links.column(property))} = ${literal(value as string)}`);

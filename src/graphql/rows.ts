@@ -1,5 +1,4 @@
-import { EntityClass, EntityMetadata, EntityProperty, ReferenceKind } from '@mikro-orm/core';
-import type { EntityManager } from '@mikro-orm/postgresql';
+import { EntityClass, EntityMetadata, EntityProperty, MetadataStorage, ReferenceKind } from '@mikro-orm/core';
 import { quoteIdentifier } from '../db/database';
 
 /**
@@ -23,8 +22,8 @@ export interface RowMapper<T> {
 
 const mappers = new WeakMap<EntityMetadata, RowMapper<unknown>>();
 
-export function rowMapper<T extends object>(em: EntityManager, entity: EntityClass<T>): RowMapper<T> {
-  const meta = em.getMetadata().find(entity)!;
+export function rowMapper<T extends object>(metadata: MetadataStorage, entity: EntityClass<T>): RowMapper<T> {
+  const meta = metadata.find(entity)!;
   let mapper = mappers.get(meta) as RowMapper<T> | undefined;
   if (!mapper) {
     const columns = (Object.values(meta.properties) as EntityProperty[])

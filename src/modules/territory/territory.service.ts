@@ -29,7 +29,7 @@ export class TerritoryService {
    */
   async walk(origins: readonly string[], direction: 'up' | 'down'): Promise<Territory[][]> {
     const [from, to] = direction === 'up' ? ['from_id', 'to_id'] : ['to_id', 'from_id'];
-    const mapper = rowMapper(this.context.em, Territory);
+    const mapper = rowMapper(this.context.metadata, Territory);
     const sql = `with recursive walk(origin, id, depth) as (
          select e.${from}, e.${to}, 1 from territory_edge e
          where e.relation = 'PART_OF' and e.${from} = any(?)
