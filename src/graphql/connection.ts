@@ -1,5 +1,4 @@
-import type { EntityClass } from '@mikro-orm/core';
-import type { EntityManager } from '@mikro-orm/postgresql';
+import type { EntityClass, MetadataStorage } from '@mikro-orm/core';
 import type { GraphQLResolveInfo, SelectionSetNode } from 'graphql';
 import { createHash } from 'node:crypto';
 import { ArgsType, ClassType, Field, Int, ObjectType } from 'type-graphql';
@@ -39,8 +38,25 @@ export class PageInfo {
 }
 
 export interface Edge<T> {
-  cursor: string;
+  readonly cursor: string;
   node: T;
+}
+
+/**
+ * An edge of a keyset page, which writes its cursor only when the query reads it: a list page asks for
+ * `pageInfo.endCursor` and seldom for each edge's, and encoding all 20 (JSON, then base64) showed as 0.5
+ * to 2% of a list page's CPU profile.
+ */
+class KeysetEdge<T> implements Edge<T> {
+  constructor(
+    readonly node: T,
+    private readonly order: string,
+    private readonly values: unknown[],
+  ) {}
+
+  get cursor(): string {
+    return encodeCursor(this.order, this.values);
+  }
 }
 
 /**
@@ -57,7 +73,16 @@ export class ConnectionResult<T> {
     countedTotal: number | undefined,
     private readonly count: () => Promise<number>,
   ) {
-    this.pageInfo = { ...more, startCursor: edges[0]?.cursor ?? null, endCursor: edges[edges.length - 1]?.cursor ?? null };
+    // Cursors are written when read, like the edges' own.
+    this.pageInfo = {
+      ...more,
+      get startCursor() {
+        return edges[0]?.cursor ?? null;
+      },
+      get endCursor() {
+        return edges[edges.length - 1]?.cursor ?? null;
+      },
+    };
     if (countedTotal !== undefined) this.total = Promise.resolve(countedTotal);
   }
 
@@ -234,13 +259,13 @@ export interface PageOptions {
  * is sent as a prepared statement (its text comes from a fixed set: sort order, cursor direction, count).
  */
 export async function paginate<T extends { id: string }>(
-  context: { em: EntityManager; sql: Statements; config: { maxPageSize: number } },
+  context: { metadata: MetadataStorage; sql: Statements; config: { maxPageSize: number } },
   entity: EntityClass<T>,
   query: ListQuery,
   args: ConnectionArgs,
   options: PageOptions = {},
 ): Promise<ConnectionResult<T>> {
-  const { em, sql } = context;
+  const { metadata, sql } = context;
   const { size, forward } = pageRequest(args, context.config.maxPageSize);
   const keys: SortKey[] = [];
   for (const key of query.sort) {
@@ -252,7 +277,7 @@ export async function paginate<T extends { id: string }>(
   // Nulls sort last in both directions: the `is null` key above already put them there.
   const order = (key: SortKey) => `${key.sql} ${(key.direction === 'asc') === forward ? 'asc' : 'desc'}`;
 
-  const mapper = rowMapper(em, entity);
+  const mapper = rowMapper(metadata, entity);
   const from = `${quoteIdentifier(query.table)} as ${query.alias}`;
   const unfiltered = query.where.length === 0 && COUNTED_TABLES.has(query.table);
   const filter = allOf(query.where);
@@ -313,7 +338,7 @@ export async function paginate<T extends { id: string }>(
   const hasMore = rows.length > size;
   const pageRows = rows.slice(0, size);
   if (!forward) pageRows.reverse();
-  const edges = pageRows.map((row) => ({ cursor: encodeCursor(listOrder, keys.map((_key, index) => row[`__key${index}`])), node: mapper.map(row) }));
+  const edges = pageRows.map((row) => new KeysetEdge(mapper.map(row), listOrder, keys.map((_key, index) => row[`__key${index}`])));
   const more = { hasNextPage: forward ? hasMore : args.before != null, hasPreviousPage: forward ? args.after != null : hasMore };
   // Past the last record the page's statement returned no row to carry the count: a statement of its own.
   const counted = rows.length > 0 && rows[0].__total !== undefined ? Number(rows[0].__total) : undefined;
