@@ -40,7 +40,7 @@ describe('argument values (patched graphql-js)', () => {
     expect(run(document, { lang: 'NL' }).data).toEqual({ greet: 'hallo' });
     expect(run(document, { lang: 'FR' }).data).toEqual({ greet: 'bonjour' });
     expect(run(document, {}).data).toEqual({ greet: 'bonjour' });
-    expect(received[0]).not.toBe(received[1]);
+    expect(received.map((args) => args.lang)).toEqual(['NL', 'FR', 'FR']);
   });
 
   it('coerces literal arguments once per field node, frozen so that no resolver can change them for the next request', () => {
@@ -65,8 +65,28 @@ describe('argument values (patched graphql-js)', () => {
     expect(Object.isFrozen(received[0])).toBe(false);
   });
 
-  it('hands a field without arguments an empty object', () => {
+  it('hands every field without arguments the same frozen empty object', () => {
     expect(run(parse('{ seen }')).data).toEqual({ seen: 'yes' });
+    expect(run(parse('{ again: seen }')).data).toEqual({ again: 'yes' });
     expect(received[0]).toEqual({});
+    expect(received[1]).toBe(received[0]);
+    expect(Object.isFrozen(received[0])).toBe(true);
+  });
+
+  it('keeps the arguments of one field node apart for each field it meets (a fragment on an interface)', () => {
+    // Two types answer the same field node, and their defaults differ: each must get its own.
+    const shapes = buildSchema(`
+      enum Lang { FR NL EN }
+      interface Named { name(lang: Lang): String }
+      type Town implements Named { name(lang: Lang = FR): String }
+      type Stad implements Named { name(lang: Lang = NL): String }
+      type Query { places: [Named] }
+    `);
+    const named = (typename: string) => ({ __typename: typename, name: (args: { lang: string }) => `${typename} in ${args.lang}` });
+    const document = parse('{ places { ... on Named { name } } }');
+    const answer = () => execute({ schema: shapes, document, rootValue: { places: [named('Town'), named('Stad'), named('Town')] } });
+    const expected = { data: { places: [{ name: 'Town in FR' }, { name: 'Stad in NL' }, { name: 'Town in FR' }] } };
+    expect(answer()).toEqual(expected);
+    expect(answer()).toEqual(expected);
   });
 });
