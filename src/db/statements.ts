@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { prepared } from './prepared';
+import { prepared, RowShape } from './prepared';
 
 /** Where a request's statements are counted. */
 export interface StatementCounter {
@@ -27,13 +27,14 @@ export class Statements {
   ) {}
 
   /** A statement whose text may vary from request to request. */
-  raw(sql: string, bindings: readonly unknown[] = []): Knex.Raw {
-    return this.counted(this.knex.raw(sql, bindings as never));
+  raw(sql: string, bindings: readonly unknown[] = [], rows: RowShape = 'objects'): Knex.Raw {
+    const statement = this.knex.raw(sql, bindings as never);
+    return this.counted(rows === 'arrays' ? statement.options({ rowMode: 'array' }) : statement);
   }
 
   /** A statement from a fixed set of texts, sent as a named prepared statement (see `prepared`). */
-  prepared(sql: string, bindings: readonly unknown[]): Knex.Raw {
-    return this.counted(prepared(this.knex, sql, bindings));
+  prepared(sql: string, bindings: readonly unknown[], rows: RowShape = 'objects'): Knex.Raw {
+    return this.counted(prepared(this.knex, sql, bindings, rows));
   }
 
   private counted(statement: Knex.Raw): Knex.Raw {

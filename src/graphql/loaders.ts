@@ -46,9 +46,12 @@ export class Loaders {
     return loader as DataLoader<string, V>;
   }
 
-  /** Runs one of the loaders' fixed statements, with the batch's keys as one array parameter. */
-  private async rows(sql: string, keys: readonly string[]): Promise<Array<Record<string, unknown>>> {
-    const result: { rows: Array<Record<string, unknown>> } = await this.sql.prepared(sql, [[...new Set(keys)]]);
+  /**
+   * Runs one of the loaders' fixed statements, with the batch's keys as one array parameter; its rows come
+   * as arrays, the mapped columns first (see rows.ts).
+   */
+  private async rows(sql: string, keys: readonly string[]): Promise<unknown[][]> {
+    const result: { rows: unknown[][] } = await this.sql.prepared(sql, [[...new Set(keys)]], 'arrays');
     return result.rows;
   }
 
@@ -74,10 +77,11 @@ export class Loaders {
     return this.memo(`byKey:${entity.name}.${property}`, () => {
       const mapper = rowMapper(this.metadata, entity);
       const column = mapper.column(property);
+      const keyAt = mapper.position(property);
       const sql = `select ${mapper.selectList()} from ${quoteIdentifier(mapper.table)} where ${quoteIdentifier(column)} = any(?)`;
       return new DataLoader<string, T | null>(async (keys) => {
         const records = new Map<unknown, T>();
-        for (const row of await this.rows(sql, keys)) records.set(row[column], mapper.map(row));
+        for (const row of await this.rows(sql, keys)) records.set(row[keyAt], mapper.map(row));
         return keys.map((key) => records.get(key) ?? null);
       }, BATCH_ONLY);
     });
@@ -90,10 +94,11 @@ export class Loaders {
       const column = mapper.column(property);
       const order = Object.entries({ ...orderBy, id: 'asc' }).map(([key, direction]) => `${quoteIdentifier(mapper.column(key))} ${direction === 'desc' ? 'desc' : 'asc'}`);
       const sql = `select ${mapper.selectList()} from ${quoteIdentifier(mapper.table)} where ${quoteIdentifier(column)} = any(?) order by ${order.join(', ')}`;
+      const ownerAt = mapper.position(property);
       return new DataLoader<string, T[]>(async (ownerIds) => {
         const groups = new Map<unknown, T[]>(ownerIds.map((id) => [id, []]));
         // Without a cache one batch may hold the same key twice; each gets the same rows.
-        for (const row of await this.rows(sql, ownerIds)) groups.get(row[column])?.push(mapper.map(row));
+        for (const row of await this.rows(sql, ownerIds)) groups.get(row[ownerAt])?.push(mapper.map(row));
         return ownerIds.map((id) => groups.get(id)!);
       }, BATCH_ONLY);
     });
@@ -122,7 +127,8 @@ export class Loaders {
         ` where l.${fromColumn} = any(?)${conditions.join('')} order by l.${fromColumn}, l.id`;
       return new DataLoader<string, T[]>(async (ownerIds) => {
         const groups = new Map<unknown, T[]>(ownerIds.map((id) => [id, []]));
-        for (const row of await this.rows(sql, ownerIds)) groups.get(row.__owner)?.push(targets.map(row));
+        // The owner is selected right after the target's columns.
+        for (const row of await this.rows(sql, ownerIds)) groups.get(row[targets.width])?.push(targets.map(row));
         return ownerIds.map((id) => groups.get(id)!);
       }, BATCH_ONLY);
     });

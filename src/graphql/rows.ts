@@ -6,6 +6,9 @@ import { quoteIdentifier } from '../db/database';
  * only reads, and hydrating managed entities (identity map, references, change tracking) was the
  * largest cost of a list request. Many-to-one properties hold the referenced id (what `refId` reads),
  * and instances keep their class, so `instanceof` and GraphQL type resolution still work.
+ *
+ * Rows come as arrays (statements sent with `'arrays'`, see prepared.ts): the mapped columns first, in
+ * `selectList` order, then whatever the statement selects after them, from position `width` on.
  */
 export interface RowMapper<T> {
   table: string;
@@ -17,7 +20,11 @@ export interface RowMapper<T> {
    * "cached plan must not change result type".
    */
   selectList(alias?: string): string;
-  map(row: Record<string, unknown>): T;
+  /** The number of mapped columns: a statement's own extra columns start at this position. */
+  width: number;
+  /** The position of a property's column in the select list. */
+  position(property: string): number;
+  map(row: readonly unknown[]): T;
 }
 
 const mappers = new WeakMap<EntityMetadata, RowMapper<unknown>>();
@@ -31,6 +38,7 @@ export function rowMapper<T extends object>(metadata: MetadataStorage, entity: E
       .filter((property) => property.fieldNames?.length === 1 && property.persist !== false)
       .map((property) => [property.name, property.fieldNames[0]] as const);
     const byProperty = new Map(columns);
+    const positions = new Map(columns.map(([property], index) => [property, index]));
     const prototype = entity.prototype;
     const properties = columns.map(([property]) => property);
     const columnNames = columns.map(([, column]) => column);
@@ -43,12 +51,18 @@ export function rowMapper<T extends object>(metadata: MetadataStorage, entity: E
         if (!column) throw new Error(`${meta.className} has no column for ${property}`);
         return column;
       },
+      width: columns.length,
+      position: (property) => {
+        const position = positions.get(property);
+        if (position === undefined) throw new Error(`${meta.className} has no column for ${property}`);
+        return position;
+      },
       map: (row) => {
         // Own data properties on a plain object, then the entity's prototype: the ORM defines accessors on
         // entity prototypes, so assigning through them (or defining properties by descriptor, which
         // leaves objects in V8's slow dictionary mode) cost 4 µs a row against 0.3 µs this way.
         const record: Record<string, unknown> = {};
-        for (let index = 0; index < properties.length; index++) record[properties[index]] = row[columnNames[index]] ?? null;
+        for (let index = 0; index < properties.length; index++) record[properties[index]] = row[index] ?? null;
         return Object.setPrototypeOf(record, prototype) as T;
       },
     };

@@ -39,9 +39,11 @@ export class TerritoryService {
        ),
        nearest as (select origin, id, min(depth)::int as depth from walk group by origin, id)
        select ${mapper.selectList('t')}, n.origin as "__origin", n.depth as "__depth" from nearest n join territory t on t.id = n.id`;
-    const result: { rows: Array<Record<string, unknown>> } = await this.context.sql.prepared(sql, [[...new Set(origins)]]);
+    const result: { rows: unknown[][] } = await this.context.sql.prepared(sql, [[...new Set(origins)]], 'arrays');
     const byOrigin = new Map<unknown, Array<{ territory: Territory; depth: number }>>(origins.map((origin) => [origin, []]));
-    for (const row of result.rows) byOrigin.get(row.__origin)?.push({ territory: mapper.map(row), depth: row.__depth as number });
+    // The origin and the depth follow the territory's columns.
+    const [originAt, depthAt] = [mapper.width, mapper.width + 1];
+    for (const row of result.rows) byOrigin.get(row[originAt])?.push({ territory: mapper.map(row), depth: row[depthAt] as number });
     return origins.map((origin) =>
       byOrigin
         .get(origin)!
