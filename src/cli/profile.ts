@@ -1,0 +1,90 @@
+/**
+ * `npm run bench:profile [-- --operations list --requests 2000 --warmup 1500 --in-flight 4]`: where the
+ * API's CPU goes for benchmark operations, as each library's share of a V8 CPU profile.
+ *
+ * On a shared virtual machine CPU time per request drifts by a third within minutes, and instruction
+ * counts (`bench:instructions`) vary by more than 10% from run to run; a library's share of a profile of
+ * the same page, taken right after another build's, is a ratio the drift leaves alone. Each operation is
+ * served in-process (Fastify's `inject`, `--in-flight` requests at a time, no HTTP or load generator) on
+ * the generated dataset; after `--warmup` requests V8's sampling profiler records `--requests` more.
+ * Shares are of busy samples (see `profileShares`). Needs `npm run generate`; writes
+ * .data/bench/profile.json.
+ */
+import 'reflect-metadata';
+import fs from 'node:fs';
+import { Session } from 'node:inspector/promises';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { loadConfig, projectRoot } from '../config';
+import { databaseUrl, withDatabase } from '../db/database';
+import { openOrm } from '../db/orm';
+import { benchOperations, benchSample, connectToBench, FLOOR_OPERATION, measuredServer } from '../generate/plans';
+import { Profile, profileShares } from '../generate/profile';
+import { BENCH_DATABASE } from '../generate/synthetic';
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      operations: { type: 'string', default: 'list' },
+      requests: { type: 'string', default: '2000' },
+      warmup: { type: 'string', default: '1500' },
+      'in-flight': { type: 'string', default: '4' },
+    },
+  });
+  const [requests, warmup, inFlight] = [values.requests, values.warmup, values['in-flight']].map(Number);
+  const wanted = values.operations.split(',').map((key) => key.trim());
+
+  await withDatabase({}, async (serverUrl) => {
+    const url = databaseUrl(serverUrl, BENCH_DATABASE);
+    const client = await connectToBench(url);
+    const sample = await benchSample(client).finally(() => client.end());
+    const operations = new Map([...benchOperations(sample), FLOOR_OPERATION].map((operation) => [operation.key, operation]));
+    const unknown = wanted.filter((key) => !operations.has(key));
+    if (unknown.length > 0) throw new Error(`unknown operation ${unknown.join(', ')}: choose from ${[...operations.keys()].join(', ')}`);
+
+    const orm = await openOrm(url);
+    const server = await measuredServer(orm, loadConfig({ DATABASE_URL: url, MAX_COST: '10000000' }));
+    const session = new Session();
+    session.connect();
+    const results: Array<{ operation: string; busyMsPerRequest: number; parts: Array<{ part: string; percent: number }> }> = [];
+    try {
+      for (const key of wanted) {
+        const operation = operations.get(key)!;
+        const payload = { query: operation.query };
+        const serve = async (count: number) => {
+          let left = count;
+          await Promise.all(
+            Array.from({ length: inFlight }, async () => {
+              while (left-- > 0) {
+                const response = await server.inject({ method: 'POST', url: '/graphql', payload });
+                if (response.statusCode !== 200 || response.json().errors) throw new Error(`${operation.name} fails: ${response.body}`);
+              }
+            }),
+          );
+        };
+        process.stdout.write(`${operation.name} ... `);
+        await serve(warmup);
+        await session.post('Profiler.enable');
+        await session.post('Profiler.start');
+        await serve(requests);
+        const { profile } = (await session.post('Profiler.stop')) as unknown as { profile: Profile };
+        const result = { operation: operation.name, ...profileShares(profile, requests) };
+        results.push(result);
+        console.log(`${result.busyMsPerRequest} ms busy a request: ${result.parts.slice(0, 8).map(({ part, percent }) => `${part} ${percent}%`).join(', ')}`);
+      }
+    } finally {
+      session.disconnect();
+      await server.close();
+      await orm.close();
+    }
+    const outDir = path.join(projectRoot, '.data', 'bench');
+    fs.mkdirSync(outDir, { recursive: true });
+    fs.writeFileSync(path.join(outDir, 'profile.json'), JSON.stringify({ date: new Date().toISOString(), node: process.version, warmup, requests, inFlight, results }, null, 2));
+    console.log('Written to .data/bench/profile.json');
+  });
+}
+
+main().catch((error) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});
