@@ -25,16 +25,9 @@ function statementName(sql: string): string {
 }
 
 /**
- * How node-postgres hands over a statement's rows: as objects keyed by column name, or as arrays in
- * select-list order. The row mappers (rows.ts) read arrays: node-postgres builds them without a keyed
- * store per value, which was most of its row parsing in a list page's CPU profile.
- */
-export type RowShape = 'objects' | 'arrays';
-
-/**
  * `sql` as a named prepared statement (see above: only for texts from a fixed set). Named from its text,
  * which knex then compiles once to run it (naming a built query compiled it a second time).
  */
-export function prepared(knex: Knex, sql: string, bindings: readonly unknown[], rows: RowShape = 'objects'): Knex.Raw {
-  return knex.raw(sql, bindings as never).options(rows === 'arrays' ? { name: statementName(sql), rowMode: 'array' } : { name: statementName(sql) });
+export function prepared(knex: Knex, sql: string, bindings: readonly unknown[]): Knex.Raw {
+  return knex.raw(sql, bindings as never).options({ name: statementName(sql) });
 }

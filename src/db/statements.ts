@@ -1,5 +1,12 @@
 import type { Knex } from 'knex';
-import { prepared, RowShape } from './prepared';
+import { prepared } from './prepared';
+
+/**
+ * How node-postgres hands over a statement's rows: as objects keyed by column name, or as arrays in
+ * select-list order. The row mappers (rows.ts) read arrays: node-postgres builds them without a keyed
+ * store per value, which was most of its row parsing in a list page's CPU profile.
+ */
+export type RowShape = 'objects' | 'arrays';
 
 /** Where a request's statements are counted. */
 export interface StatementCounter {
@@ -28,16 +35,17 @@ export class Statements {
 
   /** A statement whose text may vary from request to request. */
   raw(sql: string, bindings: readonly unknown[] = [], rows: RowShape = 'objects'): Knex.Raw {
-    const statement = this.knex.raw(sql, bindings as never);
-    return this.counted(rows === 'arrays' ? statement.options({ rowMode: 'array' }) : statement);
+    return this.counted(this.knex.raw(sql, bindings as never), rows);
   }
 
   /** A statement from a fixed set of texts, sent as a named prepared statement (see `prepared`). */
   prepared(sql: string, bindings: readonly unknown[], rows: RowShape = 'objects'): Knex.Raw {
-    return this.counted(prepared(this.knex, sql, bindings, rows));
+    return this.counted(prepared(this.knex, sql, bindings), rows);
   }
 
-  private counted(statement: Knex.Raw): Knex.Raw {
+  private counted(statement: Knex.Raw, rows: RowShape): Knex.Raw {
+    // knex merges the options of successive calls: a prepared statement keeps its name.
+    if (rows === 'arrays') statement.options({ rowMode: 'array' });
     statement.on('query', this.count);
     return statement;
   }

@@ -3,7 +3,6 @@ import type { GraphQLResolveInfo, SelectionSetNode } from 'graphql';
 import { createHash } from 'node:crypto';
 import { ArgsType, ClassType, Field, Int, ObjectType } from 'type-graphql';
 import { quoteIdentifier } from '../db/database';
-import type { RowShape } from '../db/prepared';
 import type { Statements } from '../db/statements';
 import { badUserInput } from './errors';
 import { rowMapper } from './rows';
@@ -288,8 +287,9 @@ export async function paginate<T extends { id: string }>(
 
   // Written as SQL text rather than with knex's query builder, which compiled each page twice (once more
   // to name it as a prepared statement; 2% of a list page's CPU in a profile).
-  const send = (statement: Condition, rows: RowShape) =>
-    unfiltered ? sql.prepared(statement.sql, statement.bindings!, rows) : sql.raw(statement.sql, statement.bindings, rows);
+  // Rows as arrays, read by position (see rows.ts).
+  const send = (statement: Condition): Promise<{ rows: unknown[][] }> =>
+    unfiltered ? sql.prepared(statement.sql, statement.bindings!, 'arrays') : sql.raw(statement.sql, statement.bindings, 'arrays');
   const sortKeys = keys.map((key, index) => `${key.sql} as "__key${index}"`);
   const cursors = (keysAs: SortKey[]) =>
     (
@@ -328,9 +328,9 @@ export async function paginate<T extends { id: string }>(
     page = { sql: `select ${columns.join(', ')} from ${from}${where.sql ? ` where ${where.sql}` : ''} order by ${keys.map(order).join(', ')} limit ?`, bindings };
   }
   // Run even for a page of 0 (its limit is then 1), to know whether records follow and how many there are.
-  // Rows as arrays: the mapped columns, then the sort keys, then the total when it is counted.
-  const rows: unknown[][] = (
-    await send(page, 'arrays').catch((error: { code?: string }) => {
+  // The page's rows: the mapped columns, then the sort keys, then the total when it is counted.
+  const rows = (
+    await send(page).catch((error: { code?: string }) => {
       // Values in a cursor that was made by hand, rather than taken from this list, may not fit their columns.
       const cursorArgument = args.after ? 'after' : args.before ? 'before' : undefined;
       throw cursorArgument && UNREADABLE_VALUE.has(error.code ?? '') ? notACursor(cursorArgument) : error;
@@ -345,7 +345,7 @@ export async function paginate<T extends { id: string }>(
   // Past the last record the page's statement returned no row to carry the count: a statement of its own.
   const counted = rows.length > 0 && options.withTotal ? Number(rows[0][mapper.width + keys.length]) : undefined;
   return new ConnectionResult(edges, more, counted, async () => {
-    const [row] = (await send(count, 'objects')).rows as Array<Record<string, string | number>>;
-    return Number(Object.values(row)[0]);
+    const [row] = (await send(count)).rows;
+    return Number(row[0]);
   });
 }
