@@ -21,7 +21,7 @@ import { loadConfig, projectRoot } from '../config';
 import { databaseUrl, withDatabase } from '../db/database';
 import { findFreePort } from '../db/embedded-postgres';
 import { openOrm } from '../db/orm';
-import { benchOperations, benchSample, connectToBench, explainOperations, FLOOR_OPERATION, Operation, planChecks } from '../generate/plans';
+import { benchOperations, benchSample, connectToBench, explainOperations, FLOOR_OPERATION, Operation, planChecks, writeBenchFile } from '../generate/plans';
 import { BENCH_DATABASE } from '../generate/synthetic';
 
 interface Measure {
@@ -211,11 +211,11 @@ async function main(): Promise<void> {
             ? 'no statement reads a large table whole (sequential scan, or an index walked without a condition on its leading column).'
             : `large tables read whole in ${wholeReads.map((plan) => `${plan.name}: ${[...new Set(plan.sequentialScans)].join(', ')}`).join('; ')}.`),
       ].join('\n');
-      const outDir = path.join(projectRoot, '.data', 'bench');
-      fs.mkdirSync(outDir, { recursive: true });
-      fs.writeFileSync(path.join(outDir, 'results.json'), JSON.stringify({ date: new Date().toISOString(), machine, dataset, connections, duration, memoryMb, floor, results, plans }, null, 2));
-      fs.writeFileSync(path.join(outDir, 'results.md'), `${table}\n`);
-      console.log(`\n${table}\n\nWritten to .data/bench/results.json and results.md`);
+      const written = [
+        writeBenchFile('results.json', JSON.stringify({ date: new Date().toISOString(), machine, dataset, connections, duration, memoryMb, floor, results, plans }, null, 2)),
+        writeBenchFile('results.md', `${table}\n`),
+      ];
+      console.log(`\n${table}\n\nWritten to ${written.join(' and ')}`);
     } finally {
       // The API may already have exited (a failed start): then there is no exit left to wait for.
       if (api.exitCode === null && api.signalCode === null) {

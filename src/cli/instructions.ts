@@ -1,10 +1,12 @@
 /**
  * `npm run bench:instructions [-- --operations list,floor --requests 250 --base 50 --warmup 100]`: the
  * machine instructions the API executes per request of benchmark operations, counted by valgrind's
- * callgrind, for comparing two builds a few per cent apart.
+ * callgrind.
  *
- * CPU time per request on a shared virtual machine drifts by a third within minutes; an instruction
- * count of the same build repeats within about 1.5%. Each operation is served in-process (Fastify's
+ * CPU time per request on a shared virtual machine drifts by a third within minutes. Instruction counts
+ * drift less, but not as little as first thought: two runs of one build agreed within 1.5% on one day and
+ * differed by up to 20% on another (README, Performance), so they tell builds apart only when they differ
+ * by well over 10% or when many runs are alternated. Each operation is served in-process (Fastify's
  * `inject`, one request at a time, V8 on one thread, no HTTP or load generator) on the generated dataset,
  * under callgrind, twice: `--warmup` requests then `--base` more, and `--warmup` then `--requests` more.
  * The difference divided by the extra requests leaves start-up and warm-up out. PostgreSQL is not counted (it runs in
@@ -12,13 +14,11 @@
  */
 import 'reflect-metadata';
 import { spawn } from 'node:child_process';
-import fs from 'node:fs';
-import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { loadConfig, projectRoot } from '../config';
+import { loadConfig } from '../config';
 import { databaseUrl, withDatabase } from '../db/database';
 import { openOrm } from '../db/orm';
-import { benchOperations, benchSample, connectToBench, FLOOR_OPERATION, measuredServer } from '../generate/plans';
+import { benchSample, chosenOperations, connectToBench, injectRepeatedly, measuredServer, writeBenchFile } from '../generate/plans';
 import { BENCH_DATABASE } from '../generate/synthetic';
 
 /**
@@ -30,14 +30,7 @@ async function serve(url: string, query: string, warmup: number, requests: numbe
   const orm = await openOrm(url);
   const server = await measuredServer(orm, loadConfig({ DATABASE_URL: url, MAX_COST: '10000000' }));
   try {
-    const payload = { query };
-    const first = await server.inject({ method: 'POST', url: '/graphql', payload });
-    if (first.statusCode !== 200 || first.json().errors) throw new Error(`the operation fails: ${first.body}`);
-    // Only the status from here on: reading each answer back would be counted as the API's work.
-    for (let sent = 0; sent < warmup + requests; sent++) {
-      const response = await server.inject({ method: 'POST', url: '/graphql', payload });
-      if (response.statusCode !== 200) throw new Error(`a request failed: ${response.body}`);
-    }
+    await injectRepeatedly(server, query, warmup + requests);
   } finally {
     await server.close();
     await orm.close();
@@ -102,12 +95,8 @@ async function main(): Promise<void> {
     const url = databaseUrl(serverUrl, BENCH_DATABASE);
     const client = await connectToBench(url);
     const sample = await benchSample(client).finally(() => client.end());
-    const operations = new Map([...benchOperations(sample), FLOOR_OPERATION].map((operation) => [operation.key, operation]));
-    const unknown = wanted.filter((key) => !operations.has(key));
-    if (unknown.length > 0) throw new Error(`unknown operation ${unknown.join(', ')}: choose from ${[...operations.keys()].join(', ')}`);
     const results: Array<{ operation: string; instructionsPerRequest: number }> = [];
-    for (const key of wanted) {
-      const operation = operations.get(key)!;
+    for (const operation of chosenOperations(sample, wanted)) {
       process.stdout.write(`${operation.name} ... `);
       const fewer = await countInstructions(url, operation.query, warmup, base);
       const more = await countInstructions(url, operation.query, warmup, requests);
@@ -115,10 +104,8 @@ async function main(): Promise<void> {
       results.push({ operation: operation.name, instructionsPerRequest: perRequest });
       console.log(`${(perRequest / 1e6).toFixed(2)} million instructions a request`);
     }
-    const outDir = path.join(projectRoot, '.data', 'bench');
-    fs.mkdirSync(outDir, { recursive: true });
-    fs.writeFileSync(path.join(outDir, 'instructions.json'), JSON.stringify({ date: new Date().toISOString(), node: process.version, warmup, base, requests, results }, null, 2));
-    console.log('Written to .data/bench/instructions.json');
+    const written = writeBenchFile('instructions.json', JSON.stringify({ date: new Date().toISOString(), node: process.version, warmup, base, requests, results }, null, 2));
+    console.log(`Written to ${written}`);
   });
 }
 

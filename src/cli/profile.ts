@@ -11,14 +11,12 @@
  * .data/bench/profile.json.
  */
 import 'reflect-metadata';
-import fs from 'node:fs';
 import { Session } from 'node:inspector/promises';
-import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { loadConfig, projectRoot } from '../config';
+import { loadConfig } from '../config';
 import { databaseUrl, withDatabase } from '../db/database';
 import { openOrm } from '../db/orm';
-import { benchOperations, benchSample, connectToBench, FLOOR_OPERATION, measuredServer } from '../generate/plans';
+import { benchSample, chosenOperations, connectToBench, injectRepeatedly, measuredServer, writeBenchFile } from '../generate/plans';
 import { Profile, profileShares } from '../generate/profile';
 import { BENCH_DATABASE } from '../generate/synthetic';
 
@@ -38,9 +36,7 @@ async function main(): Promise<void> {
     const url = databaseUrl(serverUrl, BENCH_DATABASE);
     const client = await connectToBench(url);
     const sample = await benchSample(client).finally(() => client.end());
-    const operations = new Map([...benchOperations(sample), FLOOR_OPERATION].map((operation) => [operation.key, operation]));
-    const unknown = wanted.filter((key) => !operations.has(key));
-    if (unknown.length > 0) throw new Error(`unknown operation ${unknown.join(', ')}: choose from ${[...operations.keys()].join(', ')}`);
+    const operations = chosenOperations(sample, wanted);
 
     const orm = await openOrm(url);
     const server = await measuredServer(orm, loadConfig({ DATABASE_URL: url, MAX_COST: '10000000' }));
@@ -48,25 +44,12 @@ async function main(): Promise<void> {
     session.connect();
     const results: Array<{ operation: string; busyMsPerRequest: number; parts: Array<{ part: string; percent: number }> }> = [];
     try {
-      for (const key of wanted) {
-        const operation = operations.get(key)!;
-        const payload = { query: operation.query };
-        const serve = async (count: number) => {
-          let left = count;
-          await Promise.all(
-            Array.from({ length: inFlight }, async () => {
-              while (left-- > 0) {
-                const response = await server.inject({ method: 'POST', url: '/graphql', payload });
-                if (response.statusCode !== 200 || response.json().errors) throw new Error(`${operation.name} fails: ${response.body}`);
-              }
-            }),
-          );
-        };
+      for (const operation of operations) {
         process.stdout.write(`${operation.name} ... `);
-        await serve(warmup);
+        await injectRepeatedly(server, operation.query, warmup, inFlight);
         await session.post('Profiler.enable');
         await session.post('Profiler.start');
-        await serve(requests);
+        await injectRepeatedly(server, operation.query, requests, inFlight);
         const { profile } = (await session.post('Profiler.stop')) as unknown as { profile: Profile };
         const result = { operation: operation.name, ...profileShares(profile, requests) };
         results.push(result);
@@ -77,10 +60,8 @@ async function main(): Promise<void> {
       await server.close();
       await orm.close();
     }
-    const outDir = path.join(projectRoot, '.data', 'bench');
-    fs.mkdirSync(outDir, { recursive: true });
-    fs.writeFileSync(path.join(outDir, 'profile.json'), JSON.stringify({ date: new Date().toISOString(), node: process.version, warmup, requests, inFlight, results }, null, 2));
-    console.log('Written to .data/bench/profile.json');
+    const written = writeBenchFile('profile.json', JSON.stringify({ date: new Date().toISOString(), node: process.version, warmup, requests, inFlight, results }, null, 2));
+    console.log(`Written to ${written}`);
   });
 }
 

@@ -1,7 +1,10 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
+import type { FastifyInstance } from 'fastify';
+import fs from 'node:fs';
+import path from 'node:path';
 import { Client } from 'pg';
 import pino from 'pino';
-import type { Config } from '../config';
+import { type Config, projectRoot } from '../config';
 import { SESSION_OPTIONS } from '../db/orm.config';
 import { createServer } from '../server';
 
@@ -111,6 +114,42 @@ export async function benchSample(client: Client): Promise<BenchSample> {
 
 /** What every rate of the benchmark is read against: the cheapest request the API answers. */
 export const FLOOR_OPERATION: BenchOperation = { key: 'floor', name: 'floor: { __typename }', query: '{ __typename }' };
+
+/** The operations named by `keys` (`--operations list,floor`), in that order; an unknown name is an error. */
+export function chosenOperations(sample: BenchSample, keys: string[]): BenchOperation[] {
+  const operations = new Map([...benchOperations(sample), FLOOR_OPERATION].map((operation) => [operation.key, operation]));
+  const unknown = keys.filter((key) => !operations.has(key));
+  if (unknown.length > 0) throw new Error(`unknown operation ${unknown.join(', ')}: choose from ${[...operations.keys()].join(', ')}`);
+  return keys.map((key) => operations.get(key)!);
+}
+
+/**
+ * Sends `query` to a server in this process `count` times, `inFlight` at a time. The first answer is
+ * checked whole; the others by their status only, since parsing each answer back would be measured as
+ * the API's work.
+ */
+export async function injectRepeatedly(server: FastifyInstance, query: string, count: number, inFlight = 1): Promise<void> {
+  const payload = { query };
+  const first = await server.inject({ method: 'POST', url: '/graphql', payload });
+  if (first.statusCode !== 200 || first.json().errors) throw new Error(`the operation fails: ${first.body}`);
+  let left = count - 1;
+  await Promise.all(
+    Array.from({ length: inFlight }, async () => {
+      while (left-- > 0) {
+        const response = await server.inject({ method: 'POST', url: '/graphql', payload });
+        if (response.statusCode !== 200) throw new Error(`a request failed: ${response.body}`);
+      }
+    }),
+  );
+}
+
+/** Writes one of the benchmark commands' result files in .data/bench; returns its path from the project root. */
+export function writeBenchFile(name: string, content: string): string {
+  const directory = path.join(projectRoot, '.data', 'bench');
+  fs.mkdirSync(directory, { recursive: true });
+  fs.writeFileSync(path.join(directory, name), content);
+  return path.join('.data', 'bench', name);
+}
 
 export interface PlanReport {
   name: string;
