@@ -18,6 +18,30 @@ import { migrationsList } from './migrations';
  */
 export const SESSION_OPTIONS = '-c random_page_cost=1.1';
 
+/**
+ * The connections that run the read path's named prepared statements (prepared.ts) plan each of them once
+ * and keep that plan: `plan_cache_mode` `force_generic_plan`. Left to choose, PostgreSQL planned most of
+ * them afresh on every execution, for good: a plan for the values at hand looks cheaper than the generic
+ * one (a lookup of one id against the ten an array parameter is assumed to hold, a page of 21 rows against
+ * the tenth of the table an unknown `limit` is assumed to take), and planning itself is priced at almost
+ * nothing. Counted on the API's connections after 400 of each bench operation: 0 generic plans for the
+ * page, claims, detail, collaborators, walk and search statements, and about half for the others.
+ * The generic plans are the index lookups the custom ones were (the plan checks explain them as
+ * generic, see generate/plans.ts), and PostgreSQL CPU a request went, in-process and alternated, from
+ * 1,160-1,193 to 787-813 µs for the detail page, from 673-767 to 173-187 µs for the collaborators and from
+ * 660-680 to 560-613 µs for the list page.
+ *
+ * Only those statements: the statements whose text varies with the request (filters, sent unnamed) are
+ * planned for their values, since a generic plan assumes default selectivities where a filter's values
+ * matter, and `plan_cache_mode` governs unnamed statements too. So they run on connections of their own, a
+ * second pool on the same database (MikroORM's read-replica mechanism, `PREPARED_READS`), which the ORM
+ * itself never reads from (`preferReadReplicas: false`).
+ */
+export const PREPARED_SESSION_OPTIONS = `${SESSION_OPTIONS} -c plan_cache_mode=force_generic_plan`;
+
+/** The connection type (`em.getKnex(PREPARED_READS)`) of the pool that runs the named prepared statements. */
+export const PREPARED_READS = 'read' as const;
+
 export function ormConfig(clientUrl: string, options: { debug?: boolean; statementTimeoutMs?: number } = {}) {
   return defineConfig({
     driver: PostgreSqlDriver,
@@ -37,6 +61,10 @@ export function ormConfig(clientUrl: string, options: { debug?: boolean; stateme
       emit: 'ts',
     },
     pool: { min: 0, max: 10 },
+    // The pool of the named prepared statements (see PREPARED_SESSION_OPTIONS): the same database and pool
+    // size, only its sessions' planning differs. Its driver options are merged over the ones below.
+    replicas: [{ name: 'prepared-reads', driverOptions: { connection: { options: PREPARED_SESSION_OPTIONS } } }],
+    preferReadReplicas: false,
     // The sessions' planner settings; with a statement timeout, a runaway query is cancelled by PostgreSQL
     // itself rather than holding a connection.
     driverOptions: { connection: { options: SESSION_OPTIONS, ...(options.statementTimeoutMs ? { statement_timeout: options.statementTimeoutMs } : {}) } },

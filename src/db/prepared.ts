@@ -3,9 +3,10 @@ import { createHash } from 'node:crypto';
 
 /**
  * Named prepared statements for the read path. node-postgres sends a statement with a `name` as a
- * prepared statement: each pooled connection parses it once, and PostgreSQL plans it once it finds a
- * generic plan as good as the custom ones. For the API's short statements planning was most of the
- * database's work (0.2 to 3 ms of planning against 0.05 to 0.5 ms of execution, measured with
+ * prepared statement: each pooled connection parses it once, and plans it once, generically, on the
+ * connections that run these statements (`PREPARED_SESSION_OPTIONS` in orm.config.ts; left to itself,
+ * PostgreSQL planned most of them anew on every execution). For the API's short statements planning was
+ * most of the database's work (0.2 to 3 ms of planning against 0.05 to 0.5 ms of execution, measured with
  * `log_min_duration_statement`).
  *
  * Only statements whose text comes from a fixed set may be named: every prepared statement stays on its

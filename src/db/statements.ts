@@ -28,8 +28,13 @@ export class Statements {
     this.counter.sqlStatements++;
   };
 
+  /**
+   * @param knex where statements whose text varies are sent, planned for their values
+   * @param preparedKnex where the named prepared statements are sent, planned once (PREPARED_SESSION_OPTIONS)
+   */
   constructor(
     private readonly knex: Knex,
+    private readonly preparedKnex: Knex,
     private readonly counter: StatementCounter,
   ) {}
 
@@ -40,7 +45,7 @@ export class Statements {
 
   /** A statement from a fixed set of texts, sent as a named prepared statement (see `prepared`). */
   prepared(sql: string, bindings: readonly unknown[], rows: RowShape = 'objects'): Knex.Raw {
-    return this.counted(prepared(this.knex, sql, bindings), rows);
+    return this.counted(prepared(this.preparedKnex, sql, bindings), rows);
   }
 
   private counted(statement: Knex.Raw, rows: RowShape): Knex.Raw {

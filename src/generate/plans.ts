@@ -2,10 +2,10 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import type { FastifyInstance } from 'fastify';
 import fs from 'node:fs';
 import path from 'node:path';
-import { Client } from 'pg';
+import { Client, escapeLiteral } from 'pg';
 import pino from 'pino';
 import { type Config, projectRoot } from '../config';
-import { SESSION_OPTIONS } from '../db/orm.config';
+import { PREPARED_READS, PREPARED_SESSION_OPTIONS, SESSION_OPTIONS } from '../db/orm.config';
 import { createServer } from '../server';
 
 /** Tables that grow with the data: a plan must not read them whole. */
@@ -195,18 +195,24 @@ export function measuredServer(orm: MikroORM, config: Config) {
  */
 export async function explainOperations(orm: MikroORM, config: Config, checks: Operation[], options: { forceIndexes: boolean }): Promise<PlanReport[]> {
   const server = await measuredServer(orm, config);
-  const knex = orm.em.getConnection().getKnex();
-  let recorded: Array<{ sql: string; bindings: unknown[] }> | undefined;
+  const pools = [orm.em.getKnex(), orm.em.getKnex(PREPARED_READS)];
+  let recorded: RecordedStatement[] | undefined;
   // Recorded as sent: placeholders numbered the way PostgreSQL reads them.
-  const record = (query: { sql: string; bindings?: unknown[] }) =>
-    recorded?.push({ sql: (knex.client as { positionBindings(sql: string): string }).positionBindings(query.sql), bindings: query.bindings ?? [] });
-  // A connection of its own, so that disabling sequential scans touches nothing else; planning as the
-  // API's sessions do.
-  const client = new Client({ connectionString: String(orm.config.get('clientUrl')), options: SESSION_OPTIONS });
-  await client.connect();
-  if (options.forceIndexes) await client.query('set enable_seqscan = off');
-  const known = await indexes(client);
-  knex.on('query', record);
+  const record = (query: { sql: string; bindings?: unknown[]; options?: { name?: string } }) =>
+    recorded?.push({
+      sql: (pools[0].client as { positionBindings(sql: string): string }).positionBindings(query.sql),
+      bindings: query.bindings ?? [],
+      named: query.options?.name !== undefined,
+    });
+  // Connections of their own, so that disabling sequential scans touches nothing else; planning as the
+  // API's sessions do: statements whose text varies for their values, named ones generically.
+  const [varying, named] = [SESSION_OPTIONS, PREPARED_SESSION_OPTIONS].map((sessionOptions) => new Client({ connectionString: String(orm.config.get('clientUrl')), options: sessionOptions }));
+  for (const client of [varying, named]) {
+    await client.connect();
+    if (options.forceIndexes) await client.query('set enable_seqscan = off');
+  }
+  const known = await indexes(varying);
+  for (const knex of pools) knex.on('query', record);
   const reports: PlanReport[] = [];
   await server.listen({ port: 0, host: '127.0.0.1' });
   const address = server.server.address();
@@ -222,17 +228,56 @@ export async function explainOperations(orm: MikroORM, config: Config, checks: O
       const sequentialScans: string[] = [];
       for (const statement of statements) {
         if (!/^\s*(select|with)\b/i.test(statement.sql)) continue;
-        const plan = await client.query<{ 'QUERY PLAN': Array<{ Plan: PlanNode }> }>(`explain (format json) ${statement.sql}`, statement.bindings);
-        sequentialScans.push(...wholeReads(plan.rows[0]['QUERY PLAN'][0].Plan, known));
+        const plan = statement.named ? await explainGeneric(named, statement) : await explainFor(varying, statement);
+        sequentialScans.push(...wholeReads(plan, known));
       }
       reports.push({ name: check.name, statements: statements.length, sequentialScans });
     }
   } finally {
-    knex.removeListener('query', record);
-    await client.end();
+    for (const knex of pools) knex.removeListener('query', record);
+    await Promise.all([varying.end(), named.end()]);
     await server.close();
   }
   return reports;
+}
+
+interface RecordedStatement {
+  sql: string;
+  bindings: unknown[];
+  /** Sent as a named prepared statement, and so planned once, generically (PREPARED_SESSION_OPTIONS). */
+  named: boolean;
+}
+
+type ExplainRows = { 'QUERY PLAN': Array<{ Plan: PlanNode }> };
+
+/** The plan PostgreSQL makes for a statement and these values of its parameters. */
+async function explainFor(client: Client, statement: RecordedStatement): Promise<PlanNode> {
+  const { rows } = await client.query<ExplainRows>(`explain (format json) ${statement.sql}`, statement.bindings);
+  return rows[0]['QUERY PLAN'][0].Plan;
+}
+
+/**
+ * The generic plan of a named statement, the one its connections run whatever the values: `explain` with
+ * parameters plans for their values, so the statement is prepared and explained as executed, on a
+ * session that forces generic plans. The values are written as literals of no type, which PostgreSQL
+ * reads as the types it inferred for the parameters (EXECUTE cannot take the outer statement's own).
+ */
+async function explainGeneric(client: Client, statement: RecordedStatement): Promise<PlanNode> {
+  await client.query(`prepare kb_explained as ${statement.sql}`);
+  try {
+    const values = statement.bindings.map(untypedLiteral);
+    const { rows } = await client.query<ExplainRows>(`explain (format json) execute kb_explained${values.length ? `(${values.join(', ')})` : ''}`);
+    return rows[0]['QUERY PLAN'][0].Plan;
+  } finally {
+    await client.query('deallocate kb_explained');
+  }
+}
+
+/** A statement's parameter value as SQL text: the API binds strings, numbers and arrays of strings. */
+function untypedLiteral(value: unknown): string {
+  if (value === null || value === undefined) return 'null';
+  if (Array.isArray(value)) return escapeLiteral(`{${value.map((item) => (item === null ? 'NULL' : `"${String(item).replace(/["\\]/g, '\\$&')}"`)).join(',')}}`);
+  return escapeLiteral(String(value));
 }
 
 interface IndexInfo {

@@ -2,6 +2,7 @@ import type { MetadataStorage } from '@mikro-orm/core';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Logger } from 'pino';
 import type { Config } from '../config';
+import { PREPARED_READS } from '../db/orm.config';
 import { Statements } from '../db/statements';
 import { Loaders } from './loaders';
 
@@ -40,6 +41,6 @@ export interface RequestStats {
 
 export function createContext(orm: MikroORM, config: Config, requestId: string, stats: RequestStats, log: Logger): RequestContext {
   const metadata = orm.getMetadata();
-  const sql = new Statements(orm.em.getKnex(), stats);
+  const sql = new Statements(orm.em.getKnex(), orm.em.getKnex(PREPARED_READS), stats);
   return { requestId, metadata, sql, loaders: new Loaders(metadata, sql), config, stats, log };
 }
