@@ -1,5 +1,5 @@
 import type { EntityClass, MetadataStorage } from '@mikro-orm/core';
-import type { GraphQLResolveInfo, SelectionSetNode } from 'graphql';
+import type { FieldNode, GraphQLResolveInfo, SelectionSetNode } from 'graphql';
 import { createHash } from 'node:crypto';
 import { ArgsType, ClassType, Field, Int, ObjectType } from 'type-graphql';
 import { quoteIdentifier } from '../db/database';
@@ -103,6 +103,31 @@ export function selectsField(info: GraphQLResolveInfo, field: string): boolean {
       return visit(info.fragments[selection.name.value]?.selectionSet);
     });
   return info.fieldNodes.some((node) => visit(node.selectionSet));
+}
+
+/** The fields of a connection and of its edges, besides `edges` and `node`. */
+const CONNECTION_FIELDS = new Set(['pageInfo', 'totalCount', '__typename']);
+const EDGE_FIELDS = new Set(['cursor', '__typename']);
+
+/**
+ * Whether a connection field's query asks its records (`edges { node { ... } }`) for no field outside
+ * `fields`, fragments included. A field the connection types gain later counts as asking for more.
+ * Directives are not read: a field under `@include(if: false)` still counts, which can only make a page
+ * read more than it needs.
+ */
+export function asksRecordsOnly(info: GraphQLResolveInfo, fields: ReadonlySet<string>): boolean {
+  const every = (selectionSet: SelectionSetNode | undefined, test: (field: FieldNode) => boolean): boolean =>
+    !selectionSet ||
+    selectionSet.selections.every((selection) => {
+      if (selection.kind === 'Field') return test(selection);
+      if (selection.kind === 'InlineFragment') return every(selection.selectionSet, test);
+      const fragment = info.fragments[selection.name.value];
+      return fragment !== undefined && every(fragment.selectionSet, test);
+    });
+  const recordField = (field: FieldNode) => fields.has(field.name.value);
+  const edgeField = (field: FieldNode) => (field.name.value === 'node' ? every(field.selectionSet, recordField) : EDGE_FIELDS.has(field.name.value));
+  const connectionField = (field: FieldNode) => (field.name.value === 'edges' ? every(field.selectionSet, edgeField) : CONNECTION_FIELDS.has(field.name.value));
+  return info.fieldNodes.every((node) => every(node.selectionSet, connectionField));
 }
 
 /** The GraphQL `XConnection` and `XEdge` types of a node type. */
@@ -247,9 +272,11 @@ export function pageRequest(args: ConnectionArgs, maxPageSize: number, defaultPa
 /** Tables whose rows are counted as they change (migration Migration20261126170000): an unfiltered list reads its total. */
 const COUNTED_TABLES = new Set(['project', 'organisation', 'programme', 'theme', 'territory', 'source']);
 
-export interface PageOptions {
+export interface PageOptions<T = unknown> {
   /** The query asks for `totalCount`: the page's statement counts the records too. */
   withTotal?: boolean;
+  /** Properties the page's records are not asked for (long texts): their columns are not read. */
+  leaveOut?: readonly (keyof T & string)[];
 }
 
 /**
@@ -263,7 +290,7 @@ export async function paginate<T extends { id: string }>(
   entity: EntityClass<T>,
   query: ListQuery,
   args: ConnectionArgs,
-  options: PageOptions = {},
+  options: PageOptions<T> = {},
 ): Promise<ConnectionResult<T>> {
   const { metadata, sql } = context;
   const { size, forward } = pageRequest(args, context.config.maxPageSize);
@@ -277,7 +304,7 @@ export async function paginate<T extends { id: string }>(
   // Nulls sort last in both directions: the `is null` key above already put them there.
   const order = (key: SortKey) => `${key.sql} ${(key.direction === 'asc') === forward ? 'asc' : 'desc'}`;
 
-  const mapper = rowMapper(metadata, entity);
+  const mapper = rowMapper(metadata, entity, options.leaveOut);
   const from = `${quoteIdentifier(query.table)} as ${query.alias}`;
   const unfiltered = query.where.length === 0 && COUNTED_TABLES.has(query.table);
   const filter = allOf(query.where);

@@ -27,16 +27,26 @@ export interface RowMapper<T> {
   map(row: readonly unknown[]): T;
 }
 
-const mappers = new WeakMap<EntityMetadata, RowMapper<unknown>>();
+/** Each entity's mappers, by the properties they leave out ('' for none). */
+const mappers = new WeakMap<EntityMetadata, Map<string, RowMapper<unknown>>>();
 
-export function rowMapper<T extends object>(metadata: MetadataStorage, entity: EntityClass<T>): RowMapper<T> {
+/**
+ * The mapper of an entity's rows, of every column, or of all but the properties in `leaveOut`: a record
+ * read without them lacks them (undefined), so only a reader that needs none of them may ask for that.
+ */
+export function rowMapper<T extends object>(metadata: MetadataStorage, entity: EntityClass<T>, leaveOut: readonly (keyof T & string)[] = []): RowMapper<T> {
   const meta = metadata.find(entity)!;
-  let mapper = mappers.get(meta) as RowMapper<T> | undefined;
+  let byOmission = mappers.get(meta);
+  if (!byOmission) mappers.set(meta, (byOmission = new Map()));
+  const omissionKey = leaveOut.join(',');
+  let mapper = byOmission.get(omissionKey) as RowMapper<T> | undefined;
   if (!mapper) {
+    const omitted = new Set<string>(leaveOut);
     const columns = (Object.values(meta.properties) as EntityProperty[])
       .filter((property) => property.kind === ReferenceKind.SCALAR || property.kind === ReferenceKind.MANY_TO_ONE)
-      .filter((property) => property.fieldNames?.length === 1 && property.persist !== false)
+      .filter((property) => property.fieldNames?.length === 1 && property.persist !== false && !omitted.has(property.name))
       .map((property) => [property.name, property.fieldNames[0]] as const);
+    for (const property of omitted) if (!meta.properties[property as keyof typeof meta.properties]) throw new Error(`${meta.className} has no property ${property}`);
     const byProperty = new Map(columns);
     const positions = new Map(columns.map(([property], index) => [property, index]));
     const prototype = entity.prototype;
@@ -66,7 +76,7 @@ export function rowMapper<T extends object>(metadata: MetadataStorage, entity: E
         return Object.setPrototypeOf(record, prototype) as T;
       },
     };
-    mappers.set(meta, mapper as RowMapper<unknown>);
+    byOmission.set(omissionKey, mapper as RowMapper<unknown>);
   }
   return mapper;
 }

@@ -98,7 +98,7 @@ export class ProjectService {
     return conditions;
   }
 
-  async list(filter: ProjectFilter | null | undefined, orderBy: ProjectOrder | null | undefined, args: ConnectionArgs, options: PageOptions = {}): Promise<ConnectionResult<Project>> {
+  async list(filter: ProjectFilter | null | undefined, orderBy: ProjectOrder | null | undefined, args: ConnectionArgs, options: PageOptions<Project> = {}): Promise<ConnectionResult<Project>> {
     return paginate(
       this.context,
       Project,
