@@ -34,6 +34,8 @@ interface Measure {
   apiCpuMs: number | null;
   /** CPU time per request of PostgreSQL's processes; null where /proc cannot tell (a remote server). */
   databaseCpuMs: number | null;
+  /** CPU time per request of this process, which runs autocannon and nothing else meanwhile. */
+  loadGeneratorCpuMs: number;
 }
 
 /** The processes whose CPU time a run charges to the API and to the database. */
@@ -55,6 +57,21 @@ function processStat(pid: number | string): { parent: number; cpuSeconds: number
   } catch {
     return null;
   }
+}
+
+/** Seconds of a `process.cpuUsage()` difference (microseconds of user and system time). */
+function secondsOf(usage: NodeJS.CpuUsage): number {
+  return (usage.user + usage.system) / 1e6;
+}
+
+/**
+ * The most fresh requests a second the machine's cores could serve if the work of one (the API's,
+ * PostgreSQL's and the load generator's CPU time) were spread over them without loss: a bound no
+ * optimisation of how the work is shared can pass.
+ */
+function cpuBound(measure: Measure, cores: number): number | null {
+  if (measure.apiCpuMs === null || measure.databaseCpuMs === null) return null;
+  return Math.round((1000 * cores) / (measure.apiCpuMs + measure.databaseCpuMs + measure.loadGeneratorCpuMs));
 }
 
 function cpuSeconds(pid: number): number | null {
@@ -89,7 +106,7 @@ interface Result {
 }
 
 async function measure(url: string, body: string, headers: Record<string, string>, duration: number, connections: number, processes: Processes): Promise<Measure> {
-  const [api, database] = [cpuSeconds(processes.api), databaseCpuSeconds(processes.postmaster)];
+  const [api, database, generator] = [cpuSeconds(processes.api), databaseCpuSeconds(processes.postmaster), process.cpuUsage()];
   const result = await autocannon({ url, method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body, duration, connections });
   const perRequest = (before: number | null, after: number | null) =>
     before === null || after === null || result.requests.total === 0 ? null : Math.round((100000 * (after - before)) / result.requests.total) / 100;
@@ -101,6 +118,7 @@ async function measure(url: string, body: string, headers: Record<string, string
     requests: result.requests.total,
     apiCpuMs: perRequest(api, cpuSeconds(processes.api)),
     databaseCpuMs: perRequest(database, databaseCpuSeconds(processes.postmaster)),
+    loadGeneratorCpuMs: perRequest(0, secondsOf(process.cpuUsage(generator))) ?? 0,
   };
 }
 
@@ -167,7 +185,7 @@ async function main(): Promise<void> {
         results.push(result);
         console.log(
           `${result.uncached.requestsPerSecond} req/s, p50 ${result.uncached.p50Ms} ms, p99 ${result.uncached.p99Ms} ms, ${result.sqlStatements} SQL, ` +
-            `CPU a request: API ${result.uncached.apiCpuMs ?? '?'} ms, PostgreSQL ${result.uncached.databaseCpuMs ?? '?'} ms; ` +
+            `CPU a request: API ${result.uncached.apiCpuMs ?? '?'} ms, PostgreSQL ${result.uncached.databaseCpuMs ?? '?'} ms, load generator ${result.uncached.loadGeneratorCpuMs} ms; ` +
             `cached ${result.cached.requestsPerSecond} req/s, p99 ${result.cached.p99Ms} ms; ${result.uncached.errors + result.cached.errors} errors`,
         );
       }
@@ -184,25 +202,27 @@ async function main(): Promise<void> {
       ).finally(() => orm.close());
       const wholeReads = plans.filter((plan) => plan.sequentialScans.length > 0);
       console.log(wholeReads.length === 0 ? 'no large table read whole' : `${wholeReads.length} read a large table whole`);
-      const machine = `${os.cpus().length} × ${os.cpus()[0].model.trim()}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
+      const cores = os.cpus().length;
+      const machine = `${cores} × ${os.cpus()[0].model.trim()}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
       const dataset = `${sample.projects} projects, ${sample.organisations} organisations, ${sample.participations} participations`;
       const floor = (results[0].uncached.requestsPerSecond + results[results.length - 1].uncached.requestsPerSecond) / 2;
       const percent = (value: number) => `${Math.round((100 * value) / floor)}%`;
       const table = [
         `Dataset: ${dataset}. Machine: ${machine}. ${connections} connections, ${duration} s each after ${warmup} s of warm-up; API, PostgreSQL and load generator on the same machine.`,
         '',
-        '| operation | req/s | % of floor | p50 ms | p99 ms | API CPU ms | PostgreSQL CPU ms | cached req/s | cached % of floor | cached p99 ms | SQL statements | errors |',
-        '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+        '| operation | req/s | % of floor | p50 ms | p99 ms | API CPU ms | PostgreSQL CPU ms | load generator CPU ms | CPU-bound req/s | cached req/s | cached % of floor | cached p99 ms | SQL statements | errors |',
+        '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
         ...results.map(
           (r) =>
             `| ${r.operation} | ${r.uncached.requestsPerSecond} | ${percent(r.uncached.requestsPerSecond)} | ${r.uncached.p50Ms} | ${r.uncached.p99Ms} | ` +
-            `${r.uncached.apiCpuMs ?? ''} | ${r.uncached.databaseCpuMs ?? ''} | ` +
+            `${r.uncached.apiCpuMs ?? ''} | ${r.uncached.databaseCpuMs ?? ''} | ${r.uncached.loadGeneratorCpuMs} | ${cpuBound(r.uncached, cores) ?? ''} | ` +
             `${r.cached.requestsPerSecond} | ${percent(r.cached.requestsPerSecond)} | ${r.cached.p99Ms} | ${r.sqlStatements ?? ''} | ${r.uncached.errors + r.cached.errors} |`,
         ),
         '',
         `% of floor: against the mean of the floor's two fresh rates, measured first and last (${Math.round(floor)} req/s).`,
         '',
-        'API CPU ms and PostgreSQL CPU ms: CPU time per fresh request of the API process and of PostgreSQL\'s processes (from /proc; the API is one thread, so its share bounds its rate).',
+        'API CPU ms and PostgreSQL CPU ms: CPU time per fresh request of the API process and of PostgreSQL\'s processes (from /proc; the API is one thread, so its share bounds its rate). ' +
+          `Load generator CPU ms: autocannon's, in the benchmark's own process. CPU-bound req/s: what the ${cores} cores could serve at most if those three were spread over them without loss (${cores} × 1000 / their sum).`,
         '',
         `Resident memory of the API after the run: ${memoryMb} MB.`,
         '',
