@@ -222,7 +222,7 @@ async function main(): Promise<void> {
         '',
         `% of floor: against the mean of the floor's two fresh rates, measured first and last (${Math.round(floor)} req/s).`,
         '',
-        'API CPU ms and PostgreSQL CPU ms: CPU time per fresh request of the API process and of PostgreSQL\'s processes (from /proc; the API is one thread, so its share bounds its rate). ' +
+        'API CPU ms and PostgreSQL CPU ms: CPU time per fresh request of the API process and of PostgreSQL\'s processes (from /proc, every thread of them; the API\'s JavaScript runs on one, so its share bounds its rate). ' +
           `Load generator CPU ms: autocannon's, in the benchmark's own process. CPU-bound req/s: what the ${cores} cores could serve at most if those three were spread over them without loss (${cores} × 1000 / their sum).`,
         '',
         `Resident memory of the API after the run: ${memoryMb} MB.`,
