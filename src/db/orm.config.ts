@@ -65,6 +65,9 @@ export function ormConfig(clientUrl: string, options: { debug?: boolean; stateme
     // size, only its sessions' planning differs. Its driver options are merged over the ones below.
     replicas: [{ name: 'prepared-reads', driverOptions: { connection: { options: PREPARED_SESSION_OPTIONS } } }],
     preferReadReplicas: false,
+    // Kept by triggers and read by raw SQL (Migration20261126170000), not an entity: the schema diff of
+    // `migration:create` leaves it alone rather than drop it.
+    schemaGenerator: { skipTables: ['row_count'] },
     // The sessions' planner settings; with a statement timeout, a runaway query is cancelled by PostgreSQL
     // itself rather than holding a connection.
     driverOptions: { connection: { options: SESSION_OPTIONS, ...(options.statementTimeoutMs ? { statement_timeout: options.statementTimeoutMs } : {}) } },

@@ -1,6 +1,7 @@
-import { Entity, Enum, ManyToOne, PrimaryKey, Property } from '@mikro-orm/core';
+import { Entity, Enum, Index, ManyToOne, PrimaryKey, Property } from '@mikro-orm/core';
 import type { Rel } from '@mikro-orm/core';
 import { Field, ObjectType, registerEnumType } from 'type-graphql';
+import { Indexes, localisedSortIndexes } from '../../db/indexes';
 import { Node } from '../../graphql/node';
 import type { LocalisedText } from '../common/localised';
 import { Territory } from '../territory/territory.entity';
@@ -60,6 +61,10 @@ registerEnumType(OrganisationSector, {
 
 @ObjectType({ implements: Node, description: 'A partner organisation, managing authority or other organisation met in the sources.' })
 @Entity({ tableName: 'organisation' })
+// The list's sort by name and the `country` and `kind` filters (Migration20261126150000).
+@Indexes(localisedSortIndexes('organisation', 'name', 'names'))
+@Index({ name: 'organisation_country', properties: ['country'] })
+@Index({ name: 'organisation_kind', properties: ['kind'] })
 export class Organisation {
   static readonly typename = 'Organisation';
 

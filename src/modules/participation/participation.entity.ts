@@ -1,4 +1,4 @@
-import { Entity, Enum, ManyToOne, PrimaryKey, Property, Unique } from '@mikro-orm/core';
+import { Entity, Enum, Index, ManyToOne, PrimaryKey, Property, Unique } from '@mikro-orm/core';
 import type { Rel } from '@mikro-orm/core';
 import { ObjectType, registerEnumType, Field } from 'type-graphql';
 import { Node } from '../../graphql/node';
@@ -23,6 +23,10 @@ registerEnumType(ParticipationRole, {
 @ObjectType({ implements: Node, description: 'An organisation taking part in a project, with its role and its own budget.' })
 @Entity({ tableName: 'participation' })
 @Unique({ properties: ['project', 'organisation'] })
+// Partners by organisation and role (Migration20261126150000); each project's lead partner
+// (`leadPartner`, Migration20261127010000).
+@Index({ name: 'participation_organisation_role', properties: ['organisation', 'role'] })
+@Index({ name: 'participation_lead', expression: `create index "participation_lead" on "participation" (project_id) where role = 'LEAD_PARTNER'` })
 export class Participation {
   static readonly typename = 'Participation';
 

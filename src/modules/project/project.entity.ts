@@ -1,6 +1,7 @@
-import { Entity, ManyToOne, PrimaryKey, Property, Unique } from '@mikro-orm/core';
+import { Entity, Index, ManyToOne, PrimaryKey, Property, Unique } from '@mikro-orm/core';
 import type { Rel } from '@mikro-orm/core';
 import { Field, Int, ObjectType } from 'type-graphql';
+import { Indexes, localisedSortIndexes, sortIndex } from '../../db/indexes';
 import { Node } from '../../graphql/node';
 import type { LocalisedText } from '../common/localised';
 import { Programme } from '../programme/programme.entity';
@@ -9,6 +10,13 @@ import { Theme } from '../theme/theme.entity';
 
 @ObjectType({ implements: Node, description: 'A project funded by a programme, with its partners, themes, territories and outcomes.' })
 @Entity({ tableName: 'project' })
+// The list's sort orders and the `activeOn` filter (Migration20261126150000).
+@Indexes([
+  ...localisedSortIndexes('project', 'title', 'titles'),
+  sortIndex('project', 'project_acronym_sort', 'kb_fold(acronym)'),
+  ...['start_date', 'end_date', 'total_budget'].map((column) => sortIndex('project', `project_${column}_sort`, column)),
+])
+@Index({ name: 'project_active', properties: ['startDate', 'endDate'] })
 export class Project {
   static readonly typename = 'Project';
 

@@ -1,4 +1,4 @@
-import { Entity, Enum, ManyToOne, PrimaryKey, Property, Unique } from '@mikro-orm/core';
+import { Entity, Enum, Index, ManyToOne, PrimaryKey, Property, Unique } from '@mikro-orm/core';
 import type { Rel } from '@mikro-orm/core';
 import { Field, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { Node } from '../../graphql/node';
@@ -37,6 +37,8 @@ export enum TerritoryRelation {
     '`overlaps` edges (the Eurométropole overlaps Nord, Kortrijk and Tournai-Mouscron).',
 })
 @Entity({ tableName: 'territory' })
+// Territories of a country at a level (Migration20261126150000).
+@Index({ name: 'territory_country_level', properties: ['country', 'level'] })
 export class Territory {
   static readonly typename = 'Territory';
 
@@ -73,6 +75,9 @@ export class Territory {
 /** A directed edge of the territory graph. OVERLAPS edges are stored once and read in both directions. */
 @Entity({ tableName: 'territory_edge' })
 @Unique({ properties: ['from', 'to', 'relation'] })
+// Walks along one relation, upwards and downwards (Migration20261126150000).
+@Index({ name: 'territory_edge_from_relation', properties: ['from', 'relation'] })
+@Index({ name: 'territory_edge_to_relation', properties: ['to', 'relation'] })
 export class TerritoryEdge {
   @PrimaryKey({ type: 'uuid' })
   id!: string;
