@@ -24,8 +24,9 @@ export const SESSION_OPTIONS = '-c random_page_cost=1.1';
  * them afresh on every execution, for good: a plan for the values at hand looks cheaper than the generic
  * one (a lookup of one id against the ten an array parameter is assumed to hold, a page of 21 rows against
  * the tenth of the table an unknown `limit` is assumed to take), and planning itself is priced at almost
- * nothing. Counted on the API's connections after 400 of each bench operation: 0 generic plans for the
- * page, claims, detail, collaborators, walk and search statements, and about half for the others.
+ * nothing. Counted on the API's connections after 400 of each bench operation: no generic plan at all for
+ * the list page, the search, the collaborators, the territory walk, the claims and every lookup of a
+ * single key (most of the detail page's), and generic plans about half the time for the others.
  * The generic plans are the index lookups the custom ones were (the plan checks explain them as
  * generic, see generate/plans.ts), and PostgreSQL CPU a request went, in-process and alternated, from
  * 1,160-1,193 to 787-813 µs for the detail page, from 673-767 to 173-187 µs for the collaborators and from
