@@ -11,6 +11,7 @@ import fs from 'node:fs';
 import type { Logger } from 'pino';
 import type { Config } from './config';
 import { databaseUnavailable, statementCancelled } from './db/failures';
+import { PREPARED_READS } from './db/orm.config';
 import { createContext, RequestContext, RequestStats } from './graphql/context';
 import { EXPECTED_ERROR_CODES } from './graphql/errors';
 import { GRAPHIQL_ASSETS, graphiqlPage } from './graphql/graphiql';
@@ -287,7 +288,9 @@ export async function createServer({ orm, config, logger }: ServerOptions): Prom
 
   app.get('/readyz', async (_request, reply) => {
     try {
-      await orm.em.getConnection().execute('select 1');
+      // Both pools: a session of the prepared statements' pool that cannot open (settings a pooler refuses,
+      // say) fails every list page and loader while the first pool answers.
+      await Promise.all([orm.em.getConnection().execute('select 1'), orm.em.getKnex(PREPARED_READS).raw('select 1')]);
       const pending = await orm.getMigrator().getPendingMigrations();
       if (pending.length > 0) return reply.code(503).send({ status: 'migrations pending', pending: pending.map((m) => m.name) });
       return { status: 'ready' };

@@ -1,3 +1,4 @@
+import { PREPARED_READS } from '../src/db/orm.config';
 import { startTestApp, TestApp } from './support/app';
 
 let app: TestApp;
@@ -32,5 +33,18 @@ describe('the HTTP server', () => {
   it('reports liveness and readiness', async () => {
     expect(await (await fetch(`${app.baseUrl}/healthz`)).json()).toEqual({ status: 'ok' });
     expect(await (await fetch(`${app.baseUrl}/readyz`)).json()).toEqual({ status: 'ready' });
+  });
+
+  it('is not ready when the pool of the prepared statements cannot answer, though the other one can', async () => {
+    const own = await startTestApp();
+    try {
+      await own.orm.em.getKnex(PREPARED_READS).destroy();
+      const response = await fetch(`${own.baseUrl}/readyz`);
+      expect(response.status).toBe(503);
+      expect(await response.json()).toEqual({ status: 'database unreachable' });
+      expect(await own.orm.em.getConnection().execute('select 1 as one')).toEqual([{ one: 1 }]);
+    } finally {
+      await own.close();
+    }
   });
 });

@@ -1,4 +1,5 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
+import { Client } from 'pg';
 import { openOrm } from '../src/db/orm';
 import { cloneTestDatabase } from './support/app';
 
@@ -11,12 +12,48 @@ import { cloneTestDatabase } from './support/app';
  * have dropped every one of them.
  */
 let orm: MikroORM;
+let databaseUrl: string;
 beforeAll(async () => {
-  orm = await openOrm(await cloneTestDatabase());
+  databaseUrl = await cloneTestDatabase();
+  orm = await openOrm(databaseUrl);
 });
 afterAll(() => orm.close());
 
 test('the migrations and the entities agree: a migration generated now would be empty', async () => {
   const difference = await orm.getSchemaGenerator().getUpdateSchemaSQL({ wrap: false });
   expect(difference.trim()).toBe('');
+});
+
+// The ORM compares an index declared by its statement (an expression, a condition) by name alone: here
+// each declared statement is run under another name and PostgreSQL's own definition of the result is held
+// to the index the migrations made.
+test('each index an entity declares by its statement is the index the migrations made', async () => {
+  const declared = Object.values(orm.getMetadata().getAll()).flatMap((meta) =>
+    meta.indexes.filter((index) => typeof index.expression === 'string').map((index) => ({ name: index.name!, statement: index.expression as string })),
+  );
+  expect(declared.map(({ name }) => name).sort()).toEqual([
+    'organisation_name_en_sort', 'organisation_name_fr_sort', 'organisation_name_nl_sort', 'participation_lead',
+    'project_acronym_sort', 'project_end_date_sort', 'project_start_date_sort', 'project_title_en_sort',
+    'project_title_fr_sort', 'project_title_nl_sort', 'project_total_budget_sort',
+  ]);
+  const client = new Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    for (const { name, statement } of declared) {
+      expect(statement).toContain(`"${name}"`);
+      await client.query('begin');
+      try {
+        await client.query(statement.replace(`"${name}"`, '"kb_declared"'));
+        const { rows } = await client.query<{ declared: string; made: string }>(
+          `select pg_get_indexdef('kb_declared'::regclass) as declared, pg_get_indexdef($1::regclass) as made`,
+          [name],
+        );
+        expect(rows[0].declared.replace('kb_declared', name)).toBe(rows[0].made);
+      } finally {
+        await client.query('rollback');
+      }
+    }
+  } finally {
+    await client.end();
+  }
 });

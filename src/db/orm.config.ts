@@ -32,11 +32,14 @@ export const SESSION_OPTIONS = '-c random_page_cost=1.1';
  * 1,160-1,193 to 787-813 µs for the detail page, from 673-767 to 173-187 µs for the collaborators and from
  * 660-680 to 560-613 µs for the list page.
  *
- * Only those statements: the statements whose text varies with the request (filters, sent unnamed) are
- * planned for their values, since a generic plan assumes default selectivities where a filter's values
- * matter, and `plan_cache_mode` governs unnamed statements too. So they run on connections of their own, a
- * second pool on the same database (MikroORM's read-replica mechanism, `PREPARED_READS`), which the ORM
- * itself never reads from (`preferReadReplicas: false`).
+ * Only those statements, whose plan does not hang on their values: lookups by an array of keys, unfiltered
+ * pages, the search (its query is computed inside the statement) and the collaborators (reached from the
+ * organisations' ids; its optional filters narrow the projects and programmes already reached; the plan
+ * checks explain it filtered too). The statements whose text varies with the request (filters, sent
+ * unnamed) must be planned for their values, since a generic plan assumes default selectivities where a
+ * filter's values matter, and `plan_cache_mode` governs unnamed statements too. So the named statements
+ * run on connections of their own, a second pool on the same database (MikroORM's read-replica mechanism,
+ * `PREPARED_READS`), which the ORM itself never reads from (`preferReadReplicas: false`).
  */
 export const PREPARED_SESSION_OPTIONS = `${SESSION_OPTIONS} -c plan_cache_mode=force_generic_plan`;
 

@@ -46,7 +46,12 @@ export function rowMapper<T extends object>(metadata: MetadataStorage, entity: E
       .filter((property) => property.kind === ReferenceKind.SCALAR || property.kind === ReferenceKind.MANY_TO_ONE)
       .filter((property) => property.fieldNames?.length === 1 && property.persist !== false && !omitted.has(property.name))
       .map((property) => [property.name, property.fieldNames[0]] as const);
-    for (const property of omitted) if (!meta.properties[property as keyof typeof meta.properties]) throw new Error(`${meta.className} has no property ${property}`);
+    for (const property of omitted) {
+      const declared = meta.properties[property as keyof typeof meta.properties] as EntityProperty | undefined;
+      if (!declared) throw new Error(`${meta.className} has no property ${property}`);
+      // Ids and references are what records are found and followed by (`id`, `refId`): never left out.
+      if (declared.primary || declared.kind !== ReferenceKind.SCALAR) throw new Error(`${meta.className}.${property} cannot be left out of a row`);
+    }
     const byProperty = new Map(columns);
     const positions = new Map(columns.map(([property], index) => [property, index]));
     const prototype = entity.prototype;
