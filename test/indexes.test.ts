@@ -1,7 +1,9 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
+import { Client } from 'pg';
 import { loadConfig } from '../src/config';
 import { openOrm } from '../src/db/orm';
-import { explainOperations, planChecks, PlanReport } from '../src/generate/plans';
+import { PREPARED_READS, PREPARED_SESSION_OPTIONS } from '../src/db/orm.config';
+import { explainGeneric, explainOperations, measuredServer, planChecks, PlanNode, PlanReport } from '../src/generate/plans';
 import { generate } from '../src/generate/synthetic';
 import { cloneTestDatabase } from './support/app';
 
@@ -44,3 +46,48 @@ test('the sample records exist, so the checks walk real relations', () => {
   expect(reports.get('project detail (every relation and its claims)')!.statements).toBeGreaterThan(10);
   expect(reports.get("an organisation's collaborators")!.statements).toBeGreaterThan(2);
 });
+
+/** The rows a plan's scans of the project table read: those returned and those a filter dropped. */
+function projectRowsRead(node: PlanNode): number {
+  const own = node['Relation Name'] === 'project' ? ((node['Actual Rows'] ?? 0) + (node['Rows Removed by Filter'] ?? 0)) * (node['Actual Loops'] ?? 1) : 0;
+  return own + (node.Plans ?? []).reduce((sum, child) => sum + projectRowsRead(child), 0);
+}
+
+// Keyset pages are index ranges that start at the cursor: a page near the end of the list reads about a
+// page of rows, in either direction, by a key that may be null or not. (Its conditions once were
+// checked on every index entry from the start of the list, and a descending order sorted every row.)
+test.each(['{ field: TITLE, lang: FR }', '{ field: TITLE, lang: FR, direction: DESC }', '{ field: START_DATE, direction: DESC }', '{ field: SLUG }'])(
+  'a page after a cursor near the end of the list by %s reads about a page of rows',
+  async (order) => {
+    const server = await measuredServer(orm, loadConfig({ MAX_COST: '10000000' }));
+    const client = new Client({ connectionString: String(orm.config.get('clientUrl')), options: PREPARED_SESSION_OPTIONS });
+    await client.connect();
+    const prepared = orm.em.getKnex(PREPARED_READS);
+    const sent: Array<{ sql: string; bindings: unknown[] }> = [];
+    const record = (query: { sql: string; bindings: unknown[] }) => sent.push(query);
+    try {
+      await server.listen({ port: 0, host: '127.0.0.1' });
+      const address = server.server.address();
+      const endpoint = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/graphql`;
+      const ask = async (query: string) => {
+        const response = await fetch(endpoint, { method: 'POST', body: JSON.stringify({ query }), headers: { 'content-type': 'application/json' } });
+        return ((await response.json()) as { data: { projects: any } }).data.projects;
+      };
+      const all: number = (await ask('{ projects { totalCount } }')).totalCount;
+      expect(all).toBeGreaterThan(200);
+      const { startCursor } = (await ask(`{ projects(last: 3, orderBy: ${order}) { pageInfo { startCursor } } }`)).pageInfo;
+      prepared.on('query', record);
+      const page = await ask(`{ projects(first: 20, after: "${startCursor}", orderBy: ${order}) { edges { node { slug } } } }`);
+      prepared.removeListener('query', record);
+      expect(page.edges).toHaveLength(2);
+      expect(sent).toHaveLength(1);
+      const plan = await explainGeneric(client, sent[0], { analyze: true });
+      // Each of the two ranges (with the key, without it) reads at most a page and one more row.
+      expect(projectRowsRead(plan)).toBeLessThanOrEqual(2 * 21);
+    } finally {
+      prepared.removeListener('query', record);
+      await client.end();
+      await server.close();
+    }
+  },
+);

@@ -178,6 +178,11 @@ export function planChecks(sample: PlanSample): Operation[] {
     { name: 'filter: activeOn', query: list(`{ activeOn: "2016-06-30" }`) },
     { name: 'filter: totalBudget', query: list(`{ totalBudget: { min: "1000000", max: "2000000" } }`) },
     { name: 'filter: text', query: list(`{ text: "welding" }`) },
+    // Descending, and backward from the end: orders whose nulls come last, which one index range cannot give.
+    { name: 'order: title descending', query: `{ projects(first: 20, orderBy: { field: TITLE, lang: NL, direction: DESC }) { totalCount edges { node { slug } } } }` },
+    { name: 'order: start date descending', query: `{ projects(first: 20, orderBy: { field: START_DATE, direction: DESC }) { edges { node { slug } } } }` },
+    { name: 'order: budget, last page', query: `{ projects(last: 20, orderBy: { field: TOTAL_BUDGET }) { edges { node { slug } } } }` },
+    { name: 'order: organisations by name descending', query: `{ organisations(first: 20, orderBy: { field: NAME, lang: FR, direction: DESC }) { edges { node { slug } } } }` },
     ...benchOperations(sample),
     {
       // A named statement whatever its filters: its generic plan must hold with them too.
@@ -268,11 +273,13 @@ async function explainFor(client: Client, statement: RecordedStatement): Promise
  * session that forces generic plans. The values are written as literals of no type, which PostgreSQL
  * reads as the types it inferred for the parameters (EXECUTE cannot take the outer statement's own).
  */
-async function explainGeneric(client: Client, statement: RecordedStatement): Promise<PlanNode> {
+export async function explainGeneric(client: Client, statement: { sql: string; bindings: unknown[] }, options: { analyze?: boolean } = {}): Promise<PlanNode> {
   await client.query(`prepare kb_explained as ${statement.sql}`);
   try {
     const values = statement.bindings.map(untypedLiteral);
-    const { rows } = await client.query<ExplainRows>(`explain (format json) execute kb_explained${values.length ? `(${values.join(', ')})` : ''}`);
+    const { rows } = await client.query<ExplainRows>(
+      `explain (format json${options.analyze ? ', analyze' : ''}) execute kb_explained${values.length ? `(${values.join(', ')})` : ''}`,
+    );
     return rows[0]['QUERY PLAN'][0].Plan;
   } finally {
     await client.query('deallocate kb_explained');
@@ -311,6 +318,19 @@ async function indexes(client: Client): Promise<Map<string, IndexInfo>> {
   return new Map(rows.map((row) => [row.name, { table: row.table, leading: row.leading }]));
 }
 
+/** Nodes that read all of their input before they return a row: a LIMIT above them stops nothing below them. */
+const READS_ALL_INPUT = new Set(['Sort', 'Hash', 'Aggregate', 'WindowAgg', 'SetOp']);
+
+/**
+ * Whether a node reads all of its input before it returns a row. An incremental sort reads one group of
+ * its presorted keys at a time: when those are only `is null` tests there are two groups, which hold every
+ * row (a descending page of projects by title once sorted every titled project under its LIMIT).
+ */
+function readsAllInput(node: PlanNode): boolean {
+  if (node['Node Type'] === 'Incremental Sort') return (node['Presorted Key'] ?? []).every((key) => /IS NULL\)*$/i.test(key));
+  return READS_ALL_INPUT.has(node['Node Type']);
+}
+
 /**
  * The large tables a plan reads whole: a sequential scan, or an index walked without a condition on its
  * leading column (a condition on a later column is checked on every entry) where no LIMIT stops the
@@ -327,16 +347,21 @@ function wholeReads(node: PlanNode, known: Map<string, IndexInfo>, limited = fal
   for (const child of node.Plans ?? []) {
     // An InitPlan or SubPlan runs whole whatever limits the plan above it.
     const own = child['Parent Relationship'] === 'InitPlan' || child['Parent Relationship'] === 'SubPlan';
-    found.push(...wholeReads(child, known, !own && (limited || node['Node Type'] === 'Limit')));
+    found.push(...wholeReads(child, known, !own && !readsAllInput(node) && (limited || node['Node Type'] === 'Limit')));
   }
   return found;
 }
 
-interface PlanNode {
+export interface PlanNode {
   'Node Type': string;
+  /** With `analyze`: rows returned per loop, loops, and rows a filter dropped per loop. */
+  'Actual Rows'?: number;
+  'Actual Loops'?: number;
+  'Rows Removed by Filter'?: number;
   'Relation Name'?: string;
   'Index Name'?: string;
   'Index Cond'?: string;
   'Parent Relationship'?: string;
+  'Presorted Key'?: string[];
   Plans?: PlanNode[];
 }

@@ -225,7 +225,8 @@ const UNREADABLE_VALUE = new Set(['22P02', '22007', '22008', '22003']);
 /**
  * The rows strictly after (or before) a cursor in the sort order: for keys (a, b, id) after (x, y, z)
  * that is a > x, or a = x and b > y, or a = x and b = y and id > z, each comparison flipped for a
- * descending key. `is not distinct from` keeps the equalities true between nulls.
+ * descending key. `is not distinct from` keeps the equalities true between nulls. For a set already
+ * collected (a list filtered by ids); a table's pages use `rowComparison`, which an index can serve.
  */
 function keysetCondition(keys: SortKey[], values: unknown[], forward: boolean): Condition {
   const alternatives: string[] = [];
@@ -242,6 +243,54 @@ function keysetCondition(keys: SortKey[], values: unknown[], forward: boolean): 
     alternatives.push(`(${parts.join(' and ')})`);
   });
   return { sql: `(${alternatives.join(' or ')})`, bindings };
+}
+
+/** A cursor of a page: its key values, and whether the page takes what follows it (`after`) or precedes it. */
+interface CursorBound {
+  values: unknown[];
+  follows: boolean;
+}
+
+/**
+ * The rows strictly after (or before) a cursor, for keys of one direction and without nulls: the row
+ * comparison `(k, id) > (x, z)`, which PostgreSQL serves as a range of a sort index. The expanded form
+ * (`k > x or k = x and id > z`) it could only check on every index entry from the start of the list: a
+ * page near the end of 33,000 projects by title took 124 ms.
+ */
+function rowComparison(keys: SortKey[], values: unknown[], follows: boolean): Condition {
+  const ascending = (keys[0].direction === 'asc') === follows;
+  return { sql: `(${keys.map((key) => key.sql).join(', ')}) ${ascending ? '>' : '<'} (${keys.map(() => '?').join(', ')})`, bindings: values };
+}
+
+/**
+ * A table's page as one or two index ranges. A sort key that may be null is indexed as `(key is null),
+ * key, id` (nulls last in both directions), which no single range can serve in descending order, nor after
+ * a cursor: the page is read from the records that have the key (`(key is null) is false`, an equality on
+ * the index's first column, then `key, id` in the asked direction from the cursor on) and from those that
+ * lack it (`is true`, then `id`), each up to the page's size, and the two are merged. A descending list by
+ * title sorted every titled project for its first page (68 ms at full size). (`is false` rather than
+ * `= false`, which PostgreSQL rewrites to `key is not null`, a condition on the index's second column.)
+ * Keys without nulls are one range. The branches' texts depend on the cursors' groups, not their values.
+ */
+function tableRanges(keys: SortKey[], nullable: boolean, bounds: CursorBound[]): Array<{ conditions: Condition[]; keys: SortKey[] }> {
+  if (!nullable) return [{ conditions: bounds.map((bound) => rowComparison(keys, bound.values, bound.follows)), keys }];
+  const [isNull, key, id] = keys;
+  const present = { conditions: [{ sql: `${isNull.sql} is false` }], keys: [key, id], empty: false };
+  const absent = { conditions: [{ sql: `${isNull.sql} is true` }], keys: [id], empty: false };
+  for (const { values, follows } of bounds) {
+    if (values[0] === true) {
+      // The cursor lacks the key: every record that has it precedes it.
+      present.empty ||= follows;
+      absent.conditions.push(rowComparison([id], [values[2]], follows));
+    } else {
+      // The cursor has the key: every record that lacks it follows it.
+      present.conditions.push(rowComparison([key, id], [values[1], values[2]], follows));
+      absent.empty ||= !follows;
+    }
+  }
+  const ranges = [present, absent].filter((range) => !range.empty);
+  // Between two cursors that leave nothing: one range that finds nothing, so that the statement still runs.
+  return ranges.length > 0 ? ranges : [{ conditions: [{ sql: 'false' }], keys: [key, id] }];
 }
 
 /** Conditions joined with `and`, each in brackets, their bindings in order; an empty text for none. */
@@ -318,13 +367,12 @@ export async function paginate<T extends { id: string }>(
   const send = (statement: Condition): Promise<{ rows: unknown[][] }> =>
     unfiltered ? sql.prepared(statement.sql, statement.bindings!, 'arrays') : sql.raw(statement.sql, statement.bindings, 'arrays');
   const sortKeys = keys.map((key, index) => `${key.sql} as "__key${index}"`);
-  const cursors = (keysAs: SortKey[]) =>
-    (
-      [
-        [args.after, true, 'after'],
-        [args.before, false, 'before'],
-      ] as const
-    ).flatMap(([cursor, isForward, name]) => (cursor ? [keysetCondition(keysAs, decodeCursor(cursor, listOrder, keys.length, name), isForward)] : []));
+  const bounds: CursorBound[] = (
+    [
+      [args.after, true, 'after'],
+      [args.before, false, 'before'],
+    ] as const
+  ).flatMap(([cursor, follows, name]) => (cursor ? [{ values: decodeCursor(cursor, listOrder, keys.length, name), follows }] : []));
   let page: Condition;
   if (options.withTotal && query.where.some((condition) => condition.byIds)) {
     // A list filtered by collected ids, with its total, finds its records once, keeping only their ids
@@ -334,7 +382,7 @@ export async function paginate<T extends { id: string }>(
     // walks a sort index until the page is full, where collecting every match first was slower.
     // At full size: a NUTS 1 region 5.4 → 3.8 ms, partners in a country 45 → 23 ms, a text 37 → 22 ms.
     const keysOf = (set: string) => keys.map((key, index) => ({ ...key, sql: `${set}."__key${index}"` }));
-    const cursor = allOf(cursors(keysOf('matched')));
+    const cursor = allOf(bounds.map((bound) => keysetCondition(keysOf('matched'), bound.values, bound.follows)));
     page = {
       sql: `with matched as materialized (select ${query.alias}.id, ${sortKeys.join(', ')} from ${from} where ${filter.sql})
       select ${mapper.selectList(query.alias)}, ${keysOf('page').map((key) => key.sql).join(', ')}, (select count(*) from matched) as "__total"
@@ -344,15 +392,28 @@ export async function paginate<T extends { id: string }>(
       bindings: [...filter.bindings!, ...cursor.bindings!, size + 1],
     };
   } else {
-    const columns = [mapper.selectList(query.alias), ...sortKeys];
-    const bindings: unknown[] = [];
-    if (options.withTotal) {
-      columns.push(`(${count.sql}) as "__total"`);
-      bindings.push(...count.bindings!);
+    // The page's rows: the mapped columns, then the sort keys, then the total when it is counted.
+    const total: Condition = options.withTotal ? { sql: `, (${count.sql}) as "__total"`, bindings: count.bindings } : { sql: '', bindings: [] };
+    const nullable = query.sort.length === 1 && query.sort[0].nullable === true;
+    const ranges = tableRanges(keys, nullable, bounds).map((range, index, all) => {
+      const where = allOf([...query.where, ...range.conditions]);
+      // A single range counts the total itself; merged ranges count it once, around them.
+      const counted = all.length === 1 ? total : { sql: '', bindings: [] };
+      return {
+        sql: `select ${[mapper.selectList(query.alias), ...sortKeys].join(', ')}${counted.sql} from ${from}${where.sql ? ` where ${where.sql}` : ''} order by ${range.keys.map(order).join(', ')} limit ?`,
+        bindings: [...counted.bindings!, ...where.bindings!, size + 1],
+      };
+    });
+    if (ranges.length === 1) {
+      page = ranges[0];
+    } else {
+      // The ranges merged in the page's order (at most twice the page's size).
+      const pageKeys = keys.map((key, index) => ({ ...key, sql: `page."__key${index}"` }));
+      page = {
+        sql: `select page.*${total.sql} from (${ranges.map((range) => `(${range.sql})`).join(' union all ')}) as page order by ${pageKeys.map(order).join(', ')} limit ?`,
+        bindings: [...total.bindings!, ...ranges.flatMap((range) => range.bindings), size + 1],
+      };
     }
-    const where = allOf([...query.where, ...cursors(keys)]);
-    bindings.push(...where.bindings!, size + 1);
-    page = { sql: `select ${columns.join(', ')} from ${from}${where.sql ? ` where ${where.sql}` : ''} order by ${keys.map(order).join(', ')} limit ?`, bindings };
   }
   // Run even for a page of 0 (its limit is then 1), to know whether records follow and how many there are.
   // The page's rows: the mapped columns, then the sort keys, then the total when it is counted.
