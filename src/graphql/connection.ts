@@ -263,18 +263,31 @@ function rowComparison(keys: SortKey[], values: unknown[], follows: boolean): Co
 }
 
 /**
- * A table's page as one or two index ranges. A sort key that may be null is indexed as `(key is null),
- * key, id` (nulls last in both directions), which no single range can serve in descending order, nor after
- * a cursor: the page is read from the records that have the key (`(key is null) is false`, an equality on
- * the index's first column, then `key, id` in the asked direction from the cursor on) and from those that
- * lack it (`is true`, then `id`), each up to the page's size, and the two are merged. A descending list by
- * title sorted every titled project for its first page (68 ms at full size). (`is false` rather than
- * `= false`, which PostgreSQL rewrites to `key is not null`, a condition on the index's second column.)
- * Keys without nulls are one range. The branches' texts depend on the cursors' groups, not their values.
+ * A table's page as one or two index ranges. Keys without nulls, and a key that may be null sorted
+ * ascending, are one range of their index, `(key is null), key, id` for the latter (nulls last), from the
+ * cursor on: a row comparison of all three when the cursor has the key, else the records without it
+ * after (or before) the cursor's id.
+ *
+ * Descending, nulls still last, no single range of that index gives the order: the page is read from the
+ * records that have the key (`(key is null) is false`, an equality on the index's first column, then
+ * `key, id` descending from the cursor on) and from those that lack it (`is true`, then `id`), each up to
+ * the page's size, and the two are merged. A descending list by title sorted every titled project for its
+ * first page (126 ms at full size). (`is false` rather than `= false`, which PostgreSQL rewrites to
+ * `key is not null`, a condition on the index's second column.) The texts depend on the cursors' groups,
+ * not on their values.
  */
 function tableRanges(keys: SortKey[], nullable: boolean, bounds: CursorBound[]): Array<{ conditions: Condition[]; keys: SortKey[] }> {
   if (!nullable) return [{ conditions: bounds.map((bound) => rowComparison(keys, bound.values, bound.follows)), keys }];
   const [isNull, key, id] = keys;
+  if (key.direction === 'asc') {
+    const conditions = bounds.flatMap(({ values, follows }): Condition[] => {
+      if (values[0] !== true) return [rowComparison(keys, [false, values[1], values[2]], follows)];
+      // The cursor lacks the key: after it, the records without it and a greater id; before it, those too
+      // with a smaller id, and every record with the key (false < true).
+      return follows ? [{ sql: `${isNull.sql} is true` }, rowComparison([id], [values[2]], true)] : [rowComparison([isNull, id], [true, values[2]], false)];
+    });
+    return [{ conditions, keys }];
+  }
   const present = { conditions: [{ sql: `${isNull.sql} is false` }], keys: [key, id], empty: false };
   const absent = { conditions: [{ sql: `${isNull.sql} is true` }], keys: [id], empty: false };
   for (const { values, follows } of bounds) {
