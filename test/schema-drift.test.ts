@@ -12,10 +12,8 @@ import { cloneTestDatabase } from './support/app';
  * have dropped every one of them.
  */
 let orm: MikroORM;
-let databaseUrl: string;
 beforeAll(async () => {
-  databaseUrl = await cloneTestDatabase();
-  orm = await openOrm(databaseUrl);
+  orm = await openOrm(await cloneTestDatabase());
 });
 afterAll(() => orm.close());
 
@@ -36,7 +34,7 @@ test('each index an entity declares by its statement is the index the migrations
     'project_acronym_sort', 'project_end_date_sort', 'project_start_date_sort', 'project_title_en_sort',
     'project_title_fr_sort', 'project_title_nl_sort', 'project_total_budget_sort',
   ]);
-  const client = new Client({ connectionString: databaseUrl });
+  const client = new Client({ connectionString: String(orm.config.get('clientUrl')) });
   await client.connect();
   try {
     for (const { name, statement } of declared) {
