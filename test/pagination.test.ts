@@ -116,27 +116,69 @@ describe('a list filtered by collected ids, with and without its total', () => {
   // An unfiltered list is read as index ranges: those that have the sort key, then those that lack it,
   // each from the cursor on (src/graphql/connection.ts). Walked in both directions, page by page, it must
   // give the order that SQL's own ORDER BY gives, nulls last, ties broken by id.
+  const TITLE_KEY = `kb_fold(coalesce(titles->>'en', titles->>'fr', titles->>'nl'))`;
+  const ACTIVE = { graphql: { activeOn: '2017-06-30' }, sql: `where start_date <= '2017-06-30' and end_date >= '2017-06-30'` };
+  const BUDGETED = { graphql: { totalBudget: { min: '500000' } }, sql: 'where total_budget >= 500000' };
   it.each([
-    ['TITLE', 'ASC', `kb_fold(coalesce(titles->>'en', titles->>'fr', titles->>'nl'))`],
-    ['TITLE', 'DESC', `kb_fold(coalesce(titles->>'en', titles->>'fr', titles->>'nl'))`],
-    ['START_DATE', 'ASC', 'start_date'],
-    ['START_DATE', 'DESC', 'start_date'],
-    ['TOTAL_BUDGET', 'DESC', 'total_budget'],
-    ['ACRONYM', 'ASC', 'kb_fold(acronym)'],
-    ['SLUG', 'DESC', 'slug'],
-  ])('every project by %s %s: the same pages forward and backward as ORDER BY gives', async (field, direction, key) => {
+    ['TITLE', 'ASC', TITLE_KEY, undefined],
+    ['TITLE', 'DESC', TITLE_KEY, undefined],
+    ['START_DATE', 'ASC', 'start_date', undefined],
+    ['START_DATE', 'DESC', 'start_date', undefined],
+    ['TOTAL_BUDGET', 'DESC', 'total_budget', undefined],
+    ['ACRONYM', 'ASC', 'kb_fold(acronym)', undefined],
+    ['ACRONYM', 'DESC', 'kb_fold(acronym)', undefined],
+    ['SLUG', 'DESC', 'slug', undefined],
+    // A filter on the project's own columns, and the total, with two ranges: bindings in three places.
+    ['TITLE', 'DESC', TITLE_KEY, ACTIVE],
+    ['START_DATE', 'DESC', 'start_date', BUDGETED],
+  ])('projects by %s %s (key %s, filter %j): the same pages forward and backward as ORDER BY gives', async (field, direction, key, filter) => {
     const rows: Array<{ slug: string }> = await synthetic.orm.em.getConnection().execute(
-      `select slug from project order by (${key}) is null, ${key} ${direction}, id ${direction}`,
+      `select slug from project ${filter?.sql ?? ''} order by (${key}) is null, ${key} ${direction}, id ${direction}`,
     );
     const expected = rows.map((row) => row.slug);
     // Nulls are in the walk: the updates above, and projects without an acronym or budget.
-    expect(expected.length).toBeGreaterThan(40);
-    const variables = { orderBy: { field, direction, lang: 'EN' } };
+    expect(expected.length).toBeGreaterThan(30);
+    const variables = { orderBy: { field, direction, lang: 'EN' }, ...(filter ? { filter: filter.graphql } : {}) };
     for (const forward of [true, false]) {
       const walked = await walk('projects', true, variables, forward);
       const slugs = (forward ? walked : [...walked].reverse()).flatMap((page) => page.slugs);
       expect(slugs).toEqual(expected);
       for (const page of walked) expect(page.totalCount).toBe(expected.length);
     }
+  });
+
+  // `after` and `before` together: the records between the two cursors, whichever groups (with the sort
+  // key, without it) the cursors are in, read from either end.
+  it.each([
+    ['TITLE', 'DESC'],
+    ['ACRONYM', 'ASC'],
+    ['ACRONYM', 'DESC'],
+    ['START_DATE', 'DESC'],
+  ])('projects by %s %s between two cursors', async (field, direction) => {
+    const variables = { orderBy: { field, direction, lang: 'EN' } };
+    const edges: Array<{ slug: string; cursor: string }> = [];
+    let after: string | null = null;
+    for (let step = 0; step < 10; step++) {
+      const { list }: any = await synthetic.data(page('projects', false), { ...variables, first: 20, after });
+      edges.push(...list.edges.map((edge: any) => ({ slug: edge.node.slug, cursor: edge.cursor })));
+      if (!list.pageInfo.hasNextPage) break;
+      after = list.pageInfo.endCursor;
+    }
+    const n = edges.length;
+    for (const [from, to] of [[1, n - 2], [n - 12, n - 1], [0, 3], [5, 5 + 1]]) {
+      const between = edges.slice(from + 1, to).map((edge) => edge.slug);
+      const cursors = { after: edges[from].cursor, before: edges[to].cursor };
+      const { list: forward }: any = await synthetic.data(page('projects', false), { ...variables, ...cursors, first: 20 });
+      expect(forward.edges.map((edge: any) => edge.node.slug)).toEqual(between.slice(0, 20));
+      const { list: backward }: any = await synthetic.data(page('projects', false), { ...variables, ...cursors, last: 20 });
+      expect(backward.edges.map((edge: any) => edge.node.slug)).toEqual(between.slice(-20));
+    }
+  });
+
+  it('answers a page of none with whether records follow', async () => {
+    const { list }: any = await synthetic.data(page('projects', true), { orderBy: { field: 'TITLE', direction: 'DESC', lang: 'EN' }, first: 0 });
+    expect(list.edges).toEqual([]);
+    expect(list.pageInfo.hasNextPage).toBe(true);
+    expect(list.totalCount).toBeGreaterThan(40);
   });
 });

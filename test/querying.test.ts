@@ -335,8 +335,8 @@ describe('bad arguments', () => {
   it('rejects a cursor whose values were changed by hand with BAD_USER_INPUT, not an internal error', async () => {
     const { projects } = await app.data(`{ projects(first: 1, orderBy: { field: TOTAL_BUDGET }) { pageInfo { endCursor } } }`);
     const decoded = JSON.parse(Buffer.from(projects.pageInfo.endCursor, 'base64url').toString('utf8'));
-    // The budget (numeric) and the id (uuid): [order, budget is null, budget, id].
-    for (const [index, value] of [[2, 'lots'], [3, 'not-an-id']] as const) {
+    // The budget (numeric) and the id (uuid): [order, budget is null, budget, id]; a NUL, which no text holds.
+    for (const [index, value] of [[2, 'lots'], [3, 'not-an-id'], [3, 'a\u0000b']] as const) {
       const forged = Buffer.from(JSON.stringify(decoded.map((kept: unknown, at: number) => (at === index ? value : kept))), 'utf8').toString('base64url');
       const response = await app.query(`query ($after: String) { projects(first: 1, after: $after, orderBy: { field: TOTAL_BUDGET }) { totalCount } }`, { after: forged });
       expect({ index, response }).toMatchObject({ index, response: { errors: [{ extensions: { code: 'BAD_USER_INPUT', argumentName: 'after' } }] } });

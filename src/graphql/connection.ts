@@ -219,8 +219,8 @@ function decodeCursor(cursor: string, order: string, length: number, argument: s
   throw notACursor(argument);
 }
 
-/** PostgreSQL's codes for a value its column's type cannot read (text, number, date). */
-const UNREADABLE_VALUE = new Set(['22P02', '22007', '22008', '22003']);
+/** PostgreSQL's codes for a value its column's type cannot read (text, number, date, a NUL in text). */
+const UNREADABLE_VALUE = new Set(['22P02', '22007', '22008', '22003', '22021']);
 
 /**
  * The rows strictly after (or before) a cursor in the sort order: for keys (a, b, id) after (x, y, z)
@@ -265,8 +265,9 @@ function rowComparison(keys: SortKey[], values: unknown[], follows: boolean): Co
 /**
  * A table's page as one or two index ranges. Keys without nulls, and a key that may be null sorted
  * ascending, are one range of their index, `(key is null), key, id` for the latter (nulls last), from the
- * cursor on: a row comparison of all three when the cursor has the key, else the records without it
- * after (or before) the cursor's id.
+ * cursor on: a row comparison of all three when the cursor has the key. When it lacks the key, the
+ * records without it after (or before) the cursor's id, a condition the index checks along that group
+ * from its start (no range of that index starts at an id within it).
  *
  * Descending, nulls still last, no single range of that index gives the order: the page is read from the
  * records that have the key (`(key is null) is false`, an equality on the index's first column, then
