@@ -76,7 +76,8 @@ function observabilityPlugin(config: Config): ApolloServerPlugin<RequestContext>
           for (const error of errors) {
             const code = error.extensions?.code as string | undefined;
             if (!code || !EXPECTED_ERROR_CODES.has(code)) {
-              contextValue.log.error({ err: unwrapResolverError(error), reqId: contextValue.requestId }, 'error in a GraphQL request');
+              // The request's logger already names the request (`reqId`).
+              contextValue.log.error({ err: unwrapResolverError(error) }, 'error in a GraphQL request');
             }
           }
         },
@@ -142,7 +143,7 @@ export async function createServer({ orm, config, logger }: ServerOptions): Prom
     reply.type('application/json; charset=utf-8');
     const failure = databaseFailure(error, config);
     if (failure) return reply.code(503).send({ error: failure.message, code: failure.code, statusCode: 503, requestId: request.id });
-    request.log.error({ err: error, reqId: request.id }, 'error in a request');
+    request.log.error({ err: error }, 'error in a request');
     return reply.code(500).send({ error: 'Internal server error', statusCode: 500, requestId: request.id });
   });
 
@@ -303,9 +304,9 @@ export async function createServer({ orm, config, logger }: ServerOptions): Prom
   // One structured line per request. Variables only when LOG_VARIABLES is on: they may hold what people typed.
   app.addHook('onResponse', async (request, reply) => {
     const stats = request.graphqlStats;
+    // `request.log` writes the request id (`reqId`) on every line of its own.
     request.log.info(
       {
-        reqId: request.id,
         method: request.method,
         path: request.routeOptions.url ?? request.url.split('?')[0],
         status: reply.statusCode,

@@ -14,7 +14,14 @@ function capturingLogger(): { logger: pino.Logger; lines: () => Array<Record<str
     },
   });
   const logger = pino({ level: 'info' }, stream);
-  return { logger, lines: () => chunks.join('').split('\n').filter(Boolean).map((line) => JSON.parse(line)) };
+  // Each line is one JSON object whose keys appear once (JSON.parse would keep the last of two silently).
+  const parse = (line: string) => {
+    const parsed = JSON.parse(line);
+    const keys = Object.keys(parsed).map((key) => (line.match(new RegExp(`[{,]"${key}":`, 'g')) ?? []).length);
+    if (keys.some((count) => count > 1)) throw new Error(`A log line repeats a key: ${line}`);
+    return parsed;
+  };
+  return { logger, lines: () => chunks.join('').split('\n').filter(Boolean).map(parse) };
 }
 
 async function post(app: TestApp, body: unknown, headers: Record<string, string> = {}): Promise<{ status: number; headers: Headers; json: any }> {
