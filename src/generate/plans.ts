@@ -183,6 +183,12 @@ export function planChecks(sample: PlanSample): Operation[] {
     { name: 'order: start date descending', query: `{ projects(first: 20, orderBy: { field: START_DATE, direction: DESC }) { edges { node { slug } } } }` },
     { name: 'order: budget, last page', query: `{ projects(last: 20, orderBy: { field: TOTAL_BUDGET }) { edges { node { slug } } } }` },
     { name: 'order: organisations by name descending', query: `{ organisations(first: 20, orderBy: { field: NAME, lang: FR, direction: DESC }) { edges { node { slug } } } }` },
+    // The other large list: organisations by kind (sorted by name), in a region, by text.
+    ...[
+      ['kind, by name descending', `filter: { kind: [ENTERPRISE] }, orderBy: { field: NAME, lang: FR, direction: DESC }`],
+      ['territory', `filter: { territory: ["${sample.region}"] }`],
+      ['text', `filter: { text: "welding" }`],
+    ].map(([name, args]) => ({ name: `organisations: ${name}`, query: `{ organisations(first: 20, ${args}) { totalCount edges { node { slug } } } }` })),
     ...benchOperations(sample),
     {
       // A named statement whatever its filters: its generic plan must hold with them too.
