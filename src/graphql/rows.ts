@@ -58,9 +58,15 @@ export function rowMapper<T extends object>(metadata: MetadataStorage, entity: E
     const properties = columns.map(([property]) => property);
     const columnNames = columns.map(([, column]) => column);
     const quoted = columnNames.map(quoteIdentifier);
+    const selectLists = new Map<string, string>();
     mapper = {
       table: meta.tableName,
-      selectList: (alias) => (alias ? quoted.map((column) => `${alias}.${column}`) : quoted).join(', '),
+      // Built once per alias: a page builds its statement on every request.
+      selectList: (alias = '') => {
+        let list = selectLists.get(alias);
+        if (list === undefined) selectLists.set(alias, (list = (alias ? quoted.map((column) => `${alias}.${column}`) : quoted).join(', ')));
+        return list;
+      },
       column: (property) => {
         const column = byProperty.get(property);
         if (!column) throw new Error(`${meta.className} has no column for ${property}`);
