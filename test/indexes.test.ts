@@ -3,7 +3,7 @@ import { Client } from 'pg';
 import { loadConfig } from '../src/config';
 import { openOrm } from '../src/db/orm';
 import { PREPARED_READS, PREPARED_SESSION_OPTIONS } from '../src/db/orm.config';
-import { explainGeneric, explainOperations, measuredServer, planChecks, PlanNode, PlanReport } from '../src/generate/plans';
+import { explainGeneric, explainOperations, listenLocally, measuredServer, planChecks, PlanNode, PlanReport } from '../src/generate/plans';
 import { generate } from '../src/generate/synthetic';
 import { cloneTestDatabase } from './support/app';
 
@@ -66,9 +66,7 @@ test.each(['{ field: TITLE, lang: FR }', '{ field: TITLE, lang: FR, direction: D
     const sent: Array<{ sql: string; bindings: unknown[] }> = [];
     const record = (query: { sql: string; bindings: unknown[] }) => sent.push(query);
     try {
-      await server.listen({ port: 0, host: '127.0.0.1' });
-      const address = server.server.address();
-      const endpoint = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/graphql`;
+      const endpoint = await listenLocally(server);
       const ask = async (query: string) => {
         const response = await fetch(endpoint, { method: 'POST', body: JSON.stringify({ query }), headers: { 'content-type': 'application/json' } });
         return ((await response.json()) as { data: { projects: any } }).data.projects;
@@ -78,7 +76,6 @@ test.each(['{ field: TITLE, lang: FR }', '{ field: TITLE, lang: FR, direction: D
       const { startCursor } = (await ask(`{ projects(last: 3, orderBy: ${order}) { pageInfo { startCursor } } }`)).pageInfo;
       prepared.on('query', record);
       const page = await ask(`{ projects(first: 20, after: "${startCursor}", orderBy: ${order}) { edges { node { slug } } } }`);
-      prepared.removeListener('query', record);
       expect(page.edges).toHaveLength(2);
       expect(sent).toHaveLength(1);
       const plan = await explainGeneric(client, sent[0], { analyze: true });

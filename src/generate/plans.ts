@@ -198,6 +198,13 @@ export function planChecks(sample: PlanSample): Operation[] {
   ];
 }
 
+/** Starts `server` on a free local port; returns its GraphQL endpoint. */
+export async function listenLocally(server: FastifyInstance): Promise<string> {
+  await server.listen({ port: 0, host: '127.0.0.1' });
+  const address = server.server.address();
+  return `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/graphql`;
+}
+
 /** The API in this process, for measuring: no response cache, no rate limit, no log. */
 export function measuredServer(orm: MikroORM, config: Config) {
   return createServer({ orm, config: { ...config, responseCache: false, rateLimitMax: 0 }, logger: pino({ level: 'silent' }) });
@@ -231,9 +238,7 @@ export async function explainOperations(orm: MikroORM, config: Config, checks: O
     }
     const known = await indexes(varying);
     for (const knex of pools) knex.on('query', record);
-    await server.listen({ port: 0, host: '127.0.0.1' });
-    const address = server.server.address();
-    const endpoint = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/graphql`;
+    const endpoint = await listenLocally(server);
     for (const check of checks) {
       recorded = [];
       const response = await fetch(endpoint, { method: 'POST', body: JSON.stringify({ query: check.query }), headers: { 'content-type': 'application/json' } });

@@ -407,12 +407,14 @@ export async function paginate<T extends { id: string }>(
     };
   } else {
     // The page's rows: the mapped columns, then the sort keys, then the total when it is counted.
-    const total: Condition = options.withTotal ? { sql: `, (${count.sql}) as "__total"`, bindings: count.bindings } : { sql: '', bindings: [] };
+    const none: Condition = { sql: '', bindings: [] };
+    const total: Condition = options.withTotal ? { sql: `, (${count.sql}) as "__total"`, bindings: count.bindings } : none;
     const nullable = query.sort.length === 1 && query.sort[0].nullable === true;
-    const ranges = tableRanges(keys, nullable, bounds).map((range, index, all) => {
+    const found = tableRanges(keys, nullable, bounds);
+    const ranges = found.map((range) => {
       const where = allOf([...query.where, ...range.conditions]);
       // A single range counts the total itself; merged ranges count it once, around them.
-      const counted = all.length === 1 ? total : { sql: '', bindings: [] };
+      const counted = found.length === 1 ? total : none;
       return {
         sql: `select ${[mapper.selectList(query.alias), ...sortKeys].join(', ')}${counted.sql} from ${from}${where.sql ? ` where ${where.sql}` : ''} order by ${range.keys.map(order).join(', ')} limit ?`,
         bindings: [...counted.bindings!, ...where.bindings!, size + 1],
@@ -430,7 +432,6 @@ export async function paginate<T extends { id: string }>(
     }
   }
   // Run even for a page of 0 (its limit is then 1), to know whether records follow and how many there are.
-  // The page's rows: the mapped columns, then the sort keys, then the total when it is counted.
   const rows = (
     await send(page).catch((error: { code?: string }) => {
       // Values in a cursor that was made by hand, rather than taken from this list, may not fit their columns.

@@ -1,5 +1,6 @@
 import type { MetadataStorage } from '@mikro-orm/core';
 import type { MikroORM } from '@mikro-orm/postgresql';
+import type { Knex } from 'knex';
 import type { Logger } from 'pino';
 import type { Config } from '../config';
 import { PREPARED_READS } from '../db/orm.config';
@@ -39,8 +40,13 @@ export interface RequestStats {
   response?: Record<string, unknown>;
 }
 
+/** What every request of one ORM reads with: resolved once, not per request (the pool of prepared statements is looked up among the ORM's replicas). */
+const readPaths = new WeakMap<MikroORM, { metadata: MetadataStorage; knex: Knex; preparedKnex: Knex }>();
+
 export function createContext(orm: MikroORM, config: Config, requestId: string, stats: RequestStats, log: Logger): RequestContext {
-  const metadata = orm.getMetadata();
-  const sql = new Statements(orm.em.getKnex(), orm.em.getKnex(PREPARED_READS), stats);
+  let readPath = readPaths.get(orm);
+  if (!readPath) readPaths.set(orm, (readPath = { metadata: orm.getMetadata(), knex: orm.em.getKnex(), preparedKnex: orm.em.getKnex(PREPARED_READS) }));
+  const { metadata, knex, preparedKnex } = readPath;
+  const sql = new Statements(knex, preparedKnex, stats);
   return { requestId, metadata, sql, loaders: new Loaders(metadata, sql), config, stats, log };
 }
