@@ -56,6 +56,7 @@ const environmentSchema = z.object({
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(15_000),
   RESPONSE_CACHE: booleanFlag.default(true),
   RESPONSE_CACHE_MAX_ENTRIES: z.coerce.number().int().min(1).default(1000),
+  COMPILE_QUERIES_AFTER: z.coerce.number().int().min(0).default(1),
 });
 
 export interface Config {
@@ -98,6 +99,11 @@ export interface Config {
   /** Keep whole responses of reads in memory, emptied when seeding or imports change the data. */
   responseCache: boolean;
   responseCacheMaxEntries: number;
+  /**
+   * How many times a parsed query is executed by graphql-js before it is compiled (graphql-jit) and runs
+   * compiled from then on; 0 compiles it at once (see graphql/executor.ts).
+   */
+  compileQueriesAfter: number;
 }
 
 export class ConfigError extends Error {}
@@ -137,5 +143,6 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
     responseCache: env.RESPONSE_CACHE,
     responseCacheMaxEntries: env.RESPONSE_CACHE_MAX_ENTRIES,
+    compileQueriesAfter: env.COMPILE_QUERIES_AFTER,
   };
 }

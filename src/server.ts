@@ -16,6 +16,7 @@ import { createContext, RequestContext, RequestStats } from './graphql/context';
 import { EXPECTED_ERROR_CODES } from './graphql/errors';
 import { GRAPHIQL_ASSETS, graphiqlPage } from './graphql/graphiql';
 import { limitExceeded, queryLimitsPlugin } from './graphql/limits';
+import { CompiledExecution } from './graphql/executor';
 import { getSchema } from './graphql/schema';
 import { ResponseCache } from './graphql/response-cache';
 import { registerExports } from './modules/export/export.routes';
@@ -180,7 +181,8 @@ export async function createServer({ orm, config, logger }: ServerOptions): Prom
 
   const schema = await getSchema();
   const apollo = new ApolloServer<RequestContext>({
-    schema,
+    // The schema, executed compiled once a query is seen again (see CompiledExecution).
+    gateway: new CompiledExecution(schema, config.compileQueriesAfter),
     introspection: config.introspection,
     csrfPrevention: true,
     includeStacktraceInErrorResponses: false,
@@ -315,6 +317,7 @@ export async function createServer({ orm, config, logger }: ServerOptions): Prom
           operationName: stats.operationName ?? null,
           cost: stats.cost ?? null,
           sqlStatements: stats.sqlStatements,
+          compiled: stats.compiled ?? null,
           errorCodes: stats.errorCodes ?? [],
           ...(config.logVariables && { variables: stats.variables ?? null }),
         }),

@@ -1,28 +1,6 @@
 import { createHash } from 'node:crypto';
-import { Writable } from 'node:stream';
 import { Client } from 'pg';
-import pino from 'pino';
-import { startTestApp, TestApp } from './support/app';
-
-/** A logger whose JSON lines the test can read. */
-function capturingLogger(): { logger: pino.Logger; lines: () => Array<Record<string, any>> } {
-  const chunks: string[] = [];
-  const stream = new Writable({
-    write(chunk, _encoding, done) {
-      chunks.push(chunk.toString());
-      done();
-    },
-  });
-  const logger = pino({ level: 'info' }, stream);
-  // Each line is one JSON object whose keys appear once (JSON.parse would keep the last of two silently).
-  const parse = (line: string) => {
-    const parsed = JSON.parse(line);
-    const keys = Object.keys(parsed).map((key) => (line.match(new RegExp(`[{,]"${key}":`, 'g')) ?? []).length);
-    if (keys.some((count) => count > 1)) throw new Error(`A log line repeats a key: ${line}`);
-    return parsed;
-  };
-  return { logger, lines: () => chunks.join('').split('\n').filter(Boolean).map(parse) };
-}
+import { capturingLogger, startTestApp, TestApp } from './support/app';
 
 async function post(app: TestApp, body: unknown, headers: Record<string, string> = {}): Promise<{ status: number; headers: Headers; json: any }> {
   const response = await fetch(`${app.baseUrl}/graphql`, {

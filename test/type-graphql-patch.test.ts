@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { graphql } from 'graphql';
-import { Arg, buildSchema, createParameterDecorator, Ctx, Field, FieldResolver, InputType, ObjectType, Query, Resolver, Root, UseMiddleware } from 'type-graphql';
+import { Arg, buildSchema, createParameterDecorator, Ctx, Field, FieldResolver, InputType, InterfaceType, ObjectType, Query, Resolver, Root, UseMiddleware } from 'type-graphql';
 
 /**
  * patches/type-graphql+2.0.0-rc.4.patch makes an argument with nothing to validate come back without a
@@ -11,6 +11,9 @@ import { Arg, buildSchema, createParameterDecorator, Ctx, Field, FieldResolver, 
  * when the schema is built: they must hand over what getParams did (the root as an instance of its
  * declared type, input objects as instances of their input class), and a resolver with a middleware must
  * still run it.
+ *
+ * And an interface's resolveType that answers synchronously answers synchronously (graphql-jit, which runs
+ * compiled queries, cannot wait for a promise there); one that answers with a promise still works.
  */
 const Shouted = () =>
   createParameterDecorator(({ args }) => String(args.word).toUpperCase(), { arg: { name: 'word', typeFunc: () => String, options: { description: 'A word.' } } });
@@ -93,4 +96,53 @@ it('hands resolvers their root as an instance of its type, input objects as inst
     data: { place: { description: 'a place called Lille!', quiet: 'a place called Lille!', loud: 'A PLACE CALLED LILLE!', watched: 'Lille' }, width: 5 },
   });
   expect(calls).toEqual(['Lille']);
+});
+
+@InterfaceType({ description: 'Something with a label.', resolveType: (value: { kind: string }) => (value.kind === 'class' ? Town : 'Village') })
+abstract class Labelled {
+  @Field({ description: 'Its label.' })
+  label!: string;
+}
+
+@ObjectType({ implements: Labelled, description: 'A town.' })
+class Town extends Labelled {}
+
+@ObjectType({ implements: Labelled, description: 'A village.' })
+class Village extends Labelled {}
+
+@InterfaceType({ description: 'Something found later.', resolveType: async () => 'Hamlet' })
+abstract class Later {
+  @Field({ description: 'Its label.' })
+  label!: string;
+}
+
+@ObjectType({ implements: Later, description: 'A hamlet.' })
+class Hamlet extends Later {}
+
+@Resolver()
+class LabelledResolver {
+  @Query(() => [Labelled], { description: 'Labelled things.' })
+  labelled(): Array<{ kind: string; label: string }> {
+    return [
+      { kind: 'class', label: 'Tournai' },
+      { kind: 'name', label: 'Estaimpuis' },
+    ];
+  }
+
+  @Query(() => Later, { description: 'A thing found later.' })
+  later(): { label: string } {
+    return { label: 'Bléharies' };
+  }
+}
+
+it('answers a synchronous resolveType synchronously, by class or by name, and still waits for an async one', async () => {
+  const schema = await buildSchema({ resolvers: [LabelledResolver], orphanedTypes: [Town, Village, Hamlet], validate: false });
+  const resolveType = (schema.getType('Labelled') as import('graphql').GraphQLInterfaceType).resolveType!;
+  const info = {} as import('graphql').GraphQLResolveInfo;
+  expect(resolveType({ kind: 'class' }, {}, info, schema.getType('Labelled') as never)).toBe('Town');
+  expect(resolveType({ kind: 'name' }, {}, info, schema.getType('Labelled') as never)).toBe('Village');
+  const result = await graphql({ schema, source: '{ labelled { __typename label } later { __typename label } }' });
+  expect(result).toEqual({
+    data: { labelled: [{ __typename: 'Town', label: 'Tournai' }, { __typename: 'Village', label: 'Estaimpuis' }], later: { __typename: 'Hamlet', label: 'Bléharies' } },
+  });
 });

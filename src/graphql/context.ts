@@ -30,6 +30,8 @@ export interface RequestContext {
 export interface RequestStats {
   sqlStatements: number;
   operationName?: string | null;
+  /** Whether the operation ran as a compiled query (graphql-jit) or through graphql-js; unset when it did not run. */
+  compiled?: boolean;
   cost?: number;
   errorCodes?: string[];
   variables?: unknown;

@@ -3,6 +3,7 @@ import { parse } from 'csv-parse/sync';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { FastifyInstance } from 'fastify';
 import { randomBytes } from 'node:crypto';
+import { Writable } from 'node:stream';
 import pino from 'pino';
 import { Config, loadConfig } from '../../src/config';
 import { cloneDatabase } from '../../src/db/database';
@@ -52,7 +53,9 @@ export async function startTestApp(environment: Record<string, string> = {}, opt
   const databaseUrl = await cloneTestDatabase();
   // Tests send many requests quickly: no rate limit unless a test asks for one.
   // Many tests change the database behind the server's back: no response cache unless a test asks for one.
-  const config: Config = loadConfig({ DATABASE_URL: databaseUrl, LOG_LEVEL: 'silent', RATE_LIMIT_MAX: '0', RESPONSE_CACHE: 'false', ...environment });
+  // Queries run compiled from the first time, as every query a frontend repeats does: the tests send most
+  // queries once, and would otherwise test graphql-js only (test/executor.test.ts holds the two to each other).
+  const config: Config = loadConfig({ DATABASE_URL: databaseUrl, LOG_LEVEL: 'silent', RATE_LIMIT_MAX: '0', RESPONSE_CACHE: 'false', COMPILE_QUERIES_AFTER: '0', ...environment });
   const orm = await openOrm(databaseUrl, { statementTimeoutMs: config.statementTimeoutMs });
   const server = await createServer({ orm, config, logger: options.logger ?? pino({ level: 'silent' }) });
   await server.listen({ port: 0, host: '127.0.0.1' });
@@ -115,4 +118,24 @@ export async function fetchCsv(baseUrl: string, path: string): Promise<{ status:
   const text = await response.text();
   const rows: Record<string, string>[] = response.status === 200 ? parse(text.replace(/^\uFEFF/, ''), { columns: true }) : [];
   return { status: response.status, headers: response.headers, text, rows };
+}
+
+/** A logger whose JSON lines the test can read. */
+export function capturingLogger(): { logger: pino.Logger; lines: () => Array<Record<string, any>> } {
+  const chunks: string[] = [];
+  const stream = new Writable({
+    write(chunk, _encoding, done) {
+      chunks.push(chunk.toString());
+      done();
+    },
+  });
+  const logger = pino({ level: 'info' }, stream);
+  // Each line is one JSON object whose keys appear once (JSON.parse would keep the last of two silently).
+  const parse = (line: string) => {
+    const parsed = JSON.parse(line);
+    const keys = Object.keys(parsed).map((key) => (line.match(new RegExp(`[{,]"${key}":`, 'g')) ?? []).length);
+    if (keys.some((count) => count > 1)) throw new Error(`A log line repeats a key: ${line}`);
+    return parsed;
+  };
+  return { logger, lines: () => chunks.join('').split('\n').filter(Boolean).map(parse) };
 }

@@ -1,0 +1,133 @@
+import { capturingLogger, startTestApp, TestApp } from './support/app';
+
+/**
+ * Compiled queries (graphql-jit, src/graphql/executor.ts) must answer exactly as graphql-js does. The server
+ * here compiles a query the second time it sees it (COMPILE_QUERIES_AFTER=1, the default): each request is
+ * sent twice, and the two answers (status, data, errors with their codes, paths and locations, statement
+ * counts) must be the same, the first from graphql-js and the second compiled, as the log lines say.
+ */
+let app: TestApp;
+let logs: ReturnType<typeof capturingLogger>;
+beforeAll(async () => {
+  logs = capturingLogger();
+  app = await startTestApp({ COMPILE_QUERIES_AFTER: '1' }, { logger: logs.logger });
+});
+afterAll(() => app.close());
+
+let requests = 0;
+
+/** Posts a request; its answer without the request id, and whether it ran compiled (from its log line). */
+async function send(body: { query: string; variables?: Record<string, unknown>; operationName?: string }): Promise<{ status: number; json: any; compiled: unknown }> {
+  const requestId = `executor-${++requests}`;
+  const response = await fetch(`${app.baseUrl}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-request-id': requestId },
+    body: JSON.stringify(body),
+  });
+  const json: any = await response.json();
+  delete json.extensions?.requestId;
+  for (const error of json.errors ?? []) delete error.extensions?.requestId;
+  const [line] = logs.lines().filter((entry) => entry.reqId === requestId && entry.msg === 'request');
+  return { status: response.status, json, compiled: line?.compiled };
+}
+
+const CARD = `fragment Card on Project {
+  slug
+  ... @include(if: $withLead) { leadPartner { name } }
+  themes @skip(if: $withLead) { name(lang: NL) }
+  ...Dates @skip(if: $withLead)
+}
+fragment Dates on Project { startDate endDate }`;
+
+const cases: Array<{ name: string; query: string; variables?: Record<string, unknown>; operationName?: string }> = [
+  {
+    name: 'the list page of the benchmark',
+    query: `{ projects(first: 20, orderBy: { field: TITLE, lang: FR }) { totalCount pageInfo { hasNextPage endCursor }
+      edges { node { id slug acronym title(lang: FR) leadPartner { name } themes { name(lang: FR) } territories { code name(lang: FR) } } } } }`,
+  },
+  {
+    name: 'a detail page: every relation, money, dates and claims',
+    query: `{ project(slug: "weldcome") { id slug acronym title summary startDate endDate website totalBudget { amount currency } euFunding { amount }
+      programme { name period } themes { name } territories { code name ancestors { code } }
+      participations { role budget { amount } organisation { name kind country location { name } } }
+      outcomes { label value unit asOf claims { value source { title url } } }
+      fundings { basis money { amount } claims { locator source { title } } }
+      claims { field value preferred source { title publisher url } } } }`,
+  },
+  {
+    name: 'a search: an interface resolved to each record type',
+    query: `{ search(query: "emploi", first: 10) { totalCount edges { rank node { id __typename ... on Project { slug } ... on Organisation { name } ... on Territory { code } } } } }`,
+  },
+  {
+    name: 'a filter in a variable, with its default (includeSubTerritories) left out',
+    query: `query Region($filter: ProjectFilter) { projects(filter: $filter) { totalCount edges { node { slug } } } }`,
+    variables: { filter: { territory: ['BE32'] } },
+  },
+  {
+    name: 'enum variables: a role and a language',
+    query: `query ($role: ParticipationRole, $lang: Language!) { project(slug: "act-emploi") { title(lang: $lang) participations(role: $role) { role organisation { name } } }
+      projects(first: 3, orderBy: { field: TITLE, lang: $lang }) { edges { node { title(lang: $lang) } } } }`,
+    variables: { role: 'PARTNER', lang: 'NL' },
+  },
+  { name: '@include and @skip on fragments, true', query: `query ($withLead: Boolean!) { projects(first: 3) { edges { node { ...Card } } } } ${CARD}`, variables: { withLead: true } },
+  // Another text (an operation name): the same text would run compiled at once, having been seen above.
+  { name: '@include and @skip on fragments, false', query: `query Lean($withLead: Boolean!) { projects(first: 3) { edges { node { ...Card } } } } ${CARD}`, variables: { withLead: false } },
+  { name: 'aliases', query: `{ a: project(slug: "weldcome") { slug } b: project(slug: "act-emploi") { t: title(lang: NL) en: title } none: project(slug: "nothing") { slug } }` },
+  {
+    name: 'one of several operations, by name',
+    query: `query First { programmes(first: 1) { totalCount } } query Second { organisation(slug: "vdab") { name collaborators { count organisation { name } } } }`,
+    operationName: 'Second',
+  },
+  { name: 'introspection', query: `{ __schema { queryType { name } } __type(name: "Project") { name fields { name } } }` },
+  { name: 'a bad argument, refused by a resolver', query: `{ projects(first: 5, after: "not-a-cursor") { totalCount } ok: programmes(first: 1) { totalCount } }` },
+  {
+    name: 'an error beside data (the nullable parent of the failed field comes back null)',
+    query: `{ ok: programmes(first: 1) { totalCount } organisation(slug: "vdab") { name collaborators(filter: { programme: ["no-such-programme"] }) { count } } }`,
+  },
+  { name: 'a variable of the wrong type', query: `query ($n: Int) { projects(first: $n) { totalCount } }`, variables: { n: 'ten' } },
+  { name: 'a required variable left out', query: `query ($slug: String!) { project(slug: $slug) { slug } }`, variables: {} },
+];
+
+describe('compiled queries', () => {
+  it.each(cases)('$name: the same answer from graphql-js and compiled', async ({ query, variables, operationName }) => {
+    const first = await send({ query, variables, operationName });
+    const second = await send({ query, variables, operationName });
+    expect(first.compiled).toBe(false);
+    expect(second.compiled).toBe(true);
+    expect(second.status).toBe(first.status);
+    expect(second.json).toEqual(first.json);
+    // The answer says something: data, or errors that name what was wrong.
+    expect(first.json.data ?? first.json.errors).toBeTruthy();
+  });
+
+  it('answers the cases as expected (the comparison above is between real answers)', async () => {
+    const answer = (name: string) => {
+      const { query, variables } = cases.find((entry) => entry.name.startsWith(name))!;
+      return send({ query, variables });
+    };
+    const [region, badCursor, beside, wrongType, missing] = await Promise.all(
+      ['a filter in a variable', 'a bad argument', 'an error beside data', 'a variable of the wrong type', 'a required variable'].map(answer),
+    );
+    // includeSubTerritories defaults to true: Hainaut's projects include those of its provinces' areas.
+    expect(region.json.data.projects.totalCount).toBeGreaterThan(0);
+    expect(badCursor.json.errors[0]).toMatchObject({ path: ['projects'], extensions: { code: 'BAD_USER_INPUT' } });
+    // The connection is non-null: the error makes the whole answer null.
+    expect(badCursor.json.data).toBeNull();
+    expect(beside.json.errors[0]).toMatchObject({ path: ['organisation', 'collaborators'], extensions: { code: 'BAD_USER_INPUT' } });
+    expect(beside.json.data).toEqual({ ok: { totalCount: expect.any(Number) }, organisation: null });
+    for (const refused of [wrongType, missing]) {
+      expect(refused.status).toBe(400);
+      expect(refused.json.errors[0].extensions.code).toBe('BAD_USER_INPUT');
+      expect(refused.json.errors[0].locations).toEqual([expect.objectContaining({ line: 1 })]);
+    }
+  });
+
+  it('keeps a document sent once with graphql-js, and runs it compiled from its second time on', async () => {
+    const query = '{ programmes(first: 2) { edges { node { slug } } } }';
+    const runs = [];
+    for (let run = 0; run < 3; run++) runs.push(await send({ query }));
+    expect(runs.map((run) => run.compiled)).toEqual([false, true, true]);
+    // A query that differs by one character is another document.
+    expect((await send({ query: query.replace('2', '3') })).compiled).toBe(false);
+  });
+});
