@@ -1,3 +1,7 @@
+import { parse } from 'graphql';
+import type { RequestContext } from '../src/graphql/context';
+import { CompiledExecution } from '../src/graphql/executor';
+import { getSchema } from '../src/graphql/schema';
 import { capturingLogger, startTestApp, TestApp } from './support/app';
 
 /**
@@ -129,5 +133,34 @@ describe('compiled queries', () => {
     expect(runs.map((run) => run.compiled)).toEqual([false, true, true]);
     // A query that differs by one character is another document.
     expect((await send({ query: query.replace('2', '3') })).compiled).toBe(false);
+  });
+
+});
+
+describe('the cache of compiled queries', () => {
+  /** A document of `count` fields that needs no database, and a run of it that says whether it ran compiled. */
+  const fields = (count: number) => parse(`{ ${Array.from({ length: count }, () => '__typename').join(' ')} }`);
+  async function run(execution: CompiledExecution, document: ReturnType<typeof parse>): Promise<boolean | undefined> {
+    const context = { stats: { sqlStatements: 0 } } as RequestContext;
+    const result = await execution.execute(document, null, {}, context);
+    expect(result).toEqual({ data: { __typename: 'Query' } });
+    return context.stats.compiled;
+  }
+
+  it('leaves a document of more fields than the most to graphql-js, and keeps compiled documents up to a number of fields in all', async () => {
+    const execution = new CompiledExecution(await getSchema(), 1, { compiledFields: 10, maxCompiledFields: 6 });
+    const [small, other, large] = [fields(6), fields(5), fields(7)];
+    expect([await run(execution, small), await run(execution, small), await run(execution, small)]).toEqual([false, true, true]);
+    expect(execution.compiledFields).toBe(6);
+    expect([await run(execution, large), await run(execution, large), await run(execution, large)]).toEqual([false, false, false]);
+    expect(execution.compiledFields).toBe(6);
+    // 6 + 5 fields do not fit in 10: the other's compilation sends the first out, which is compiled again
+    // at once when it comes back (it was seen often enough), sending the other out in turn.
+    expect([await run(execution, other), await run(execution, other)]).toEqual([false, true]);
+    expect(execution.compiledFields).toBe(5);
+    expect(await run(execution, small)).toBe(true);
+    expect(execution.compiledFields).toBe(6);
+    expect(await run(execution, other)).toBe(true);
+    expect(execution.compiledFields).toBe(5);
   });
 });
