@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { Migrator } from '@mikro-orm/migrations';
 import { defineConfig, PostgreSqlDriver } from '@mikro-orm/postgresql';
 import path from 'node:path';
+import { parse as parseConnectionString } from 'pg-connection-string';
 import { projectRoot } from '../config';
 import { entities } from './entities';
 import { migrationsList } from './migrations';
@@ -46,7 +47,27 @@ export const PREPARED_SESSION_OPTIONS = `${SESSION_OPTIONS} -c plan_cache_mode=f
 /** The connection type (`em.getKnex(PREPARED_READS)`) of the pool that runs the named prepared statements. */
 export const PREPARED_READS = 'read' as const;
 
+/** The parts of a connection URL that MikroORM reads from it itself. */
+const READ_BY_MIKRO_ORM = new Set(['host', 'port', 'user', 'password', 'database', 'schema']);
+
+/**
+ * The connection settings a PostgreSQL URL carries besides those MikroORM reads (host, port, user,
+ * password, database, `schema`), as node-postgres reads them from a connection string: TLS (`sslmode`,
+ * `sslrootcert`, `sslcert`, `sslkey`), `application_name`, `options`, `client_encoding`... MikroORM drops
+ * them: `?sslmode=require` connected without TLS where the server allowed it, and the other connections of
+ * the API (the response cache's listener, which node-postgres opens from the URL) did use TLS.
+ * `options` is kept apart, to be joined to the API's own session settings.
+ */
+export function urlConnectionSettings(clientUrl: string): { settings: Record<string, unknown>; options?: string } {
+  const { options, ...rest } = parseConnectionString(clientUrl) as Record<string, unknown>;
+  const settings = Object.fromEntries(Object.entries(rest).filter(([key, value]) => !READ_BY_MIKRO_ORM.has(key) && value !== undefined && value !== null));
+  return { settings, options: typeof options === 'string' && options.trim() ? options.trim() : undefined };
+}
+
 export function ormConfig(clientUrl: string, options: { debug?: boolean; statementTimeoutMs?: number } = {}) {
+  const fromUrl = urlConnectionSettings(clientUrl);
+  // The URL's own session options come first; the API's settings follow, and win where both set one.
+  const sessionOptions = (own: string) => [fromUrl.options, own].filter(Boolean).join(' ');
   return defineConfig({
     driver: PostgreSqlDriver,
     clientUrl,
@@ -67,14 +88,20 @@ export function ormConfig(clientUrl: string, options: { debug?: boolean; stateme
     pool: { min: 0, max: 10 },
     // The pool of the named prepared statements (see PREPARED_SESSION_OPTIONS): the same database and pool
     // size, only its sessions' planning differs. Its driver options are merged over the ones below.
-    replicas: [{ name: 'prepared-reads', driverOptions: { connection: { options: PREPARED_SESSION_OPTIONS } } }],
+    replicas: [{ name: 'prepared-reads', driverOptions: { connection: { options: sessionOptions(PREPARED_SESSION_OPTIONS) } } }],
     preferReadReplicas: false,
     // Kept by triggers and read by raw SQL (Migration20261126170000), not an entity: the schema diff of
     // `migration:create` leaves it alone rather than drop it.
     schemaGenerator: { skipTables: ['row_count'] },
     // The sessions' planner settings; with a statement timeout, a runaway query is cancelled by PostgreSQL
     // itself rather than holding a connection.
-    driverOptions: { connection: { options: SESSION_OPTIONS, ...(options.statementTimeoutMs ? { statement_timeout: options.statementTimeoutMs } : {}) } },
+    driverOptions: {
+      connection: {
+        ...fromUrl.settings,
+        options: sessionOptions(SESSION_OPTIONS),
+        ...(options.statementTimeoutMs ? { statement_timeout: options.statementTimeoutMs } : {}),
+      },
+    },
     // A dropped connection must not crash the process: the pool reconnects on the next request.
     debug: options.debug ?? false,
     allowGlobalContext: false,
