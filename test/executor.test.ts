@@ -1,4 +1,4 @@
-import { parse } from 'graphql';
+import { getOperationAST, parse } from 'graphql';
 import type { RequestContext } from '../src/graphql/context';
 import { CompiledExecution } from '../src/graphql/executor';
 import { getSchema } from '../src/graphql/schema';
@@ -88,6 +88,11 @@ const cases: Array<{ name: string; query: string; variables?: Record<string, unk
     name: 'an error beside data (the nullable parent of the failed field comes back null)',
     query: `{ ok: programmes(first: 1) { totalCount } organisation(slug: "vdab") { name collaborators(filter: { programme: ["no-such-programme"] }) { count } } }`,
   },
+  {
+    name: 'a variable inside an input object, left out (the input field keeps its default)',
+    query: `query ($sub: Boolean) { projects(filter: { territory: ["BE32"], includeSubTerritories: $sub }) { totalCount } }`,
+    variables: {},
+  },
   { name: 'a variable of the wrong type', query: `query ($n: Int) { projects(first: $n) { totalCount } }`, variables: { n: 'ten' } },
   { name: 'a required variable left out', query: `query ($slug: String!) { project(slug: $slug) { slug } }`, variables: {} },
 ];
@@ -126,6 +131,27 @@ describe('compiled queries', () => {
     }
   });
 
+  it('refuses an operation name the document lacks, running nothing, however often it is sent', async () => {
+    for (let run = 0; run < 3; run++) {
+      const refused = await send({ query: '{ projects(first: 1) { totalCount } }', operationName: 'Elsewhere' });
+      expect(refused.status).toBe(400);
+      expect(refused.json.errors[0]).toMatchObject({ message: 'Unknown operation named "Elsewhere".', extensions: { code: 'OPERATION_RESOLUTION_FAILURE' } });
+      expect(refused.json.extensions.queryStats.sqlStatements).toBe(0);
+    }
+  });
+
+  it("answers each of a document's operations by its own @include conditions when they share a fragment", async () => {
+    const query = `query Some($all: Boolean!) { projects(first: 3) { edges { node { ...Card @include(if: $all) } } } }
+      query Every { projects(first: 3) { edges { node { ...Card } } } }
+      fragment Card on Project { slug }`;
+    // Some is compiled first; graphql-jit notes its condition on the fragment's nodes (on a copy).
+    for (let run = 0; run < 2; run++) expect((await send({ query, operationName: 'Some', variables: { all: false } })).json.data.projects.edges).toEqual([{ node: {} }, { node: {} }, { node: {} }]);
+    const [first, second] = [await send({ query, operationName: 'Every' }), await send({ query, operationName: 'Every' })];
+    expect([first.compiled, second.compiled]).toEqual([false, true]);
+    expect(first.json.data.projects.edges).toEqual([0, 1, 2].map(() => ({ node: { slug: expect.any(String) } })));
+    expect(second.json).toEqual(first.json);
+  });
+
   it('keeps a document sent once with graphql-js, and runs it compiled from its second time on', async () => {
     const query = '{ programmes(first: 2) { edges { node { slug } } } }';
     const runs = [];
@@ -138,12 +164,16 @@ describe('compiled queries', () => {
 });
 
 describe('the cache of compiled queries', () => {
-  /** A document of `count` fields that needs no database, and a run of it that says whether it ran compiled. */
-  const fields = (count: number) => parse(`{ ${Array.from({ length: count }, () => '__typename').join(' ')} }`);
-  async function run(execution: CompiledExecution, document: ReturnType<typeof parse>): Promise<boolean | undefined> {
+  /** A query of `count` fields that needs no database, and a run of it that says whether it ran compiled. */
+  const fields = (count: number) => `{ ${Array.from({ length: count }, () => '__typename').join(' ')} }`;
+  async function run(execution: CompiledExecution, query: string): Promise<boolean | undefined> {
     const context = { stats: { sqlStatements: 0 } } as RequestContext;
-    const result = await execution.execute(document, null, {}, context);
-    expect(result).toEqual({ data: { __typename: 'Query' } });
+    const document = parse(query);
+    // Apollo parses a query text once and hands the same document back; a fresh one is as good here, since
+    // runs are counted by the text's hash (here the text itself).
+    const result = await execution.execute({ document, operation: getOperationAST(document)!, queryHash: query }, context);
+    expect(result).toMatchObject({ data: { __typename: 'Query' } });
+    expect(result.errors).toBeUndefined();
     return context.stats.compiled;
   }
 
@@ -162,5 +192,15 @@ describe('the cache of compiled queries', () => {
     expect(execution.compiledFields).toBe(6);
     expect(await run(execution, other)).toBe(true);
     expect(execution.compiledFields).toBe(5);
+  });
+
+  it("sizes an operation by its fields counted at each spread of a fragment, as graphql-jit writes them out", async () => {
+    const execution = new CompiledExecution(await getSchema(), 0, { compiledFields: 100, maxCompiledFields: 6 });
+    const twice = '{ ...Pair ...Pair } fragment Pair on Query { __typename a: __typename }';
+    expect(await run(execution, twice)).toBe(true);
+    expect(execution.compiledFields).toBe(4);
+    // Nested spreads multiply: 2 × 2 × 2 = 8 fields, over the most.
+    const nested = '{ ...Four ...Four } fragment Four on Query { ...Pair ...Pair } fragment Pair on Query { __typename a: __typename }';
+    expect(await run(execution, nested)).toBe(false);
   });
 });

@@ -47,15 +47,19 @@ export const PREPARED_SESSION_OPTIONS = `${SESSION_OPTIONS} -c plan_cache_mode=f
 /** The connection type (`em.getKnex(PREPARED_READS)`) of the pool that runs the named prepared statements. */
 export const PREPARED_READS = 'read' as const;
 
-/** The parts of a connection URL that MikroORM reads from it itself. */
-const READ_BY_MIKRO_ORM = new Set(['host', 'port', 'user', 'password', 'database', 'schema']);
+/**
+ * The parts of a connection URL that MikroORM reads from it itself. Host and port are passed on anyway:
+ * node-postgres takes them from the query too (`?host=/var/run/postgresql`, a Unix socket's directory).
+ */
+const READ_BY_MIKRO_ORM = new Set(['user', 'password', 'database', 'schema']);
 
 /**
- * The connection settings a PostgreSQL URL carries besides those MikroORM reads (host, port, user,
- * password, database, `schema`), as node-postgres reads them from a connection string: TLS (`sslmode`,
- * `sslrootcert`, `sslcert`, `sslkey`), `application_name`, `options`, `client_encoding`... MikroORM drops
- * them: `?sslmode=require` connected without TLS where the server allowed it, and the other connections of
- * the API (the response cache's listener, which node-postgres opens from the URL) did use TLS.
+ * The connection settings a PostgreSQL URL carries, as node-postgres reads them from a connection string:
+ * TLS (`sslmode`, `sslrootcert`, `sslcert`, `sslkey`), `application_name`, `options`, `client_encoding`,
+ * a host or port given as a query parameter... MikroORM reads host, port, user, password, database and
+ * `schema` from the URL itself and drops the rest: `?sslmode=require` connected without TLS where the
+ * server allowed it, while the API's other connections (the response cache's listener, which
+ * node-postgres opens from the URL) did use TLS.
  * `options` is kept apart, to be joined to the API's own session settings.
  */
 export function urlConnectionSettings(clientUrl: string): { settings: Record<string, unknown>; options?: string } {

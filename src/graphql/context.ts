@@ -30,7 +30,11 @@ export interface RequestContext {
 export interface RequestStats {
   sqlStatements: number;
   operationName?: string | null;
-  /** Whether the operation ran as a compiled query (graphql-jit) or through graphql-js; unset when it did not run. */
+  /**
+   * Whether the operation went to its compiled form (graphql-jit) or to graphql-js (which also refuses an
+   * operation the document lacks); set even when its variables were then refused. Unset when the request
+   * never reached execution (a parse or validation error, a query over the limits).
+   */
   compiled?: boolean;
   cost?: number;
   errorCodes?: string[];

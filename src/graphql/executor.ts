@@ -1,5 +1,5 @@
 import type { GatewayExecutor, GatewayInterface, GatewaySchemaLoadOrUpdateCallback } from '@apollo/server-gateway-interface';
-import { type DocumentNode, execute, GraphQLError, type ExecutionResult, getOperationAST, type GraphQLSchema, type OperationDefinitionNode, visit } from 'graphql';
+import { type DocumentNode, execute, type ExecutionResult, type FragmentDefinitionNode, GraphQLError, type GraphQLSchema, Kind, type OperationDefinitionNode, type SelectionSetNode } from 'graphql';
 import { getVariableValues } from 'graphql/execution/values';
 import { compileQuery, isCompiledQuery } from 'graphql-jit';
 import { LRUCache } from 'lru-cache';
@@ -7,20 +7,49 @@ import type { RequestContext } from './context';
 
 /** A compiled operation; `coercedVariables` is this project's patch (patches/graphql-jit+0.8.9.patch). */
 interface Compiled {
-  operation: OperationDefinitionNode;
   query(root: unknown, context: unknown, variables: undefined, coercedVariables: Record<string, unknown>): ExecutionResult | Promise<ExecutionResult>;
 }
 
-/** How many of a document's selections are fields (fragments counted once): compiled code grows with it. */
-function fieldCount(document: DocumentNode): number {
+/** What the executor is handed of a request (Apollo's gateway request context has all of it). */
+export interface ExecutionRequest {
+  document: DocumentNode;
+  /** The operation Apollo resolved from the document and the request's operation name; none when it found none. */
+  operation?: OperationDefinitionNode;
+  /** Apollo's hash of the query text. */
+  queryHash: string;
+  /** The operation name the request gave, if any. */
+  operationName?: string | null;
+  variables?: Record<string, unknown>;
+}
+
+/**
+ * The fields an operation's compiled code handles, a fragment's counted at each of its spreads (graphql-jit
+ * writes its code out at each), up to `limit` + 1: nested spreads can multiply without end in a document that
+ * the query limits have not measured yet.
+ */
+function expandedFieldCount(operation: OperationDefinitionNode, document: DocumentNode, limit: number): number {
+  const fragments = new Map<string, FragmentDefinitionNode>();
+  for (const definition of document.definitions) if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
   let fields = 0;
-  visit(document, { Field: () => void fields++ });
+  const walk = (selectionSet: SelectionSetNode | undefined, spreads: number): void => {
+    for (const selection of selectionSet?.selections ?? []) {
+      if (fields > limit) return;
+      if (selection.kind === Kind.FIELD) {
+        fields++;
+        walk(selection.selectionSet, spreads);
+      } else if (selection.kind === Kind.INLINE_FRAGMENT) walk(selection.selectionSet, spreads);
+      // Validation refuses fragment cycles; the count of nested spreads guards against one anyway.
+      else if (spreads < 100) walk(fragments.get(selection.name.value)?.selectionSet, spreads + 1);
+      else fields = limit + 1;
+    }
+  };
+  walk(operation.selectionSet, 0);
   return fields;
 }
 
 /**
- * Executes operations as JavaScript compiled for their document by graphql-jit once the same parsed
- * document has been executed `compileAfter` times, and by graphql-js until then. graphql-js walks the
+ * Executes operations as JavaScript compiled for them by graphql-jit once the same operation of the same
+ * query text has been executed `compileAfter` times, and by graphql-js until then. graphql-js walks the
  * query's selections, looks up each field's definition and builds its resolve info for every record of
  * every response; a compiled query does that walk once. In bench runs against graphql-js alone, the API's
  * CPU a request went down by 12 to 15% for the list page and 19 to 27% for the detail page (README,
@@ -28,31 +57,41 @@ function fieldCount(document: DocumentNode): number {
  *
  * Apollo Server 4 and 5 take another executor through their gateway interface only (they removed the
  * `executor` option as redundant with it); this is that interface with a fixed schema. Apollo still parses,
- * validates, checks the query limits, and formats errors: only execution changes hands.
+ * validates, checks the query limits, and formats errors: only execution changes hands. A request whose
+ * operation Apollo could not resolve (a name the document lacks) goes to graphql-js, which refuses it
+ * without running anything, as before.
  *
- * Compiling a document costs about as much as executing it once to three times (1.4 ms for the list page,
- * 3.2 ms for the detail page), so a document is compiled only once it is seen again: a query sent once (an explorer's) never pays for it. Apollo Server keeps each
- * parsed document in an LRU cache and hands back the same object for the same text, so executions are
- * looked up by that object.
+ * Compiling costs about as much as executing once to three times (1.4 ms for the list page, 3.2 ms for the
+ * detail page), so an operation is compiled only once it is seen again: a query sent once (an explorer's)
+ * never pays for it. Runs are counted by Apollo's hash of the query text and the operation's name.
+ * graphql-jit writes what it works out about @skip and @include onto the document's own nodes, and a
+ * document's operations may share fragments: each compilation gets a copy of the document.
  *
- * Compiled code is large: measured, about 6 KB for each field of the query (119 KB for the list page's 18
- * fields, 372 KB for the detail page's 60), where Apollo's cache of documents is bounded by the size of
- * their text. So compiled queries are kept in a cache of their own, bounded by their fields
- * (about 60 MB), the least recently used going first; a document of more fields than
- * the most allowed, or one graphql-jit refuses, stays with graphql-js. Each request's log line
- * says which ran it (`compiled`).
+ * Compiled code is large: measured, about 6 KB for each field (119 KB for the list page's 18 fields, 372
+ * KB for the detail page's 60), where Apollo's cache of documents is bounded by the size of their text. So
+ * compiled operations are kept in a cache of their own, bounded by their fields counted at every fragment
+ * spread (`compiledFields`, 10,000 by default: about 60 MB), the least recently used going first; an
+ * operation of more fields than `maxCompiledFields`, or one graphql-jit refuses, stays with graphql-js.
+ * Each request's log line says which ran it (`compiled`).
+ *
+ * Known differences, none of which this schema meets (test/executor.test.ts holds its answers to
+ * graphql-js's): an interface or union whose `resolveType` answers with a promise cannot run compiled
+ * (graphql-jit reads the type name at once; `Node`'s is synchronous, and type-graphql's wrapper is patched
+ * to stay so), and a variable written inside an input object literal and left out comes to the resolver as
+ * null where graphql-js applies the input field's default (resolvers read such fields with `??` their
+ * default).
  */
 export class CompiledExecution implements GatewayInterface {
-  /** Each operation's runs by graphql-js so far, or 'never' when it is not to be compiled; kept with Apollo's document. */
-  private readonly runs = new WeakMap<DocumentNode, Map<string | null, number | 'never'>>();
-  /** Compiled operations by document, each document sized by its fields. */
-  private readonly compiled: LRUCache<DocumentNode, Map<string | null, Compiled>>;
+  /** Each operation's runs by graphql-js so far, or 'never' when it is not to be compiled. */
+  private readonly runs = new LRUCache<string, number | 'never'>({ max: 10_000 });
+  /** Compiled operations, each sized by its fields. */
+  private readonly compiled: LRUCache<string, Compiled>;
   private readonly listeners = new Set<GatewaySchemaLoadOrUpdateCallback>();
   private readonly maxCompiledFields: number;
 
   /**
-   * `compiledFields`: the fields of all compiled queries kept (10,000, about 60 MB: a frontend's tens of
-   * queries hold a few thousand); `maxCompiledFields`: the most a document may have to be compiled (1,000,
+   * `compiledFields`: the fields of all compiled operations kept (10,000, about 60 MB: a frontend's tens of
+   * queries hold a few thousand); `maxCompiledFields`: the most an operation may have to be compiled (1,000,
    * about 6 MB of code).
    */
   constructor(
@@ -73,62 +112,62 @@ export class CompiledExecution implements GatewayInterface {
     // The schema never changes while the server runs: Apollo is told of it once, before its first request.
     for (const listener of this.listeners) listener({ apiSchema: this.schema, coreSupergraphSdl: '' });
     return {
-      executor: ({ document, operationName, request, context }) => this.execute(document, operationName ?? null, request.variables ?? {}, context as RequestContext),
+      executor: ({ document, operation, queryHash, request, context }) =>
+        // Apollo's types say an operation is always there; it is not when the request names one the document lacks.
+        this.execute({ document, operation: operation ?? undefined, queryHash, operationName: request.operationName, variables: request.variables }, context as RequestContext),
     };
   }
 
   async stop(): Promise<void> {}
 
-  /** The fields of the compiled queries kept now. */
+  /** The fields of the compiled operations kept now. */
   get compiledFields(): number {
     return this.compiled.calculatedSize;
   }
 
-  /** Runs the operation, compiled when its document has been seen often enough. */
-  async execute(document: DocumentNode, operationName: string | null, variables: Record<string, unknown>, context: RequestContext): Promise<ExecutionResult> {
-    const compiled = this.compiledFor(document, operationName);
+  /** Runs the operation, compiled when it has been seen often enough. */
+  async execute(request: ExecutionRequest, context: RequestContext): Promise<ExecutionResult> {
+    const { document, operation, operationName = null, variables = {} } = request;
+    const compiled = operation ? this.compiledFor(request.queryHash, document, operation) : undefined;
     context.stats.compiled = compiled !== undefined;
-    if (!compiled) return execute({ schema: this.schema, document, operationName, variableValues: variables, contextValue: context });
+    if (!operation || !compiled) return execute({ schema: this.schema, document, operationName, variableValues: variables, contextValue: context });
     // Variables are coerced by graphql-js, as `execute` would: same defaults, same errors (see the patch).
-    const { coerced, errors } = getVariableValues(this.schema, compiled.operation.variableDefinitions ?? [], variables, { maxErrors: 50 });
+    const { coerced, errors } = getVariableValues(this.schema, operation.variableDefinitions ?? [], variables, { maxErrors: 50 });
     if (errors) return { errors };
     const result = await compiled.query(undefined, context, undefined, coerced);
     return result.errors ? { ...result, errors: result.errors.map(asGraphQLJsError) } : result;
   }
 
   /** The operation compiled, once it has run `compileAfter` times (counting this run when it has not). */
-  private compiledFor(document: DocumentNode, operationName: string | null): Compiled | undefined {
-    const found = this.compiled.get(document)?.get(operationName);
+  private compiledFor(queryHash: string, document: DocumentNode, operation: OperationDefinitionNode): Compiled | undefined {
+    const key = `${queryHash}:${operation.name?.value ?? ''}`;
+    const found = this.compiled.get(key);
     if (found) return found;
-    let runs = this.runs.get(document);
-    if (!runs) this.runs.set(document, (runs = new Map()));
-    const count = runs.get(operationName) ?? 0;
+    const count = this.runs.get(key) ?? 0;
     if (count === 'never') return undefined;
     if (count < this.compileAfter) {
-      runs.set(operationName, count + 1);
+      this.runs.set(key, count + 1);
       return undefined;
     }
-    const fields = fieldCount(document);
-    const compiled = fields <= this.maxCompiledFields ? this.compile(document, operationName) : undefined;
+    const fields = expandedFieldCount(operation, document, this.maxCompiledFields);
+    const compiled = fields <= this.maxCompiledFields ? this.compile(document, operation) : undefined;
     if (!compiled) {
-      runs.set(operationName, 'never');
+      this.runs.set(key, 'never');
       return undefined;
     }
-    const operations = this.compiled.get(document) ?? new Map<string | null, Compiled>();
-    operations.set(operationName, compiled);
-    this.compiled.set(document, operations, { size: fields });
+    // The count stays: an operation the cache lets go is compiled again as soon as it comes back.
+    this.compiled.set(key, compiled, { size: fields });
     return compiled;
   }
 
-  private compile(document: DocumentNode, operationName: string | null): Compiled | undefined {
+  private compile(document: DocumentNode, operation: OperationDefinitionNode): Compiled | undefined {
     try {
-      const operation = getOperationAST(document, operationName);
-      const compiled = compileQuery(this.schema, document, operationName ?? undefined, {
+      const compiled = compileQuery(this.schema, structuredClone(document), operation.name?.value, {
         // graphql-jit's newer handling of @skip and @include, which follows the spec for fragment spreads
         // (the older one is kept for its existing users, and will be removed).
         useExperimentalPathBasedSkipInclude: true,
       });
-      if (operation && isCompiledQuery(compiled)) return { operation, query: compiled.query as Compiled['query'] };
+      if (isCompiledQuery(compiled)) return { query: compiled.query as Compiled['query'] };
     } catch {
       // Left to graphql-js, which executes what it validated or says what is wrong with it.
     }
