@@ -1,6 +1,7 @@
 import { getOperationAST, parse } from 'graphql';
 import type { RequestContext } from '../src/graphql/context';
 import { CompiledExecution } from '../src/graphql/executor';
+import { benchOperations } from '../src/generate/plans';
 import { getSchema } from '../src/graphql/schema';
 import { capturingLogger, startTestApp, TestApp } from './support/app';
 
@@ -44,20 +45,8 @@ const CARD = `fragment Card on Project {
 fragment Dates on Project { startDate endDate }`;
 
 const cases: Array<{ name: string; query: string; variables?: Record<string, unknown>; operationName?: string }> = [
-  {
-    name: 'the list page of the benchmark',
-    query: `{ projects(first: 20, orderBy: { field: TITLE, lang: FR }) { totalCount pageInfo { hasNextPage endCursor }
-      edges { node { id slug acronym title(lang: FR) leadPartner { name } themes { name(lang: FR) } territories { code name(lang: FR) } } } } }`,
-  },
-  {
-    name: 'a detail page: every relation, money, dates and claims',
-    query: `{ project(slug: "weldcome") { id slug acronym title summary startDate endDate website totalBudget { amount currency } euFunding { amount }
-      programme { name period } themes { name } territories { code name ancestors { code } }
-      participations { role budget { amount } organisation { name kind country location { name } } }
-      outcomes { label value unit asOf claims { value source { title url } } }
-      fundings { basis money { amount } claims { locator source { title } } }
-      claims { field value preferred source { title publisher url } } } }`,
-  },
+  // The benchmark's operations, on the seeded records.
+  ...benchOperations({ project: 'weldcome', organisation: 'vdab', region: 'BE32' }).map(({ name, query }) => ({ name: `benchmark: ${name}`, query })),
   {
     name: 'a search: an interface resolved to each record type',
     query: `{ search(query: "emploi", first: 10) { totalCount edges { rank node { id __typename ... on Project { slug } ... on Organisation { name } ... on Territory { code } } } } }`,
