@@ -1,5 +1,6 @@
 import { Client } from 'pg';
 import { sqlStatementsOf, startTestApp, TestApp } from './support/app';
+import { SearchType } from '../src/modules/search/search.service';
 
 let app: TestApp;
 beforeAll(async () => {
@@ -234,6 +235,17 @@ describe('search', () => {
     expect(next.search.pageInfo.hasPreviousPage).toBe(true);
     const seen = [...first.search.edges, ...next.search.edges].map((edge: any) => edge.node.id);
     expect(new Set(seen).size).toBe(seen.length);
+  });
+
+  it('reads search_document without a type condition when every type is asked, which holds no other type', async () => {
+    const rows = await app.orm.em.getConnection().execute<Array<{ record_type: string }>>('select distinct record_type from search_document order by 1');
+    expect(rows.map((row) => row.record_type)).toEqual(Object.values(SearchType).sort());
+    const total = async (types?: string[]) =>
+      (await app.data(`query ($types: [SearchType!]) { search(query: "emploi", types: $types) { totalCount } }`, { types })).search.totalCount;
+    const [all, named, withoutThemes, themes] = await Promise.all([total(), total(Object.keys(SearchType)), total(Object.keys(SearchType).filter((type) => type !== 'THEME')), total(['THEME'])]);
+    expect(named).toBe(all);
+    expect(themes).toBeGreaterThan(0);
+    expect(withoutThemes + themes).toBe(all);
   });
 
   it('is backed by the search indexes', async () => {

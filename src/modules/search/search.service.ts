@@ -45,7 +45,12 @@ export class SearchService {
   private base(text: string, types: SearchType[]) {
     const query = textQuerySql(text);
     const weights = types.map((type) => `when '${type}' then ${TYPE_WEIGHT[type]}`).join(' ');
-    const typeList = types.map(() => '?').join(', ');
+    // Every type asked (a search without `types`): no condition on the type, which search_document holds
+    // no other of (test/querying.test.ts checks). Comparing each match's type with five names was a tenth
+    // of the statement (5,501 matches at full size: 12.0 against 10.8 ms, alternated on one connection).
+    const everyType = Object.values(SearchType).every((type) => types.includes(type));
+    const ofType = everyType ? '' : `d.record_type in (${types.map(() => '?').join(', ')}) and `;
+    const typeBindings = everyType ? [] : types;
     // Name similarity is the fallback for typos: only when no record matches the words themselves (a
     // loose trigram match on every name would otherwise be computed for every search).
     return {
@@ -53,13 +58,13 @@ export class SearchService {
         words as materialized (
           select d.record_type, d.record_id, (ts_rank(d.document, q.query) * (case d.record_type ${weights} end))::float8 as rank
           from search_document d, q
-          where d.record_type in (${typeList}) and d.document @@ q.query),
+          where ${ofType}d.document @@ q.query),
         typos as (
           select d.record_type, d.record_id, (${TYPO_WEIGHT} * word_similarity(q.folded, d.names) * (case d.record_type ${weights} end))::float8 as rank
           from search_document d, q
-          where not exists (select 1 from words) and d.record_type in (${typeList}) and q.folded <% d.names)
+          where not exists (select 1 from words) and ${ofType}q.folded <% d.names)
         select * from words union all select * from typos`,
-      bindings: [...query.bindings!, text, ...types, ...types],
+      bindings: [...query.bindings!, text, ...typeBindings, ...typeBindings],
     };
   }
 
