@@ -1,7 +1,7 @@
 /**
- * `npm run bench [-- --duration 10 --connections 10 --warmup 3]`: starts the API (as its own process) on the
- * generated dataset (`npm run generate` first) and drives it with autocannon through fixed, realistic
- * operations, with the floor `{ __typename }` first and last on the same server in the same run (rates
+ * `npm run bench [-- --duration 10 --connections 10 --warmup 3 --operations list,detail]`: starts the API (as
+ * its own process) on the generated dataset (`npm run generate` first) and drives it with autocannon through
+ * fixed, realistic operations (all five unless `--operations` names some), with the floor `{ __typename }` first and last on the same server in the same run (rates
  * are read against the mean of the two). Reports req/s, p50,
  * p99, SQL statements per request and errors for each, computed afresh (`cache-control: no-cache`) and
  * from the response cache, and the API's resident memory. Then explains, at this size, every statement
@@ -21,7 +21,7 @@ import { loadConfig, projectRoot } from '../config';
 import { databaseUrl, withDatabase } from '../db/database';
 import { findFreePort } from '../db/embedded-postgres';
 import { openOrm } from '../db/orm';
-import { benchOperations, benchSample, connectToBench, explainOperations, FLOOR_OPERATION, Operation, planChecks, writeBenchFile } from '../generate/plans';
+import { benchOperations, benchSample, chosenOperations, connectToBench, explainOperations, FLOOR_OPERATION, Operation, planChecks, writeBenchFile } from '../generate/plans';
 import { BENCH_DATABASE } from '../generate/synthetic';
 
 interface Measure {
@@ -146,7 +146,12 @@ function residentMemoryMb(pid: number): number {
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: { duration: { type: 'string', default: '10' }, connections: { type: 'string', default: '10' }, warmup: { type: 'string', default: '3' } },
+    options: {
+      duration: { type: 'string', default: '10' },
+      connections: { type: 'string', default: '10' },
+      warmup: { type: 'string', default: '3' },
+      operations: { type: 'string' },
+    },
   });
   const duration = Number(values.duration);
   const connections = Number(values.connections);
@@ -157,6 +162,10 @@ async function main(): Promise<void> {
     const sample = await benchSample(client);
     const postmaster = await findPostmaster(client);
     await client.end();
+    // Checked before the API starts: an unknown name fails at once, naming the known ones.
+    const measured = values.operations
+      ? chosenOperations(sample, values.operations.split(',').map((key) => key.trim())).filter(({ key }) => key !== FLOOR_OPERATION.key)
+      : benchOperations(sample);
 
     const port = await findFreePort();
     // The API runs as `npm start` runs it (its node flags included), without the build `prestart` does.
@@ -178,7 +187,7 @@ async function main(): Promise<void> {
       }
       // The floor is measured first and last, and each rate is read against the mean of the two: a shared
       // machine's speed drifts within the minutes of a run (4,383 and 5,241 req/s in one run here).
-      const sequence = [{ ...FLOOR_OPERATION, name: `${FLOOR_OPERATION.name}, first` }, ...benchOperations(sample), { ...FLOOR_OPERATION, name: `${FLOOR_OPERATION.name}, last` }];
+      const sequence = [{ ...FLOOR_OPERATION, name: `${FLOOR_OPERATION.name}, first` }, ...measured, { ...FLOOR_OPERATION, name: `${FLOOR_OPERATION.name}, last` }];
       const results: Result[] = [];
       for (const operation of sequence) {
         process.stdout.write(`${operation.name} ... `);
