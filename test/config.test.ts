@@ -17,6 +17,9 @@ describe('configuration from the environment', () => {
     expect(config.port).toBe(4000);
     expect(config.databaseUrl).toBeUndefined();
     expect(config.embeddedDataDir).toMatch(/\.data[\\/]postgres$/);
+    // A query runs compiled from its second time on.
+    expect(config.compileQueriesAfter).toBe(1);
+    expect(loadConfig({ COMPILE_QUERIES_AFTER: '0' }).compileQueriesAfter).toBe(0);
   });
 
   it.each([
@@ -30,6 +33,8 @@ describe('configuration from the environment', () => {
     [{ CORS_ORIGINS: ',' }, 'CORS_ORIGINS'],
     [{ CORS_ORIGINS: 'https://a.org/, https://b.org' }, 'CORS_ORIGINS'],
     [{ CORS_ORIGINS: 'https://a.org,*' }, 'CORS_ORIGINS'],
+    [{ COMPILE_QUERIES_AFTER: '-1' }, 'COMPILE_QUERIES_AFTER'],
+    [{ COMPILE_QUERIES_AFTER: 'often' }, 'COMPILE_QUERIES_AFTER'],
   ])('rejects %j naming the variable', (environment, expected) => {
     expect(() => loadConfig(environment)).toThrow(ConfigError);
     expect(() => loadConfig(environment)).toThrow(expected);
