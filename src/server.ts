@@ -11,7 +11,7 @@ import fs from 'node:fs';
 import type { Logger } from 'pino';
 import type { Config } from './config';
 import { databaseUnavailable, statementCancelled } from './db/failures';
-import { PREPARED_READS } from './db/orm.config';
+import { connectionPools } from './db/orm';
 import { createContext, RequestContext, RequestStats } from './graphql/context';
 import { EXPECTED_ERROR_CODES } from './graphql/errors';
 import { GRAPHIQL_ASSETS, graphiqlPage } from './graphql/graphiql';
@@ -293,7 +293,7 @@ export async function createServer({ orm, config, logger }: ServerOptions): Prom
     try {
       // Both pools: a session of the prepared statements' pool that cannot open (settings a pooler refuses,
       // say) fails every list page and loader while the first pool answers.
-      await Promise.all([orm.em.getConnection().execute('select 1'), orm.em.getKnex(PREPARED_READS).raw('select 1')]);
+      await Promise.all(connectionPools(orm).map((pool) => pool.raw('select 1')));
       const pending = await orm.getMigrator().getPendingMigrations();
       if (pending.length > 0) return reply.code(503).send({ status: 'migrations pending', pending: pending.map((m) => m.name) });
       return { status: 'ready' };

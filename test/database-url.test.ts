@@ -1,6 +1,6 @@
 import { MikroORM } from '@mikro-orm/postgresql';
-import { openOrm } from '../src/db/orm';
-import { ormConfig, PREPARED_READS } from '../src/db/orm.config';
+import { connectionPools, openOrm } from '../src/db/orm';
+import { ormConfig } from '../src/db/orm.config';
 import { cloneTestDatabase } from './support/app';
 
 /**
@@ -17,8 +17,7 @@ const withParameters = (parameters: Record<string, string>) => `${databaseUrl}?$
 
 /** What a session of each pool says. */
 async function sessions(orm: MikroORM, sql: string): Promise<Array<Record<string, unknown>>> {
-  const pools = [orm.em.getKnex(), orm.em.getKnex(PREPARED_READS)];
-  return Promise.all(pools.map(async (knex) => (await knex.raw(sql)).rows[0]));
+  return Promise.all(connectionPools(orm).map(async (knex) => (await knex.raw(sql)).rows[0]));
 }
 
 it("passes the URL's application name and session options to both pools, beside the API's own settings", async () => {
@@ -41,7 +40,7 @@ it('opens no unencrypted session, on either pool, when the URL asks for TLS (ssl
   // Not connected at start: each pool opens its own first session below.
   const orm = await MikroORM.init({ ...ormConfig(withParameters({ sslmode: 'require' })), connect: false });
   try {
-    for (const knex of [orm.em.getKnex(), orm.em.getKnex(PREPARED_READS)]) {
+    for (const knex of connectionPools(orm)) {
       const session = await knex.raw('select ssl from pg_stat_ssl where pid = pg_backend_pid()').then(
         (result: { rows: Array<{ ssl: boolean }> }) => result.rows[0],
         (error: Error) => error,

@@ -1,5 +1,7 @@
 import { PREPARED_READS } from '../src/db/orm.config';
-import { PROJECT_FIELDS_WITHOUT_LONG_TEXTS } from '../src/modules/project/project.resolver';
+import { rowMapper } from '../src/graphql/rows';
+import { Project } from '../src/modules/project/project.entity';
+import { LONG_TEXTS, PROJECT_FIELDS_WITHOUT_LONG_TEXTS } from '../src/modules/project/project.resolver';
 import { startTestApp, TestApp } from './support/app';
 
 /**
@@ -57,7 +59,8 @@ async function statementsOf(work: () => Promise<unknown>): Promise<string[]> {
 }
 
 const PAGE_STATEMENT = /^select p\."id".* from "project" as p/s;
-const LONG_TEXT_COLUMNS = ['summaries', 'objectives', 'activities', 'target_groups', 'obstacles', 'partnership'];
+/** The columns of the resolver's LONG_TEXTS. */
+const longTextColumns = () => LONG_TEXTS.map((property) => rowMapper(app.orm.getMetadata(), Project).column(property));
 
 /** The text of the one page statement a query sends. */
 async function pageStatementOf(query: string): Promise<string> {
@@ -67,7 +70,7 @@ async function pageStatementOf(query: string): Promise<string> {
 }
 
 function readsLongTexts(statement: string): boolean[] {
-  return LONG_TEXT_COLUMNS.map((column) => statement.includes(`"${column}"`));
+  return longTextColumns().map((column) => statement.includes(`"${column}"`));
 }
 
 test('the seeded projects have every long text, so that a field which read one would answer differently', async () => {
@@ -90,8 +93,8 @@ test.each(Object.entries(SAMPLES))('%s answers the same from a page read without
     `{ projects(first: 100) { edges { node { slug ${selection} summary } } } }`,
   ];
   // The two pages are read as they should be: without the long texts, and whole.
-  expect(readsLongTexts(await pageStatementOf(shortQuery))).toEqual(LONG_TEXT_COLUMNS.map(() => false));
-  expect(readsLongTexts(await pageStatementOf(wholeQuery))).toEqual(LONG_TEXT_COLUMNS.map(() => true));
+  expect(readsLongTexts(await pageStatementOf(shortQuery))).toEqual(longTextColumns().map(() => false));
+  expect(readsLongTexts(await pageStatementOf(wholeQuery))).toEqual(longTextColumns().map(() => true));
   const short = await app.data<{ projects: { edges: Array<{ node: Record<string, unknown> }> } }>(shortQuery);
   const whole = await app.data<{ projects: { edges: Array<{ node: Record<string, unknown> }> } }>(wholeQuery);
   expect(short.projects.edges.length).toBeGreaterThan(1);
@@ -100,7 +103,7 @@ test.each(Object.entries(SAMPLES))('%s answers the same from a page read without
 
 test('a page reads the long texts only when a field asked of its records needs them, fragments included', async () => {
   const short = await pageStatementOf('{ projects(first: 5) { totalCount edges { cursor node { slug title(lang: FR) leadPartner { name } } } } }');
-  expect(readsLongTexts(short)).toEqual(LONG_TEXT_COLUMNS.map(() => false));
+  expect(readsLongTexts(short)).toEqual(longTextColumns().map(() => false));
   expect(short).toMatch(/"titles"/);
 
   for (const query of [
@@ -109,6 +112,6 @@ test('a page reads the long texts only when a field asked of its records needs t
     '{ projects(first: 5) { edges { node { slug ... on Project { factSheet { field } } } } } }',
     '{ projects(first: 5) { edges { node { slug partnership } } } }',
   ]) {
-    expect(readsLongTexts(await pageStatementOf(query))).toEqual(LONG_TEXT_COLUMNS.map(() => true));
+    expect(readsLongTexts(await pageStatementOf(query))).toEqual(longTextColumns().map(() => true));
   }
 });

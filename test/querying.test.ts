@@ -242,10 +242,10 @@ describe('search', () => {
     expect(rows.map((row) => row.record_type)).toEqual(Object.values(SearchType).sort());
     const total = async (types?: string[]) =>
       (await app.data(`query ($types: [SearchType!]) { search(query: "emploi", types: $types) { totalCount } }`, { types })).search.totalCount;
-    const [all, named, withoutThemes, themes] = await Promise.all([total(), total(Object.keys(SearchType)), total(Object.keys(SearchType).filter((type) => type !== 'THEME')), total(['THEME'])]);
-    expect(named).toBe(all);
-    expect(themes).toBeGreaterThan(0);
-    expect(withoutThemes + themes).toBe(all);
+    // Each type alone is read with the type condition; together they make the search without one.
+    const [all, ...byType] = await Promise.all([total(), ...Object.keys(SearchType).map((type) => total([type]))]);
+    expect(byType.filter((count) => count > 0).length).toBeGreaterThan(1);
+    expect(byType.reduce((sum, count) => sum + count, 0)).toBe(all);
   });
 
   it('is backed by the search indexes', async () => {

@@ -1,5 +1,11 @@
 import { MikroORM } from '@mikro-orm/postgresql';
-import { ormConfig } from './orm.config';
+import type { Knex } from 'knex';
+import { ormConfig, PREPARED_READS } from './orm.config';
+
+/** The ORM's two pools on the database: statements whose text varies, then the named prepared statements (PREPARED_READS). */
+export function connectionPools(orm: MikroORM): [Knex, Knex] {
+  return [orm.em.getKnex(), orm.em.getKnex(PREPARED_READS)];
+}
 
 /** Connects and applies every pending migration: the schema changes only through committed migrations. */
 export async function openOrm(databaseUrl: string, options: { statementTimeoutMs?: number } = {}): Promise<MikroORM> {

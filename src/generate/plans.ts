@@ -5,7 +5,8 @@ import path from 'node:path';
 import { Client, escapeLiteral } from 'pg';
 import pino from 'pino';
 import { type Config, projectRoot } from '../config';
-import { PREPARED_READS, PREPARED_SESSION_OPTIONS, SESSION_OPTIONS } from '../db/orm.config';
+import { connectionPools } from '../db/orm';
+import { PREPARED_SESSION_OPTIONS, SESSION_OPTIONS } from '../db/orm.config';
 import { createServer } from '../server';
 
 /** Tables that grow with the data: a plan must not read them whole. */
@@ -218,7 +219,7 @@ export function measuredServer(orm: MikroORM, config: Config) {
  */
 export async function explainOperations(orm: MikroORM, config: Config, checks: Operation[], options: { forceIndexes: boolean }): Promise<PlanReport[]> {
   const server = await measuredServer(orm, config);
-  const pools = [orm.em.getKnex(), orm.em.getKnex(PREPARED_READS)];
+  const pools = connectionPools(orm);
   let recorded: RecordedStatement[] | undefined;
   // Recorded as sent: placeholders numbered the way PostgreSQL reads them.
   const record = (query: { sql: string; bindings?: unknown[]; options?: { name?: string } }) =>

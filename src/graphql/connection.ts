@@ -96,13 +96,19 @@ export class ConnectionResult<T> {
  * connection can count its records in the statement that reads its page instead of in a second one.
  */
 export function selectsField(info: GraphQLResolveInfo, field: string): boolean {
-  const visit = (selectionSet: SelectionSetNode | undefined): boolean =>
-    !!selectionSet?.selections.some((selection) => {
-      if (selection.kind === 'Field') return selection.name.value === field;
-      if (selection.kind === 'InlineFragment') return visit(selection.selectionSet);
-      return visit(info.fragments[selection.name.value]?.selectionSet);
-    });
-  return info.fieldNodes.some((node) => visit(node.selectionSet));
+  return info.fieldNodes.some((node) => fieldsOf(info, node.selectionSet).some((selected) => selected.name.value === field));
+}
+
+/**
+ * The fields a selection set selects, those of its inline fragments and named fragments included (a
+ * fragment the document lacks selects nothing). Directives are not read.
+ */
+function fieldsOf(info: GraphQLResolveInfo, selectionSet: SelectionSetNode | undefined): FieldNode[] {
+  return (selectionSet?.selections ?? []).flatMap((selection) => {
+    if (selection.kind === 'Field') return [selection];
+    if (selection.kind === 'InlineFragment') return fieldsOf(info, selection.selectionSet);
+    return fieldsOf(info, info.fragments[selection.name.value]?.selectionSet);
+  });
 }
 
 /** The fields of a connection and of its edges, besides `edges` and `node`. */
@@ -116,14 +122,7 @@ const EDGE_FIELDS = new Set(['cursor', '__typename']);
  * read more than it needs.
  */
 export function asksRecordsOnly(info: GraphQLResolveInfo, fields: ReadonlySet<string>): boolean {
-  const every = (selectionSet: SelectionSetNode | undefined, test: (field: FieldNode) => boolean): boolean =>
-    !selectionSet ||
-    selectionSet.selections.every((selection) => {
-      if (selection.kind === 'Field') return test(selection);
-      if (selection.kind === 'InlineFragment') return every(selection.selectionSet, test);
-      const fragment = info.fragments[selection.name.value];
-      return fragment !== undefined && every(fragment.selectionSet, test);
-    });
+  const every = (selectionSet: SelectionSetNode | undefined, test: (field: FieldNode) => boolean) => fieldsOf(info, selectionSet).every(test);
   const recordField = (field: FieldNode) => fields.has(field.name.value);
   const edgeField = (field: FieldNode) => (field.name.value === 'node' ? every(field.selectionSet, recordField) : EDGE_FIELDS.has(field.name.value));
   const connectionField = (field: FieldNode) => (field.name.value === 'edges' ? every(field.selectionSet, edgeField) : CONNECTION_FIELDS.has(field.name.value));
@@ -358,6 +357,10 @@ export async function paginate<T extends { id: string }>(
   const { metadata, sql } = context;
   const { size, forward } = pageRequest(args, context.config.maxPageSize);
   const keys: SortKey[] = [];
+  // The keyset ranges (tableRanges) read keys of one direction, and a key that may be null only alone.
+  if (query.sort.some((key) => key.direction !== query.sort[0].direction || (key.nullable && query.sort.length > 1))) {
+    throw new Error(`A sort of ${query.table} mixes directions or has a key that may be null beside another: its pages could not be read as index ranges.`);
+  }
   for (const key of query.sort) {
     if (key.nullable) keys.push({ sql: `(${key.sql}) is null`, direction: 'asc' });
     keys.push({ sql: key.sql, direction: key.direction });

@@ -3,7 +3,7 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Knex } from 'knex';
 import type { Logger } from 'pino';
 import type { Config } from '../config';
-import { PREPARED_READS } from '../db/orm.config';
+import { connectionPools } from '../db/orm';
 import { Statements } from '../db/statements';
 import { Loaders } from './loaders';
 
@@ -51,7 +51,10 @@ const readPaths = new WeakMap<MikroORM, { metadata: MetadataStorage; knex: Knex;
 
 export function createContext(orm: MikroORM, config: Config, requestId: string, stats: RequestStats, log: Logger): RequestContext {
   let readPath = readPaths.get(orm);
-  if (!readPath) readPaths.set(orm, (readPath = { metadata: orm.getMetadata(), knex: orm.em.getKnex(), preparedKnex: orm.em.getKnex(PREPARED_READS) }));
+  if (!readPath) {
+    const [knex, preparedKnex] = connectionPools(orm);
+    readPaths.set(orm, (readPath = { metadata: orm.getMetadata(), knex, preparedKnex }));
+  }
   const { metadata, knex, preparedKnex } = readPath;
   const sql = new Statements(knex, preparedKnex, stats);
   return { requestId, metadata, sql, loaders: new Loaders(metadata, sql), config, stats, log };

@@ -7,8 +7,7 @@ import { Writable } from 'node:stream';
 import pino from 'pino';
 import { Config, loadConfig } from '../../src/config';
 import { cloneDatabase } from '../../src/db/database';
-import { openOrm } from '../../src/db/orm';
-import { PREPARED_READS } from '../../src/db/orm.config';
+import { connectionPools, openOrm } from '../../src/db/orm';
 import { createServer } from '../../src/server';
 
 export interface GraphQLResponse<T = any> {
@@ -67,9 +66,9 @@ export async function startTestApp(environment: Record<string, string> = {}, opt
   // kept by its context) must match what knex saw while it ran alone, so that a statement sent around
   // the context cannot escape the statement-count tests. (Not with the response cache: a cached answer
   // repeats the count of the request that computed it.)
-  // Both pools: statements whose text varies, and the named prepared statements (PREPARED_READS).
+  // Both pools: statements whose text varies, and the named prepared statements.
   let sent = 0;
-  for (const knex of [orm.em.getKnex(), orm.em.getKnex(PREPARED_READS)]) knex.on('query', () => sent++);
+  for (const knex of connectionPools(orm)) knex.on('query', () => sent++);
   let started = 0;
   let inFlight = 0;
 

@@ -31,7 +31,7 @@ const ROLE_ORDER: Array<ParticipationRole | null | undefined> = [
 const roleRank = (role: ParticipationRole | null | undefined) => (ROLE_ORDER.includes(role) ? ROLE_ORDER.indexOf(role) : ROLE_ORDER.length);
 
 /** A project's long texts, the most of its row: a list of titles and dates need not read them. */
-const LONG_TEXTS = ['summaries', 'objectives', 'activities', 'targetGroups', 'obstacles', 'partnership'] as const satisfies ReadonlyArray<keyof Project>;
+export const LONG_TEXTS = ['summaries', 'objectives', 'activities', 'targetGroups', 'obstacles', 'partnership'] as const satisfies ReadonlyArray<keyof Project>;
 
 /**
  * The fields of Project that read none of LONG_TEXTS: a page whose records are asked for these alone reads
