@@ -1,6 +1,7 @@
 import { MikroORM } from '@mikro-orm/postgresql';
 import { connectionPools, openOrm } from '../src/db/orm';
-import { ormConfig } from '../src/db/orm.config';
+import { Client } from 'pg';
+import { ormConfig, PREPARED_SESSION_OPTIONS, sessionConfig } from '../src/db/orm.config';
 import { cloneTestDatabase } from './support/app';
 
 /**
@@ -65,5 +66,17 @@ it('takes a host and port given as query parameters, as node-postgres does (a Un
     expect(await sessions(orm, 'select 1 as one')).toEqual([{ one: 1 }, { one: 1 }]);
   } finally {
     await orm.close();
+  }
+});
+
+it("gives a session opened apart (the plan checks') the URL's options and the pool's own, as the pools have them", async () => {
+  // With the URL as a connection string, node-postgres would let its `options` replace the pool's.
+  const client = new Client(sessionConfig(withParameters({ options: '-c work_mem=5MB' }), PREPARED_SESSION_OPTIONS));
+  await client.connect();
+  try {
+    const { rows } = await client.query(`select current_setting('work_mem') as work_mem, current_setting('plan_cache_mode') as plan_cache_mode`);
+    expect(rows[0]).toEqual({ work_mem: '5MB', plan_cache_mode: 'force_generic_plan' });
+  } finally {
+    await client.end();
   }
 });

@@ -2,7 +2,7 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import { Client } from 'pg';
 import { loadConfig } from '../src/config';
 import { openOrm } from '../src/db/orm';
-import { PREPARED_READS, PREPARED_SESSION_OPTIONS } from '../src/db/orm.config';
+import { PREPARED_READS, PREPARED_SESSION_OPTIONS, sessionConfig } from '../src/db/orm.config';
 import { explainGeneric, explainOperations, listenLocally, measuredServer, planChecks, PlanNode, PlanReport } from '../src/generate/plans';
 import { generate } from '../src/generate/synthetic';
 import { cloneTestDatabase } from './support/app';
@@ -60,13 +60,13 @@ test.each(['{ field: TITLE, lang: FR }', '{ field: TITLE, lang: FR, direction: D
   'a page after a cursor near the end of the list by %s reads about a page of rows',
   async (order) => {
     const server = await measuredServer(orm, loadConfig({ MAX_COST: '10000000' }));
-    const client = new Client({ connectionString: String(orm.config.get('clientUrl')), options: PREPARED_SESSION_OPTIONS });
+    const client = new Client(sessionConfig(String(orm.config.get('clientUrl')), PREPARED_SESSION_OPTIONS));
     await client.connect();
     const prepared = orm.em.getKnex(PREPARED_READS);
     const sent: Array<{ sql: string; bindings: unknown[] }> = [];
     const record = (query: { sql: string; bindings: unknown[] }) => sent.push(query);
     try {
-      const endpoint = await listenLocally(server);
+      const endpoint = `${await listenLocally(server)}/graphql`;
       const ask = async (query: string) => {
         const response = await fetch(endpoint, { method: 'POST', body: JSON.stringify({ query }), headers: { 'content-type': 'application/json' } });
         return ((await response.json()) as { data: { projects: any } }).data.projects;

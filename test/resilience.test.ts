@@ -8,6 +8,7 @@ import { loadConfig } from '../src/config';
 import { ensureDatabaseExists } from '../src/db/database';
 import { EmbeddedPostgres, findFreePort } from '../src/db/embedded-postgres';
 import { openOrm } from '../src/db/orm';
+import { listenLocally } from '../src/generate/plans';
 import { seed } from '../src/seeds/write';
 import { createServer } from '../src/server';
 
@@ -29,8 +30,7 @@ beforeAll(async () => {
   await seed(orm.em.fork());
   const config = loadConfig({ DATABASE_URL: url, LOG_LEVEL: 'silent', RATE_LIMIT_MAX: '0', RESPONSE_CACHE: 'false' });
   server = await createServer({ orm, config, logger: pino({ level: process.env.DEBUG_LOG ? 'error' : 'silent' }) });
-  await server.listen({ port: 0, host: '127.0.0.1' });
-  baseUrl = `http://127.0.0.1:${(server.server.address() as { port: number }).port}`;
+  baseUrl = await listenLocally(server);
 }, 120_000);
 
 afterAll(async () => {

@@ -108,18 +108,19 @@ interface Result {
 async function measure(url: string, body: string, headers: Record<string, string>, duration: number, connections: number, processes: Processes): Promise<Measure> {
   const [api, database, generator] = [cpuSeconds(processes.api), databaseCpuSeconds(processes.postmaster), process.cpuUsage()];
   const result = await autocannon({ url, method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body, duration, connections });
-  const perRequest = (before: number | null, after: number | null) =>
-    // In thousandths of a millisecond: the floor's API CPU is under a tenth of one.
-    before === null || after === null || result.requests.total === 0 ? null : Math.round((1000000 * (after - before)) / result.requests.total) / 1000;
+  // In thousandths of a millisecond: the floor's API CPU is under a tenth of one.
+  const perRequest = (seconds: number) => (result.requests.total === 0 ? 0 : Math.round((1000000 * seconds) / result.requests.total) / 1000);
+  // A process's CPU between two readings of /proc, null when either could not be read.
+  const between = (before: number | null, after: number | null) => (before === null || after === null ? null : perRequest(after - before));
   return {
     requestsPerSecond: Math.round(result.requests.average),
     p50Ms: result.latency.p50,
     p99Ms: result.latency.p99,
     errors: result.errors + result.non2xx + result.timeouts,
     requests: result.requests.total,
-    apiCpuMs: perRequest(api, cpuSeconds(processes.api)),
-    databaseCpuMs: perRequest(database, databaseCpuSeconds(processes.postmaster)),
-    loadGeneratorCpuMs: perRequest(0, secondsOf(process.cpuUsage(generator))) ?? 0,
+    apiCpuMs: between(api, cpuSeconds(processes.api)),
+    databaseCpuMs: between(database, databaseCpuSeconds(processes.postmaster)),
+    loadGeneratorCpuMs: perRequest(secondsOf(process.cpuUsage(generator))),
   };
 }
 

@@ -2,7 +2,8 @@ import 'reflect-metadata';
 import { Migrator } from '@mikro-orm/migrations';
 import { defineConfig, PostgreSqlDriver } from '@mikro-orm/postgresql';
 import path from 'node:path';
-import { parse as parseConnectionString } from 'pg-connection-string';
+import type { ClientConfig } from 'pg';
+import { parseIntoClientConfig } from 'pg-connection-string';
 import { projectRoot } from '../config';
 import { entities } from './entities';
 import { migrationsList } from './migrations';
@@ -48,30 +49,20 @@ export const PREPARED_SESSION_OPTIONS = `${SESSION_OPTIONS} -c plan_cache_mode=f
 export const PREPARED_READS = 'read' as const;
 
 /**
- * The parts of a connection URL that MikroORM reads from it itself. Host and port are passed on anyway:
- * node-postgres takes them from the query too (`?host=/var/run/postgresql`, a Unix socket's directory).
+ * node-postgres's settings for a session of one of the API's pools on `clientUrl` (`sessionOptions`:
+ * SESSION_OPTIONS or PREPARED_SESSION_OPTIONS), every parameter of the URL included, as node-postgres
+ * reads them: TLS (`sslmode`, `sslrootcert`...), `application_name`, `host` as a query parameter (a Unix
+ * socket's directory)... The URL's own `options` come first and the API's follow, winning where both set
+ * one. MikroORM reads only host, port, user, password and database from a URL, and `?sslmode=require`
+ * connected without TLS where the server allowed it. Settings, not a `connectionString`: node-postgres
+ * lets a connection string's `options` replace the ones given beside it.
  */
-const READ_BY_MIKRO_ORM = new Set(['user', 'password', 'database', 'schema']);
-
-/**
- * The connection settings a PostgreSQL URL carries, as node-postgres reads them from a connection string:
- * TLS (`sslmode`, `sslrootcert`, `sslcert`, `sslkey`), `application_name`, `options`, `client_encoding`,
- * a host or port given as a query parameter... MikroORM reads host, port, user, password, database and
- * `schema` from the URL itself and drops the rest: `?sslmode=require` connected without TLS where the
- * server allowed it, while the API's other connections (the response cache's listener, which
- * node-postgres opens from the URL) did use TLS.
- * `options` is kept apart, to be joined to the API's own session settings.
- */
-export function urlConnectionSettings(clientUrl: string): { settings: Record<string, unknown>; options?: string } {
-  const { options, ...rest } = parseConnectionString(clientUrl) as Record<string, unknown>;
-  const settings = Object.fromEntries(Object.entries(rest).filter(([key, value]) => !READ_BY_MIKRO_ORM.has(key) && value !== undefined && value !== null));
-  return { settings, options: typeof options === 'string' && options.trim() ? options.trim() : undefined };
+export function sessionConfig(clientUrl: string, sessionOptions: string): ClientConfig {
+  const { options, ...settings } = parseIntoClientConfig(clientUrl);
+  return { ...settings, options: [options, sessionOptions].filter(Boolean).join(' ') };
 }
 
 export function ormConfig(clientUrl: string, options: { debug?: boolean; statementTimeoutMs?: number } = {}) {
-  const fromUrl = urlConnectionSettings(clientUrl);
-  // The URL's own session options come first; the API's settings follow, and win where both set one.
-  const sessionOptions = (own: string) => [fromUrl.options, own].filter(Boolean).join(' ');
   return defineConfig({
     driver: PostgreSqlDriver,
     clientUrl,
@@ -92,7 +83,7 @@ export function ormConfig(clientUrl: string, options: { debug?: boolean; stateme
     pool: { min: 0, max: 10 },
     // The pool of the named prepared statements (see PREPARED_SESSION_OPTIONS): the same database and pool
     // size, only its sessions' planning differs. Its driver options are merged over the ones below.
-    replicas: [{ name: 'prepared-reads', driverOptions: { connection: { options: sessionOptions(PREPARED_SESSION_OPTIONS) } } }],
+    replicas: [{ name: 'prepared-reads', driverOptions: { connection: { options: sessionConfig(clientUrl, PREPARED_SESSION_OPTIONS).options } } }],
     preferReadReplicas: false,
     // Kept by triggers and read by raw SQL (Migration20261126170000), not an entity: the schema diff of
     // `migration:create` leaves it alone rather than drop it.
@@ -101,8 +92,7 @@ export function ormConfig(clientUrl: string, options: { debug?: boolean; stateme
     // itself rather than holding a connection.
     driverOptions: {
       connection: {
-        ...fromUrl.settings,
-        options: sessionOptions(SESSION_OPTIONS),
+        ...sessionConfig(clientUrl, SESSION_OPTIONS),
         ...(options.statementTimeoutMs ? { statement_timeout: options.statementTimeoutMs } : {}),
       },
     },

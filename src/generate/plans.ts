@@ -6,7 +6,7 @@ import { Client, escapeLiteral } from 'pg';
 import pino from 'pino';
 import { type Config, projectRoot } from '../config';
 import { connectionPools } from '../db/orm';
-import { PREPARED_SESSION_OPTIONS, SESSION_OPTIONS } from '../db/orm.config';
+import { PREPARED_SESSION_OPTIONS, SESSION_OPTIONS, sessionConfig } from '../db/orm.config';
 import { createServer } from '../server';
 
 /** Tables that grow with the data: a plan must not read them whole. */
@@ -199,11 +199,11 @@ export function planChecks(sample: PlanSample): Operation[] {
   ];
 }
 
-/** Starts `server` on a free local port; returns its GraphQL endpoint. */
+/** Starts `server` on a free local port; returns its base URL (`http://127.0.0.1:port`). */
 export async function listenLocally(server: FastifyInstance): Promise<string> {
   await server.listen({ port: 0, host: '127.0.0.1' });
   const address = server.server.address();
-  return `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/graphql`;
+  return `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
 }
 
 /** The API in this process, for measuring: no response cache, no rate limit, no log. */
@@ -230,7 +230,7 @@ export async function explainOperations(orm: MikroORM, config: Config, checks: O
     });
   // Connections of their own, so that disabling sequential scans touches nothing else; planning as the
   // API's sessions do: statements whose text varies for their values, named ones generically.
-  const [varying, named] = [SESSION_OPTIONS, PREPARED_SESSION_OPTIONS].map((sessionOptions) => new Client({ connectionString: String(orm.config.get('clientUrl')), options: sessionOptions }));
+  const [varying, named] = [SESSION_OPTIONS, PREPARED_SESSION_OPTIONS].map((sessionOptions) => new Client(sessionConfig(String(orm.config.get('clientUrl')), sessionOptions)));
   const reports: PlanReport[] = [];
   try {
     for (const client of [varying, named]) {
@@ -239,7 +239,7 @@ export async function explainOperations(orm: MikroORM, config: Config, checks: O
     }
     const known = await indexes(varying);
     for (const knex of pools) knex.on('query', record);
-    const endpoint = await listenLocally(server);
+    const endpoint = `${await listenLocally(server)}/graphql`;
     for (const check of checks) {
       recorded = [];
       const response = await fetch(endpoint, { method: 'POST', body: JSON.stringify({ query: check.query }), headers: { 'content-type': 'application/json' } });

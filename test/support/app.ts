@@ -8,6 +8,7 @@ import pino from 'pino';
 import { Config, loadConfig } from '../../src/config';
 import { cloneDatabase } from '../../src/db/database';
 import { connectionPools, openOrm } from '../../src/db/orm';
+import { listenLocally } from '../../src/generate/plans';
 import { createServer } from '../../src/server';
 
 export interface GraphQLResponse<T = any> {
@@ -57,10 +58,7 @@ export async function startTestApp(environment: Record<string, string> = {}, opt
   const config: Config = loadConfig({ DATABASE_URL: databaseUrl, LOG_LEVEL: 'silent', RATE_LIMIT_MAX: '0', RESPONSE_CACHE: 'false', COMPILE_QUERIES_AFTER: '0', ...environment });
   const orm = await openOrm(databaseUrl, { statementTimeoutMs: config.statementTimeoutMs });
   const server = await createServer({ orm, config, logger: options.logger ?? pino({ level: 'silent' }) });
-  await server.listen({ port: 0, host: '127.0.0.1' });
-  const address = server.server.address();
-  const port = typeof address === 'object' && address ? address.port : 0;
-  const baseUrl = `http://127.0.0.1:${port}`;
+  const baseUrl = await listenLocally(server);
 
   // Every statement the server sends, as knex sees them. A request's own count (`extensions.queryStats`,
   // kept by its context) must match what knex saw while it ran alone, so that a statement sent around
@@ -132,9 +130,27 @@ export function capturingLogger(): { logger: pino.Logger; lines: () => Array<Rec
   // Each line is one JSON object whose keys appear once (JSON.parse would keep the last of two silently).
   const parse = (line: string) => {
     const parsed = JSON.parse(line);
-    const keys = Object.keys(parsed).map((key) => (line.match(new RegExp(`[{,]"${key}":`, 'g')) ?? []).length);
-    if (keys.some((count) => count > 1)) throw new Error(`A log line repeats a key: ${line}`);
+    const keys = topLevelKeys(line);
+    if (new Set(keys).size !== keys.length) throw new Error(`A log line repeats a key: ${line}`);
     return parsed;
   };
   return { logger, lines: () => chunks.join('').split('\n').filter(Boolean).map(parse) };
+}
+
+/** The keys of a JSON object's top level as written, a repeated one as often as it is (nested objects' keys left out). */
+function topLevelKeys(json: string): string[] {
+  const keys: string[] = [];
+  let depth = 0;
+  for (let at = 0; at < json.length; at++) {
+    const char = json[at];
+    if (char === '{' || char === '[') depth++;
+    else if (char === '}' || char === ']') depth--;
+    else if (char === '"') {
+      let end = at + 1;
+      while (json[end] !== '"') end += json[end] === '\\' ? 2 : 1;
+      if (depth === 1 && json[end + 1] === ':') keys.push(JSON.parse(json.slice(at, end + 1)));
+      at = end;
+    }
+  }
+  return keys;
 }
