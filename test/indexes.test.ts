@@ -3,7 +3,7 @@ import { Client } from 'pg';
 import { loadConfig } from '../src/config';
 import { openOrm } from '../src/db/orm';
 import { PREPARED_READS, PREPARED_SESSION_OPTIONS, sessionConfig } from '../src/db/orm.config';
-import { explainGeneric, explainOperations, listenLocally, measuredServer, planChecks, PlanNode, PlanReport } from '../src/generate/plans';
+import { BENCH_MAX_COST, explainGeneric, explainOperations, listenLocally, measuredServer, planChecks, PlanNode, PlanReport } from '../src/generate/plans';
 import { generate } from '../src/generate/synthetic';
 import { cloneTestDatabase } from './support/app';
 
@@ -18,7 +18,7 @@ let reports: Map<string, PlanReport>;
 beforeAll(async () => {
   orm = await openOrm(await cloneTestDatabase());
   await generate(orm.em.fork(), { scale: 0.02, seed: 1 }, () => undefined);
-  const found = await explainOperations(orm, loadConfig({ MAX_COST: '10000000' }), checks, { forceIndexes: true });
+  const found = await explainOperations(orm, loadConfig({ MAX_COST: BENCH_MAX_COST }), checks, { forceIndexes: true });
   reports = new Map(found.map((report) => [report.name, report]));
 }, 120_000);
 afterAll(() => orm.close());
@@ -59,7 +59,7 @@ function projectRowsRead(node: PlanNode): number {
 test.each(['{ field: TITLE, lang: FR }', '{ field: TITLE, lang: FR, direction: DESC }', '{ field: START_DATE, direction: DESC }', '{ field: SLUG }'])(
   'a page after a cursor near the end of the list by %s reads about a page of rows',
   async (order) => {
-    const server = await measuredServer(orm, loadConfig({ MAX_COST: '10000000' }));
+    const server = await measuredServer(orm, loadConfig({ MAX_COST: BENCH_MAX_COST }));
     const client = new Client(sessionConfig(String(orm.config.get('clientUrl')), PREPARED_SESSION_OPTIONS));
     await client.connect();
     const prepared = orm.em.getKnex(PREPARED_READS);

@@ -17,12 +17,22 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { Client } from 'pg';
-import { loadConfig, projectRoot } from '../config';
-import { databaseUrl, withDatabase } from '../db/database';
+import { projectRoot } from '../config';
 import { findFreePort } from '../db/embedded-postgres';
 import { openOrm } from '../db/orm';
-import { benchOperations, benchSample, chosenOperations, connectToBench, explainOperations, FLOOR_OPERATION, Operation, planChecks, writeBenchFile } from '../generate/plans';
-import { BENCH_DATABASE } from '../generate/synthetic';
+import {
+  BENCH_MAX_COST,
+  benchConfig,
+  benchOperations,
+  connectToBench,
+  explainOperations,
+  FLOOR_OPERATION,
+  Operation,
+  operationsNamed,
+  planChecks,
+  withBench,
+  writeBenchFile,
+} from '../generate/plans';
 
 interface Measure {
   requestsPerSecond: number;
@@ -157,16 +167,11 @@ async function main(): Promise<void> {
   const duration = Number(values.duration);
   const connections = Number(values.connections);
   const warmup = Number(values.warmup);
-  await withDatabase({}, async (serverUrl) => {
-    const url = databaseUrl(serverUrl, BENCH_DATABASE);
-    const client = await connectToBench(url);
-    const sample = await benchSample(client);
-    const postmaster = await findPostmaster(client);
-    await client.end();
+  await withBench(async (url, sample) => {
     // Checked before the API starts: an unknown name fails at once, naming the known ones.
-    const measured = values.operations
-      ? chosenOperations(sample, values.operations.split(',').map((key) => key.trim())).filter(({ key }) => key !== FLOOR_OPERATION.key)
-      : benchOperations(sample);
+    const measured = values.operations ? operationsNamed(sample, values.operations).filter(({ key }) => key !== FLOOR_OPERATION.key) : benchOperations(sample);
+    const client = await connectToBench(url);
+    const postmaster = await findPostmaster(client).finally(() => client.end());
 
     const port = await findFreePort();
     // The API runs as `npm start` runs it (its node flags included), without the build `prestart` does.
@@ -175,7 +180,7 @@ async function main(): Promise<void> {
       cwd: projectRoot,
       // NODE_ENV=production as in the Docker image: graphql-js skips its development-only checks there
       // (about a tenth of a list page's CPU).
-      env: { ...process.env, NODE_ENV: 'production', DATABASE_URL: url, PORT: String(port), SEED_ON_EMPTY: 'false', RATE_LIMIT_MAX: '0', LOG_LEVEL: 'warn', MAX_COST: '10000000' },
+      env: { ...process.env, NODE_ENV: 'production', DATABASE_URL: url, PORT: String(port), SEED_ON_EMPTY: 'false', RATE_LIMIT_MAX: '0', LOG_LEVEL: 'warn', MAX_COST: BENCH_MAX_COST },
       stdio: ['ignore', 'inherit', 'inherit'],
     });
     try {
@@ -207,7 +212,7 @@ async function main(): Promise<void> {
       const orm = await openOrm(url);
       const plans = await explainOperations(
         orm,
-        loadConfig({ DATABASE_URL: url, MAX_COST: '10000000' }),
+        benchConfig(url),
         planChecks({ ...sample, country: sample.region.slice(0, 2) }),
         { forceIndexes: false },
       ).finally(() => orm.close());

@@ -15,11 +15,8 @@
 import 'reflect-metadata';
 import { spawn } from 'node:child_process';
 import { parseArgs } from 'node:util';
-import { loadConfig } from '../config';
-import { databaseUrl, withDatabase } from '../db/database';
 import { openOrm } from '../db/orm';
-import { benchSample, chosenOperations, connectToBench, injectRepeatedly, measuredServer, writeBenchFile } from '../generate/plans';
-import { BENCH_DATABASE } from '../generate/synthetic';
+import { benchConfig, injectRepeatedly, measuredServer, operationsNamed, withBench, writeBenchFile } from '../generate/plans';
 
 /**
  * Serves `warmup` then `requests` requests of `query` in this process (the counted child), one at a time:
@@ -28,7 +25,7 @@ import { BENCH_DATABASE } from '../generate/synthetic';
  */
 async function serve(url: string, query: string, warmup: number, requests: number): Promise<void> {
   const orm = await openOrm(url);
-  const server = await measuredServer(orm, loadConfig({ DATABASE_URL: url, MAX_COST: '10000000' }));
+  const server = await measuredServer(orm, benchConfig(url));
   try {
     await injectRepeatedly(server, query, warmup + requests);
   } finally {
@@ -89,14 +86,10 @@ async function main(): Promise<void> {
   }
   const [requests, base, warmup] = [values.requests, values.base, values.warmup].map(Number);
   if (!(requests > base)) throw new Error('--requests must be more than --base');
-  const wanted = values.operations.split(',').map((key) => key.trim());
 
-  await withDatabase({}, async (serverUrl) => {
-    const url = databaseUrl(serverUrl, BENCH_DATABASE);
-    const client = await connectToBench(url);
-    const sample = await benchSample(client).finally(() => client.end());
+  await withBench(async (url, sample) => {
     const results: Array<{ operation: string; instructionsPerRequest: number }> = [];
-    for (const operation of chosenOperations(sample, wanted)) {
+    for (const operation of operationsNamed(sample, values.operations)) {
       process.stdout.write(`${operation.name} ... `);
       const fewer = await countInstructions(url, operation.query, warmup, base);
       const more = await countInstructions(url, operation.query, warmup, requests);

@@ -13,12 +13,9 @@
 import 'reflect-metadata';
 import { Session } from 'node:inspector/promises';
 import { parseArgs } from 'node:util';
-import { loadConfig } from '../config';
-import { databaseUrl, withDatabase } from '../db/database';
 import { openOrm } from '../db/orm';
-import { benchSample, chosenOperations, connectToBench, injectRepeatedly, measuredServer, writeBenchFile } from '../generate/plans';
+import { benchConfig, injectRepeatedly, measuredServer, operationsNamed, withBench, writeBenchFile } from '../generate/plans';
 import { Profile, profileShares } from '../generate/profile';
-import { BENCH_DATABASE } from '../generate/synthetic';
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -30,16 +27,11 @@ async function main(): Promise<void> {
     },
   });
   const [requests, warmup, inFlight] = [values.requests, values.warmup, values['in-flight']].map(Number);
-  const wanted = values.operations.split(',').map((key) => key.trim());
 
-  await withDatabase({}, async (serverUrl) => {
-    const url = databaseUrl(serverUrl, BENCH_DATABASE);
-    const client = await connectToBench(url);
-    const sample = await benchSample(client).finally(() => client.end());
-    const operations = chosenOperations(sample, wanted);
-
+  await withBench(async (url, sample) => {
+    const operations = operationsNamed(sample, values.operations);
     const orm = await openOrm(url);
-    const server = await measuredServer(orm, loadConfig({ DATABASE_URL: url, MAX_COST: '10000000' }));
+    const server = await measuredServer(orm, benchConfig(url));
     const session = new Session();
     session.connect();
     const results: Array<{ operation: string; busyMsPerRequest: number; parts: Array<{ part: string; percent: number }> }> = [];

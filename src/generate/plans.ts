@@ -4,10 +4,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Client, escapeLiteral } from 'pg';
 import pino from 'pino';
-import { type Config, projectRoot } from '../config';
+import { type Config, loadConfig, projectRoot } from '../config';
+import { databaseUrl, withDatabase } from '../db/database';
 import { connectionPools } from '../db/orm';
 import { PREPARED_SESSION_OPTIONS, SESSION_OPTIONS, sessionConfig } from '../db/orm.config';
 import { createServer } from '../server';
+import { BENCH_DATABASE } from './synthetic';
 
 /** Tables that grow with the data: a plan must not read them whole. */
 export const LARGE_TABLES = new Set([
@@ -116,13 +118,6 @@ export async function benchSample(client: Client): Promise<BenchSample> {
 /** What every rate of the benchmark is read against: the cheapest request the API answers. */
 export const FLOOR_OPERATION: BenchOperation = { key: 'floor', name: 'floor: { __typename }', query: '{ __typename }' };
 
-/** The operations named by `keys` (`--operations list,floor`), in that order; an unknown name is an error. */
-export function chosenOperations(sample: BenchSample, keys: string[]): BenchOperation[] {
-  const operations = new Map([...benchOperations(sample), FLOOR_OPERATION].map((operation) => [operation.key, operation]));
-  const unknown = keys.filter((key) => !operations.has(key));
-  if (unknown.length > 0) throw new Error(`unknown operation ${unknown.join(', ')}: choose from ${[...operations.keys()].join(', ')}`);
-  return keys.map((key) => operations.get(key)!);
-}
 
 /**
  * Sends `query` to a server in this process `count` times, `inFlight` at a time. The first answer is
@@ -209,6 +204,36 @@ export async function listenLocally(server: FastifyInstance): Promise<string> {
 /** The API in this process, for measuring: no response cache, no rate limit, no log. */
 export function measuredServer(orm: MikroORM, config: Config) {
   return createServer({ orm, config: { ...config, responseCache: false, rateLimitMax: 0 }, logger: pino({ level: 'silent' }) });
+}
+
+/** The query cost the measuring servers allow: no benchmark operation or plan check may be refused for it. */
+export const BENCH_MAX_COST = '10000000';
+
+/** The configuration the benchmark commands serve the generated dataset at `url` with. */
+export function benchConfig(url: string): Config {
+  return loadConfig({ DATABASE_URL: url, MAX_COST: BENCH_MAX_COST });
+}
+
+/**
+ * The generated dataset's URL and the records its operations name, for `work` (the embedded PostgreSQL
+ * started when DATABASE_URL is unset, and stopped after).
+ */
+export function withBench<T>(work: (url: string, sample: BenchSample) => Promise<T>): Promise<T> {
+  return withDatabase({}, async (serverUrl) => {
+    const url = databaseUrl(serverUrl, BENCH_DATABASE);
+    const client = await connectToBench(url);
+    const sample = await benchSample(client).finally(() => client.end());
+    return work(url, sample);
+  });
+}
+
+/** The operations a command's `--operations` names (`list,floor`), in that order; an unknown name is an error. */
+export function operationsNamed(sample: BenchSample, names: string): BenchOperation[] {
+  const operations = new Map([...benchOperations(sample), FLOOR_OPERATION].map((operation) => [operation.key, operation]));
+  const keys = names.split(',').map((key) => key.trim());
+  const unknown = keys.filter((key) => !operations.has(key));
+  if (unknown.length > 0) throw new Error(`unknown operation ${unknown.join(', ')}: choose from ${[...operations.keys()].join(', ')}`);
+  return keys.map((key) => operations.get(key)!);
 }
 
 /**
