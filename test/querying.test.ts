@@ -237,6 +237,32 @@ describe('search', () => {
     expect(new Set(seen).size).toBe(seen.length);
   });
 
+  it('reads word matches in one statement, and asks again with the typo fallback only for a page without any', async () => {
+    const page = (query: string, type: string) =>
+      app.query(`query ($query: String!, $types: [SearchType!]) { search(query: $query, types: $types, first: 2) { totalCount edges { node { id } } } }`, {
+        query,
+        types: [type],
+      });
+    // Words matched: the page's statement, then the records of the hits (one type, one loader).
+    const words = await page('emploi', 'PROJECT');
+    expect(words.data.search.edges).toHaveLength(2);
+    expect(sqlStatementsOf(words)).toBe(2);
+    // A typo: the words find nothing, then the fallback finds names like it, then their records.
+    const typo = await page('Kortrik', 'TERRITORY');
+    expect(typo.data.search.edges.length).toBeGreaterThan(0);
+    expect(sqlStatementsOf(typo)).toBe(3);
+    // Past the last word match: the words' page is empty, the fallback's too (there were words, so no typos),
+    // and the total is counted on its own.
+    const all = await app.data(`{ search(query: "emploi", types: [PROJECT], first: 50) { totalCount pageInfo { hasNextPage endCursor } } }`);
+    expect(all.search).toMatchObject({ totalCount: words.data.search.totalCount, pageInfo: { hasNextPage: false } });
+    const past = await app.query(`query ($after: String) { search(query: "emploi", types: [PROJECT], after: $after) { totalCount edges { node { id } } } }`, {
+      after: all.search.pageInfo.endCursor,
+    });
+    expect(sqlStatementsOf(past)).toBe(3);
+    expect(past.errors).toBeUndefined();
+    expect(past.data.search).toEqual({ totalCount: words.data.search.totalCount, edges: [] });
+  });
+
   it('reads search_document without a type condition when every type is asked, which holds no other type', async () => {
     const rows = await app.orm.em.getConnection().execute<Array<{ record_type: string }>>('select distinct record_type from search_document order by 1');
     expect(rows.map((row) => row.record_type)).toEqual(Object.values(SearchType).sort());
