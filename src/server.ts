@@ -88,7 +88,9 @@ function observabilityPlugin(config: Config): ApolloServerPlugin<RequestContext>
           result.errors = result.errors?.map((error) =>
             error.extensions?.code === 'INTERNAL_SERVER_ERROR' ? { ...error, extensions: { ...error.extensions, requestId: contextValue.requestId } } : error,
           );
-          const extensions: Record<string, unknown> = { ...result.extensions, requestId: contextValue.requestId };
+          // Not `{ ...result.extensions, requestId }`: V8 (Node 20) promoted every object made by a spread and
+          // then given a key of its own, with what it holds, out of minor collections (patches/@apollo+server).
+          const extensions: Record<string, unknown> = Object.assign({}, result.extensions, { requestId: contextValue.requestId });
           if (config.queryStats) extensions.queryStats = { sqlStatements: contextValue.stats.sqlStatements };
           result.extensions = extensions;
           contextValue.stats.cost = contextValue.cost;
@@ -274,6 +276,11 @@ export async function createServer({ orm, config, logger }: ServerOptions): Prom
     if (cache && request.cacheKey && reply.statusCode === 200 && response && !response.errors && response.data && typeof payload === 'string') {
       cache.set(request.cacheKey, response, request.cacheGeneration!, Buffer.byteLength(payload));
     }
+    // The request's stats outlive the response (the onResponse line reads them), and V8's minor collections
+    // found them still reachable well after the request: through them, every answer (its records and its
+    // JSON) was copied and promoted to the old generation, to be freed only by a full collection. With the
+    // reference dropped here, a list page's minor collections paused 1.7 ms instead of 17 (see README).
+    if (request.graphqlStats) request.graphqlStats.response = undefined;
     return payload;
   });
 

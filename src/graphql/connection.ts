@@ -60,6 +60,33 @@ class KeysetEdge<T> implements Edge<T> {
 }
 
 /**
+ * A page's PageInfo, whose cursors are written when read, like the edges' own. The cursors are accessors
+ * of a class, not of an object literal: V8 keeps a literal's accessors in a hidden class of that object's
+ * own, allocated where only a full collection frees it, and the accessors' closures held the page's edges
+ * (its records and rows) with it. Every minor collection then kept and promoted each page it found, to be
+ * freed by the next full one.
+ */
+class PageInfoOfEdges<T> implements PageInfo {
+  readonly hasNextPage: boolean;
+  readonly hasPreviousPage: boolean;
+  readonly #edges: Edge<T>[];
+
+  constructor(more: { hasNextPage: boolean; hasPreviousPage: boolean }, edges: Edge<T>[]) {
+    this.hasNextPage = more.hasNextPage;
+    this.hasPreviousPage = more.hasPreviousPage;
+    this.#edges = edges;
+  }
+
+  get startCursor(): string | null {
+    return this.#edges[0]?.cursor ?? null;
+  }
+
+  get endCursor(): string | null {
+    return this.#edges[this.#edges.length - 1]?.cursor ?? null;
+  }
+}
+
+/**
  * A page of a connection. Its total is the one the page's statement counted when it did, else counted by
  * `count` once, and only when the query asks for `totalCount`.
  */
@@ -73,16 +100,7 @@ export class ConnectionResult<T> {
     countedTotal: number | undefined,
     private readonly count: () => Promise<number>,
   ) {
-    // Cursors are written when read, like the edges' own.
-    this.pageInfo = {
-      ...more,
-      get startCursor() {
-        return edges[0]?.cursor ?? null;
-      },
-      get endCursor() {
-        return edges[edges.length - 1]?.cursor ?? null;
-      },
-    };
+    this.pageInfo = new PageInfoOfEdges(more, edges);
     if (countedTotal !== undefined) this.total = Promise.resolve(countedTotal);
   }
 
