@@ -19,6 +19,9 @@ const gc = vm.runInNewContext('gc') as (options?: { type: 'minor' | 'major' }) =
 const LIST_PAGE = `{ projects(first: 20, orderBy: { field: TITLE, lang: FR }) { totalCount pageInfo { hasNextPage endCursor }
   edges { node { id slug acronym title(lang: FR) leadPartner { name } themes { name(lang: FR) } territories { code name(lang: FR) } } } } }`;
 
+/** The old generation's growth a list page may leave, in bytes. */
+const LIMIT = 30_000;
+
 function oldGenerationBytes(): number {
   return v8
     .getHeapSpaceStatistics()
@@ -67,23 +70,30 @@ it('lets list pages and their answers die in minor collections', async () => {
       expect(data.projects.edges.length).toBeGreaterThan(2);
       expect(data.projects.pageInfo.endCursor).toEqual(expect.any(String));
     };
-    // Caches fill (compiled query, limits, prepared statements), then a full collection starts the count
-    // from what is really alive. (Without the response cache, which keeps the latest answer on purpose.)
+    // Caches fill (compiled query, limits, prepared statements) before anything is counted.
     for (let index = 0; index < 30; index++) await page();
-    gc({ type: 'major' });
-    const before = oldGenerationBytes();
-    // Pages as a client sends them, the minor collections coming when V8 needs them; then one more request,
+    // Each round starts from a full collection, so that the count starts from what is really alive; then
+    // pages as a client sends them, the minor collections coming when V8 needs them; then one more request,
     // so that the connection no longer holds the last page's, and two minor collections to settle.
+    // Anything else the process does can only add to a round's growth (one CI run counted 110 KB a page,
+    // alone among twenty runs; a full collection under way, which keeps what is promoted meanwhile, can do
+    // that), while a request held past its minor collections adds its share to every round: the least of
+    // three rounds is kept.
     const pages = 60;
-    for (let index = 0; index < pages; index++) await page();
-    await post(agent, app.baseUrl, '{ __typename }');
-    await new Promise((resolve) => setTimeout(resolve, 10));
-    gc({ type: 'minor' });
-    gc({ type: 'minor' });
-    const grownPerPage = (oldGenerationBytes() - before) / pages;
+    const rounds: number[] = [];
+    while (rounds.length < 3 && !rounds.some((grown) => grown < LIMIT)) {
+      gc({ type: 'major' });
+      const before = oldGenerationBytes();
+      for (let index = 0; index < pages; index++) await page();
+      await post(agent, app.baseUrl, '{ __typename }');
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      gc({ type: 'minor' });
+      gc({ type: 'minor' });
+      rounds.push((oldGenerationBytes() - before) / pages);
+    }
     // With the response held after it was sent and Apollo unpatched, 40 to 45 KB a page here (105 to 131 KB
-    // on the generated dataset, outside Jest); 17 KB without (5 to 7 KB).
-    expect(grownPerPage).toBeLessThan(30_000);
+    // on the generated dataset, outside Jest); 15 to 19 KB without (5 to 7 KB).
+    expect(Math.min(...rounds)).toBeLessThan(LIMIT);
   } finally {
     agent.destroy();
   }
