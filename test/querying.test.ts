@@ -251,6 +251,10 @@ describe('search', () => {
     const typo = await page('Kortrik', 'TERRITORY');
     expect(typo.data.search.edges.length).toBeGreaterThan(0);
     expect(sqlStatementsOf(typo)).toBe(3);
+    // Nothing like it: both statements find nothing, and a first page without hits says there are none.
+    const nothing = await page('qzxvw jkqzv', 'PROJECT');
+    expect(nothing.data.search).toEqual({ totalCount: 0, edges: [] });
+    expect(sqlStatementsOf(nothing)).toBe(2);
     // Past the last word match: the words' page is empty, the fallback's too (there were words, so no typos),
     // and the total is counted on its own.
     const all = await app.data(`{ search(query: "emploi", types: [PROJECT], first: 50) { totalCount pageInfo { hasNextPage endCursor } } }`);

@@ -82,7 +82,9 @@ export class SearchResolver {
     const page = hits.slice(0, size);
     const nodes = await Promise.all(page.map((hit) => loadNode(context, hit.recordType, hit.recordId)));
     const edges = page.map((hit, index) => ({ cursor: encodeOffset(offset + index), rank: hit.rank, node: nodes[index]! }));
-    // The page's statement counted the hits when it found any; past the last hit, a count of its own.
-    return new ConnectionResult(edges, { hasNextPage: hits.length > size, hasPreviousPage: offset > 0 }, hits[0]?.total, () => service.count(text, chosen));
+    // The page's statement counted the hits when it found any; a first page without any says there are
+    // none; past the last hit, a count of its own.
+    const total = hits[0]?.total ?? (offset === 0 ? 0 : undefined);
+    return new ConnectionResult(edges, { hasNextPage: hits.length > size, hasPreviousPage: offset > 0 }, total, () => service.count(text, chosen));
   }
 }

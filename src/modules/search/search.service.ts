@@ -40,9 +40,11 @@ export class SearchService {
    * Full-text matches in French, Dutch and English (stemmed, accents folded) over names, aliases, titles,
    * summaries and lists, ranked by text rank weighted by type; when no record matches the words, names
    * similar to the query (a typo). Both are served by GIN indexes on `search_document`. The texts depend
-   * only on the set of types (values are bindings), so they are prepared statements: planning took 6 ms.
+   * only on the set of types asked (values are bindings), so they are prepared statements: planning took 6 ms.
    */
-  private statements(text: string, types: SearchType[]) {
+  private statements(text: string, asked: SearchType[]) {
+    // In one order, whatever the order asked: each text is a prepared statement of every connection.
+    const types = [...new Set(asked)].sort();
     const query = textQuerySql(text);
     const weights = types.map((type) => `when '${type}' then ${TYPE_WEIGHT[type]}`).join(' ');
     // Every type asked (a search without `types`): no condition on the type, which search_document holds
