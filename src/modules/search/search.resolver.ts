@@ -74,17 +74,15 @@ export class SearchResolver {
     if (!text) throw badUserInput('query', '"query" must contain at least one word.');
     if (text.length > 200) throw badUserInput('query', `"query" must be at most 200 characters; got ${text.length}.`);
     const { size } = pageRequest({ first }, context.config.maxPageSize);
-    const chosen = types && types.length > 0 ? [...new Set(types)] : Object.values(SearchType);
+    const chosen = types && types.length > 0 ? types : Object.values(SearchType);
     const offset = after ? decodeOffset(after) + 1 : 0;
     const service = new SearchService(context);
     // Run even for a page of 0 (its limit is then 1), to know whether hits follow and how many there are.
-    const hits = await service.search(text, chosen, offset, size + 1, selectsField(info, 'totalCount'));
+    const { hits, total } = await service.search(text, chosen, offset, size + 1, selectsField(info, 'totalCount'));
     const page = hits.slice(0, size);
     const nodes = await Promise.all(page.map((hit) => loadNode(context, hit.recordType, hit.recordId)));
     const edges = page.map((hit, index) => ({ cursor: encodeOffset(offset + index), rank: hit.rank, node: nodes[index]! }));
-    // The page's statement counted the hits when it found any; a first page without any says there are
-    // none; past the last hit, a count of its own.
-    const total = hits[0]?.total ?? (offset === 0 ? 0 : undefined);
+    // The page's statements counted the hits when asked to; a count of its own otherwise.
     return new ConnectionResult(edges, { hasNextPage: hits.length > size, hasPreviousPage: offset > 0 }, total, () => service.count(text, chosen));
   }
 }

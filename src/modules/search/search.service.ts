@@ -29,9 +29,16 @@ export interface SearchHit {
   recordType: SearchType;
   recordId: string;
   rank: number;
-  /** The number of hits in all, when asked for. */
+}
+
+/** A page of hits, and, when asked for, the number of hits in all. */
+export interface SearchPage {
+  hits: SearchHit[];
   total?: number;
 }
+
+/** The order of hits (of a table alias's): best first, then a fixed order among equals, so that pages follow one another. */
+const hitOrder = (alias = '') => `${alias}rank desc, ${alias}record_type, ${alias}record_id`;
 
 export class SearchService {
   constructor(private readonly context: RequestContext) {}
@@ -43,7 +50,7 @@ export class SearchService {
    * only on the set of types asked (values are bindings), so they are prepared statements: planning took 6 ms.
    */
   private statements(text: string, asked: SearchType[]) {
-    // In the enum's order, whatever the order asked (each text is a prepared statement of every
+    // Each type once, in the enum's order, whatever was asked (each text is a prepared statement of every
     // connection); projects first, as most matches are, for the weights' CASE.
     const types = Object.values(SearchType).filter((type) => asked.includes(type));
     const query = textQuerySql(text);
@@ -51,7 +58,7 @@ export class SearchService {
     // Every type asked (a search without `types`): no condition on the type, which search_document holds
     // no other of (test/querying.test.ts checks). Comparing each match's type with five names was a tenth
     // of the statement (5,501 matches at full size: 12.0 against 10.8 ms, alternated on one connection).
-    const everyType = Object.values(SearchType).every((type) => types.includes(type));
+    const everyType = types.length === Object.values(SearchType).length;
     const ofType = everyType ? '' : `d.record_type in (${types.map(() => '?').join(', ')}) and `;
     const typeBindings = everyType ? [] : types;
     const rank = (score: string) => `(${score} * (case d.record_type ${weights} end))::float8 as rank`;
@@ -84,33 +91,55 @@ export class SearchService {
   }
 
   /**
-   * A page of hits; with `withTotal`, each hit also carries the number of hits in all, counted by the
-   * same statement (ranking every match is most of a search's work, so it is done once for both).
+   * A page of hits; with `withTotal`, the number of hits in all, counted by the same statement (ranking
+   * every match is most of a search's work, so it is done once for both).
    *
    * The page is first read from the word matches alone; only a page that finds none (no match, a typo, or
    * a page past the last hit) asks again with the typo fallback. Written as one statement, the fallback
    * (a materialized list of the matches, checked for emptiness, and a union) cost every search a fifth
    * more (5,501 matches at full size: 13.5 against 11.0 ms, alternated on one connection).
    */
-  async search(text: string, types: SearchType[], offset: number, limit: number, withTotal = false): Promise<SearchHit[]> {
+  async search(text: string, types: SearchType[], offset: number, limit: number, withTotal = false): Promise<SearchPage> {
     const { words, wordsElseTypos } = this.statements(text, types);
-    const page = await this.page(words, offset, limit, withTotal);
-    return page.length > 0 ? page : this.page(wordsElseTypos, offset, limit, withTotal);
-  }
-
-  private async page(hits: { sql: string; bindings: unknown[] }, offset: number, limit: number, withTotal: boolean): Promise<SearchHit[]> {
+    // Counted by a window over the page's rows: nothing to count with when the page is empty.
     const total = withTotal ? ', count(*) over () as total' : '';
-    const result: { rows: Array<{ record_type: SearchType; record_id: string; rank: number; total?: string }> } = await this.context.sql.prepared(
-      `select *${total} from (${hits.sql}) as hits order by rank desc, record_type, record_id limit ? offset ?`,
-      [...hits.bindings, limit, offset],
+    const found = await this.rows(`select *${total} from (${words.sql}) as hits order by ${hitOrder()} limit ? offset ?`, [...words.bindings, limit, offset]);
+    if (found.length > 0) return { hits: found.map(toHit), total: withTotal ? Number(found[0].total) : undefined };
+    // With its total, the fallback counts beside its page, so that an empty page still says how many hits
+    // there are (none, or fewer than the offset): one ranking of the matches for both.
+    const rows = await this.rows(
+      withTotal
+        ? `with hits as (${wordsElseTypos.sql})
+          select page.*, counted.total from (select count(*) as total from hits) as counted
+          left join lateral (select * from hits order by ${hitOrder()} limit ? offset ?) as page on true
+          order by ${hitOrder('page.')}`
+        : `select * from (${wordsElseTypos.sql}) as hits order by ${hitOrder()} limit ? offset ?`,
+      [...wordsElseTypos.bindings, limit, offset],
     );
-    return result.rows.map((row) => ({ recordType: row.record_type, recordId: row.record_id, rank: row.rank, total: row.total === undefined ? undefined : Number(row.total) }));
+    // The fallback's empty page is one row with no hit, and the total.
+    return { hits: rows.filter((row) => row.record_id !== null).map(toHit), total: withTotal ? Number(rows[0].total) : undefined };
   }
 
-  /** The number of hits in all (asked past the last page, where no hit carries it). */
+  private async rows(sql: string, bindings: unknown[]): Promise<HitRow[]> {
+    const result: { rows: HitRow[] } = await this.context.sql.prepared(sql, bindings);
+    return result.rows;
+  }
+
+  /** The number of hits in all (when the page was read without it). */
   async count(text: string, types: SearchType[]): Promise<number> {
     const { wordsElseTypos } = this.statements(text, types);
     const result: { rows: Array<{ count: string }> } = await this.context.sql.prepared(`select count(*) as count from (${wordsElseTypos.sql}) as hits`, wordsElseTypos.bindings);
     return Number(result.rows[0].count);
   }
+}
+
+interface HitRow {
+  record_type: SearchType;
+  record_id: string | null;
+  rank: number;
+  total?: string;
+}
+
+function toHit(row: HitRow): SearchHit {
+  return { recordType: row.record_type, recordId: row.record_id!, rank: row.rank };
 }
