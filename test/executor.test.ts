@@ -149,7 +149,6 @@ describe('compiled queries', () => {
     // A query that differs by one character is another document.
     expect((await send({ query: query.replace('2', '3') })).compiled).toBe(false);
   });
-
 });
 
 describe('the cache of compiled queries', () => {

@@ -1,9 +1,9 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { Client } from 'pg';
-import { loadConfig } from '../src/config';
+import type { Config } from '../src/config';
 import { openOrm } from '../src/db/orm';
 import { PREPARED_READS, PREPARED_SESSION_OPTIONS, sessionConfig } from '../src/db/orm.config';
-import { BENCH_MAX_COST, explainGeneric, explainOperations, listenLocally, measuredServer, planChecks, PlanNode, PlanReport } from '../src/generate/plans';
+import { benchConfig, explainGeneric, explainOperations, listenLocally, measuredServer, planChecks, PlanNode, PlanReport } from '../src/generate/plans';
 import { generate } from '../src/generate/synthetic';
 import { cloneTestDatabase } from './support/app';
 
@@ -14,11 +14,15 @@ import { cloneTestDatabase } from './support/app';
  * reported by `npm run bench`, with the same checks.)
  */
 let orm: MikroORM;
+/** The benchmark's configuration: its operations must not be refused for their cost. */
+let config: Config;
 let reports: Map<string, PlanReport>;
 beforeAll(async () => {
-  orm = await openOrm(await cloneTestDatabase());
+  const url = await cloneTestDatabase();
+  orm = await openOrm(url);
+  config = benchConfig(url);
   await generate(orm.em.fork(), { scale: 0.02, seed: 1 }, () => undefined);
-  const found = await explainOperations(orm, loadConfig({ MAX_COST: BENCH_MAX_COST }), checks, { forceIndexes: true });
+  const found = await explainOperations(orm, config, checks, { forceIndexes: true });
   reports = new Map(found.map((report) => [report.name, report]));
 }, 120_000);
 afterAll(() => orm.close());
@@ -59,7 +63,7 @@ function projectRowsRead(node: PlanNode): number {
 test.each(['{ field: TITLE, lang: FR }', '{ field: TITLE, lang: FR, direction: DESC }', '{ field: START_DATE, direction: DESC }', '{ field: SLUG }'])(
   'a page after a cursor near the end of the list by %s reads about a page of rows',
   async (order) => {
-    const server = await measuredServer(orm, loadConfig({ MAX_COST: BENCH_MAX_COST }));
+    const server = await measuredServer(orm, config);
     const client = new Client(sessionConfig(String(orm.config.get('clientUrl')), PREPARED_SESSION_OPTIONS));
     await client.connect();
     const prepared = orm.em.getKnex(PREPARED_READS);

@@ -1,10 +1,10 @@
 /**
  * `npm run bench [-- --duration 10 --connections 10 --warmup 3 --operations list,detail]`: starts the API (as
  * its own process) on the generated dataset (`npm run generate` first) and drives it with autocannon through
- * fixed, realistic operations (all five unless `--operations` names some), with the floor `{ __typename }` first and last on the same server in the same run (rates
- * are read against the mean of the two). Reports req/s, p50,
- * p99, SQL statements per request and errors for each, computed afresh (`cache-control: no-cache`) and
- * from the response cache, and the API's resident memory. Then explains, at this size, every statement
+ * fixed, realistic operations (all five unless `--operations` names some), with the floor `{ __typename }`
+ * first and last on the same server in the same run (rates are read against the mean of the two). Reports
+ * req/s, p50, p99, SQL statements per request and errors for each, computed afresh (`cache-control:
+ * no-cache`) and from the response cache, and the API's resident memory. Then explains, at this size, every statement
  * of every ProjectFilter condition and bench operation and reports any large table read whole. Writes
  * .data/bench/results.json and .data/bench/results.md.
  */

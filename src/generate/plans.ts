@@ -118,7 +118,6 @@ export async function benchSample(client: Client): Promise<BenchSample> {
 /** What every rate of the benchmark is read against: the cheapest request the API answers. */
 export const FLOOR_OPERATION: BenchOperation = { key: 'floor', name: 'floor: { __typename }', query: '{ __typename }' };
 
-
 /**
  * Sends `query` to a server in this process `count` times, `inFlight` at a time. The first answer is
  * checked whole; the others by their status only, since parsing each answer back would be measured as
