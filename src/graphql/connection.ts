@@ -93,19 +93,16 @@ class PageInfoOfEdges<T> implements PageInfo {
 export class ConnectionResult<T> {
   readonly pageInfo: PageInfo;
   private total: Promise<number> | undefined;
+  private readonly count: (() => Promise<number>) | undefined;
 
-  constructor(
-    readonly edges: Edge<T>[],
-    more: { hasNextPage: boolean; hasPreviousPage: boolean },
-    countedTotal: number | undefined,
-    private readonly count: () => Promise<number>,
-  ) {
+  constructor(readonly edges: Edge<T>[], more: { hasNextPage: boolean; hasPreviousPage: boolean }, total: number | (() => Promise<number>)) {
     this.pageInfo = new PageInfoOfEdges(more, edges);
-    if (countedTotal !== undefined) this.total = Promise.resolve(countedTotal);
+    if (typeof total === 'number') this.total = Promise.resolve(total);
+    else this.count = total;
   }
 
   get totalCount(): Promise<number> {
-    return (this.total ??= this.count());
+    return (this.total ??= this.count!());
   }
 }
 
@@ -468,8 +465,13 @@ export async function paginate<T extends { id: string }>(
   const more = { hasNextPage: forward ? hasMore : args.before != null, hasPreviousPage: forward ? args.after != null : hasMore };
   // Past the last record the page's statement returned no row to carry the count: a statement of its own.
   const counted = rows.length > 0 && options.withTotal ? Number(rows[0][mapper.width + keys.length]) : undefined;
-  return new ConnectionResult(edges, more, counted, async () => {
-    const [row] = (await send(count)).rows;
-    return Number(row[0]);
-  });
+  return new ConnectionResult(
+    edges,
+    more,
+    counted ??
+      (async () => {
+        const [row] = (await send(count)).rows;
+        return Number(row[0]);
+      }),
+  );
 }

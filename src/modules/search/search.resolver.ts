@@ -1,6 +1,5 @@
-import type { GraphQLResolveInfo } from 'graphql';
-import { Arg, Ctx, Field, Float, Info, Int, ObjectType, Query, registerEnumType, Resolver } from 'type-graphql';
-import { ConnectionResult, PageInfo, pageRequest, selectsField } from '../../graphql/connection';
+import { Arg, Ctx, Field, Float, Int, ObjectType, Query, registerEnumType, Resolver } from 'type-graphql';
+import { ConnectionResult, PageInfo, pageRequest } from '../../graphql/connection';
 import type { RequestContext } from '../../graphql/context';
 import { badUserInput } from '../../graphql/errors';
 import { Node } from '../../graphql/node';
@@ -64,7 +63,6 @@ export class SearchResolver {
   })
   async search(
     @Ctx() context: RequestContext,
-    @Info() info: GraphQLResolveInfo,
     @Arg('query', { description: 'Words to look for.' }) query: string,
     @Arg('types', () => [SearchType], { nullable: true, description: 'Only these kinds of record; all when absent.' }) types?: SearchType[] | null,
     @Arg('first', () => Int, { nullable: true, description: 'How many results (at most the page size cap); 20 when absent.' }) first?: number | null,
@@ -78,11 +76,11 @@ export class SearchResolver {
     const offset = after ? decodeOffset(after) + 1 : 0;
     const service = new SearchService(context);
     // Run even for a page of 0 (its limit is then 1), to know whether hits follow and how many there are.
-    const { hits, total } = await service.search(text, chosen, offset, size + 1, selectsField(info, 'totalCount'));
+    const { hits, total } = await service.search(text, chosen, offset, size + 1);
     const page = hits.slice(0, size);
     const nodes = await Promise.all(page.map((hit) => loadNode(context, hit.recordType, hit.recordId)));
     const edges = page.map((hit, index) => ({ cursor: encodeOffset(offset + index), rank: hit.rank, node: nodes[index]! }));
-    // The page's statements counted the hits when asked to; a count of its own otherwise.
-    return new ConnectionResult(edges, { hasNextPage: hits.length > size, hasPreviousPage: offset > 0 }, total, () => service.count(text, chosen));
+    // The page's statement counted the hits.
+    return new ConnectionResult(edges, { hasNextPage: hits.length > size, hasPreviousPage: offset > 0 }, total);
   }
 }
