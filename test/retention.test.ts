@@ -11,7 +11,7 @@ import path from 'node:path';
  * generation, and minor collections paused ten times longer (README, Performance).
  *
  * Here the old generation must not grow with the pages a client asks for one after another. The server
- * runs in a process of its own (test/support/heap-probe.ts), as `npm start` runs it: measured inside
+ * runs in a process of its own (test/support/heap-probe.ts), with npm start's young generation: measured inside
  * Jest's worker, the count also held whatever that worker had run before and depended on the machine
  * (one CI machine counted 94 to 110 KB a page where this one counted 15), which said more about the
  * machine than about the server. Its pages are full ones of 20 projects (the seeded data has three
@@ -31,27 +31,22 @@ interface Probe {
   close(): Promise<void>;
 }
 
-/**
- * Starts the probe: --expose-gc to collect on demand, and a young generation of a fixed size (npm start's
- * largest), bigger than any one request allocates, so that a request still running when V8 collects is
- * never old enough to be promoted for that.
- */
-function startProbe(): Promise<Probe> {
-  const child: ChildProcess = fork(path.join(__dirname, 'support', 'heap-probe.ts'), [], {
-    execArgv: ['--expose-gc', '--min-semi-space-size=32', '--max-semi-space-size=32', '-r', '@swc-node/register'],
-    cwd: path.join(__dirname, '..'),
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const next = <T>(): Promise<T> =>
-    new Promise((resolve, reject) => {
-      const onExit = (code: number | null) => reject(new Error(`the heap probe exited (code ${code})`));
+/** Talks to the probe `child` over IPC: waits for its address, then asks it to collect; its exit fails a wait at once. */
+function startProbe(child: ChildProcess): Promise<Probe> {
+  const exited = new Promise<void>((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve() : child.once('exit', () => resolve())));
+  // A send to a process that has gone is reported here (the answer's wait then fails on the exit).
+  child.on('error', () => {});
+  const next = <T>(): Promise<T> => {
+    if (child.exitCode !== null || child.signalCode !== null) return Promise.reject(new Error(`the heap probe exited (code ${child.exitCode}, signal ${child.signalCode})`));
+    return new Promise((resolve, reject) => {
+      const onExit = (code: number | null, signal: string | null) => reject(new Error(`the heap probe exited (code ${code}, signal ${signal})`));
       child.once('exit', onExit);
       child.once('message', (message) => {
         child.off('exit', onExit);
         resolve(message as T);
       });
     });
+  };
   return next<{ baseUrl: string }>().then(({ baseUrl }) => ({
     baseUrl,
     async collect(kind) {
@@ -60,20 +55,32 @@ function startProbe(): Promise<Probe> {
       return (await answer).oldGenerationBytes;
     },
     async close() {
-      child.send({ close: true });
-      await exited;
+      if (child.connected) child.send({ close: true });
+      const stopped = await Promise.race([exited.then(() => true), new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 10_000).unref())]);
+      if (!stopped) child.kill('SIGKILL');
     },
   }));
 }
 
+let child: ChildProcess | undefined;
 let probe: Probe;
 
 beforeAll(async () => {
-  probe = await startProbe();
+  // --expose-gc to collect on demand, and a young generation of a fixed size (npm start's largest), bigger
+  // than any one request allocates, so that a request still running when V8 collects is never old enough
+  // to be promoted for that.
+  child = fork(path.join(__dirname, 'support', 'heap-probe.ts'), [], {
+    execArgv: ['--expose-gc', '--min-semi-space-size=32', '--max-semi-space-size=32', '-r', '@swc-node/register'],
+    cwd: path.join(__dirname, '..'),
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  probe = await startProbe(child);
 });
 
 afterAll(async () => {
-  await probe?.close();
+  if (probe) await probe.close();
+  // A probe that never answered (a failed or slow start) is stopped all the same.
+  else child?.kill('SIGKILL');
 });
 
 /**

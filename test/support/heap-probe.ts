@@ -22,6 +22,8 @@ function oldGenerationBytes(): number {
 
 async function main(): Promise<void> {
   if (!process.send) throw new Error('heap-probe runs as a forked child (it answers over IPC)');
+  // Its server and pool would keep it alive after the test's process is gone.
+  process.on('disconnect', () => process.exit(1));
   const app = await startTestApp();
   // Full pages of 20 projects, each with its partners, themes and territories: the seeded three would
   // make a page too small for what a request leaves behind to stand out.
