@@ -340,6 +340,8 @@ describe('bad arguments', () => {
     ['{ projects(first: 1, last: 1) { totalCount } }', 'first', 'not both'],
     ['{ search(query: "   ") { totalCount } }', 'query', 'at least one word'],
     ['{ search(query: "emploi", after: "garbage") { totalCount } }', 'after', 'not a cursor'],
+    // {"offset":1e+21}: an integer, but past what PostgreSQL's bigint holds.
+    ['{ search(query: "emploi", after: "eyJvZmZzZXQiOjFlKzIxfQ") { totalCount } }', 'after', 'not a cursor'],
     ['{ search(query: "emploi", first: 1000) { totalCount } }', 'first', 'page size cap'],
     ['{ fundingBreakdown(by: PROGRAMME, basis: PARTNER_SHARE) { total { amount } } }', 'basis', 'PARTNER_SHARE'],
   ])('%s gives BAD_USER_INPUT naming %s', async (query, argumentName, message) => {

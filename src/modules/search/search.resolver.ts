@@ -47,7 +47,8 @@ const encodeOffset = (offset: number) => Buffer.from(JSON.stringify({ offset }),
 function decodeOffset(cursor: string): number {
   try {
     const { offset } = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (Number.isInteger(offset) && offset >= 0) return offset;
+    // A safe integer: a larger one (1e21) reached PostgreSQL as a bigint out of range, an internal error.
+    if (Number.isSafeInteger(offset) && offset >= 0) return offset;
   } catch {
     // fall through to the error below
   }
