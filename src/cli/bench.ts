@@ -26,13 +26,14 @@ import {
   benchOperations,
   connectToBench,
   explainOperations,
+  BenchOperation,
   FLOOR_OPERATION,
-  Operation,
   operationsNamed,
   planChecks,
   withBench,
   writeBenchFile,
 } from '../generate/plans';
+import { targetLines, targetVerdicts } from '../generate/targets';
 
 interface Measure {
   requestsPerSecond: number;
@@ -107,6 +108,8 @@ async function findPostmaster(client: Client): Promise<number | null> {
 }
 
 interface Result {
+  /** The operation's short name (`--operations`). */
+  key: string;
   operation: string;
   sqlStatements: number | null;
   /** Every request computed afresh (`cache-control: no-cache`). */
@@ -134,7 +137,7 @@ async function measure(url: string, body: string, headers: Record<string, string
   };
 }
 
-async function run(url: string, operation: Operation, duration: number, connections: number, warmup: number, processes: Processes): Promise<Result> {
+async function run(url: string, operation: BenchOperation, duration: number, connections: number, warmup: number, processes: Processes): Promise<Result> {
   const body = JSON.stringify({ query: operation.query });
   const probe = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', 'cache-control': 'no-cache' }, body });
   const probed = (await probe.json()) as { errors?: unknown[]; extensions?: { queryStats?: { sqlStatements: number } } };
@@ -143,6 +146,7 @@ async function run(url: string, operation: Operation, duration: number, connecti
   // optimised by V8, statements not yet prepared on every pooled connection, pages not yet in memory).
   if (warmup > 0) await measure(url, body, { 'cache-control': 'no-cache' }, warmup, connections, processes);
   return {
+    key: operation.key,
     operation: operation.name,
     sqlStatements: probed.extensions?.queryStats?.sqlStatements ?? null,
     uncached: await measure(url, body, { 'cache-control': 'no-cache' }, duration, connections, processes),
@@ -223,6 +227,7 @@ async function main(): Promise<void> {
       const dataset = `${sample.projects} projects, ${sample.organisations} organisations, ${sample.participations} participations`;
       const floor = (results[0].uncached.requestsPerSecond + results[results.length - 1].uncached.requestsPerSecond) / 2;
       const percent = (value: number) => `${Math.round((100 * value) / floor)}%`;
+      const targets = targetVerdicts(results, floor);
       const table = [
         `Dataset: ${dataset}. Machine: ${machine}. ${connections} connections, ${duration} s each after ${warmup} s of warm-up; API, PostgreSQL and load generator on the same machine.`,
         '',
@@ -242,13 +247,16 @@ async function main(): Promise<void> {
         '',
         `Resident memory of the API after the run: ${memoryMb} MB.`,
         '',
+        'Targets (issue 6), on this machine in this run:',
+        ...targetLines(targets),
+        '',
         `Plans at this size (${plans.length} checks: every ProjectFilter condition and the operations above, each statement explained): ` +
           (wholeReads.length === 0
             ? 'no statement reads a large table whole (sequential scan, or an index walked without a condition on its leading column).'
             : `large tables read whole in ${wholeReads.map((plan) => `${plan.name}: ${[...new Set(plan.sequentialScans)].join(', ')}`).join('; ')}.`),
       ].join('\n');
       const written = [
-        writeBenchFile('results.json', JSON.stringify({ date: new Date().toISOString(), machine, dataset, connections, duration, memoryMb, floor, results, plans }, null, 2)),
+        writeBenchFile('results.json', JSON.stringify({ date: new Date().toISOString(), machine, dataset, connections, duration, memoryMb, floor, results, targets, plans }, null, 2)),
         writeBenchFile('results.md', `${table}\n`),
       ];
       console.log(`\n${table}\n\nWritten to ${written.join(' and ')}`);

@@ -1,0 +1,72 @@
+/**
+ * The benchmark's targets (issue 6: fast at scale), read from one run's measures, so that every run of
+ * `npm run bench` says which hold on the machine it ran on. Statements bounded by the query's depth are
+ * not among them: one run cannot tell that (test/statement-count.test.ts and test/no-n-plus-one.test.ts
+ * compare 10 and 1,000 parent rows).
+ */
+
+/** What the targets read of an operation's run. */
+export interface MeasuredOperation {
+  /** The operation's short name (`list`, `search`, `floor`...). */
+  key: string;
+  uncached: { requestsPerSecond: number; p99Ms: number; errors: number };
+  cached: { requestsPerSecond: number; errors: number };
+}
+
+export interface TargetVerdict {
+  target: string;
+  holds: boolean;
+  /** The measures the verdict was read from. */
+  measured: string;
+}
+
+/** Every operation's p99 must stay under this, fresh, with 10 connections. */
+export const P99_LIMIT_MS = 100;
+/** The list page's fresh rate against the floor's. */
+export const LIST_FRESH_SHARE = 0.2;
+/** The list page's rate from the response cache against the floor's fresh rate. */
+export const LIST_CACHED_SHARE = 0.7;
+
+const LIST = 'list';
+
+/**
+ * The verdicts on the targets for `results`, against `floor` (the floor's mean fresh rate). The list page's
+ * targets are left out of a run that did not measure it.
+ */
+export function targetVerdicts(results: MeasuredOperation[], floor: number): TargetVerdict[] {
+  const operations = results.filter((result) => result.key !== 'floor');
+  const percent = (rate: number) => `${Math.round((100 * rate) / floor)}%`;
+  const verdicts: TargetVerdict[] = [
+    {
+      target: `every operation's p99 under ${P99_LIMIT_MS} ms (fresh)`,
+      holds: operations.every((result) => result.uncached.p99Ms < P99_LIMIT_MS),
+      measured: operations.map((result) => `${result.key} ${result.uncached.p99Ms} ms`).join(', '),
+    },
+    {
+      target: 'no errors',
+      holds: results.every((result) => result.uncached.errors + result.cached.errors === 0),
+      measured: `${results.reduce((sum, result) => sum + result.uncached.errors + result.cached.errors, 0)} errors`,
+    },
+  ];
+  const list = operations.find((result) => result.key === LIST);
+  if (list) {
+    verdicts.push(
+      {
+        target: `the list page fresh at ${100 * LIST_FRESH_SHARE}% of the floor or more`,
+        holds: list.uncached.requestsPerSecond >= LIST_FRESH_SHARE * floor,
+        measured: `${list.uncached.requestsPerSecond} req/s, ${percent(list.uncached.requestsPerSecond)}`,
+      },
+      {
+        target: `the list page from the response cache at ${100 * LIST_CACHED_SHARE}% of the floor or more`,
+        holds: list.cached.requestsPerSecond >= LIST_CACHED_SHARE * floor,
+        measured: `${list.cached.requestsPerSecond} req/s, ${percent(list.cached.requestsPerSecond)}`,
+      },
+    );
+  }
+  return verdicts;
+}
+
+/** The verdicts as Markdown lines. */
+export function targetLines(verdicts: TargetVerdict[]): string[] {
+  return verdicts.map((verdict) => `- ${verdict.holds ? 'holds' : '**missed**'}: ${verdict.target} (${verdict.measured}).`);
+}

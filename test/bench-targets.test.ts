@@ -1,0 +1,37 @@
+import { targetLines, targetVerdicts } from '../src/generate/targets';
+
+/** `npm run bench` says which of issue 6's targets hold in its run. */
+describe('bench targets', () => {
+  const run = (key: string, fresh: number, p99Ms: number, cached: number, errors = 0) => ({
+    key,
+    uncached: { requestsPerSecond: fresh, p99Ms, errors },
+    cached: { requestsPerSecond: cached, errors: 0 },
+  });
+  const floor = run('floor', 7000, 3, 14000);
+
+  it('reads each target from the run, against the floor', () => {
+    const verdicts = targetVerdicts([floor, run('list', 1500, 40, 9000), run('search', 150, 112, 12000)], 7000);
+    expect(verdicts.map(({ holds }) => holds)).toEqual([false, true, true, true]);
+    expect(verdicts[0].measured).toBe('list 40 ms, search 112 ms');
+    expect(verdicts[2].measured).toBe('1500 req/s, 21%');
+    expect(verdicts[3].measured).toBe('9000 req/s, 129%');
+    expect(targetLines(verdicts)[0]).toBe("- **missed**: every operation's p99 under 100 ms (fresh) (list 40 ms, search 112 ms).");
+  });
+
+  it('misses the list page below a fifth of the floor fresh or below 70% cached, and on any error', () => {
+    const verdicts = targetVerdicts([floor, run('list', 1399, 40, 4899, 1)], 7000);
+    expect(verdicts.map(({ target, holds }) => [target, holds])).toEqual([
+      ["every operation's p99 under 100 ms (fresh)", true],
+      ['no errors', false],
+      ['the list page fresh at 20% of the floor or more', false],
+      ['the list page from the response cache at 70% of the floor or more', false],
+    ]);
+  });
+
+  it('leaves the list page out of a run without it', () => {
+    expect(targetVerdicts([floor, run('search', 150, 90, 12000)], 7000).map(({ target }) => target)).toEqual([
+      "every operation's p99 under 100 ms (fresh)",
+      'no errors',
+    ]);
+  });
+});
