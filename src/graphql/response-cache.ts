@@ -7,13 +7,40 @@ import type { Logger } from 'pino';
 export const DATA_CHANGED_CHANNEL = 'kb_data_changed';
 
 /**
+ * A kept response. Its data is written as JSON on its first hit, once, and the records it was written from
+ * are let go: a hit used to write the whole answer again (a list page's: its 20 projects with their
+ * partners, themes and territories), for a new request id in its extensions.
+ */
+export class KeptResponse {
+  #data: unknown;
+  #dataJson: string | undefined;
+
+  constructor(
+    data: unknown,
+    /** The extensions of the request that computed it (its statement count and cost among them). */
+    readonly extensions: Record<string, unknown> | undefined,
+  ) {
+    this.#data = data;
+  }
+
+  /** The response as sent on a hit: the kept data, with `extensions`. */
+  body(extensions: Record<string, unknown>): string {
+    if (this.#dataJson === undefined) {
+      this.#dataJson = JSON.stringify(this.#data);
+      this.#data = undefined;
+    }
+    return `{"data":${this.#dataJson},"extensions":${JSON.stringify(extensions)}}`;
+  }
+}
+
+/**
  * Whole GraphQL responses of anonymous reads, kept in memory. The knowledge base is read-mostly and
  * changes only through seeding and imports, which notify DATA_CHANGED_CHANNEL in their transaction: the
  * cache empties when they commit. If the listening connection is lost, the cache empties and stays off
  * until it is back, so that it never serves data older than the database.
  */
 export class ResponseCache {
-  private readonly entries: LRUCache<string, Record<string, unknown>>;
+  private readonly entries: LRUCache<string, KeptResponse>;
   /** The connection that listens; set only once it listens, so the cache is on exactly while it is set. */
   private listener?: Client;
   private reconnect?: NodeJS.Timeout;
@@ -98,13 +125,16 @@ export class ResponseCache {
     return createHash('sha256').update(JSON.stringify(body ?? null)).digest('base64url');
   }
 
-  get(key: string): Record<string, unknown> | undefined {
+  get(key: string): KeptResponse | undefined {
     return this.active ? this.entries.get(key) : undefined;
   }
 
-  /** Keeps a response computed from the data of `generation` (see `generation`), `bytes` long as sent. */
-  set(key: string, response: Record<string, unknown>, generation: number, bytes: number): void {
-    if (this.active && generation === this.generation) this.entries.set(key, response, { size: Math.max(1, bytes) });
+  /**
+   * Keeps a response (without errors) computed from the data of `generation` (see `generation`), `bytes`
+   * long as sent.
+   */
+  set(key: string, response: { data?: unknown; extensions?: Record<string, unknown> }, generation: number, bytes: number): void {
+    if (this.active && generation === this.generation) this.entries.set(key, new KeptResponse(response.data, response.extensions), { size: Math.max(1, bytes) });
   }
 
   /** How many responses are kept, and their size as sent. */
