@@ -5,8 +5,9 @@
  * On a shared virtual machine CPU time per request drifts by a third within minutes, and instruction
  * counts (`bench:instructions`) vary by more than 10% from run to run; a library's share of a profile of
  * the same page, taken right after another build's, is a ratio the drift leaves alone. Each operation is
- * served in-process (Fastify's `inject`, `--in-flight` requests at a time, no HTTP or load generator) on
- * the generated dataset; after `--warmup` requests V8's sampling profiler records `--requests` more.
+ * served by the API in this process, on a local port, on the generated dataset, to a client in a worker
+ * thread (`--in-flight` requests at a time over kept-alive connections; the worker's isolate is not
+ * profiled); after `--warmup` requests V8's sampling profiler records `--requests` more.
  * Shares are of busy samples (see `profileShares`). Needs `npm run generate`; writes
  * .data/bench/profile.json.
  */
@@ -14,7 +15,8 @@ import 'reflect-metadata';
 import { Session } from 'node:inspector/promises';
 import { parseArgs } from 'node:util';
 import { openOrm } from '../db/orm';
-import { benchConfig, injectRepeatedly, measuredServer, operationsNamed, withBench, writeBenchFile } from '../generate/plans';
+import { postRepeatedly } from '../generate/http-load';
+import { benchConfig, listenLocally, measuredServer, operationsNamed, withBench, writeBenchFile } from '../generate/plans';
 import { Profile, profileShares } from '../generate/profile';
 
 async function main(): Promise<void> {
@@ -32,16 +34,17 @@ async function main(): Promise<void> {
     const operations = operationsNamed(sample, values.operations);
     const orm = await openOrm(url);
     const server = await measuredServer(orm, benchConfig(url));
+    const endpoint = `${await listenLocally(server)}/graphql`;
     const session = new Session();
     session.connect();
     const results: Array<{ operation: string; busyMsPerRequest: number; parts: Array<{ part: string; percent: number }> }> = [];
     try {
       for (const operation of operations) {
         process.stdout.write(`${operation.name} ... `);
-        await injectRepeatedly(server, operation.query, warmup, inFlight);
+        await postRepeatedly(endpoint, operation.query, warmup, inFlight);
         await session.post('Profiler.enable');
         await session.post('Profiler.start');
-        await injectRepeatedly(server, operation.query, requests, inFlight);
+        await postRepeatedly(endpoint, operation.query, requests, inFlight);
         const { profile } = (await session.post('Profiler.stop')) as unknown as { profile: Profile };
         const result = { operation: operation.name, ...profileShares(profile, requests) };
         results.push(result);
