@@ -13,8 +13,8 @@ describe('bench targets', () => {
     const verdicts = targetVerdicts([floor, run('list', 1500, 40, 9000), run('search', 150, 112, 12000)], 7000);
     expect(verdicts.map(({ holds }) => holds)).toEqual([false, true, true, true]);
     expect(verdicts[0].measured).toBe('list 40 ms, search 112 ms');
-    expect(verdicts[2].measured).toBe('1500 req/s, 21%');
-    expect(verdicts[3].measured).toBe('9000 req/s, 129%');
+    expect(verdicts[2].measured).toBe('1500 req/s, 21.4%');
+    expect(verdicts[3].measured).toBe('9000 req/s, 128.6%');
     expect(targetLines(verdicts)[0]).toBe("- **missed**: every operation's p99 under 100 ms (fresh) (list 40 ms, search 112 ms).");
   });
 
@@ -28,10 +28,16 @@ describe('bench targets', () => {
     ]);
   });
 
-  it('leaves the list page out of a run without it', () => {
+  it('leaves the list page out of a run without it, and the p99 out of a run of the floor alone', () => {
     expect(targetVerdicts([floor, run('search', 150, 90, 12000)], 7000).map(({ target }) => target)).toEqual([
       "every operation's p99 under 100 ms (fresh)",
       'no errors',
     ]);
+    expect(targetVerdicts([floor, floor], 7000).map(({ target }) => target)).toEqual(['no errors']);
+  });
+
+  it('says a share just under the target with its decimal, not rounded up to it', () => {
+    const [, , fresh] = targetVerdicts([floor, run('list', 1372, 40, 9000)], 7000);
+    expect(fresh).toMatchObject({ holds: false, measured: '1372 req/s, 19.6%' });
   });
 });

@@ -27,6 +27,12 @@ describe('the profile load', () => {
     expect(statements).toBe(25);
   });
 
+  it("fails when the server is gone, with the client's error", async () => {
+    const other = await startTestApp();
+    await other.close();
+    await expect(postRepeatedly(`${other.baseUrl}/graphql`, '{ __typename }', 5, 2)).rejects.toThrow(/ECONNREFUSED/);
+  });
+
   it('fails on an operation that fails, with its answer', async () => {
     await expect(postRepeatedly(`${app.baseUrl}/graphql`, '{ nothing }', 5, 2)).rejects.toThrow(/the operation fails: .*Cannot query field .*nothing/);
   });

@@ -26,7 +26,8 @@ export class KeptResponse {
   /** The response as sent on a hit: the kept data, with `extensions`. */
   body(extensions: Record<string, unknown>): string {
     if (this.#dataJson === undefined) {
-      this.#dataJson = JSON.stringify(this.#data);
+      // `null` for no data: the cache keeps only answers with data, but the body must be JSON whatever it kept.
+      this.#dataJson = JSON.stringify(this.#data ?? null);
       this.#data = undefined;
     }
     return `{"data":${this.#dataJson},"extensions":${JSON.stringify(extensions)}}`;
