@@ -33,11 +33,12 @@ interface Probe {
 
 /** Talks to the probe `child` over IPC: waits for its address, then asks it to collect; its exit fails a wait at once. */
 function startProbe(child: ChildProcess): Promise<Probe> {
-  const exited = new Promise<void>((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve() : child.once('exit', () => resolve())));
+  const hasExited = () => child.exitCode !== null || child.signalCode !== null;
+  const exited = new Promise<void>((resolve) => (hasExited() ? resolve() : child.once('exit', () => resolve())));
   // A send to a process that has gone is reported here (the answer's wait then fails on the exit).
   child.on('error', () => {});
   const next = <T>(): Promise<T> => {
-    if (child.exitCode !== null || child.signalCode !== null) return Promise.reject(new Error(`the heap probe exited (code ${child.exitCode}, signal ${child.signalCode})`));
+    if (hasExited()) return Promise.reject(new Error(`the heap probe exited (code ${child.exitCode}, signal ${child.signalCode})`));
     return new Promise((resolve, reject) => {
       const onExit = (code: number | null, signal: string | null) => reject(new Error(`the heap probe exited (code ${code}, signal ${signal})`));
       child.once('exit', onExit);

@@ -5,6 +5,8 @@
  * compare 10 and 1,000 parent rows).
  */
 
+import { FLOOR_OPERATION } from './plans';
+
 /** What the targets read of an operation's run. */
 export interface MeasuredOperation {
   /** The operation's short name (`list`, `search`, `floor`...). */
@@ -27,6 +29,7 @@ export const LIST_FRESH_SHARE = 0.2;
 /** The list page's rate from the response cache against the floor's fresh rate. */
 export const LIST_CACHED_SHARE = 0.7;
 
+/** The list page's key among the bench's operations (`benchOperations`). */
 const LIST = 'list';
 
 /**
@@ -35,7 +38,7 @@ const LIST = 'list';
  * are left out.
  */
 export function targetVerdicts(results: MeasuredOperation[], floor: number): TargetVerdict[] {
-  const operations = results.filter((result) => result.key !== 'floor');
+  const operations = results.filter((result) => result.key !== FLOOR_OPERATION.key);
   // One decimal: rounded to a whole percent, 19.6% would read as the 20% it misses.
   const percent = (rate: number) => `${Math.round((1000 * rate) / floor) / 10}%`;
   const verdicts: TargetVerdict[] = [];

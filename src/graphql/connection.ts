@@ -92,17 +92,17 @@ class PageInfoOfEdges<T> implements PageInfo {
  */
 export class ConnectionResult<T> {
   readonly pageInfo: PageInfo;
-  private total: Promise<number> | undefined;
-  private readonly count: (() => Promise<number>) | undefined;
+  /** The total, or what counts it until it is asked for. */
+  private total: Promise<number> | (() => Promise<number>);
 
   constructor(readonly edges: Edge<T>[], more: { hasNextPage: boolean; hasPreviousPage: boolean }, total: number | (() => Promise<number>)) {
     this.pageInfo = new PageInfoOfEdges(more, edges);
-    if (typeof total === 'number') this.total = Promise.resolve(total);
-    else this.count = total;
+    this.total = typeof total === 'number' ? Promise.resolve(total) : total;
   }
 
   get totalCount(): Promise<number> {
-    return (this.total ??= this.count!());
+    if (typeof this.total === 'function') this.total = this.total();
+    return this.total;
   }
 }
 
