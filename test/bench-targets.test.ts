@@ -40,4 +40,13 @@ describe('bench targets', () => {
     const [, , fresh] = targetVerdicts([floor, run('list', 1372, 40, 9000)], 7000);
     expect(fresh).toMatchObject({ holds: false, measured: '1372 req/s, 19.6%' });
   });
+
+  it("names the list page's SQL alone beside its rate, where the run measured it", () => {
+    const list = { ...run('list', 800, 25, 16000), sqlAlone: { requestsPerSecond: 1400, cpuBoundRequestsPerSecond: 1750 } };
+    const [, , fresh] = targetVerdicts([floor, list], 7000);
+    expect(fresh).toMatchObject({ holds: false, measured: '800 req/s, 11.4%; its SQL alone, without the API, 1400 req/s, 20%, CPU-bound 1750 req/s, 25%' });
+    // Where /proc could not tell PostgreSQL's CPU (a remote server), the rate alone.
+    const [, , remote] = targetVerdicts([floor, { ...list, sqlAlone: { requestsPerSecond: 1400, cpuBoundRequestsPerSecond: null } }], 7000);
+    expect(remote.measured).toBe('800 req/s, 11.4%; its SQL alone, without the API, 1400 req/s, 20%');
+  });
 });

@@ -4,9 +4,10 @@
  * fixed, realistic operations (all five unless `--operations` names some), with the floor `{ __typename }`
  * first and last on the same server in the same run (rates are read against the mean of the two). Reports
  * req/s, p50, p99, SQL statements per request and errors for each, computed afresh (`cache-control:
- * no-cache`) and from the response cache, and the API's resident memory. Then explains, at this size, every statement
- * of every ProjectFilter condition and bench operation and reports any large table read whole. Writes
- * .data/bench/results.json and .data/bench/results.md.
+ * no-cache`) and from the response cache, and the API's resident memory; and the rate of each operation's
+ * SQL alone (its statements, recorded from the API, replayed through node-postgres without GraphQL or
+ * HTTP). Then explains, at this size, every statement of every ProjectFilter condition and bench operation
+ * and reports any large table read whole. Writes .data/bench/results.json and .data/bench/results.md.
  */
 import 'reflect-metadata';
 import autocannon from 'autocannon';
@@ -30,9 +31,12 @@ import {
   FLOOR_OPERATION,
   operationsNamed,
   planChecks,
+  recordStatements,
+  RecordedStatement,
   withBench,
   writeBenchFile,
 } from '../generate/plans';
+import { replayStatements } from '../generate/replay';
 import { targetLines, targetVerdicts } from '../generate/targets';
 
 interface Measure {
@@ -59,15 +63,25 @@ interface Processes {
 /** Linux's clock ticks per second for /proc's CPU times (USER_HZ, 100 on every mainstream kernel). */
 const CLOCK_TICKS = 100;
 
-/** A process's parent and CPU seconds (user + system) from /proc, or null when it cannot be read. */
-function processStat(pid: number | string): { parent: number; cpuSeconds: number } | null {
+/**
+ * A process's parent and CPU seconds (user + system) from /proc, and those of its children that have
+ * exited (and been waited for), or null when it cannot be read.
+ */
+function processStat(pid: number | string): { parent: number; cpuSeconds: number; exitedChildrenCpuSeconds: number } | null {
   try {
-    // After the command name (which may hold spaces): ppid is field 4 of stat(5), utime 14, stime 15.
+    // After the command name (which may hold spaces): ppid is field 4 of stat(5), utime 14, stime 15,
+    // cutime 16, cstime 17.
     const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-    return { parent: Number(fields[1]), cpuSeconds: (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS };
+    const seconds = (first: number) => (Number(fields[first]) + Number(fields[first + 1])) / CLOCK_TICKS;
+    return { parent: Number(fields[1]), cpuSeconds: seconds(11), exitedChildrenCpuSeconds: seconds(13) };
   } catch {
     return null;
   }
+}
+
+/** Milliseconds a request of `seconds` spent over `requests`, to the thousandth (the floor's API CPU is under a tenth of one). */
+function perRequest(seconds: number, requests: number): number {
+  return requests === 0 ? 0 : Math.round((1000000 * seconds) / requests) / 1000;
 }
 
 /** Seconds of a `process.cpuUsage()` difference (microseconds of user and system time). */
@@ -89,10 +103,16 @@ function cpuSeconds(pid: number): number | null {
   return processStat(pid)?.cpuSeconds ?? null;
 }
 
-/** The CPU seconds of the postmaster's children, or null when they cannot be read. */
+/**
+ * The CPU seconds of the postmaster's children, those that have exited included (a backend whose
+ * connection closed during a measure would otherwise take its CPU time out of the sum), or null when
+ * they cannot be read.
+ */
 function databaseCpuSeconds(postmaster: number | null): number | null {
   if (postmaster === null) return null;
-  let total = 0;
+  const exited = processStat(postmaster)?.exitedChildrenCpuSeconds;
+  if (exited === undefined) return null;
+  let total = exited;
   for (const entry of fs.readdirSync('/proc')) {
     // A process that ended meanwhile reads as null.
     const stat = /^\d+$/.test(entry) ? processStat(entry) : null;
@@ -116,15 +136,15 @@ interface Result {
   uncached: Measure;
   /** Repeated requests answered by the response cache. */
   cached: Measure;
+  /** The operation's statements alone, without the API; null for an operation that sends none (the floor). */
+  sqlAlone: SqlAloneMeasure | null;
 }
 
 async function measure(url: string, body: string, headers: Record<string, string>, duration: number, connections: number, processes: Processes): Promise<Measure> {
   const [api, database, generator] = [cpuSeconds(processes.api), databaseCpuSeconds(processes.postmaster), process.cpuUsage()];
   const result = await autocannon({ url, method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body, duration, connections });
-  // In thousandths of a millisecond: the floor's API CPU is under a tenth of one.
-  const perRequest = (seconds: number) => (result.requests.total === 0 ? 0 : Math.round((1000000 * seconds) / result.requests.total) / 1000);
   // A process's CPU between two readings of /proc, null when either could not be read.
-  const between = (before: number | null, after: number | null) => (before === null || after === null ? null : perRequest(after - before));
+  const between = (before: number | null, after: number | null) => (before === null || after === null ? null : perRequest(after - before, result.requests.total));
   return {
     requestsPerSecond: Math.round(result.requests.average),
     p50Ms: result.latency.p50,
@@ -133,11 +153,49 @@ async function measure(url: string, body: string, headers: Record<string, string
     requests: result.requests.total,
     apiCpuMs: between(api, cpuSeconds(processes.api)),
     databaseCpuMs: between(database, databaseCpuSeconds(processes.postmaster)),
-    loadGeneratorCpuMs: perRequest(secondsOf(process.cpuUsage(generator))),
+    loadGeneratorCpuMs: perRequest(secondsOf(process.cpuUsage(generator)), result.requests.total),
   };
 }
 
-async function run(url: string, operation: BenchOperation, duration: number, connections: number, warmup: number, processes: Processes): Promise<Result> {
+/** An operation's SQL alone: its statements replayed through node-postgres (`replayStatements`). */
+interface SqlAloneMeasure {
+  requestsPerSecond: number;
+  requests: number;
+  /** CPU time per request of this process: node-postgres sending the statements and reading their rows. */
+  clientCpuMs: number;
+  /** CPU time per request of PostgreSQL's processes; null where /proc cannot tell. */
+  databaseCpuMs: number | null;
+  /**
+   * What the cores could serve at most if those two were spread over them without loss: a rate no Node API
+   * sending these statements through node-postgres could pass, however it shared the cores.
+   */
+  cpuBoundRequestsPerSecond: number | null;
+}
+
+async function measureSqlAlone(url: string, statements: RecordedStatement[], duration: number, connections: number, postmaster: number | null): Promise<SqlAloneMeasure> {
+  const [database, client] = [databaseCpuSeconds(postmaster), process.cpuUsage()];
+  const { requests, seconds } = await replayStatements(url, statements, { seconds: duration, connections });
+  const clientSeconds = secondsOf(process.cpuUsage(client));
+  const databaseAfter = databaseCpuSeconds(postmaster);
+  const clientCpuMs = perRequest(clientSeconds, requests);
+  const databaseCpuMs = database === null || databaseAfter === null ? null : perRequest(databaseAfter - database, requests);
+  return {
+    requestsPerSecond: Math.round(requests / seconds),
+    requests,
+    clientCpuMs,
+    databaseCpuMs,
+    cpuBoundRequestsPerSecond: databaseCpuMs === null ? null : Math.round((1000 * os.cpus().length) / (clientCpuMs + databaseCpuMs)),
+  };
+}
+
+async function run(
+  url: string,
+  operation: BenchOperation,
+  statements: RecordedStatement[],
+  settings: { databaseUrl: string; duration: number; connections: number; warmup: number },
+  processes: Processes,
+): Promise<Result> {
+  const { duration, connections, warmup } = settings;
   const body = JSON.stringify({ query: operation.query });
   const probe = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', 'cache-control': 'no-cache' }, body });
   const probed = (await probe.json()) as { errors?: unknown[]; extensions?: { queryStats?: { sqlStatements: number } } };
@@ -151,7 +209,18 @@ async function run(url: string, operation: BenchOperation, duration: number, con
     sqlStatements: probed.extensions?.queryStats?.sqlStatements ?? null,
     uncached: await measure(url, body, { 'cache-control': 'no-cache' }, duration, connections, processes),
     cached: await measure(url, body, {}, duration, connections, processes),
+    sqlAlone: statements.length === 0 ? null : await measureStatements(statements, settings, processes.postmaster),
   };
+}
+
+/** The operation's SQL alone, after as long a warm-up as the API's (the statements prepared on every connection). */
+async function measureStatements(
+  statements: RecordedStatement[],
+  { databaseUrl, duration, connections, warmup }: { databaseUrl: string; duration: number; connections: number; warmup: number },
+  postmaster: number | null,
+): Promise<SqlAloneMeasure> {
+  if (warmup > 0) await replayStatements(databaseUrl, statements, { seconds: warmup, connections });
+  return measureSqlAlone(databaseUrl, statements, duration, connections, postmaster);
 }
 
 function residentMemoryMb(pid: number): number {
@@ -176,6 +245,10 @@ async function main(): Promise<void> {
     const measured = values.operations ? operationsNamed(sample, values.operations).filter(({ key }) => key !== FLOOR_OPERATION.key) : benchOperations(sample);
     const client = await connectToBench(url);
     const postmaster = await findPostmaster(client).finally(() => client.end());
+    // What each operation sends to PostgreSQL, recorded from the API in this process, for its SQL alone.
+    const recordingOrm = await openOrm(url);
+    const recorded = await recordStatements(recordingOrm, benchConfig(url), measured).finally(() => recordingOrm.close());
+    const statementsOf = new Map(measured.map((operation, index) => [operation.key, recorded[index]]));
 
     const port = await findFreePort();
     // The API runs as `npm start` runs it (its node flags included), without the build `prestart` does.
@@ -201,12 +274,14 @@ async function main(): Promise<void> {
       const results: Result[] = [];
       for (const operation of sequence) {
         process.stdout.write(`${operation.name} ... `);
-        const result = await run(endpoint, operation, duration, connections, warmup, { api: api.pid!, postmaster });
+        const statements = statementsOf.get(operation.key) ?? [];
+        const result = await run(endpoint, operation, statements, { databaseUrl: url, duration, connections, warmup }, { api: api.pid!, postmaster });
         results.push(result);
         console.log(
           `${result.uncached.requestsPerSecond} req/s, p50 ${result.uncached.p50Ms} ms, p99 ${result.uncached.p99Ms} ms, ${result.sqlStatements} SQL, ` +
             `CPU a request: API ${result.uncached.apiCpuMs ?? '?'} ms, PostgreSQL ${result.uncached.databaseCpuMs ?? '?'} ms, load generator ${result.uncached.loadGeneratorCpuMs} ms; ` +
-            `cached ${result.cached.requestsPerSecond} req/s, p99 ${result.cached.p99Ms} ms; ${result.uncached.errors + result.cached.errors} errors`,
+            `cached ${result.cached.requestsPerSecond} req/s, p99 ${result.cached.p99Ms} ms; ${result.uncached.errors + result.cached.errors} errors` +
+            (result.sqlAlone ? `; its SQL alone ${result.sqlAlone.requestsPerSecond} req/s` : ''),
         );
       }
       const memoryMb = residentMemoryMb(api.pid!);
@@ -241,6 +316,24 @@ async function main(): Promise<void> {
         ),
         '',
         `% of floor: against the mean of the floor's two fresh rates, measured first and last (${Math.round(floor)} req/s).`,
+        '',
+        `Each operation's SQL alone: the statements it sent to PostgreSQL (recorded from the API), sent again and again from the benchmark's process ` +
+          `through node-postgres as the API sends them (named ones prepared, the same session settings), over ${connections} connections for ${duration} s, ` +
+          'with no GraphQL, no HTTP, no load generator and no records made of the rows. Its CPU-bound req/s (the same sum for node-postgres and PostgreSQL) ' +
+          'is a rate that no Node API sending these statements through node-postgres could pass on this machine, however it shared the cores.',
+        '',
+        '| operation | SQL statements | SQL alone req/s | % of floor | node-postgres CPU ms | PostgreSQL CPU ms | CPU-bound req/s | CPU-bound % of floor | the API\'s fresh rate against the SQL alone |',
+        '|---|---:|---:|---:|---:|---:|---:|---:|---:|',
+        ...results.flatMap(({ operation, sqlStatements, uncached, sqlAlone }) =>
+          sqlAlone
+            ? [
+                `| ${operation} | ${sqlStatements ?? ''} | ${sqlAlone.requestsPerSecond} | ${percent(sqlAlone.requestsPerSecond)} | ${sqlAlone.clientCpuMs} | ` +
+                  `${sqlAlone.databaseCpuMs ?? ''} | ${sqlAlone.cpuBoundRequestsPerSecond ?? ''} | ` +
+                  `${sqlAlone.cpuBoundRequestsPerSecond === null ? '' : percent(sqlAlone.cpuBoundRequestsPerSecond)} | ` +
+                  `${Math.round((100 * uncached.requestsPerSecond) / sqlAlone.requestsPerSecond)}% |`,
+              ]
+            : [],
+        ),
         '',
         'API CPU ms and PostgreSQL CPU ms: CPU time per fresh request of the API process and of PostgreSQL\'s processes (from /proc, every thread of them; the API\'s JavaScript runs on one, so its share bounds its rate). ' +
           `Load generator CPU ms: autocannon's, in the benchmark's own process. CPU-bound req/s: what the ${cores} cores could serve at most if those three were spread over them without loss (${cores} × 1000 / their sum).`,

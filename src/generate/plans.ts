@@ -235,6 +235,48 @@ export function operationsNamed(sample: BenchSample, names: string): BenchOperat
   return keys.map((key) => operations.get(key)!);
 }
 
+/** A statement as the API sent it: its text with placeholders numbered the way PostgreSQL reads them. */
+export interface RecordedStatement {
+  sql: string;
+  bindings: unknown[];
+  /** The name it was prepared under (a named statement, planned once, generically: PREPARED_SESSION_OPTIONS). */
+  name?: string;
+}
+
+/**
+ * Runs each operation through the real server (started in this process, without the response cache) and
+ * returns the SQL statements each one sent, in the order they were sent. An operation that fails is an
+ * error.
+ */
+export async function recordStatements(orm: MikroORM, config: Config, operations: Operation[]): Promise<RecordedStatement[][]> {
+  const server = await measuredServer(orm, config);
+  const pools = connectionPools(orm);
+  let recorded: RecordedStatement[] | undefined;
+  const record = (query: { sql: string; bindings?: unknown[]; options?: { name?: string } }) =>
+    recorded?.push({
+      sql: (pools[0].client as { positionBindings(sql: string): string }).positionBindings(query.sql),
+      bindings: query.bindings ?? [],
+      name: query.options?.name,
+    });
+  const all: RecordedStatement[][] = [];
+  try {
+    for (const knex of pools) knex.on('query', record);
+    const endpoint = `${await listenLocally(server)}/graphql`;
+    for (const operation of operations) {
+      recorded = [];
+      const response = await fetch(endpoint, { method: 'POST', body: JSON.stringify({ query: operation.query }), headers: { 'content-type': 'application/json' } });
+      const body = (await response.json()) as { errors?: unknown[] };
+      all.push(recorded);
+      recorded = undefined;
+      if (body.errors) throw new Error(`${operation.name} fails: ${JSON.stringify(body.errors)}`);
+    }
+  } finally {
+    for (const knex of pools) knex.removeListener('query', record);
+    await server.close();
+  }
+  return all;
+}
+
 /**
  * Runs each operation through the real server (started in this process), records the SQL
  * statements it sends, and asks PostgreSQL for the plan of each. With `forceIndexes`, sequential scans are
@@ -242,57 +284,32 @@ export function operationsNamed(sample: BenchSample, names: string): BenchOperat
  * prove); without it, the plans are the planner's own choice (what the full dataset shows).
  */
 export async function explainOperations(orm: MikroORM, config: Config, checks: Operation[], options: { forceIndexes: boolean }): Promise<PlanReport[]> {
-  const server = await measuredServer(orm, config);
-  const pools = connectionPools(orm);
-  let recorded: RecordedStatement[] | undefined;
-  // Recorded as sent: placeholders numbered the way PostgreSQL reads them.
-  const record = (query: { sql: string; bindings?: unknown[]; options?: { name?: string } }) =>
-    recorded?.push({
-      sql: (pools[0].client as { positionBindings(sql: string): string }).positionBindings(query.sql),
-      bindings: query.bindings ?? [],
-      named: query.options?.name !== undefined,
-    });
+  const recorded = await recordStatements(orm, config, checks);
   // Connections of their own, so that disabling sequential scans touches nothing else; planning as the
   // API's sessions do: statements whose text varies for their values, named ones generically.
   const [varying, named] = [SESSION_OPTIONS, PREPARED_SESSION_OPTIONS].map((sessionOptions) => new Client(sessionConfig(String(orm.config.get('clientUrl')), sessionOptions)));
-  const reports: PlanReport[] = [];
   try {
     for (const client of [varying, named]) {
       await client.connect();
       if (options.forceIndexes) await client.query('set enable_seqscan = off');
     }
     const known = await indexes(varying);
-    for (const knex of pools) knex.on('query', record);
-    const endpoint = `${await listenLocally(server)}/graphql`;
-    for (const check of checks) {
-      recorded = [];
-      const response = await fetch(endpoint, { method: 'POST', body: JSON.stringify({ query: check.query }), headers: { 'content-type': 'application/json' } });
-      const body = (await response.json()) as { errors?: unknown[] };
-      const statements = recorded;
-      recorded = undefined;
-      if (body.errors) throw new Error(`${check.name} fails: ${JSON.stringify(body.errors)}`);
+    const reports: PlanReport[] = [];
+    for (const [index, check] of checks.entries()) {
+      const statements = recorded[index];
       const sequentialScans: string[] = [];
       for (const statement of statements) {
         if (!/^\s*(select|with)\b/i.test(statement.sql)) continue;
-        const plan = statement.named ? await explainGeneric(named, statement) : await explainFor(varying, statement);
+        const plan = statement.name === undefined ? await explainFor(varying, statement) : await explainGeneric(named, statement);
         sequentialScans.push(...wholeReads(plan, known));
       }
       reports.push({ name: check.name, statements: statements.length, sequentialScans });
     }
+    return reports;
   } finally {
-    for (const knex of pools) knex.removeListener('query', record);
     // Each is let go even when another fails to (or never connected).
     await Promise.allSettled([varying.end(), named.end()]);
-    await server.close();
   }
-  return reports;
-}
-
-interface RecordedStatement {
-  sql: string;
-  bindings: unknown[];
-  /** Sent as a named prepared statement, and so planned once, generically (PREPARED_SESSION_OPTIONS). */
-  named: boolean;
 }
 
 type ExplainRows = { 'QUERY PLAN': Array<{ Plan: PlanNode }> };
