@@ -21,6 +21,8 @@ describe("an operation's SQL alone", () => {
     expect(statements).toHaveLength(sqlStatementsOf(await app.query(listPage)));
     expect(statements[0].sql).toMatch(/from "project"/);
     expect(statements.every(({ name }) => name?.startsWith('kb_'))).toBe(true);
+    // Read as the row mappers read them: arrays in select-list order.
+    expect(statements.map(({ rowMode }) => rowMode)).toEqual(statements.map(() => 'array'));
     // Placeholders as PostgreSQL reads them, with their values.
     expect(statements[1].sql).toMatch(/= any\(\$1\)/);
     expect(statements[1].bindings).toEqual([expect.arrayContaining([expect.any(String)])]);

@@ -241,6 +241,8 @@ export interface RecordedStatement {
   bindings: unknown[];
   /** The name it was prepared under (a named statement, planned once, generically: PREPARED_SESSION_OPTIONS). */
   name?: string;
+  /** `array` where the API took its rows as arrays in select-list order (`rowMode`), not as objects. */
+  rowMode?: 'array';
 }
 
 /**
@@ -252,11 +254,12 @@ export async function recordStatements(orm: MikroORM, config: Config, operations
   const server = await measuredServer(orm, config);
   const pools = connectionPools(orm);
   let recorded: RecordedStatement[] | undefined;
-  const record = (query: { sql: string; bindings?: unknown[]; options?: { name?: string } }) =>
+  const record = (query: { sql: string; bindings?: unknown[]; options?: { name?: string; rowMode?: 'array' } }) =>
     recorded?.push({
       sql: (pools[0].client as { positionBindings(sql: string): string }).positionBindings(query.sql),
       bindings: query.bindings ?? [],
       name: query.options?.name,
+      rowMode: query.options?.rowMode,
     });
   const all: RecordedStatement[][] = [];
   try {

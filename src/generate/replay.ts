@@ -12,15 +12,15 @@ export interface ReplayCount {
  * Sends one request's recorded statements (`recordStatements`) to PostgreSQL again and again, through
  * node-postgres alone: no GraphQL, no HTTP, no rows turned into records or answers. The statements go as
  * the API sends them: named ones prepared under their names on sessions that plan them generically, the
- * others on sessions set like the API's. `connections` loops, each sending a request's statements one
- * after another, for `seconds`. What this process and PostgreSQL spend meanwhile is the least that any
- * Node API sending these statements would spend, and the rate a bound that none could pass.
+ * others on sessions set like the API's, rows read as arrays where the API reads them so. `connections`
+ * loops, each sending a request's statements one after another, for `seconds`. What this process and
+ * PostgreSQL spend meanwhile is the least that any Node API sending these statements would spend.
  */
 export async function replayStatements(url: string, statements: RecordedStatement[], options: { seconds: number; connections: number }): Promise<ReplayCount> {
   if (statements.length === 0) throw new Error('there are no statements to replay');
   const pool = (sessionOptions: string) => new Pool({ ...sessionConfig(url, sessionOptions), max: options.connections });
   const [varying, named] = [pool(SESSION_OPTIONS), pool(PREPARED_SESSION_OPTIONS)];
-  const queries = statements.map(({ sql, bindings, name }) => ({ pool: name === undefined ? varying : named, query: { text: sql, values: bindings, name } }));
+  const queries = statements.map(({ sql, bindings, name, rowMode }) => ({ pool: name === undefined ? varying : named, query: { text: sql, values: bindings, name, rowMode } }));
   let requests = 0;
   let failed = false;
   const started = performance.now();
