@@ -1,5 +1,5 @@
 import { benchConfig, recordStatements } from '../src/generate/plans';
-import { replayStatements } from '../src/generate/replay';
+import { StatementReplay } from '../src/generate/replay';
 import { sqlStatementsOf, startTestApp, TestApp } from './support/app';
 
 /** `npm run bench`'s "SQL alone": an operation's statements recorded from the API and sent again without it. */
@@ -41,19 +41,34 @@ describe("an operation's SQL alone", () => {
       { sql: `select nextval('replay_probe') where current_setting('plan_cache_mode') = 'force_generic_plan'`, bindings: [], name: 'kb_replay_probe' },
       { sql: `select nextval($1::regclass) where current_setting('plan_cache_mode') = 'auto'`, bindings: ['replay_probe'] },
     ];
-    const { requests, seconds } = await replayStatements(app.databaseUrl, statements, { seconds: 0.3, connections: 3 });
-    expect(requests).toBeGreaterThan(10);
-    expect(seconds).toBeGreaterThanOrEqual(0.3);
-    const [{ last_value }] = await app.orm.em.getConnection().execute<Array<{ last_value: string }>>('select last_value from replay_probe');
-    expect(Number(last_value)).toBe(2 * requests);
+    const url = new URL(app.databaseUrl);
+    url.searchParams.set('application_name', 'replay-probe');
+    const replay = new StatementReplay(url.toString(), statements, 3);
+    const sessions = () => app.orm.em.getConnection().execute<Array<{ pid: number }>>(`select pid from pg_stat_activity where application_name = 'replay-probe'`);
+    try {
+      const first = await replay.run(0.2);
+      const opened = await sessions();
+      const second = await replay.run(0.2);
+      expect(first.requests).toBeGreaterThan(10);
+      expect(second.seconds).toBeGreaterThanOrEqual(0.2);
+      const [{ last_value }] = await app.orm.em.getConnection().execute<Array<{ last_value: string }>>('select last_value from replay_probe');
+      expect(Number(last_value)).toBe(2 * (first.requests + second.requests));
+      // The second run goes on the sessions of the first (the statements prepared there stay warm).
+      expect(opened.length).toBeGreaterThan(0);
+      expect((await sessions()).map(({ pid }) => pid).sort()).toEqual(opened.map(({ pid }) => pid).sort());
+    } finally {
+      await replay.close();
+    }
+    // Closed: the server ends each session once its connection has gone (a moment after).
+    for (let attempt = 0; attempt < 40 && (await sessions()).length > 0; attempt++) await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(await sessions()).toEqual([]);
   });
 
   it("fails with PostgreSQL's error, and stops every loop", async () => {
     const started = performance.now();
-    await expect(replayStatements(app.databaseUrl, [{ sql: 'select * from no_such_table', bindings: [] }], { seconds: 5, connections: 3 })).rejects.toThrow(
-      'relation "no_such_table" does not exist',
-    );
+    const replay = new StatementReplay(app.databaseUrl, [{ sql: 'select * from no_such_table', bindings: [] }], 3);
+    await expect(replay.run(5).finally(() => replay.close())).rejects.toThrow('relation "no_such_table" does not exist');
     expect(performance.now() - started).toBeLessThan(2000);
-    await expect(replayStatements(app.databaseUrl, [], { seconds: 1, connections: 1 })).rejects.toThrow('there are no statements to replay');
+    expect(() => new StatementReplay(app.databaseUrl, [], 1)).toThrow('there are no statements to replay');
   });
 });

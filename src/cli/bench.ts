@@ -36,7 +36,7 @@ import {
   withBench,
   writeBenchFile,
 } from '../generate/plans';
-import { replayStatements } from '../generate/replay';
+import { StatementReplay } from '../generate/replay';
 import { targetLines, targetVerdicts } from '../generate/targets';
 
 interface Measure {
@@ -172,9 +172,9 @@ interface SqlAloneMeasure {
   cpuBoundRequestsPerSecond: number | null;
 }
 
-async function measureSqlAlone(url: string, statements: RecordedStatement[], duration: number, connections: number, postmaster: number | null): Promise<SqlAloneMeasure> {
+async function measureSqlAlone(replay: StatementReplay, duration: number, postmaster: number | null): Promise<SqlAloneMeasure> {
   const [database, client] = [databaseCpuSeconds(postmaster), process.cpuUsage()];
-  const { requests, seconds } = await replayStatements(url, statements, { seconds: duration, connections });
+  const { requests, seconds } = await replay.run(duration);
   const clientSeconds = secondsOf(process.cpuUsage(client));
   const databaseAfter = databaseCpuSeconds(postmaster);
   const clientCpuMs = perRequest(clientSeconds, requests);
@@ -219,8 +219,13 @@ async function measureStatements(
   { databaseUrl, duration, connections, warmup }: { databaseUrl: string; duration: number; connections: number; warmup: number },
   postmaster: number | null,
 ): Promise<SqlAloneMeasure> {
-  if (warmup > 0) await replayStatements(databaseUrl, statements, { seconds: warmup, connections });
-  return measureSqlAlone(databaseUrl, statements, duration, connections, postmaster);
+  const replay = new StatementReplay(databaseUrl, statements, connections);
+  try {
+    if (warmup > 0) await replay.run(warmup);
+    return await measureSqlAlone(replay, duration, postmaster);
+  } finally {
+    await replay.close();
+  }
 }
 
 function residentMemoryMb(pid: number): number {
