@@ -16,13 +16,13 @@ import { Session } from 'node:inspector/promises';
 import { parseArgs } from 'node:util';
 import { openOrm } from '../db/orm';
 import { postRepeatedly } from '../generate/http-load';
-import { benchConfig, listenLocally, measuredServer, operationsNamed, withBench, writeBenchFile } from '../generate/plans';
+import { benchConfig, LIST_PAGE_KEY, listenLocally, measuredServer, operationsNamed, withBench, writeBenchFile } from '../generate/plans';
 import { Profile, profileShares } from '../generate/profile';
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
-      operations: { type: 'string', default: 'list' },
+      operations: { type: 'string', default: LIST_PAGE_KEY },
       requests: { type: 'string', default: '2000' },
       warmup: { type: 'string', default: '1500' },
       'in-flight': { type: 'string', default: '4' },

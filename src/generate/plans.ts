@@ -37,6 +37,9 @@ export interface BenchOperation extends Operation {
   key: string;
 }
 
+/** The key of the bench's list page, the operation issue 6's rate targets are set for. */
+export const LIST_PAGE_KEY = 'list';
+
 /**
  * The benchmark's operations (`npm run bench`): a frontend list page, a project detail page, a search, a
  * region question and an organisation's collaborators. The plan checks run them too.
@@ -44,7 +47,7 @@ export interface BenchOperation extends Operation {
 export function benchOperations(sample: { project: string; organisation: string; region: string }): BenchOperation[] {
   return [
     {
-      key: 'list',
+      key: LIST_PAGE_KEY,
       name: 'list page (20 projects with lead partner, themes, territories)',
       query: `{ projects(first: 20, orderBy: { field: TITLE, lang: FR }) { totalCount pageInfo { hasNextPage endCursor }
         edges { node { id slug acronym title(lang: FR) leadPartner { name } themes { name(lang: FR) } territories { code name(lang: FR) } } } } }`,

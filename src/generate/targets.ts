@@ -5,7 +5,7 @@
  * compare 10 and 1,000 parent rows).
  */
 
-import { FLOOR_OPERATION } from './plans';
+import { FLOOR_OPERATION, LIST_PAGE_KEY } from './plans';
 
 /** What the targets read of an operation's run. */
 export interface MeasuredOperation {
@@ -31,9 +31,6 @@ export const LIST_FRESH_SHARE = 0.2;
 /** The list page's rate from the response cache against the floor's fresh rate. */
 export const LIST_CACHED_SHARE = 0.7;
 
-/** The list page's key among the bench's operations (`benchOperations`). */
-const LIST = 'list';
-
 /**
  * The verdicts on the targets for `results`, against `floor` (the floor's mean fresh rate). The targets of
  * operations a run did not measure (the list page's, or every operation's for a run of the floor alone)
@@ -56,7 +53,7 @@ export function targetVerdicts(results: MeasuredOperation[], floor: number): Tar
     holds: results.every((result) => result.uncached.errors + result.cached.errors === 0),
     measured: `${results.reduce((sum, result) => sum + result.uncached.errors + result.cached.errors, 0)} errors`,
   });
-  const list = operations.find((result) => result.key === LIST);
+  const list = operations.find((result) => result.key === LIST_PAGE_KEY);
   if (list) {
     verdicts.push(
       {
