@@ -72,13 +72,13 @@ export class SearchService {
         bindings: [...query.bindings!, ...typeBindings],
       },
       // Name similarity is the fallback for typos: a loose trigram match on every name would otherwise be
-      // computed for every search.
-      typos: {
+      // computed for every search. Its text is written only for a search that needs it.
+      typos: () => ({
         sql: `select d.record_type, d.record_id, ${rank(`${TYPO_WEIGHT} * word_similarity(q.folded, d.names)`)}
           from search_document d, (select kb_fold(?) as folded) as q
           where ${ofType}q.folded <% d.names`,
         bindings: [text, ...typeBindings],
-      },
+      }),
     };
   }
 
@@ -89,7 +89,7 @@ export class SearchService {
   async search(text: string, types: SearchType[], offset: number, limit: number): Promise<SearchPage> {
     const { words, typos } = this.statements(text, types);
     const found = await this.page(words, offset, limit);
-    return found.total > 0 ? found : this.page(typos, offset, limit);
+    return found.total > 0 ? found : this.page(typos(), offset, limit);
   }
 
   /**
