@@ -1,4 +1,5 @@
-import { benchConfig, recordStatements } from '../src/generate/plans';
+import { POOL_SIZE } from '../src/db/orm.config';
+import { benchConfig, RecordedStatement, recordStatements } from '../src/generate/plans';
 import { StatementReplay } from '../src/generate/replay';
 import { sqlStatementsOf, startTestApp, TestApp } from './support/app';
 
@@ -34,28 +35,39 @@ describe("an operation's SQL alone", () => {
     );
   });
 
-  it('sends each statement once a request, named ones on sessions that plan generically', async () => {
+  /** A replay whose sessions carry their own application name, to find them in pg_stat_activity. */
+  const probeReplay = (statements: RecordedStatement[], connections: number) => {
+    const url = new URL(app.databaseUrl);
+    url.searchParams.set('application_name', 'replay-probe');
+    return new StatementReplay(url.toString(), statements, connections);
+  };
+  const sessions = async () =>
+    (await app.orm.em.getConnection().execute<Array<{ pid: number }>>(`select pid from pg_stat_activity where application_name = 'replay-probe' order by pid`)).map(
+      ({ pid }) => pid,
+    );
+  const drawn = async (sequence: string) => Number((await app.orm.em.getConnection().execute<Array<{ last_value: string }>>(`select last_value from ${sequence}`))[0].last_value);
+
+  it('sends each statement once a request, named ones on sessions that plan generically, on sessions opened beforehand', async () => {
     // Each statement draws from the sequence only on the sessions it belongs to: a statement sent twice, or
     // on the wrong pool, would leave the sequence off twice the count of requests.
     const statements = [
-      { sql: `select nextval('replay_probe') where current_setting('plan_cache_mode') = 'force_generic_plan'`, bindings: [], name: 'kb_replay_probe' },
+      { sql: `select nextval('replay_probe') where current_setting('plan_cache_mode') = 'force_generic_plan'`, bindings: [], name: 'kb_replay_probe', rowMode: 'array' as const },
       { sql: `select nextval($1::regclass) where current_setting('plan_cache_mode') = 'auto'`, bindings: ['replay_probe'] },
     ];
-    const url = new URL(app.databaseUrl);
-    url.searchParams.set('application_name', 'replay-probe');
-    const replay = new StatementReplay(url.toString(), statements, 3);
-    const sessions = () => app.orm.em.getConnection().execute<Array<{ pid: number }>>(`select pid from pg_stat_activity where application_name = 'replay-probe'`);
+    const replay = probeReplay(statements, 3);
     try {
-      const first = await replay.run(0.2);
+      await replay.openSessions();
+      // Three sessions of each pool, each having sent its pool's statement once.
       const opened = await sessions();
+      expect(opened).toHaveLength(6);
+      expect(await drawn('replay_probe')).toBe(6);
+      const first = await replay.run(0.2);
       const second = await replay.run(0.2);
       expect(first.requests).toBeGreaterThan(10);
       expect(second.seconds).toBeGreaterThanOrEqual(0.2);
-      const [{ last_value }] = await app.orm.em.getConnection().execute<Array<{ last_value: string }>>('select last_value from replay_probe');
-      expect(Number(last_value)).toBe(2 * (first.requests + second.requests));
-      // The second run goes on the sessions of the first (the statements prepared there stay warm).
-      expect(opened.length).toBeGreaterThan(0);
-      expect((await sessions()).map(({ pid }) => pid).sort()).toEqual(opened.map(({ pid }) => pid).sort());
+      expect(await drawn('replay_probe')).toBe(6 + 2 * (first.requests + second.requests));
+      // The runs went on the sessions opened before them.
+      expect(await sessions()).toEqual(opened);
     } finally {
       await replay.close();
     }
@@ -64,11 +76,44 @@ describe("an operation's SQL alone", () => {
     expect(await sessions()).toEqual([]);
   });
 
+  it("opens no more sessions than the API's pools have", async () => {
+    const replay = probeReplay([{ sql: 'select 1', bindings: [], name: 'kb_replay_one' }], POOL_SIZE + 5);
+    try {
+      await replay.openSessions();
+      // Only the pool with statements, at the API's size.
+      expect(await sessions()).toHaveLength(POOL_SIZE);
+      expect((await replay.run(0.1)).requests).toBeGreaterThan(0);
+      expect(await sessions()).toHaveLength(POOL_SIZE);
+    } finally {
+      await replay.close();
+    }
+  });
+
   it("fails with PostgreSQL's error, and stops every loop", async () => {
     const started = performance.now();
     const replay = new StatementReplay(app.databaseUrl, [{ sql: 'select * from no_such_table', bindings: [] }], 3);
     await expect(replay.run(5).finally(() => replay.close())).rejects.toThrow('relation "no_such_table" does not exist');
     expect(performance.now() - started).toBeLessThan(2000);
     expect(() => new StatementReplay(app.databaseUrl, [], 1)).toThrow('there are no statements to replay');
+  });
+
+  it('stops the other loops when one fails mid-run', async () => {
+    // Fails on the 50th draw only: the loops still running then would go on until the deadline, drawing
+    // on, unless the failure stops them.
+    await app.orm.em.getConnection().execute('create sequence replay_failure');
+    const replay = new StatementReplay(app.databaseUrl, [{ sql: `select 1 / (50 - nextval('replay_failure')) as drawn`, bindings: [] }], 4);
+    const started = performance.now();
+    await expect(replay.run(5).finally(() => replay.close())).rejects.toThrow('division by zero');
+    expect(performance.now() - started).toBeLessThan(2000);
+    // The failing draw, the other three loops' draws in flight with it, and at most one more each, sent
+    // before they saw the failure (without the stop: thousands, until the deadline).
+    expect(await drawn('replay_failure')).toBeLessThanOrEqual(50 + 2 * 3);
+  });
+
+  it('fails to open its sessions on a failing statement, and closes', async () => {
+    const replay = new StatementReplay(app.databaseUrl, [{ sql: 'select * from no_such_table', bindings: [] }], 2);
+    await expect(replay.openSessions()).rejects.toThrow('relation "no_such_table" does not exist');
+    // Every session was given back: closing does not wait for one.
+    await replay.close();
   });
 });

@@ -17,10 +17,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { Client } from 'pg';
 import { projectRoot } from '../config';
 import { findFreePort } from '../db/embedded-postgres';
 import { openOrm } from '../db/orm';
+import { POOL_SIZE } from '../db/orm.config';
 import {
   BENCH_MAX_COST,
   benchConfig,
@@ -36,6 +36,7 @@ import {
   withBench,
   writeBenchFile,
 } from '../generate/plans';
+import { cpuSeconds, databaseCpuSeconds, findPostmaster } from '../generate/proc';
 import { StatementReplay } from '../generate/replay';
 import { targetLines, targetVerdicts } from '../generate/targets';
 
@@ -60,25 +61,6 @@ interface Processes {
   postmaster: number | null;
 }
 
-/** Linux's clock ticks per second for /proc's CPU times (USER_HZ, 100 on every mainstream kernel). */
-const CLOCK_TICKS = 100;
-
-/**
- * A process's parent and CPU seconds (user + system) from /proc, and those of its children that have
- * exited (and been waited for), or null when it cannot be read.
- */
-function processStat(pid: number | string): { parent: number; cpuSeconds: number; exitedChildrenCpuSeconds: number } | null {
-  try {
-    // After the command name (which may hold spaces): ppid is field 4 of stat(5), utime 14, stime 15,
-    // cutime 16, cstime 17.
-    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-    const seconds = (first: number) => (Number(fields[first]) + Number(fields[first + 1])) / CLOCK_TICKS;
-    return { parent: Number(fields[1]), cpuSeconds: seconds(11), exitedChildrenCpuSeconds: seconds(13) };
-  } catch {
-    return null;
-  }
-}
-
 /** Milliseconds a request of `seconds` spent over `requests`, to the thousandth (the floor's API CPU is under a tenth of one). */
 function perRequest(seconds: number, requests: number): number {
   return requests === 0 ? 0 : Math.round((1000000 * seconds) / requests) / 1000;
@@ -90,41 +72,13 @@ function secondsOf(usage: NodeJS.CpuUsage): number {
 }
 
 /**
- * The most fresh requests a second the machine's cores could serve if the work of one (the API's,
- * PostgreSQL's and the load generator's CPU time) were spread over them without loss: a bound no
- * optimisation of how the work is shared can pass.
+ * The most requests a second the machine's cores could serve if the CPU milliseconds of one request (of
+ * every process taking part) were spread over them without loss; null when one of them is unknown.
  */
-function cpuBound(measure: Measure, cores: number): number | null {
-  if (measure.apiCpuMs === null || measure.databaseCpuMs === null) return null;
-  return Math.round((1000 * cores) / (measure.apiCpuMs + measure.databaseCpuMs + measure.loadGeneratorCpuMs));
-}
-
-function cpuSeconds(pid: number): number | null {
-  return processStat(pid)?.cpuSeconds ?? null;
-}
-
-/**
- * The CPU seconds of the postmaster's children, those that have exited included (a backend whose
- * connection closed during a measure would otherwise take its CPU time out of the sum), or null when
- * they cannot be read.
- */
-function databaseCpuSeconds(postmaster: number | null): number | null {
-  if (postmaster === null) return null;
-  const exited = processStat(postmaster)?.exitedChildrenCpuSeconds;
-  if (exited === undefined) return null;
-  let total = exited;
-  for (const entry of fs.readdirSync('/proc')) {
-    // A process that ended meanwhile reads as null.
-    const stat = /^\d+$/.test(entry) ? processStat(entry) : null;
-    if (stat?.parent === postmaster) total += stat.cpuSeconds;
-  }
-  return total;
-}
-
-/** The postmaster of the server `client` is connected to, when it runs on this machine. */
-async function findPostmaster(client: Client): Promise<number | null> {
-  const { rows } = await client.query<{ pid: number }>('select pg_backend_pid() as pid');
-  return processStat(rows[0].pid)?.parent ?? null;
+function cpuBound(cpuMsPerRequest: Array<number | null>): number | null {
+  if (cpuMsPerRequest.some((ms) => ms === null)) return null;
+  const total = (cpuMsPerRequest as number[]).reduce((sum, ms) => sum + ms, 0);
+  return total > 0 ? Math.round((1000 * os.cpus().length) / total) : null;
 }
 
 interface Result {
@@ -157,7 +111,7 @@ async function measure(url: string, body: string, headers: Record<string, string
   };
 }
 
-/** An operation's SQL alone: its statements replayed through node-postgres (`replayStatements`). */
+/** An operation's SQL alone: its statements replayed through node-postgres (`StatementReplay`). */
 interface SqlAloneMeasure {
   requestsPerSecond: number;
   requests: number;
@@ -166,26 +120,40 @@ interface SqlAloneMeasure {
   /** CPU time per request of PostgreSQL's processes; null where /proc cannot tell. */
   databaseCpuMs: number | null;
   /**
-   * What the cores could serve at most if those two were spread over them without loss: a rate no Node API
-   * sending these statements through node-postgres could pass, however it shared the cores.
+   * What the cores could serve at most if those two were spread over them without loss: an estimate of
+   * the most that any Node API sending these statements through node-postgres could serve here.
    */
   cpuBoundRequestsPerSecond: number | null;
 }
 
-async function measureSqlAlone(replay: StatementReplay, duration: number, postmaster: number | null): Promise<SqlAloneMeasure> {
-  const [database, client] = [databaseCpuSeconds(postmaster), process.cpuUsage()];
-  const { requests, seconds } = await replay.run(duration);
-  const clientSeconds = secondsOf(process.cpuUsage(client));
-  const databaseAfter = databaseCpuSeconds(postmaster);
-  const clientCpuMs = perRequest(clientSeconds, requests);
-  const databaseCpuMs = database === null || databaseAfter === null ? null : perRequest(databaseAfter - database, requests);
-  return {
-    requestsPerSecond: Math.round(requests / seconds),
-    requests,
-    clientCpuMs,
-    databaseCpuMs,
-    cpuBoundRequestsPerSecond: databaseCpuMs === null ? null : Math.round((1000 * os.cpus().length) / (clientCpuMs + databaseCpuMs)),
-  };
+/**
+ * The operation's SQL alone: every session of the replay opened and its statements prepared there, a
+ * warm-up as long as the API's, then the measure.
+ */
+async function measureSqlAlone(
+  statements: RecordedStatement[],
+  { databaseUrl, duration, connections, warmup }: { databaseUrl: string; duration: number; connections: number; warmup: number },
+  postmaster: number | null,
+): Promise<SqlAloneMeasure> {
+  const replay = new StatementReplay(databaseUrl, statements, connections);
+  try {
+    await replay.openSessions();
+    if (warmup > 0) await replay.run(warmup);
+    const [database, client] = [databaseCpuSeconds(postmaster), process.cpuUsage()];
+    const { requests, seconds } = await replay.run(duration);
+    const clientCpuMs = perRequest(secondsOf(process.cpuUsage(client)), requests);
+    const databaseAfter = databaseCpuSeconds(postmaster);
+    const databaseCpuMs = database === null || databaseAfter === null ? null : perRequest(databaseAfter - database, requests);
+    return {
+      requestsPerSecond: Math.round(requests / seconds),
+      requests,
+      clientCpuMs,
+      databaseCpuMs,
+      cpuBoundRequestsPerSecond: cpuBound([clientCpuMs, databaseCpuMs]),
+    };
+  } finally {
+    await replay.close();
+  }
 }
 
 async function run(
@@ -200,32 +168,22 @@ async function run(
   const probe = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', 'cache-control': 'no-cache' }, body });
   const probed = (await probe.json()) as { errors?: unknown[]; extensions?: { queryStats?: { sqlStatements: number } } };
   if (probed.errors) throw new Error(`${operation.name} fails: ${JSON.stringify(probed.errors)}`);
+  const sqlStatements = probed.extensions?.queryStats?.sqlStatements ?? null;
+  // The SQL alone replays what the API sent in this process before the run; it must be what this API sends.
+  if (sqlStatements !== statements.length) {
+    throw new Error(`${operation.name}: the API sent ${sqlStatements} SQL statements, but ${statements.length} were recorded for its SQL alone`);
+  }
   // Unrecorded: the steady state is measured, not the first requests of an operation (code not yet
   // optimised by V8, statements not yet prepared on every pooled connection, pages not yet in memory).
   if (warmup > 0) await measure(url, body, { 'cache-control': 'no-cache' }, warmup, connections, processes);
   return {
     key: operation.key,
     operation: operation.name,
-    sqlStatements: probed.extensions?.queryStats?.sqlStatements ?? null,
+    sqlStatements,
     uncached: await measure(url, body, { 'cache-control': 'no-cache' }, duration, connections, processes),
     cached: await measure(url, body, {}, duration, connections, processes),
-    sqlAlone: statements.length === 0 ? null : await measureStatements(statements, settings, processes.postmaster),
+    sqlAlone: statements.length === 0 ? null : await measureSqlAlone(statements, settings, processes.postmaster),
   };
-}
-
-/** The operation's SQL alone, after as long a warm-up as the API's (the statements prepared on every connection). */
-async function measureStatements(
-  statements: RecordedStatement[],
-  { databaseUrl, duration, connections, warmup }: { databaseUrl: string; duration: number; connections: number; warmup: number },
-  postmaster: number | null,
-): Promise<SqlAloneMeasure> {
-  const replay = new StatementReplay(databaseUrl, statements, connections);
-  try {
-    if (warmup > 0) await replay.run(warmup);
-    return await measureSqlAlone(replay, duration, postmaster);
-  } finally {
-    await replay.close();
-  }
 }
 
 function residentMemoryMb(pid: number): number {
@@ -316,16 +274,17 @@ async function main(): Promise<void> {
         ...results.map(
           (r) =>
             `| ${r.operation} | ${r.uncached.requestsPerSecond} | ${percent(r.uncached.requestsPerSecond)} | ${r.uncached.p50Ms} | ${r.uncached.p99Ms} | ` +
-            `${r.uncached.apiCpuMs ?? ''} | ${r.uncached.databaseCpuMs ?? ''} | ${r.uncached.loadGeneratorCpuMs} | ${cpuBound(r.uncached, cores) ?? ''} | ` +
+            `${r.uncached.apiCpuMs ?? ''} | ${r.uncached.databaseCpuMs ?? ''} | ${r.uncached.loadGeneratorCpuMs} | ${cpuBound([r.uncached.apiCpuMs, r.uncached.databaseCpuMs, r.uncached.loadGeneratorCpuMs]) ?? ''} | ` +
             `${r.cached.requestsPerSecond} | ${percent(r.cached.requestsPerSecond)} | ${r.cached.p99Ms} | ${r.sqlStatements ?? ''} | ${r.uncached.errors + r.cached.errors} |`,
         ),
         '',
         `% of floor: against the mean of the floor's two fresh rates, measured first and last (${Math.round(floor)} req/s).`,
         '',
         `Each operation's SQL alone: the statements it sent to PostgreSQL (recorded from the API), sent again and again from the benchmark's process ` +
-          `through node-postgres as the API sends them (named ones prepared, the same session settings), over ${connections} connections for ${duration} s, ` +
+          `through node-postgres as the API sends them (named ones prepared, the same session settings, rows read as arrays where the API reads them so), ` +
+          `a request's statements one after another, from ${connections} loops over pools of at most ${POOL_SIZE} connections (the API's size) for ${duration} s, ` +
           'with no GraphQL, no HTTP, no load generator and no records made of the rows. Its CPU-bound req/s (the same sum for node-postgres and PostgreSQL) ' +
-          'is a rate that no Node API sending these statements through node-postgres could pass on this machine, however it shared the cores.',
+          'estimates the most that any Node API sending these statements through node-postgres could serve on this machine, however it shared the cores.',
         '',
         '| operation | SQL statements | SQL alone req/s | % of floor | node-postgres CPU ms | PostgreSQL CPU ms | CPU-bound req/s | CPU-bound % of floor | the API\'s fresh rate against the SQL alone |',
         '|---|---:|---:|---:|---:|---:|---:|---:|---:|',
@@ -335,7 +294,7 @@ async function main(): Promise<void> {
                 `| ${operation} | ${sqlStatements ?? ''} | ${sqlAlone.requestsPerSecond} | ${percent(sqlAlone.requestsPerSecond)} | ${sqlAlone.clientCpuMs} | ` +
                   `${sqlAlone.databaseCpuMs ?? ''} | ${sqlAlone.cpuBoundRequestsPerSecond ?? ''} | ` +
                   `${sqlAlone.cpuBoundRequestsPerSecond === null ? '' : percent(sqlAlone.cpuBoundRequestsPerSecond)} | ` +
-                  `${Math.round((100 * uncached.requestsPerSecond) / sqlAlone.requestsPerSecond)}% |`,
+                  `${sqlAlone.requestsPerSecond > 0 ? `${Math.round((100 * uncached.requestsPerSecond) / sqlAlone.requestsPerSecond)}%` : ''} |`,
               ]
             : [],
         ),

@@ -62,6 +62,9 @@ export function sessionConfig(clientUrl: string, sessionOptions: string): Client
   return { ...settings, options: [options, sessionOptions].filter(Boolean).join(' ') };
 }
 
+/** The connections of each of the API's two pools (statements whose text varies, named prepared statements). */
+export const POOL_SIZE = 10;
+
 export function ormConfig(clientUrl: string, options: { debug?: boolean; statementTimeoutMs?: number } = {}) {
   return defineConfig({
     driver: PostgreSqlDriver,
@@ -80,7 +83,7 @@ export function ormConfig(clientUrl: string, options: { debug?: boolean; stateme
       snapshot: false,
       emit: 'ts',
     },
-    pool: { min: 0, max: 10 },
+    pool: { min: 0, max: POOL_SIZE },
     // The pool of the named prepared statements (see PREPARED_SESSION_OPTIONS): the same database and pool
     // size, only its sessions' planning differs. Its driver options are merged over the ones below.
     replicas: [{ name: 'prepared-reads', driverOptions: { connection: { options: sessionConfig(clientUrl, PREPARED_SESSION_OPTIONS).options } } }],

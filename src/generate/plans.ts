@@ -257,9 +257,10 @@ export async function recordStatements(orm: MikroORM, config: Config, operations
   const server = await measuredServer(orm, config);
   const pools = connectionPools(orm);
   let recorded: RecordedStatement[] | undefined;
+  // knex reports a statement with its placeholders already numbered the way PostgreSQL reads them.
   const record = (query: { sql: string; bindings?: unknown[]; options?: { name?: string; rowMode?: 'array' } }) =>
     recorded?.push({
-      sql: (pools[0].client as { positionBindings(sql: string): string }).positionBindings(query.sql),
+      sql: query.sql,
       bindings: query.bindings ?? [],
       name: query.options?.name,
       rowMode: query.options?.rowMode,

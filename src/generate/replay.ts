@@ -1,5 +1,5 @@
 import { Pool, QueryConfig } from 'pg';
-import { PREPARED_SESSION_OPTIONS, SESSION_OPTIONS, sessionConfig } from '../db/orm.config';
+import { POOL_SIZE, PREPARED_SESSION_OPTIONS, SESSION_OPTIONS, sessionConfig } from '../db/orm.config';
 import type { RecordedStatement } from './plans';
 
 /** How many times a replay sent its statements, and in how many seconds. */
@@ -15,14 +15,15 @@ export interface ReplayCount {
  * others on sessions set like the API's, rows read as arrays where the API reads them so. What this
  * process and PostgreSQL spend meanwhile is the least that any Node API sending these statements would.
  *
- * Its connections stay open from one `run` to the next, until `close`: a warm-up run prepares the
- * statements on the sessions that the measured run then uses, and no session starts or ends during a
- * measure (PostgreSQL's CPU is read from its processes).
+ * Each pool has as many sessions as the API's (POOL_SIZE) at most. `openSessions` opens all of them and
+ * prepares each statement on each, and they stay open, however long idle, until `close`: no session starts
+ * or ends during a measure (PostgreSQL's CPU is read from its processes), and no statement is prepared in it.
  */
 export class StatementReplay {
   private readonly varying: Pool;
   private readonly named: Pool;
   private readonly queries: Array<{ pool: Pool; query: QueryConfig }>;
+  private readonly sessions: number;
 
   constructor(
     url: string,
@@ -30,12 +31,38 @@ export class StatementReplay {
     private readonly connections: number,
   ) {
     if (statements.length === 0) throw new Error('there are no statements to replay');
-    const pool = (sessionOptions: string) => new Pool({ ...sessionConfig(url, sessionOptions), max: connections });
+    this.sessions = Math.min(connections, POOL_SIZE);
+    const pool = (sessionOptions: string) => {
+      const opened = new Pool({ ...sessionConfig(url, sessionOptions), max: this.sessions, idleTimeoutMillis: 0 });
+      // A session the server ends while it is idle fails the next statement sent on it, not the process.
+      opened.on('error', () => undefined);
+      return opened;
+    };
     [this.varying, this.named] = [pool(SESSION_OPTIONS), pool(PREPARED_SESSION_OPTIONS)];
     this.queries = statements.map(({ sql, bindings, name, rowMode }) => ({
       pool: name === undefined ? this.varying : this.named,
       query: { text: sql, values: bindings, name, rowMode } as QueryConfig,
     }));
+  }
+
+  /** Opens every session of each pool that has statements, and sends each of its statements once on each. */
+  async openSessions(): Promise<void> {
+    for (const pool of [this.varying, this.named]) {
+      const queries = this.queries.filter((query) => query.pool === pool).map(({ query }) => query);
+      if (queries.length === 0) continue;
+      // Every session checked out at once (so that each is a different one), and each given back whatever
+      // failed: a session never given back would keep `close` waiting.
+      const connected = await Promise.allSettled(Array.from({ length: this.sessions }, () => pool.connect()));
+      const clients = connected.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
+      const prepared = await Promise.allSettled(
+        clients.map(async (client) => {
+          for (const query of queries) await client.query(query);
+        }),
+      );
+      for (const client of clients) client.release();
+      const failure = [...connected, ...prepared].find((result) => result.status === 'rejected');
+      if (failure) throw failure.reason;
+    }
   }
 
   /** `connections` loops, each sending a request's statements one after another, for `seconds`. */

@@ -13,7 +13,7 @@ export interface MeasuredOperation {
   key: string;
   uncached: { requestsPerSecond: number; p99Ms: number; errors: number };
   cached: { requestsPerSecond: number; errors: number };
-  /** Its statements replayed without the API (`replayStatements`), where the run measured that. */
+  /** Its statements replayed without the API (`StatementReplay`), where the run measured that. */
   sqlAlone?: { requestsPerSecond: number; cpuBoundRequestsPerSecond: number | null } | null;
 }
 
@@ -62,7 +62,7 @@ export function targetVerdicts(results: MeasuredOperation[], floor: number): Tar
         measured:
           `${list.uncached.requestsPerSecond} req/s, ${percent(list.uncached.requestsPerSecond)}` +
           (list.sqlAlone ? `; its SQL alone, without the API, ${list.sqlAlone.requestsPerSecond} req/s, ${percent(list.sqlAlone.requestsPerSecond)}` : '') +
-          (list.sqlAlone?.cpuBoundRequestsPerSecond ? `, CPU-bound ${list.sqlAlone.cpuBoundRequestsPerSecond} req/s, ${percent(list.sqlAlone.cpuBoundRequestsPerSecond)}` : ''),
+          (list.sqlAlone && list.sqlAlone.cpuBoundRequestsPerSecond !== null ? `, CPU-bound ${list.sqlAlone.cpuBoundRequestsPerSecond} req/s, ${percent(list.sqlAlone.cpuBoundRequestsPerSecond)}` : ''),
       },
       {
         target: `the list page from the response cache at ${100 * LIST_CACHED_SHARE}% of the floor or more`,

@@ -1,0 +1,48 @@
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import { Client } from 'pg';
+import { cloneTestDatabase } from './support/app';
+import { databaseCpuSeconds, findPostmaster, processStat } from '../src/generate/proc';
+
+/** The CPU times `npm run bench` reads from /proc: the API's, and PostgreSQL's processes'. */
+describe('CPU times from /proc', () => {
+  const burn = (ms: number) => {
+    const end = Date.now() + ms;
+    while (Date.now() < end);
+  };
+
+  it("reads a process's parent and CPU time", () => {
+    burn(200);
+    const stat = processStat(process.pid)!;
+    const usage = process.cpuUsage();
+    expect(stat.parent).toBe(process.ppid);
+    // /proc counts in ticks of 10 ms.
+    expect(Math.abs(stat.cpuSeconds - (usage.user + usage.system) / 1e6)).toBeLessThan(0.05);
+    expect(processStat('no-such-process')).toBeNull();
+  });
+
+  it('counts the CPU time of children once they have exited and been waited for', () => {
+    const before = processStat(process.pid)!.exitedChildrenCpuSeconds;
+    spawnSync(process.execPath, ['-e', 'const end = Date.now() + 300; while (Date.now() < end);']);
+    expect(processStat(process.pid)!.exitedChildrenCpuSeconds - before).toBeGreaterThan(0.2);
+  });
+
+  it("keeps a PostgreSQL session's CPU time in the sum after the session ends", async () => {
+    const client = new Client({ connectionString: await cloneTestDatabase() });
+    await client.connect();
+    const postmaster = await findPostmaster(client);
+    // The tests' PostgreSQL runs on this machine (embedded, or the one DATABASE_URL names).
+    expect(postmaster).toEqual(expect.any(Number));
+    const { rows } = await client.query<{ pid: number }>('select pg_backend_pid() as pid');
+    const start = databaseCpuSeconds(postmaster)!;
+    await client.query('select count(*) from generate_series(1, 4000000)');
+    const whileOpen = databaseCpuSeconds(postmaster)!;
+    expect(whileOpen - start).toBeGreaterThan(0.1);
+    await client.end();
+    for (let attempt = 0; attempt < 100 && fs.existsSync(`/proc/${rows[0].pid}`); attempt++) await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(fs.existsSync(`/proc/${rows[0].pid}`)).toBe(false);
+    // Gone from the live processes, its time is among the exited children's: the sum does not fall back.
+    expect(databaseCpuSeconds(postmaster)!).toBeGreaterThanOrEqual(whileOpen - 0.02);
+    expect(databaseCpuSeconds(null)).toBeNull();
+  });
+});
