@@ -24,9 +24,10 @@ export interface ProcessStat {
 /** A process's parent and CPU times, or null when it cannot be read (it ended, or this is not Linux). */
 export function processStat(pid: number | string): ProcessStat | null {
   try {
-    // After the command name (which may hold spaces), fields from the third (state) on: ppid is field 4 of
-    // stat(5), utime 14, stime 15, cutime 16, cstime 17.
-    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    // After the command name (which may hold spaces and parentheses), fields from the third (state) on: ppid
+    // is field 4 of stat(5), utime 14, stime 15, cutime 16, cstime 17.
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     const seconds = (first: number) => (Number(fields[first - 3]) + Number(fields[first - 2])) / CLOCK_TICKS;
     return { parent: Number(fields[4 - 3]), cpuSeconds: seconds(14), exitedChildrenCpuSeconds: seconds(16) };
   } catch {
@@ -59,8 +60,20 @@ export function databaseCpuSeconds(postmaster: number | null): number | null {
   }
 }
 
-/** The postmaster of the server `client` is connected to, when it runs on this machine. */
+/**
+ * The postmaster of the server `client` is connected to, when it runs on this machine: a server elsewhere
+ * (or in a container's own process ids) may give a backend id that is some other local process.
+ */
 export async function findPostmaster(client: Client): Promise<number | null> {
   const { rows } = await client.query<{ pid: number }>('select pg_backend_pid() as pid');
-  return processStat(rows[0].pid)?.parent ?? null;
+  const postmaster = isPostgres(rows[0].pid) ? processStat(rows[0].pid)?.parent : undefined;
+  return postmaster !== undefined && isPostgres(postmaster) ? postmaster : null;
+}
+
+function isPostgres(pid: number): boolean {
+  try {
+    return fs.readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'postgres';
+  } catch {
+    return false;
+  }
 }

@@ -56,7 +56,7 @@ export class StatementReplay {
       const clients = connected.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
       const prepared = await Promise.allSettled(
         clients.map(async (client) => {
-          for (const query of queries) await client.query(query);
+          for (const query of queries) await client.query({ ...query });
         }),
       );
       for (const client of clients) client.release();
@@ -75,7 +75,8 @@ export class StatementReplay {
       Array.from({ length: this.connections }, async () => {
         try {
           while (!failed && performance.now() < deadline) {
-            for (const { pool, query } of this.queries) await pool.query(query);
+            // A copy each time: node-postgres writes the call's callback onto the object it is given.
+            for (const { pool, query } of this.queries) await pool.query({ ...query });
             requests++;
           }
         } catch (error) {
