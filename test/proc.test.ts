@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import { Client } from 'pg';
 import { cloneTestDatabase } from './support/app';
-import { databaseCpuSeconds, findPostmaster, processStat } from '../src/generate/proc';
+import { databaseCpuSeconds, findPostmaster, machineTicks, processStat, stealNotice, stealPercent } from '../src/generate/proc';
 
 /** The CPU times `npm run bench` reads from /proc: the API's, and PostgreSQL's processes'. */
 describe('CPU times from /proc', () => {
@@ -19,6 +19,28 @@ describe('CPU times from /proc', () => {
     // /proc counts in ticks of 10 ms.
     expect(Math.abs(stat.cpuSeconds - (usage.user + usage.system) / 1e6)).toBeLessThan(0.05);
     expect(processStat('no-such-process')).toBeNull();
+  });
+
+  it("reads the machine's CPU ticks and the share its host held back", () => {
+    const before = machineTicks()!;
+    burn(100);
+    const after = machineTicks()!;
+    // Two cores or more for 100 ms: at least 10 ticks of 10 ms passed.
+    expect(after.total - before.total).toBeGreaterThanOrEqual(10);
+    expect(after.steal).toBeGreaterThanOrEqual(before.steal);
+    expect(stealPercent({ total: 1000, steal: 5 }, { total: 1400, steal: 55 })).toBe(12.5);
+    expect(stealPercent(before, before)).toBeNull();
+    expect(stealPercent(null, after)).toBeNull();
+  });
+
+  it('tells which measures were taken while the host held the cores back', () => {
+    expect(stealNotice([{ label: 'list fresh', stealPercent: 0.4 }, { label: 'floor fresh', stealPercent: 0 }])).toBe(
+      "Steal time: none above 1% of the machine's CPU time in any measure.",
+    );
+    expect(stealNotice([{ label: 'list fresh', stealPercent: 12.5 }, { label: 'search cached', stealPercent: 1 }, { label: 'floor fresh', stealPercent: 3 }])).toBe(
+      "**Steal time**: the virtual machine's host held its cores back during list fresh (12.5%), floor fresh (3%): those rates understate the machine, and the run should be made again.",
+    );
+    expect(stealNotice([{ label: 'list fresh', stealPercent: null }])).toBe('Steal time: unknown (no /proc/stat).');
   });
 
   it('counts the CPU time of children once they have exited and been waited for', () => {

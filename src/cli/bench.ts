@@ -36,7 +36,7 @@ import {
   withBench,
   writeBenchFile,
 } from '../generate/plans';
-import { cpuSeconds, databaseCpuSeconds, findPostmaster } from '../generate/proc';
+import { cpuSeconds, databaseCpuSeconds, findPostmaster, machineTicks, stealNotice, stealPercent } from '../generate/proc';
 import { StatementReplay } from '../generate/replay';
 import { targetLines, targetVerdicts } from '../generate/targets';
 
@@ -52,6 +52,8 @@ interface Measure {
   databaseCpuMs: number | null;
   /** CPU time per request of this process, which runs autocannon and nothing else meanwhile. */
   loadGeneratorCpuMs: number;
+  /** The share of the machine's CPU time its host held back meanwhile (steal time), in percent. */
+  stealPercent: number | null;
 }
 
 /** The processes whose CPU time a run charges to the API and to the database. */
@@ -95,7 +97,7 @@ interface Result {
 }
 
 async function measure(url: string, body: string, headers: Record<string, string>, duration: number, connections: number, processes: Processes): Promise<Measure> {
-  const [api, database, generator] = [cpuSeconds(processes.api), databaseCpuSeconds(processes.postmaster), process.cpuUsage()];
+  const [api, database, generator, ticks] = [cpuSeconds(processes.api), databaseCpuSeconds(processes.postmaster), process.cpuUsage(), machineTicks()];
   const result = await autocannon({ url, method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body, duration, connections });
   // A process's CPU between two readings of /proc, null when either could not be read.
   const between = (before: number | null, after: number | null) => (before === null || after === null ? null : perRequest(after - before, result.requests.total));
@@ -108,6 +110,7 @@ async function measure(url: string, body: string, headers: Record<string, string
     apiCpuMs: between(api, cpuSeconds(processes.api)),
     databaseCpuMs: between(database, databaseCpuSeconds(processes.postmaster)),
     loadGeneratorCpuMs: perRequest(secondsOf(process.cpuUsage(generator)), result.requests.total),
+    stealPercent: stealPercent(ticks, machineTicks()),
   };
 }
 
@@ -124,6 +127,8 @@ interface SqlAloneMeasure {
    * the most that any Node API sending these statements through node-postgres could serve here.
    */
   cpuBoundRequestsPerSecond: number | null;
+  /** The share of the machine's CPU time its host held back meanwhile (steal time), in percent. */
+  stealPercent: number | null;
 }
 
 /**
@@ -139,8 +144,9 @@ async function measureSqlAlone(
   try {
     await replay.openSessions();
     if (warmup > 0) await replay.run(warmup);
-    const [database, client] = [databaseCpuSeconds(postmaster), process.cpuUsage()];
+    const [database, client, ticks] = [databaseCpuSeconds(postmaster), process.cpuUsage(), machineTicks()];
     const { requests, seconds } = await replay.run(duration);
+    const steal = stealPercent(ticks, machineTicks());
     const clientCpuMs = perRequest(secondsOf(process.cpuUsage(client)), requests);
     const databaseAfter = databaseCpuSeconds(postmaster);
     const databaseCpuMs = database === null || databaseAfter === null ? null : perRequest(databaseAfter - database, requests);
@@ -150,6 +156,7 @@ async function measureSqlAlone(
       clientCpuMs,
       databaseCpuMs,
       cpuBoundRequestsPerSecond: cpuBound([clientCpuMs, databaseCpuMs]),
+      stealPercent: steal,
     };
   } finally {
     await replay.close();
@@ -306,6 +313,14 @@ async function main(): Promise<void> {
           `Load generator CPU ms: autocannon's, in the benchmark's own process. CPU-bound req/s: what the ${cores} cores could serve at most if those three were spread over them without loss (${cores} × 1000 / their sum).`,
         '',
         `Resident memory of the API after the run: ${memoryMb} MB.`,
+        '',
+        stealNotice(
+          results.flatMap(({ key, uncached, cached, sqlAlone }) => [
+            { label: `${key} fresh`, stealPercent: uncached.stealPercent },
+            { label: `${key} cached`, stealPercent: cached.stealPercent },
+            ...(sqlAlone ? [{ label: `${key} SQL alone`, stealPercent: sqlAlone.stealPercent }] : []),
+          ]),
+        ),
         '',
         'Targets (issue 6), on this machine in this run:',
         ...targetLines(targets),

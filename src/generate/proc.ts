@@ -77,3 +77,48 @@ function isPostgres(pid: number): boolean {
     return false;
   }
 }
+
+/** The machine's CPU time so far, in ticks of all its cores: in all, and stolen by the host. */
+export interface MachineTicks {
+  total: number;
+  /** Time a virtual machine's cores were ready to run but held back by the host (`steal` in /proc/stat). */
+  steal: number;
+}
+
+/** The machine's CPU ticks from /proc/stat, or null where it cannot be read. */
+export function machineTicks(): MachineTicks | null {
+  try {
+    // "cpu  user nice system idle iowait irq softirq steal guest guest_nice": guest time is counted in user.
+    const line = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0];
+    const ticks = line.trim().split(/\s+/).slice(1, 9).map(Number);
+    return { total: ticks.reduce((sum, value) => sum + value, 0), steal: ticks[7] };
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The share of the machine's CPU time its host held back between two readings, in percent to a decimal;
+ * null when either is missing or no time passed.
+ */
+export function stealPercent(before: MachineTicks | null, after: MachineTicks | null): number | null {
+  if (!before || !after || after.total <= before.total) return null;
+  return Math.round((1000 * (after.steal - before.steal)) / (after.total - before.total)) / 10;
+}
+
+/** Steal time above this share of a measure makes its rates understate the machine. */
+export const STEAL_NOTICE_PERCENT = 1;
+
+/**
+ * A line for the bench's report on the measures taken while the host held the cores back: their rates say
+ * less about the code than about the host, and a run should be made again.
+ */
+export function stealNotice(measures: Array<{ label: string; stealPercent: number | null }>): string {
+  const stolen = measures.filter(({ stealPercent }) => stealPercent !== null && stealPercent > STEAL_NOTICE_PERCENT);
+  if (measures.every(({ stealPercent }) => stealPercent === null)) return 'Steal time: unknown (no /proc/stat).';
+  if (stolen.length === 0) return `Steal time: none above ${STEAL_NOTICE_PERCENT}% of the machine's CPU time in any measure.`;
+  return (
+    `**Steal time**: the virtual machine's host held its cores back during ${stolen.map(({ label, stealPercent }) => `${label} (${stealPercent}%)`).join(', ')}: ` +
+    'those rates understate the machine, and the run should be made again.'
+  );
+}
