@@ -22,6 +22,8 @@ describe("an operation's SQL alone", () => {
     expect(statements).toHaveLength(sqlStatementsOf(await app.query(listPage)));
     expect(statements[0].sql).toMatch(/from "project"/);
     expect(statements.every(({ name }) => name?.startsWith('kb_'))).toBe(true);
+    // The page first; then its lead partners, themes and territories, batched and sent together.
+    expect(statements.map(({ wave }) => wave)).toEqual([0, 1, 1, 1]);
     // Read as the row mappers read them: arrays in select-list order.
     expect(statements.map(({ rowMode }) => rowMode)).toEqual(statements.map(() => 'array'));
     // Placeholders as PostgreSQL reads them, with their values.
@@ -51,21 +53,21 @@ describe("an operation's SQL alone", () => {
     // Each statement draws from the sequence only on the sessions it belongs to: a statement sent twice, or
     // on the wrong pool, would leave the sequence off twice the count of requests.
     const statements = [
-      { sql: `select nextval('replay_probe') where current_setting('plan_cache_mode') = 'force_generic_plan'`, bindings: [], name: 'kb_replay_probe', rowMode: 'array' as const },
-      { sql: `select nextval($1::regclass) where current_setting('plan_cache_mode') = 'auto'`, bindings: ['replay_probe'] },
+      { sql: `select nextval('replay_probe') where current_setting('plan_cache_mode') = 'force_generic_plan'`, bindings: [], name: 'kb_replay_probe', rowMode: 'array' as const, wave: 0 },
+      { sql: `select nextval($1::regclass) where current_setting('plan_cache_mode') = 'auto'`, bindings: ['replay_probe'], wave: 1 },
     ];
     const replay = probeReplay(statements, 3);
     try {
       await replay.openSessions();
-      // Three sessions of each pool, each having sent its pool's statement once.
+      // The API's number of sessions in each pool, each having sent its pool's statement once.
       const opened = await sessions();
-      expect(opened).toHaveLength(6);
-      expect(await drawn('replay_probe')).toBe(6);
+      expect(opened).toHaveLength(2 * POOL_SIZE);
+      expect(await drawn('replay_probe')).toBe(2 * POOL_SIZE);
       const first = await replay.run(0.2);
       const second = await replay.run(0.2);
       expect(first.requests).toBeGreaterThan(10);
       expect(second.seconds).toBeGreaterThanOrEqual(0.2);
-      expect(await drawn('replay_probe')).toBe(6 + 2 * (first.requests + second.requests));
+      expect(await drawn('replay_probe')).toBe(2 * POOL_SIZE + 2 * (first.requests + second.requests));
       // The runs went on the sessions opened before them.
       expect(await sessions()).toEqual(opened);
     } finally {
@@ -76,8 +78,22 @@ describe("an operation's SQL alone", () => {
     expect(await sessions()).toEqual([]);
   });
 
-  it("opens no more sessions than the API's pools have", async () => {
-    const replay = probeReplay([{ sql: 'select 1', bindings: [], name: 'kb_replay_one' }], POOL_SIZE + 5);
+  it('sends the statements of a wave together, and the waves one after another', async () => {
+    // Two sleeps of 0.2 s in one wave, then one: a request takes 0.4 s sent so, 0.6 s one statement at a time.
+    const sleep = (wave: number) => ({ sql: 'select pg_sleep(0.2)', bindings: [], wave });
+    const replay = new StatementReplay(app.databaseUrl, [sleep(0), sleep(0), sleep(1)], 1);
+    try {
+      const { requests, seconds } = await replay.run(0.01);
+      expect(requests).toBe(1);
+      expect(seconds).toBeGreaterThanOrEqual(0.4);
+      expect(seconds).toBeLessThan(0.55);
+    } finally {
+      await replay.close();
+    }
+  });
+
+  it("opens as many sessions as the API's pools have, whatever the number of loops", async () => {
+    const replay = probeReplay([{ sql: 'select 1', bindings: [], name: 'kb_replay_one', wave: 0 }], POOL_SIZE + 5);
     try {
       await replay.openSessions();
       // Only the pool with statements, at the API's size.
@@ -91,7 +107,7 @@ describe("an operation's SQL alone", () => {
 
   it("fails with PostgreSQL's error, and stops every loop", async () => {
     const started = performance.now();
-    const replay = new StatementReplay(app.databaseUrl, [{ sql: 'select * from no_such_table', bindings: [] }], 3);
+    const replay = new StatementReplay(app.databaseUrl, [{ sql: 'select * from no_such_table', bindings: [], wave: 0 }], 3);
     await expect(replay.run(5).finally(() => replay.close())).rejects.toThrow('relation "no_such_table" does not exist');
     expect(performance.now() - started).toBeLessThan(2000);
     expect(() => new StatementReplay(app.databaseUrl, [], 1)).toThrow('there are no statements to replay');
@@ -101,7 +117,7 @@ describe("an operation's SQL alone", () => {
     // Fails on the 50th draw only: the loops still running then would go on until the deadline, drawing
     // on, unless the failure stops them.
     await app.orm.em.getConnection().execute('create sequence replay_failure');
-    const replay = new StatementReplay(app.databaseUrl, [{ sql: `select 1 / (50 - nextval('replay_failure')) as drawn`, bindings: [] }], 4);
+    const replay = new StatementReplay(app.databaseUrl, [{ sql: `select 1 / (50 - nextval('replay_failure')) as drawn`, bindings: [], wave: 0 }], 4);
     const started = performance.now();
     await expect(replay.run(5).finally(() => replay.close())).rejects.toThrow('division by zero');
     expect(performance.now() - started).toBeLessThan(2000);
@@ -111,7 +127,7 @@ describe("an operation's SQL alone", () => {
   });
 
   it('fails to open its sessions on a failing statement, and closes', async () => {
-    const replay = new StatementReplay(app.databaseUrl, [{ sql: 'select * from no_such_table', bindings: [] }], 2);
+    const replay = new StatementReplay(app.databaseUrl, [{ sql: 'select * from no_such_table', bindings: [], wave: 0 }], 2);
     await expect(replay.openSessions()).rejects.toThrow('relation "no_such_table" does not exist');
     // Every session was given back: closing does not wait for one.
     await replay.close();

@@ -292,7 +292,7 @@ async function main(): Promise<void> {
         '',
         `Each operation's SQL alone: the statements it sent to PostgreSQL (recorded from the API), sent again and again from the benchmark's process ` +
           `through node-postgres as the API sends them (named ones prepared, the same session settings, rows read as arrays where the API reads them so), ` +
-          `a request's statements one after another, from ${connections} loops over pools of at most ${POOL_SIZE} connections (the API's size) for ${duration} s, ` +
+          `a request's statements in the waves the API sent them in (the statements of a batch together), from ${connections} loops over pools of ${POOL_SIZE} connections (the API's size) for ${duration} s, ` +
           'with no GraphQL, no HTTP, no load generator and no records made of the rows. Its CPU-bound req/s (the same sum for node-postgres and PostgreSQL) ' +
           'estimates the most that any Node API sending these statements through node-postgres could serve on this machine, however it shared the cores.',
         '',

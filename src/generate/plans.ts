@@ -246,39 +246,54 @@ export interface RecordedStatement {
   name?: string;
   /** `array` where the API took its rows as arrays in select-list order (`rowMode`), not as objects. */
   rowMode?: 'array';
+  /**
+   * The statement's wave, counted from 0: statements sent one after another with no answer in between
+   * (a DataLoader's batches, dispatched together) share one; the next statement sent after an answer came
+   * starts the next.
+   */
+  wave: number;
 }
 
 /**
  * Runs each operation through the real server (started in this process, without the response cache) and
- * returns the SQL statements each one sent, in the order they were sent. An operation that fails is an
- * error.
+ * returns the SQL statements each one sent, in the order they were sent, with their waves. Each is run
+ * twice and recorded the second time, as the API runs it warmed up: compiled, and with connections
+ * already open in its pools (a statement waiting for a new connection is sent after answers to the others
+ * of its batch, and would read as a wave of its own). An operation that fails is an error.
  */
 export async function recordStatements(orm: MikroORM, config: Config, operations: Operation[]): Promise<RecordedStatement[][]> {
   const server = await measuredServer(orm, config);
   const pools = connectionPools(orm);
   let recorded: RecordedStatement[] | undefined;
+  let wave = 0;
+  let answeredSinceLastSent = false;
   // knex reports a statement with its placeholders already numbered the way PostgreSQL reads them.
-  const record = (query: { sql: string; bindings?: unknown[]; options?: { name?: string; rowMode?: 'array' } }) =>
-    recorded?.push({
-      sql: query.sql,
-      bindings: query.bindings ?? [],
-      name: query.options?.name,
-      rowMode: query.options?.rowMode,
-    });
+  const record = (query: { sql: string; bindings?: unknown[]; options?: { name?: string; rowMode?: 'array' } }) => {
+    if (!recorded) return;
+    if (answeredSinceLastSent && recorded.length > 0) wave++;
+    answeredSinceLastSent = false;
+    recorded.push({ sql: query.sql, bindings: query.bindings ?? [], name: query.options?.name, rowMode: query.options?.rowMode, wave });
+  };
+  const answered = () => {
+    answeredSinceLastSent = true;
+  };
   const all: RecordedStatement[][] = [];
   try {
-    for (const knex of pools) knex.on('query', record);
+    for (const knex of pools) knex.on('query', record).on('query-response', answered).on('query-error', answered);
     const endpoint = `${await listenLocally(server)}/graphql`;
+    const send = (operation: Operation) =>
+      fetch(endpoint, { method: 'POST', body: JSON.stringify({ query: operation.query }), headers: { 'content-type': 'application/json' } });
     for (const operation of operations) {
-      recorded = [];
-      const response = await fetch(endpoint, { method: 'POST', body: JSON.stringify({ query: operation.query }), headers: { 'content-type': 'application/json' } });
+      await (await send(operation)).arrayBuffer();
+      [recorded, wave, answeredSinceLastSent] = [[], 0, false];
+      const response = await send(operation);
       const body = (await response.json()) as { errors?: unknown[] };
       all.push(recorded);
       recorded = undefined;
       if (body.errors) throw new Error(`${operation.name} fails: ${JSON.stringify(body.errors)}`);
     }
   } finally {
-    for (const knex of pools) knex.removeListener('query', record);
+    for (const knex of pools) knex.removeListener('query', record).removeListener('query-response', answered).removeListener('query-error', answered);
     await server.close();
   }
   return all;

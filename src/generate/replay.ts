@@ -12,17 +12,20 @@ export interface ReplayCount {
  * Sends one request's recorded statements (`recordStatements`) to PostgreSQL again and again, through
  * node-postgres alone: no GraphQL, no HTTP, no rows turned into records or answers. The statements go as
  * the API sends them: named ones prepared under their names on sessions that plan them generically, the
- * others on sessions set like the API's, rows read as arrays where the API reads them so. What this
+ * others on sessions set like the API's, rows read as arrays where the API reads them so, each wave of
+ * statements sent together once the wave before has been answered, as the API sent them. What this
  * process and PostgreSQL spend meanwhile is the least that any Node API sending these statements would.
  *
- * Each pool has as many sessions as the API's (POOL_SIZE) at most. `openSessions` opens all of them and
+ * Each pool has as many sessions as the API's (POOL_SIZE). `openSessions` opens all of them and
  * prepares each statement on each, and they stay open, however long idle, until `close`: no session starts
  * or ends during a measure (PostgreSQL's CPU is read from its processes), and no statement is prepared in it.
  */
 export class StatementReplay {
   private readonly varying: Pool;
   private readonly named: Pool;
-  private readonly queries: Array<{ pool: Pool; query: QueryConfig }>;
+  private readonly queries: Array<{ pool: Pool; query: QueryConfig; wave: number }>;
+  /** The queries by wave, in order. */
+  private readonly waves: Array<Array<{ pool: Pool; query: QueryConfig }>>;
   private readonly sessions: number;
 
   constructor(
@@ -31,7 +34,7 @@ export class StatementReplay {
     private readonly connections: number,
   ) {
     if (statements.length === 0) throw new Error('there are no statements to replay');
-    this.sessions = Math.min(connections, POOL_SIZE);
+    this.sessions = POOL_SIZE;
     const pool = (sessionOptions: string) => {
       const opened = new Pool({ ...sessionConfig(url, sessionOptions), max: this.sessions, idleTimeoutMillis: 0 });
       // A session the server ends while it is idle fails the next statement sent on it, not the process.
@@ -39,10 +42,12 @@ export class StatementReplay {
       return opened;
     };
     [this.varying, this.named] = [pool(SESSION_OPTIONS), pool(PREPARED_SESSION_OPTIONS)];
-    this.queries = statements.map(({ sql, bindings, name, rowMode }) => ({
+    this.queries = statements.map(({ sql, bindings, name, rowMode, wave }) => ({
       pool: name === undefined ? this.varying : this.named,
       query: { text: sql, values: bindings, name, rowMode } as QueryConfig,
+      wave,
     }));
+    this.waves = [...new Set(this.queries.map(({ wave }) => wave))].sort((a, b) => a - b).map((wave) => this.queries.filter((query) => query.wave === wave));
   }
 
   /** Opens every session of each pool that has statements, and sends each of its statements once on each. */
@@ -65,7 +70,7 @@ export class StatementReplay {
     }
   }
 
-  /** `connections` loops, each sending a request's statements one after another, for `seconds`. */
+  /** `connections` loops, each sending a request's statements wave after wave, for `seconds`. */
   async run(seconds: number): Promise<ReplayCount> {
     let requests = 0;
     let failed = false;
@@ -76,7 +81,10 @@ export class StatementReplay {
         try {
           while (!failed && performance.now() < deadline) {
             // A copy each time: node-postgres writes the call's callback onto the object it is given.
-            for (const { pool, query } of this.queries) await pool.query({ ...query });
+            for (const wave of this.waves) {
+              if (wave.length === 1) await wave[0].pool.query({ ...wave[0].query });
+              else await Promise.all(wave.map(({ pool, query }) => pool.query({ ...query })));
+            }
             requests++;
           }
         } catch (error) {
