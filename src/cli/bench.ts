@@ -96,21 +96,56 @@ interface Result {
   sqlAlone: SqlAloneMeasure | null;
 }
 
+/** CPU time per request of each process taking part in a piece of work, and the steal time meanwhile. */
+interface CpuReadings {
+  /** The API process's; null where /proc cannot tell, or for work done without the API. */
+  apiCpuMs: number | null;
+  /** PostgreSQL's processes'; null where /proc cannot tell. */
+  databaseCpuMs: number | null;
+  /** This process's: autocannon's, or node-postgres replaying statements. */
+  ownCpuMs: number;
+  /** The share of the machine's CPU time its host held back meanwhile, in percent. */
+  stealPercent: number | null;
+}
+
+/** Runs `work` between two readings of every process's CPU time, each charged per request of its `requests`. */
+async function readingCpu<T>(
+  processes: { api: number | null; postmaster: number | null },
+  work: () => Promise<T>,
+  requestsOf: (result: T) => number,
+): Promise<{ result: T; cpu: CpuReadings }> {
+  const apiSeconds = () => (processes.api === null ? null : cpuSeconds(processes.api));
+  const [api, database, own, ticks] = [apiSeconds(), databaseCpuSeconds(processes.postmaster), process.cpuUsage(), machineTicks()];
+  const result = await work();
+  const requests = requestsOf(result);
+  // This process's own first: reading /proc afterwards is work of its own.
+  const ownCpuMs = perRequest(secondsOf(process.cpuUsage(own)), requests);
+  const between = (before: number | null, after: number | null) => (before === null || after === null ? null : perRequest(after - before, requests));
+  const cpu = {
+    apiCpuMs: between(api, apiSeconds()),
+    databaseCpuMs: between(database, databaseCpuSeconds(processes.postmaster)),
+    ownCpuMs,
+    stealPercent: stealPercent(ticks, machineTicks()),
+  };
+  return { result, cpu };
+}
+
 async function measure(url: string, body: string, headers: Record<string, string>, duration: number, connections: number, processes: Processes): Promise<Measure> {
-  const [api, database, generator, ticks] = [cpuSeconds(processes.api), databaseCpuSeconds(processes.postmaster), process.cpuUsage(), machineTicks()];
-  const result = await autocannon({ url, method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body, duration, connections });
-  // A process's CPU between two readings of /proc, null when either could not be read.
-  const between = (before: number | null, after: number | null) => (before === null || after === null ? null : perRequest(after - before, result.requests.total));
+  const { result, cpu } = await readingCpu(
+    processes,
+    () => autocannon({ url, method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body, duration, connections }),
+    (done) => done.requests.total,
+  );
   return {
     requestsPerSecond: Math.round(result.requests.average),
     p50Ms: result.latency.p50,
     p99Ms: result.latency.p99,
     errors: result.errors + result.non2xx + result.timeouts,
     requests: result.requests.total,
-    apiCpuMs: between(api, cpuSeconds(processes.api)),
-    databaseCpuMs: between(database, databaseCpuSeconds(processes.postmaster)),
-    loadGeneratorCpuMs: perRequest(secondsOf(process.cpuUsage(generator)), result.requests.total),
-    stealPercent: stealPercent(ticks, machineTicks()),
+    apiCpuMs: cpu.apiCpuMs,
+    databaseCpuMs: cpu.databaseCpuMs,
+    loadGeneratorCpuMs: cpu.ownCpuMs,
+    stealPercent: cpu.stealPercent,
   };
 }
 
@@ -144,19 +179,14 @@ async function measureSqlAlone(
   try {
     await replay.openSessions();
     if (warmup > 0) await replay.run(warmup);
-    const [database, client, ticks] = [databaseCpuSeconds(postmaster), process.cpuUsage(), machineTicks()];
-    const { requests, seconds } = await replay.run(duration);
-    const steal = stealPercent(ticks, machineTicks());
-    const clientCpuMs = perRequest(secondsOf(process.cpuUsage(client)), requests);
-    const databaseAfter = databaseCpuSeconds(postmaster);
-    const databaseCpuMs = database === null || databaseAfter === null ? null : perRequest(databaseAfter - database, requests);
+    const { result, cpu } = await readingCpu({ api: null, postmaster }, () => replay.run(duration), (done) => done.requests);
     return {
-      requestsPerSecond: Math.round(requests / seconds),
-      requests,
-      clientCpuMs,
-      databaseCpuMs,
-      cpuBoundRequestsPerSecond: cpuBound([clientCpuMs, databaseCpuMs]),
-      stealPercent: steal,
+      requestsPerSecond: Math.round(result.requests / result.seconds),
+      requests: result.requests,
+      clientCpuMs: cpu.ownCpuMs,
+      databaseCpuMs: cpu.databaseCpuMs,
+      cpuBoundRequestsPerSecond: cpuBound([cpu.ownCpuMs, cpu.databaseCpuMs]),
+      stealPercent: cpu.stealPercent,
     };
   } finally {
     await replay.close();
@@ -172,16 +202,16 @@ async function run(
 ): Promise<Result> {
   const { duration, connections, warmup } = settings;
   const body = JSON.stringify({ query: operation.query });
+  // Unrecorded: the steady state is measured, not the first requests of an operation (code not yet
+  // optimised by V8, statements not yet prepared on every pooled connection, pages not yet in memory).
+  // (The operations were run once already, failing on any error, when their statements were recorded.)
+  if (warmup > 0) await measure(url, body, { 'cache-control': 'no-cache' }, warmup, connections, processes);
+  // One answer read whole: its errors, and its statement count. The SQL alone replays what the API sent in
+  // this process before the run; it must be what the measured API sends, warmed up (queries compiled).
   const probe = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', 'cache-control': 'no-cache' }, body });
   const probed = (await probe.json()) as { errors?: unknown[]; extensions?: { queryStats?: { sqlStatements: number } } };
   if (probed.errors) throw new Error(`${operation.name} fails: ${JSON.stringify(probed.errors)}`);
-  // Unrecorded: the steady state is measured, not the first requests of an operation (code not yet
-  // optimised by V8, statements not yet prepared on every pooled connection, pages not yet in memory).
-  if (warmup > 0) await measure(url, body, { 'cache-control': 'no-cache' }, warmup, connections, processes);
-  // The SQL alone replays what the API sent in this process before the run; it must be what the measured
-  // API sends, warmed up (queries compiled from their second request on).
-  const warmed = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', 'cache-control': 'no-cache' }, body });
-  const sqlStatements = ((await warmed.json()) as typeof probed).extensions?.queryStats?.sqlStatements ?? null;
+  const sqlStatements = probed.extensions?.queryStats?.sqlStatements ?? null;
   if (sqlStatements !== statements.length) {
     throw new Error(`${operation.name}: the API reported ${sqlStatements ?? 'no count of'} SQL statements, but ${statements.length} were recorded for its SQL alone`);
   }

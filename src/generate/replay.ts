@@ -23,10 +23,8 @@ export interface ReplayCount {
 export class StatementReplay {
   private readonly varying: Pool;
   private readonly named: Pool;
-  private readonly queries: Array<{ pool: Pool; query: QueryConfig; wave: number }>;
-  /** The queries by wave, in order. */
+  /** The statements by wave, in order, each with the pool it is sent on. */
   private readonly waves: Array<Array<{ pool: Pool; query: QueryConfig }>>;
-  private readonly sessions: number;
 
   constructor(
     url: string,
@@ -34,30 +32,29 @@ export class StatementReplay {
     private readonly connections: number,
   ) {
     if (statements.length === 0) throw new Error('there are no statements to replay');
-    this.sessions = POOL_SIZE;
     const pool = (sessionOptions: string) => {
-      const opened = new Pool({ ...sessionConfig(url, sessionOptions), max: this.sessions, idleTimeoutMillis: 0 });
+      const opened = new Pool({ ...sessionConfig(url, sessionOptions), max: POOL_SIZE, idleTimeoutMillis: 0 });
       // A session the server ends while it is idle fails the next statement sent on it, not the process.
       opened.on('error', () => undefined);
       return opened;
     };
     [this.varying, this.named] = [pool(SESSION_OPTIONS), pool(PREPARED_SESSION_OPTIONS)];
-    this.queries = statements.map(({ sql, bindings, name, rowMode, wave }) => ({
-      pool: name === undefined ? this.varying : this.named,
-      query: { text: sql, values: bindings, name, rowMode } as QueryConfig,
-      wave,
-    }));
-    this.waves = [...new Set(this.queries.map(({ wave }) => wave))].sort((a, b) => a - b).map((wave) => this.queries.filter((query) => query.wave === wave));
+    const byWave: typeof this.waves = [];
+    for (const { sql, bindings, name, rowMode, wave } of statements) {
+      (byWave[wave] ??= []).push({ pool: name === undefined ? this.varying : this.named, query: { text: sql, values: bindings, name, rowMode } as QueryConfig });
+    }
+    // In the waves' order, a number no statement has left out.
+    this.waves = Object.values(byWave);
   }
 
   /** Opens every session of each pool that has statements, and sends each of its statements once on each. */
   async openSessions(): Promise<void> {
     for (const pool of [this.varying, this.named]) {
-      const queries = this.queries.filter((query) => query.pool === pool).map(({ query }) => query);
+      const queries = this.waves.flat().filter((statement) => statement.pool === pool).map(({ query }) => query);
       if (queries.length === 0) continue;
       // Every session checked out at once (so that each is a different one), and each given back whatever
       // failed: a session never given back would keep `close` waiting.
-      const connected = await Promise.allSettled(Array.from({ length: this.sessions }, () => pool.connect()));
+      const connected = await Promise.allSettled(Array.from({ length: POOL_SIZE }, () => pool.connect()));
       const clients = connected.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
       const prepared = await Promise.allSettled(
         clients.map(async (client) => {
@@ -81,10 +78,7 @@ export class StatementReplay {
         try {
           while (!failed && performance.now() < deadline) {
             // A copy each time: node-postgres writes the call's callback onto the object it is given.
-            for (const wave of this.waves) {
-              if (wave.length === 1) await wave[0].pool.query({ ...wave[0].query });
-              else await Promise.all(wave.map(({ pool, query }) => pool.query({ ...query })));
-            }
+            for (const wave of this.waves) await Promise.all(wave.map(({ pool, query }) => pool.query({ ...query })));
             requests++;
           }
         } catch (error) {
