@@ -49,4 +49,9 @@ describe('bench targets', () => {
     const [, , remote] = targetVerdicts([floor, { ...list, sqlAlone: { requestsPerSecond: 1400, cpuBoundRequestsPerSecond: null } }], 7000);
     expect(remote.measured).toBe('800 req/s, 11.4%; its SQL alone, without the API, 1400 req/s, 20%');
   });
+
+  it("names the rate of the list page's projects alone beside its own, where the run measured it", () => {
+    const [, , fresh] = targetVerdicts([floor, run('list', 800, 25, 16000), run('list-projects', 1330, 12, 17000)], 7000);
+    expect(fresh).toMatchObject({ holds: false, measured: '800 req/s, 11.4%; its projects alone, without their relations, 1330 req/s, 19%' });
+  });
 });

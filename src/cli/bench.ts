@@ -1,7 +1,7 @@
 /**
  * `npm run bench [-- --duration 10 --connections 10 --warmup 3 --operations list,detail]`: starts the API (as
  * its own process) on the generated dataset (`npm run generate` first) and drives it with autocannon through
- * fixed, realistic operations (all five unless `--operations` names some), with the floor `{ __typename }`
+ * fixed, realistic operations (all of them unless `--operations` names some), with the floor `{ __typename }`
  * first and last on the same server in the same run (rates are read against the mean of the two). Reports
  * req/s, p50, p99, SQL statements per request and errors for each, computed afresh (`cache-control:
  * no-cache`) and from the response cache, and the API's resident memory; and the rate of each operation's

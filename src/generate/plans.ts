@@ -41,16 +41,32 @@ export interface BenchOperation extends Operation {
 export const LIST_PAGE_KEY = 'list';
 
 /**
- * The benchmark's operations (`npm run bench`): a frontend list page, a project detail page, a search, a
- * region question and an organisation's collaborators. The plan checks run them too.
+ * The key of the list page's projects alone, without their relations: not a page a frontend would show,
+ * but what the list page costs before its lead partners, themes and territories (its page statement,
+ * rows and fields), measured beside it for reference.
+ */
+export const LIST_PROJECTS_ALONE_KEY = 'list-projects';
+
+/** The list page's selection of each project, but for its relations. */
+const LIST_PAGE_PROJECTS = `totalCount pageInfo { hasNextPage endCursor } edges { node { id slug acronym title(lang: FR)`;
+
+/**
+ * The benchmark's operations (`npm run bench`): a frontend list page (and, for reference, its projects
+ * alone), a project detail page, a search, a region question and an organisation's collaborators. The plan
+ * checks run them too.
  */
 export function benchOperations(sample: { project: string; organisation: string; region: string }): BenchOperation[] {
   return [
     {
       key: LIST_PAGE_KEY,
       name: 'list page (20 projects with lead partner, themes, territories)',
-      query: `{ projects(first: 20, orderBy: { field: TITLE, lang: FR }) { totalCount pageInfo { hasNextPage endCursor }
-        edges { node { id slug acronym title(lang: FR) leadPartner { name } themes { name(lang: FR) } territories { code name(lang: FR) } } } } }`,
+      query: `{ projects(first: 20, orderBy: { field: TITLE, lang: FR }) { ${LIST_PAGE_PROJECTS}
+        leadPartner { name } themes { name(lang: FR) } territories { code name(lang: FR) } } } } }`,
+    },
+    {
+      key: LIST_PROJECTS_ALONE_KEY,
+      name: 'list page, its projects alone (no relations; for reference)',
+      query: `{ projects(first: 20, orderBy: { field: TITLE, lang: FR }) { ${LIST_PAGE_PROJECTS} } } } }`,
     },
     {
       key: 'detail',
