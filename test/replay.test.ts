@@ -1,3 +1,4 @@
+import { Pool, QueryConfig, QueryResult } from 'pg';
 import { POOL_SIZE } from '../src/db/orm.config';
 import { benchConfig, RecordedStatement, recordStatements } from '../src/generate/plans';
 import { StatementReplay } from '../src/generate/replay';
@@ -90,6 +91,35 @@ describe("an operation's SQL alone", () => {
     } finally {
       await replay.close();
     }
+  });
+
+  it('reads rows as arrays where the API read them so, and as objects elsewhere', async () => {
+    // What node-postgres handed back for each statement the replay sent (kept before the spy is restored,
+    // which clears its record).
+    const sent = jest.spyOn(Pool.prototype, 'query');
+    const replay = new StatementReplay(
+      app.databaseUrl,
+      [
+        { sql: 'select 1 as one', bindings: [], rowMode: 'array', wave: 0 },
+        { sql: 'select 2 as two', bindings: [], wave: 0 },
+      ],
+      1,
+    );
+    let answers: Array<{ text: string; answer: Promise<QueryResult> }> = [];
+    try {
+      await replay.run(0.05);
+      answers = sent.mock.calls.map(([config], index) => ({ text: (config as unknown as QueryConfig).text, answer: sent.mock.results[index].value }));
+    } finally {
+      await replay.close();
+      sent.mockRestore();
+    }
+    const firstRows = async (text: string) => {
+      const of = answers.filter((sentOne) => sentOne.text === text);
+      expect(of.length).toBeGreaterThan(0);
+      return new Set(await Promise.all(of.map(async ({ answer }) => JSON.stringify((await answer).rows[0]))));
+    };
+    expect(await firstRows('select 1 as one')).toEqual(new Set(['[1]']));
+    expect(await firstRows('select 2 as two')).toEqual(new Set(['{"two":2}']));
   });
 
   it("opens as many sessions as the API's pools have, whatever the number of loops", async () => {
