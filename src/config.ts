@@ -37,6 +37,7 @@ const environmentSchema = z.object({
   MAX_DEPTH: z.coerce.number().int().min(1).default(12),
   MAX_COST: z.coerce.number().int().min(1).default(100_000),
   MAX_ALIASES: z.coerce.number().int().min(0).default(30),
+  MAX_FIELDS: z.coerce.number().int().min(1).default(1000),
   MAX_DOCUMENT_BYTES: z.coerce.number().int().min(100).default(20_000),
   STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
   RATE_LIMIT_MAX: z.coerce.number().int().min(0).default(300),
@@ -76,6 +77,8 @@ export interface Config {
   /** The most records a query may ask for (see the README's Limits). */
   maxCost: number;
   maxAliases: number;
+  /** The most fields a query may have, each fragment counted at every spread. */
+  maxFields: number;
   maxDocumentBytes: number;
   /** Each SQL statement is cancelled after this long (0: never). */
   statementTimeoutMs: number;
@@ -130,6 +133,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     maxDepth: env.MAX_DEPTH,
     maxCost: env.MAX_COST,
     maxAliases: env.MAX_ALIASES,
+    maxFields: env.MAX_FIELDS,
     maxDocumentBytes: env.MAX_DOCUMENT_BYTES,
     statementTimeoutMs: env.STATEMENT_TIMEOUT_MS,
     rateLimitMax: env.RATE_LIMIT_MAX,

@@ -202,6 +202,7 @@ export async function createServer({ orm, config, logger }: ServerOptions): Prom
         maxDepth: config.maxDepth,
         maxCost: config.maxCost,
         maxAliases: config.maxAliases,
+        maxFields: config.maxFields,
       }),
     ],
     formatError: formatError(config),

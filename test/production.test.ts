@@ -21,7 +21,7 @@ async function post(app: TestApp, body: unknown, headers: Record<string, string>
 describe('query limits', () => {
   let app: TestApp;
   beforeAll(async () => {
-    app = await startTestApp({ MAX_DEPTH: '6', MAX_COST: '500', MAX_ALIASES: '5', MAX_DOCUMENT_BYTES: '2000' });
+    app = await startTestApp({ MAX_DEPTH: '6', MAX_COST: '500', MAX_ALIASES: '5', MAX_FIELDS: '40', MAX_DOCUMENT_BYTES: '2000' });
   });
   afterAll(() => app.close());
 
@@ -62,6 +62,32 @@ describe('query limits', () => {
     const { status, json } = await post(app, { query });
     expect(status).toBe(400);
     expect(json.errors[0].extensions).toMatchObject({ code: 'QUERY_LIMIT_EXCEEDED', limit: 'documentBytes', maximum: 2000, measured: Buffer.byteLength(query) });
+  });
+
+  it('rejects a query whose fragments multiply its fields, measured without walking them', async () => {
+    // 1.3 KB: each fragment spreads the next twice, 2^31 fields in all. graphql-js validates and executes it
+    // in a moment (it merges repeated spreads); a walk through every spread would hold the server for hours.
+    const fragments = Array.from({ length: 30 }, (_, i) => `fragment F${i} on Query { ...F${i + 1} ...F${i + 1} }`);
+    const query = `{ ...F0 } ${fragments.join(' ')} fragment F30 on Query { programmes { totalCount } }`;
+    const { status, json } = await post(app, { query });
+    expect(status).toBe(400);
+    expect(json.errors[0].extensions).toMatchObject({ code: 'QUERY_LIMIT_EXCEEDED', limit: 'fields', maximum: 40, measured: 2 ** 31 });
+    // The same fragments spread once each stay within the limit.
+    const once = `{ ...F0 } ${fragments.map((fragment) => fragment.replace(/ \.\.\.F\d+ }$/, ' }')).join(' ')} fragment F30 on Query { programmes { totalCount } }`;
+    const fine = await post(app, { query: once });
+    expect(fine.json.errors).toBeUndefined();
+    expect(fine.json.data.programmes.totalCount).toBeGreaterThan(0);
+  });
+
+  it('counts aliases inside introspection, each of which answers with the schema again', async () => {
+    for (const query of [
+      `{ ${Array.from({ length: 6 }, (_, i) => `s${i}: __schema { queryType { name } }`).join(' ')} }`,
+      `{ __schema { ${Array.from({ length: 6 }, (_, i) => `t${i}: types { name }`).join(' ')} } }`,
+    ]) {
+      const { status, json } = await post(app, { query });
+      expect(status).toBe(400);
+      expect(json.errors[0].extensions).toMatchObject({ code: 'QUERY_LIMIT_EXCEEDED', limit: 'aliases', maximum: 5, measured: 6 });
+    }
   });
 
   it('does not count introspection against the depth limit', async () => {

@@ -1,9 +1,10 @@
 import type { GatewayExecutor, GatewayInterface, GatewaySchemaLoadOrUpdateCallback } from '@apollo/server-gateway-interface';
-import { type DocumentNode, execute, type ExecutionResult, type FragmentDefinitionNode, GraphQLError, type GraphQLSchema, Kind, type OperationDefinitionNode, type SelectionSetNode } from 'graphql';
+import { type DocumentNode, execute, type ExecutionResult, GraphQLError, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
 import { getVariableValues } from 'graphql/execution/values';
 import { compileQuery, isCompiledQuery } from 'graphql-jit';
 import { LRUCache } from 'lru-cache';
 import type { RequestContext } from './context';
+import { expandedFieldCount } from './document';
 
 /** A compiled operation; `coercedVariables` is this project's patch (patches/graphql-jit+0.8.9.patch). */
 interface Compiled {
@@ -20,31 +21,6 @@ export interface ExecutionRequest {
   /** The operation name the request gave, if any. */
   operationName?: string | null;
   variables?: Record<string, unknown>;
-}
-
-/**
- * The fields an operation's compiled code handles, a fragment's counted at each of its spreads (graphql-jit
- * writes its code out at each), up to `limit` + 1: nested spreads can multiply without end in a document that
- * the query limits have not measured yet.
- */
-function expandedFieldCount(operation: OperationDefinitionNode, document: DocumentNode, limit: number): number {
-  const fragments = new Map<string, FragmentDefinitionNode>();
-  for (const definition of document.definitions) if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
-  let fields = 0;
-  const walk = (selectionSet: SelectionSetNode | undefined, spreads: number): void => {
-    for (const selection of selectionSet?.selections ?? []) {
-      if (fields > limit) return;
-      if (selection.kind === Kind.FIELD) {
-        fields++;
-        walk(selection.selectionSet, spreads);
-      } else if (selection.kind === Kind.INLINE_FRAGMENT) walk(selection.selectionSet, spreads);
-      // Validation refuses fragment cycles; the count of nested spreads guards against one anyway.
-      else if (spreads < 100) walk(fragments.get(selection.name.value)?.selectionSet, spreads + 1);
-      else fields = limit + 1;
-    }
-  };
-  walk(operation.selectionSet, 0);
-  return fields;
 }
 
 /**
@@ -149,7 +125,8 @@ export class CompiledExecution implements GatewayInterface {
       this.runs.set(key, count + 1);
       return undefined;
     }
-    const fields = expandedFieldCount(operation, document, this.maxCompiledFields);
+    // graphql-jit writes a fragment's code out at each of its spreads.
+    const fields = expandedFieldCount(document, operation);
     const compiled = fields <= this.maxCompiledFields ? this.compile(document, operation) : undefined;
     if (!compiled) {
       this.runs.set(key, 'never');

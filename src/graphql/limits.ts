@@ -1,7 +1,6 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import {
   DocumentNode,
-  FragmentDefinitionNode,
   getNamedType,
   GraphQLError,
   GraphQLSchema,
@@ -19,12 +18,15 @@ import { LRUCache } from 'lru-cache';
 import { createHash } from 'node:crypto';
 import { DEFAULT_PAGE_SIZE } from './connection';
 import type { RequestContext } from './context';
+import { expandedFieldCount, fragmentsOf } from './document';
 import { findNulCharacter } from './errors';
 
 export interface QueryLimits {
   maxDepth: number;
   maxCost: number;
   maxAliases: number;
+  /** The most fields an operation may have, each fragment counted at every spread. */
+  maxFields: number;
 }
 
 /** How many records a list relation without paging (a project's partners) is assumed to hold. */
@@ -78,48 +80,57 @@ interface Shape {
   aliases: number;
 }
 
-/** Depth (nesting of selections, not counting introspection) and number of aliases, through fragments. */
+/**
+ * Depth (nesting of selections) and number of aliases, through fragments. Introspection's selections do
+ * not count towards the depth (GraphiQL's own introspection query is 13 levels deep), but their aliases
+ * count like any others: each alias of `__schema` answers with the whole schema again. Walks every field
+ * at every spread: only run on an operation within the fields limit.
+ */
 function shape(document: DocumentNode, operation: OperationDefinitionNode): Shape {
-  const fragments = new Map<string, FragmentDefinitionNode>();
-  for (const definition of document.definitions) if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
+  const fragments = fragmentsOf(document);
   let aliases = 0;
-  const walk = (selectionSet: SelectionSetNode | undefined, depth: number, visiting: Set<string>): number => {
+  const walk = (selectionSet: SelectionSetNode | undefined, depth: number, introspection: boolean, visiting: Set<string>): number => {
     if (!selectionSet) return depth;
     let deepest = depth;
     for (const selection of selectionSet.selections) {
       if (selection.kind === Kind.FIELD) {
-        if (selection.name.value.startsWith('__')) continue;
         if (selection.alias) aliases++;
-        deepest = Math.max(deepest, walk(selection.selectionSet, depth + 1, visiting));
+        const inIntrospection = introspection || selection.name.value.startsWith('__');
+        deepest = Math.max(deepest, walk(selection.selectionSet, inIntrospection ? depth : depth + 1, inIntrospection, visiting));
       } else if (selection.kind === Kind.INLINE_FRAGMENT) {
-        deepest = Math.max(deepest, walk(selection.selectionSet, depth, visiting));
+        deepest = Math.max(deepest, walk(selection.selectionSet, depth, introspection, visiting));
       } else {
         const name = selection.name.value;
         const fragment = fragments.get(name);
         if (!fragment || visiting.has(name)) continue;
         // Aliases inside a fragment count once per spread, as they are resolved once per spread.
-        deepest = Math.max(deepest, walk(fragment.selectionSet, depth, new Set([...visiting, name])));
+        deepest = Math.max(deepest, walk(fragment.selectionSet, depth, introspection, new Set([...visiting, name])));
       }
     }
     return deepest;
   };
-  const depth = walk(operation.selectionSet, 0, new Set());
+  const depth = walk(operation.selectionSet, 0, false, new Set());
   return { depth, aliases };
 }
 
-/** What the depth, alias and NUL checks read, for one operation of one document. */
+/** What the fields, depth, alias and NUL checks read, for one operation of one document. */
 interface Measured extends Shape {
+  fields: number;
   nulInDocument: boolean;
 }
 
-function measureShape(document: DocumentNode, operation: OperationDefinitionNode): Measured {
+/** The measures of an operation; its depth and aliases only when its fields are within `maxFields`. */
+function measureShape(document: DocumentNode, operation: OperationDefinitionNode, maxFields: number): Measured {
   let nulInDocument = false;
   visit(document, {
     StringValue(node) {
       if (node.value.includes('\u0000')) nulInDocument = true;
     },
   });
-  return { ...shape(document, operation), nulInDocument };
+  const fields = expandedFieldCount(document, operation);
+  // Over the limit, the walk that measures the rest is the work the limit spares.
+  const { depth, aliases } = fields > maxFields ? { depth: 0, aliases: 0 } : shape(document, operation);
+  return { fields, depth, aliases, nulInDocument };
 }
 
 /**
@@ -164,11 +175,19 @@ export function queryLimitsPlugin(schema: GraphQLSchema, limits: QueryLimits): A
           const operationKey = `${queryHash}\u0000${operationName ?? ''}`;
           let measures = shapes.get(operationKey);
           if (!measures) {
-            measures = measureShape(document, operation);
+            measures = measureShape(document, operation, limits.maxFields);
             shapes.set(operationKey, measures);
           }
           rejectNulCharacters(measures.nulInDocument, variables);
-          const { depth, aliases } = measures;
+          const { fields, depth, aliases } = measures;
+          if (fields > limits.maxFields) {
+            throw limitExceeded(
+              'fields',
+              limits.maxFields,
+              fields,
+              `The query has ${fields} fields, each fragment counted at every spread; at most ${limits.maxFields} are allowed.`,
+            );
+          }
           if (depth > limits.maxDepth) {
             throw limitExceeded('depth', limits.maxDepth, depth, `The query is ${depth} levels deep; at most ${limits.maxDepth} are allowed.`);
           }
