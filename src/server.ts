@@ -9,11 +9,12 @@ import Fastify, { FastifyBaseLogger, FastifyInstance, FastifyReply, FastifyReque
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import type { Logger } from 'pino';
+import { GraphQLError } from 'graphql';
 import type { Config } from './config';
 import { databaseUnavailable, statementCancelled } from './db/failures';
 import { connectionPools } from './db/orm';
 import { createContext, RequestContext, RequestStats } from './graphql/context';
-import { EXPECTED_ERROR_CODES } from './graphql/errors';
+import { EXPECTED_ERROR_CODES, MAX_VARIABLES_DEPTH, nestsDeeperThan, refusedArgument } from './graphql/errors';
 import { GRAPHIQL_ASSETS, graphiqlPage } from './graphql/graphiql';
 import { limitExceeded, queryLimitsPlugin } from './graphql/limits';
 import { CompiledExecution } from './graphql/executor';
@@ -43,10 +44,34 @@ function formatError(config: Config) {
     const code = formatted.extensions?.code as string | undefined;
     if (code && EXPECTED_ERROR_CODES.has(code)) return formatted;
     const where = { path: formatted.path, locations: formatted.locations };
+    const argumentName = graphqlOwnError(error) ? refusedArgument(formatted.message) : undefined;
+    if (argumentName) return { message: formatted.message, extensions: { code: 'BAD_USER_INPUT', argumentName }, ...where };
     const failure = databaseFailure(unwrapResolverError(error), config);
     if (failure) return { message: failure.message, extensions: { code: failure.code }, ...where };
     return { message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' }, ...where };
   };
+}
+
+/**
+ * Whether the request's variables nest too deep to be walked (see MAX_VARIABLES_DEPTH): checked before
+ * anything reads them. A GET request's are JSON text, read here as Apollo reads them; text that is not
+ * JSON is left to Apollo, which refuses it.
+ */
+function variablesTooDeep(request: FastifyRequest): boolean {
+  let variables = request.method === 'GET' ? (request.query as Record<string, unknown> | undefined)?.variables : (request.body as Record<string, unknown> | undefined)?.variables;
+  if (typeof variables === 'string') {
+    try {
+      variables = JSON.parse(variables);
+    } catch {
+      return false;
+    }
+  }
+  return nestsDeeperThan(variables, MAX_VARIABLES_DEPTH);
+}
+
+/** An error graphql-js (or graphql-jit) raised itself, not one a resolver threw (which it wraps with the error thrown). */
+function graphqlOwnError(error: unknown): boolean {
+  return error instanceof GraphQLError && (error.originalError === undefined || error.originalError instanceof GraphQLError);
 }
 
 /** A cancelled statement or an absent database, said as such (the GraphQL endpoint and the exports alike). */
@@ -242,6 +267,10 @@ export async function createServer({ orm, config, logger }: ServerOptions): Prom
       // A browser opening the endpoint gets GraphiQL; API clients (which do not ask for HTML) get GraphQL.
       if (request.method === 'GET' && !query && String(request.headers.accept ?? '').includes('text/html')) {
         return reply.type('text/html; charset=utf-8').send(graphiqlPage(GRAPHQL_PATH, GRAPHIQL_ASSETS_PATH));
+      }
+      if (variablesTooDeep(request)) {
+        const message = `The variables nest deeper than ${MAX_VARIABLES_DEPTH} levels of arrays and objects.`;
+        return reply.code(400).send({ errors: [{ message, extensions: { code: 'BAD_USER_INPUT', argumentName: 'variables' } }] });
       }
       if (typeof query === 'string' && Buffer.byteLength(query) > config.maxDocumentBytes) {
         const size = Buffer.byteLength(query);

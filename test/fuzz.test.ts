@@ -65,6 +65,11 @@ const BROKEN_BODIES = [
   `{"query": "{ ${'a: __typename '.repeat(200)}}"}`,
   `{"query": "${'{'.repeat(3000)}"}`,
   `{"query": "{ __typename }", "variables": ${'['.repeat(2000)}${']'.repeat(2000)}}`,
+  // Deep inside an object of variables, where Apollo does not look (every value of it is walked and written out).
+  `{"query": "{ __typename }", "variables": {"v": ${'['.repeat(30_000)}${']'.repeat(30_000)}}}`,
+  `{"query": "query ($v: [[String]]) { __typename }", "variables": {"v": ${'['.repeat(30_000)}${']'.repeat(30_000)}}}`,
+  // A null sent for a variable whose default fills a non-null argument: validation lets it through, execution refuses it.
+  '{"query": "query ($s: String = \\"weldcome\\") { project(slug: $s) { slug } }", "variables": {"s": null}}',
 ];
 
 const CONTENT_TYPES = ['application/json', 'text/plain', 'application/graphql', 'application/x-www-form-urlencoded', 'multipart/form-data', ''];

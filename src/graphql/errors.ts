@@ -16,6 +16,37 @@ export const EXPECTED_ERROR_CODES = new Set([
   'RATE_LIMITED',
 ]);
 
+/**
+ * How deep variables may nest (arrays and objects). The schema's deepest input is a few levels deep, but
+ * values are walked and written out whole whatever the operation declares (the NUL check, the cost's and
+ * the response cache's keys), and a request of 60 KB nested 30,000 levels deep overflowed the stack there.
+ */
+export const MAX_VARIABLES_DEPTH = 64;
+
+/** Whether `value` nests deeper than `maxDepth` arrays and objects; walked without recursion. */
+export function nestsDeeperThan(value: unknown, maxDepth: number): boolean {
+  const pending: Array<{ value: unknown; depth: number }> = [{ value, depth: 0 }];
+  while (pending.length > 0) {
+    const { value: item, depth } = pending.pop()!;
+    if (!item || typeof item !== 'object') continue;
+    if (depth + 1 > maxDepth) return true;
+    for (const child of Array.isArray(item) ? item : Object.values(item)) pending.push({ value: child, depth: depth + 1 });
+  }
+  return false;
+}
+
+/**
+ * graphql-js's own refusal of an argument's value, which validation cannot foresee: a null sent for a
+ * variable whose default fills a non-null argument (`query ($s: String = "x") { project(slug: $s) }` with
+ * `{"s": null}`), or a variable left without a value. It carries no code, and was masked as an internal error.
+ */
+const ARGUMENT_REFUSED = /^Argument "([^"]+)" (?:of (?:non-null|required) type "[^"]+" (?:must not be null|was provided the variable)|has invalid value)/;
+
+/** The argument graphql-js refused a value for, from its error message; undefined for any other error. */
+export function refusedArgument(message: string): string | undefined {
+  return ARGUMENT_REFUSED.exec(message)?.[1];
+}
+
 /** Where a string holds U+0000, which PostgreSQL cannot store or compare: the path to it, or null. */
 export function findNulCharacter(value: unknown, path = ''): string | null {
   if (typeof value === 'string') return value.includes('\u0000') ? path || 'value' : null;
