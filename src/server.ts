@@ -53,12 +53,22 @@ function formatError(config: Config) {
 }
 
 /**
- * Whether the request's variables nest too deep to be walked (see MAX_VARIABLES_DEPTH): checked before
+ * A GET request's search parameters as Apollo Server reads them (`new URLSearchParams` of the URL's search,
+ * through @as-integrations/fastify). Fastify's own parse differs where an escape is invalid: it keeps such a
+ * value raw, escapes and all, where URLSearchParams decodes the valid ones around it. The response cache's
+ * key was made from Fastify's parse, so `slug:"%77eldcome"` beside an invalid escape was answered, and kept,
+ * as `weldcome` under the text of a request that means the slug `%77eldcome`.
+ */
+function searchParams(request: FastifyRequest): URLSearchParams {
+  return new URLSearchParams(new URL(request.url, 'http://localhost/').search);
+}
+
+/**
+ * Whether a request's variables nest too deep to be walked (see MAX_VARIABLES_DEPTH): checked before
  * anything reads them. A GET request's are JSON text, read here as Apollo reads them; text that is not
  * JSON is left to Apollo, which refuses it.
  */
-function variablesTooDeep(request: FastifyRequest): boolean {
-  let variables = request.method === 'GET' ? (request.query as Record<string, unknown> | undefined)?.variables : (request.body as Record<string, unknown> | undefined)?.variables;
+function variablesTooDeep(variables: unknown): boolean {
   if (typeof variables === 'string') {
     try {
       variables = JSON.parse(variables);
@@ -263,12 +273,14 @@ export async function createServer({ orm, config, logger }: ServerOptions): Prom
     method: ['GET', 'POST'],
     url: GRAPHQL_PATH,
     handler: async (request, reply) => {
-      const query = request.method === 'GET' ? (request.query as Record<string, unknown> | undefined)?.query : (request.body as Record<string, unknown> | undefined)?.query;
+      // A GET request's parameters as Apollo reads them (see searchParams), not as Fastify parsed them.
+      const parameters = request.method === 'GET' ? searchParams(request) : undefined;
+      const query = parameters ? (parameters.get('query') ?? undefined) : (request.body as Record<string, unknown> | undefined)?.query;
       // A browser opening the endpoint gets GraphiQL; API clients (which do not ask for HTML) get GraphQL.
       if (request.method === 'GET' && !query && String(request.headers.accept ?? '').includes('text/html')) {
         return reply.type('text/html; charset=utf-8').send(graphiqlPage(GRAPHQL_PATH, GRAPHIQL_ASSETS_PATH));
       }
-      if (variablesTooDeep(request)) {
+      if (variablesTooDeep(parameters ? parameters.get('variables') : (request.body as Record<string, unknown> | undefined)?.variables)) {
         const message = `The variables nest deeper than ${MAX_VARIABLES_DEPTH} levels of arrays and objects.`;
         return reply.code(400).send({ errors: [{ message, extensions: { code: 'BAD_USER_INPUT', argumentName: 'variables' } }] });
       }
@@ -282,7 +294,7 @@ export async function createServer({ orm, config, logger }: ServerOptions): Prom
       // Only a request Apollo would accept may be answered from the cache: one that a cross-site form
       // could send is left to Apollo, which refuses it (CSRF prevention), whatever the cache holds.
       if (cache?.active && query !== undefined && preflighted(request)) {
-        const payload = request.method === 'GET' ? request.query : request.body;
+        const payload = parameters ? [...parameters] : request.body;
         const key = cache.key({ method: request.method, payload });
         const fresh = String(request.headers['cache-control'] ?? '').includes('no-cache');
         const hit = fresh ? undefined : cache.get(key);

@@ -1,3 +1,4 @@
+import http from 'node:http';
 import pino from 'pino';
 import { DATA_CHANGED_CHANNEL, ResponseCache } from '../src/graphql/response-cache';
 import { planSeeds, writeSeedPlan } from '../src/seeds/write';
@@ -47,6 +48,28 @@ describe('the response cache', () => {
     const forged = await fetch(url, { headers: { accept: 'application/json' } });
     expect(forged.status).toBe(400);
     expect(await forged.text()).toContain('Cross-Site Request Forgery');
+  });
+
+  it('keys a GET request by its parameters as Apollo reads them', async () => {
+    // Sent as written, quotes and braces unescaped (fetch would escape them), as any HTTP client can.
+    const get = (path: string) =>
+      new Promise<{ cache: string | undefined; body: any }>((resolve, reject) => {
+        const { hostname, port } = new URL(app.baseUrl);
+        const request = http.get({ hostname, port, path, headers: { 'apollo-require-preflight': 'true' } }, (response) => {
+          let text = '';
+          response.on('data', (chunk: Buffer) => (text += chunk));
+          response.on('end', () => resolve({ cache: response.headers['x-cache'] as string | undefined, body: JSON.parse(text) }));
+        });
+        request.on('error', reject);
+      });
+    // A valid escape (%77, "w") beside an invalid one (%zz): Apollo decodes the first and keeps the second;
+    // Fastify's own parse kept the whole value as sent, and the cache's key was made from it.
+    const escaped = await get('/graphql?query={a:project(slug:"%77eldcome"){slug}+b:project(slug:"%zz"){slug}}');
+    expect(escaped.body.data).toEqual({ a: { slug: 'weldcome' }, b: null });
+    // The query that asks for the slug "%77eldcome" itself, properly escaped: its own answer, not that one.
+    const literal = await get(`/graphql?query=${encodeURIComponent('{a:project(slug:"%77eldcome"){slug} b:project(slug:"%zz"){slug}}')}`);
+    expect(literal.body.data).toEqual({ a: null, b: null });
+    expect(literal.cache).toBe('miss');
   });
 
   it('does not keep errors', async () => {
