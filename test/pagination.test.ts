@@ -54,6 +54,23 @@ describe('Relay connections', () => {
   });
 });
 
+describe('a page size cap below the default of 20', () => {
+  let capped: TestApp;
+  beforeAll(async () => {
+    capped = await startTestApp({ MAX_PAGE_SIZE: '5' });
+  });
+  afterAll(() => capped.close());
+
+  it('gives a list or a search asked without first or last no more records than the cap', async () => {
+    const { territories }: any = await capped.data('{ territories { edges { node { code } } pageInfo { hasNextPage } } }');
+    expect(territories.edges).toHaveLength(5);
+    expect(territories.pageInfo.hasNextPage).toBe(true);
+    const { search }: any = await capped.data('{ search(query: "emploi") { totalCount edges { rank } } }');
+    expect(search.totalCount).toBeGreaterThan(5);
+    expect(search.edges).toHaveLength(5);
+  });
+});
+
 /**
  * A list filtered by collected ids (a region, partners, a text) that asks for its total takes its page
  * from the set of matches it counts (one statement); without the total it is the plain keyset query.

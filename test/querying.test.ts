@@ -335,6 +335,10 @@ describe('bad arguments', () => {
     ['{ projects(filter: { totalBudget: { min: "lots" } }) { totalCount } }', 'filter.totalBudget.min', 'decimal'],
     ['{ territories(filter: { parent: "XX" }) { totalCount } }', 'filter.parent', 'XX'],
     ['{ projects(after: "bm9wZQ") { totalCount } }', 'after', 'not a cursor'],
+    // An empty cursor is given, and none of the list's (it was read as absent: the last page, for `before`).
+    ['{ projects(after: "") { totalCount } }', 'after', 'not a cursor'],
+    ['{ projects(before: "") { totalCount } }', 'before', 'not a cursor'],
+    ['{ search(query: "emploi", after: "") { totalCount } }', 'after', 'not a cursor'],
     ['{ projects(first: -1) { totalCount } }', 'first', 'between 0 and 100'],
     ['{ projects(first: 101) { totalCount } }', 'first', 'page size cap'],
     ['{ projects(first: 1, last: 1) { totalCount } }', 'first', 'not both'],

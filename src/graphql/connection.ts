@@ -340,10 +340,12 @@ export function pageRequest(args: ConnectionArgs, maxPageSize: number, defaultPa
       throw badUserInput(name, `"${name}" must be between 0 and ${maxPageSize} (the page size cap); got ${value}.`);
     }
   }
+  // The default never exceeds the cap, which may be set below it (MAX_PAGE_SIZE).
+  const byDefault = Math.min(defaultPageSize, maxPageSize);
   if (last != null || (first == null && args.before != null && args.after == null)) {
-    return { size: last ?? defaultPageSize, forward: false };
+    return { size: last ?? byDefault, forward: false };
   }
-  return { size: first ?? defaultPageSize, forward: true };
+  return { size: first ?? byDefault, forward: true };
 }
 
 /** Tables whose rows are counted as they change (migration Migration20261126170000): an unfiltered list reads its total. */
@@ -399,12 +401,14 @@ export async function paginate<T extends { id: string }>(
   const send = (statement: Condition): Promise<{ rows: unknown[][] }> =>
     unfiltered ? sql.prepared(statement.sql, statement.bindings!, 'arrays') : sql.raw(statement.sql, statement.bindings, 'arrays');
   const sortKeys = keys.map((key, index) => `${key.sql} as "__key${index}"`);
+  // An empty cursor is a cursor given, and none of this list's: the page's direction and pageInfo read it
+  // as given (`!= null`), and it read as absent here, so `before: ""` answered the list's last page.
   const bounds: CursorBound[] = (
     [
       [args.after, true, 'after'],
       [args.before, false, 'before'],
     ] as const
-  ).flatMap(([cursor, follows, name]) => (cursor ? [{ values: decodeCursor(cursor, listOrder, keys.length, name), follows }] : []));
+  ).flatMap(([cursor, follows, name]) => (cursor != null ? [{ values: decodeCursor(cursor, listOrder, keys.length, name), follows }] : []));
   let page: Condition;
   if (options.withTotal && query.where.some((condition) => condition.byIds)) {
     // A list filtered by collected ids, with its total, finds its records once, keeping only their ids
@@ -453,7 +457,7 @@ export async function paginate<T extends { id: string }>(
   const rows = (
     await send(page).catch((error: { code?: string }) => {
       // Values in a cursor that was made by hand, rather than taken from this list, may not fit their columns.
-      const cursorArgument = args.after ? 'after' : args.before ? 'before' : undefined;
+      const cursorArgument = args.after != null ? 'after' : args.before != null ? 'before' : undefined;
       throw cursorArgument && UNREADABLE_VALUE.has(error.code ?? '') ? notACursor(cursorArgument) : error;
     })
   ).rows;

@@ -74,7 +74,8 @@ export class SearchResolver {
     if (text.length > 200) throw badUserInput('query', `"query" must be at most 200 characters; got ${text.length}.`);
     const { size } = pageRequest({ first }, context.config.maxPageSize);
     const chosen = types && types.length > 0 ? types : Object.values(SearchType);
-    const offset = after ? decodeOffset(after) + 1 : 0;
+    // An empty cursor is refused like any other that is not one of these results'.
+    const offset = after != null ? decodeOffset(after) + 1 : 0;
     const service = new SearchService(context);
     // Run even for a page of 0 (its limit is then 1), to know whether hits follow and how many there are.
     const { hits, total } = await service.search(text, chosen, offset, size + 1);
