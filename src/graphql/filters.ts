@@ -140,7 +140,9 @@ export function localisedSortSql(column: string, lang: Language): string {
 }
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
-const DECIMAL = /^-?\d+(\.\d+)?$/;
+// Amounts are kept with 18 digits, 2 after the point; a bound of more than 30 on either side says nothing
+// more, and PostgreSQL refuses past 16,383 after the point.
+const DECIMAL = /^-?\d{1,30}(\.\d{1,30})?$/;
 
 export function checkIsoDate(value: string, argumentName: string): string {
   // A day that does not exist ("2021-02-30") parses as another day: it must read back as itself.
@@ -155,7 +157,10 @@ export function decimalRangeConditions(sql: string, range: DecimalRange | null |
   for (const [end, operator] of [['min', '>='], ['max', '<=']] as const) {
     const value = range?.[end];
     if (value == null) continue;
-    if (!DECIMAL.test(value)) throw badUserInput(`${argumentName}.${end}`, `"${argumentName}.${end}" must be a decimal such as "1000000.50"; got "${value}".`);
+    if (!DECIMAL.test(value)) {
+      const shown = value.length > 40 ? `${value.slice(0, 40)}…" (${value.length} characters)` : `${value}"`;
+      throw badUserInput(`${argumentName}.${end}`, `"${argumentName}.${end}" must be a decimal such as "1000000.50", with at most 30 digits before and after the point; got "${shown}.`);
+    }
     conditions.push({ sql: `${sql} ${operator} ?::numeric`, bindings: [value] });
   }
   return conditions;
