@@ -129,6 +129,20 @@ describe('ResponseCache on its own', () => {
     }
   });
 
+  it('stays off, its connection closed, when stopped while it connects', async () => {
+    const url = new URL(app.databaseUrl);
+    url.searchParams.set('application_name', 'cache-stopped-early');
+    const cache = new ResponseCache(url.toString(), pino({ level: 'silent' }), 10);
+    const started = cache.start();
+    await cache.stop();
+    await started;
+    expect(cache.active).toBe(false);
+    const listening = async () =>
+      (await app.orm.em.getConnection().execute<Array<{ pid: number }>>(`select pid from pg_stat_activity where application_name = 'cache-stopped-early'`)).length;
+    for (let attempt = 0; attempt < 40 && (await listening()) > 0; attempt++) await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(await listening()).toBe(0);
+  });
+
   it('schedules one reconnection per lost connection, not one per event', async () => {
     const warnings: string[] = [];
     const logger = pino({ level: 'warn' }, { write: (line: string) => warnings.push(line) });

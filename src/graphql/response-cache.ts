@@ -99,6 +99,13 @@ export class ResponseCache {
       await client.connect();
       await client.query(`listen ${DATA_CHANGED_CHANNEL}`);
       if (lost) return;
+      // Stopped while connecting (a reconnection under way at shutdown): the cache stays off, and the
+      // connection is closed rather than left listening.
+      if (this.stopped) {
+        lost = true;
+        await client.end().catch(() => undefined);
+        return;
+      }
       this.listener = client;
     } catch (error) {
       onLost(error as Error);
