@@ -317,7 +317,7 @@ export async function createServer({ orm, config, logger }: ServerOptions): Prom
   app.addHook('onSend', async (request, reply, payload) => {
     const response = request.graphqlStats?.response;
     if (cache && request.cacheKey && reply.statusCode === 200 && response && !response.errors && response.data && typeof payload === 'string') {
-      cache.set(request.cacheKey, response, request.cacheGeneration!, Buffer.byteLength(payload));
+      cache.set(request.cacheKey, response, request.cacheGeneration!, payload);
     }
     // The request's stats outlive the response (the onResponse line reads them), and V8's minor collections
     // found them still reachable well after the request: through them, every answer (its records and its

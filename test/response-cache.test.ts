@@ -129,6 +129,23 @@ describe('ResponseCache on its own', () => {
     }
   });
 
+  it('answers a hit with the data as it was sent, not kept as records', async () => {
+    const cache = new ResponseCache(app.databaseUrl, pino({ level: 'silent' }), 10);
+    await cache.start();
+    try {
+      // The records differ from the text here only to tell which one a hit is written from.
+      const records = { data: { project: { slug: 'weldcome', summary: 'a long text no query asked for' } }, extensions: { cost: 1 } };
+      cache.set('sent', records, cache.currentGeneration, '{"data":{"project":{"slug":"weldcome"}},"extensions":{"cost":1}}\n');
+      expect(cache.get('sent')?.body({ requestId: 'r' })).toBe('{"data":{"project":{"slug":"weldcome"}},"extensions":{"requestId":"r"}}');
+      // A text of another form (or none): the records are kept, and written on the first hit.
+      cache.set('other', records, cache.currentGeneration, '{"errors":[],"data":null}');
+      expect(JSON.parse(cache.get('other')!.body({})).data).toEqual(records.data);
+      expect(cache.usage.bytes).toBe(Buffer.byteLength('{"data":{"project":{"slug":"weldcome"}},"extensions":{"cost":1}}\n') + Buffer.byteLength('{"errors":[],"data":null}'));
+    } finally {
+      await cache.stop();
+    }
+  });
+
   it('stays off, its connection closed, when stopped while it connects', async () => {
     const url = new URL(app.databaseUrl);
     url.searchParams.set('application_name', 'cache-stopped-early');

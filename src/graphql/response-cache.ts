@@ -7,9 +7,14 @@ import type { Logger } from 'pino';
 export const DATA_CHANGED_CHANNEL = 'kb_data_changed';
 
 /**
- * A kept response. Its data is written as JSON on its first hit, once, and the records it was written from
- * are let go: a hit used to write the whole answer again (a list page's: its 20 projects with their
- * partners, themes and territories), for a new request id in its extensions.
+ * A kept response: its data's JSON as it was sent, cut out of the response's text. Hits send that text
+ * again with extensions of their own (a hit used to write the whole answer again, a list page's 20 projects
+ * with their partners, themes and territories, for a new request id). Where the sent text is not at hand,
+ * the data is kept and written as JSON on the first hit, once.
+ *
+ * Keeping the text rather than the records also keeps the cache within its size: an entry counts the bytes
+ * it was sent in, while the records behind them (entities with columns the query did not ask for, in
+ * objects V8 lays out at several times their JSON's size) stayed in memory until a hit that may never come.
  */
 export class KeptResponse {
   #data: unknown;
@@ -19,8 +24,11 @@ export class KeptResponse {
     data: unknown,
     /** The extensions of the request that computed it (its statement count and cost among them). */
     readonly extensions: Record<string, unknown> | undefined,
+    /** The response as Apollo sent it (`{"data":…,"extensions":…}`), when at hand. */
+    sent?: string,
   ) {
-    this.#data = data;
+    this.#dataJson = sent === undefined ? undefined : sentDataJson(sent, extensions);
+    if (this.#dataJson === undefined) this.#data = data;
   }
 
   /** The response as sent on a hit: the kept data, with `extensions`. */
@@ -32,6 +40,18 @@ export class KeptResponse {
     }
     return `{"data":${this.#dataJson},"extensions":${JSON.stringify(extensions)}}`;
   }
+}
+
+/**
+ * The data's JSON within a response Apollo sent (`JSON.stringify({ errors, data, extensions })` and a
+ * newline, errors absent), or undefined when the text is not of that form.
+ */
+function sentDataJson(sent: string, extensions: Record<string, unknown> | undefined): string | undefined {
+  const prefix = '{"data":';
+  const suffix = extensions === undefined ? '}' : `,"extensions":${JSON.stringify(extensions)}}`;
+  const text = sent.endsWith('\n') ? sent.slice(0, -1) : sent;
+  if (!text.startsWith(prefix) || !text.endsWith(suffix) || text.length < prefix.length + suffix.length) return undefined;
+  return text.slice(prefix.length, text.length - suffix.length);
 }
 
 /**
@@ -138,11 +158,14 @@ export class ResponseCache {
   }
 
   /**
-   * Keeps a response (without errors) computed from the data of `generation` (see `generation`), `bytes`
-   * long as sent.
+   * Keeps a response (without errors) computed from the data of `generation` (see `generation`), sent as
+   * `sent` (its text, or only its length in bytes where the text is not at hand).
    */
-  set(key: string, response: { data?: unknown; extensions?: Record<string, unknown> }, generation: number, bytes: number): void {
-    if (this.active && generation === this.generation) this.entries.set(key, new KeptResponse(response.data, response.extensions), { size: Math.max(1, bytes) });
+  set(key: string, response: { data?: unknown; extensions?: Record<string, unknown> }, generation: number, sent: string | number): void {
+    if (!this.active || generation !== this.generation) return;
+    const text = typeof sent === 'string' ? sent : undefined;
+    const bytes = typeof sent === 'string' ? Buffer.byteLength(sent) : sent;
+    this.entries.set(key, new KeptResponse(response.data, response.extensions, text), { size: Math.max(1, bytes) });
   }
 
   /** How many responses are kept, and their size as sent. */
