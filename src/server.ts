@@ -5,6 +5,7 @@ import { fastifyApolloHandler } from '@as-integrations/fastify';
 import fastifyCors from '@fastify/cors';
 import fastifyRateLimit from '@fastify/rate-limit';
 import type { MikroORM } from '@mikro-orm/postgresql';
+import Negotiator from 'negotiator';
 import Fastify, { FastifyBaseLogger, FastifyInstance, FastifyReply, FastifyRequest, LogController } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
@@ -50,6 +51,21 @@ function formatError(config: Config) {
     if (failure) return { message: failure.message, extensions: { code: failure.code }, ...where };
     return { message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' }, ...where };
   };
+}
+
+/** The media types Apollo Server answers a single result in, in its order of preference (its MEDIA_TYPES). */
+const ANSWER_TYPES = ['application/json; charset=utf-8', 'application/graphql-response+json; charset=utf-8', 'application/json; callbackSpec=1.0; charset=utf-8'];
+
+/**
+ * The content type Apollo Server would answer a request with, for its `accept` header (as its own
+ * `chooseContentTypeForSingleResultResponse` chooses, with the same negotiator); undefined where it would
+ * not answer with JSON (a 406, or subscription callbacks), which a cache hit then leaves to it. Hits were
+ * all sent as application/json, whatever the client asked for.
+ */
+function answerContentType(accept: string | undefined): string | undefined {
+  if (!accept) return ANSWER_TYPES[0];
+  const preferred = new Negotiator({ headers: { accept } }).mediaType(ANSWER_TYPES);
+  return preferred === ANSWER_TYPES[0] || preferred === ANSWER_TYPES[1] ? preferred : undefined;
 }
 
 /**
@@ -297,12 +313,13 @@ export async function createServer({ orm, config, logger }: ServerOptions): Prom
         const payload = parameters ? [...parameters] : request.body;
         const key = cache.key({ method: request.method, payload });
         const fresh = String(request.headers['cache-control'] ?? '').includes('no-cache');
-        const hit = fresh ? undefined : cache.get(key);
+        const contentType = answerContentType(request.headers.accept);
+        const hit = fresh || !contentType ? undefined : cache.get(key);
         if (hit) {
           request.graphqlStats = { sqlStatements: 0, operationName: null, errorCodes: [] };
           // Object.assign, not a spread given new keys, which V8 keeps past minor collections (see README).
           const extensions = Object.assign({}, hit.extensions, { requestId: request.id, cache: 'hit' });
-          return reply.header('x-cache', 'hit').type('application/json; charset=utf-8').send(hit.body(extensions));
+          return reply.header('x-cache', 'hit').type(contentType!).send(hit.body(extensions));
         }
         request.cacheKey = key;
         request.cacheGeneration = cache.currentGeneration;

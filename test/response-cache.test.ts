@@ -72,6 +72,26 @@ describe('the response cache', () => {
     expect(literal.cache).toBe('miss');
   });
 
+  it('answers a hit in the media type the client accepts, as Apollo would', async () => {
+    const query = '{ programmes(first: 1) { totalCount } }';
+    const post = (accept: string) =>
+      fetch(`${app.baseUrl}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', accept }, body: JSON.stringify({ query }) });
+    const fresh = await post('application/graphql-response+json, application/json');
+    expect(fresh.headers.get('content-type')).toMatch(/^application\/graphql-response\+json/);
+    for (const [accept, type] of [
+      ['application/graphql-response+json, application/json', /^application\/graphql-response\+json/],
+      ['application/json', /^application\/json/],
+      ['*/*', /^application\/json/],
+    ] as const) {
+      const hit = await post(accept);
+      expect(hit.headers.get('x-cache')).toBe('hit');
+      expect(hit.headers.get('content-type')).toMatch(type);
+    }
+    // A client that accepts no JSON gets Apollo's refusal, not the kept answer.
+    const refused = await post('text/csv');
+    expect(refused.status).toBe(406);
+  });
+
   it('does not keep errors', async () => {
     const query = '{ projects(filter: { theme: ["nope"] }) { totalCount } }';
     await ask(query);
