@@ -346,6 +346,13 @@ describe('bad arguments', () => {
     ['{ projects(filter: { activeOn: "2021-02-30" }) { totalCount } }', 'filter.activeOn', 'ISO date'],
     ['{ projects(filter: { totalBudget: { min: "lots" } }) { totalCount } }', 'filter.totalBudget.min', 'decimal'],
     ['{ territories(filter: { parent: "XX" }) { totalCount } }', 'filter.parent', 'XX'],
+    // An empty code is given, and unknown (it read as no filter: every territory).
+    ['{ territories(filter: { parent: "" }) { totalCount } }', 'filter.parent', 'territory code'],
+    // Country codes are two letters: "BEL" or "Belgium" matched nothing, without a word.
+    ['{ projects(filter: { country: ["BEL"] }) { totalCount } }', 'filter.country', 'two-letter'],
+    ['{ organisations(filter: { country: ["Belgium"] }) { totalCount } }', 'filter.country', 'two-letter'],
+    ['{ programmes(filter: { country: ["B"] }) { totalCount } }', 'filter.country', 'two-letter'],
+    ['{ territories(filter: { country: ["be "] }) { totalCount } }', 'filter.country', 'two-letter'],
     ['{ projects(after: "bm9wZQ") { totalCount } }', 'after', 'not a cursor'],
     // An empty cursor is given, and none of the list's (it was read as absent: the last page, for `before`).
     ['{ projects(after: "") { totalCount } }', 'after', 'not a cursor'],

@@ -38,6 +38,18 @@ export function given<T>(values: T[] | null | undefined): values is T[] {
   return Array.isArray(values) && values.length > 0;
 }
 
+const COUNTRY_CODE = /^[A-Za-z]{2}$/;
+
+/**
+ * ISO 3166-1 alpha-2 codes, upper-cased; any other value is refused, naming it (a code such as "BEL" or
+ * "Belgium" matched nothing, without a word, where an unknown slug or territory code is refused).
+ */
+export function countryCodes(values: string[], argumentName: string): string[] {
+  const wrong = values.find((value) => !COUNTRY_CODE.test(value));
+  if (wrong !== undefined) throw badUserInput(argumentName, `"${argumentName}" takes two-letter ISO country codes such as "BE" or "FR"; got "${wrong.slice(0, 40)}".`);
+  return values.map((value) => value.toUpperCase());
+}
+
 /** `column in (?, ?, ...)` for a non-empty list. */
 export function inList(sql: string, values: unknown[]): Condition {
   return { sql: `${sql} in (${values.map(() => '?').join(', ')})`, bindings: values };

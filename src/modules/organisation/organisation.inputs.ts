@@ -2,7 +2,7 @@ import { Field, InputType, registerEnumType } from 'type-graphql';
 import { Order, OrderInput, YearRange } from '../../graphql/filters';
 import { OrganisationKind } from './organisation.entity';
 
-@InputType({ description: 'Which organisations to list. Conditions combine with AND; a list matches any of its values.' })
+@InputType({ description: 'Which organisations to list. Conditions combine with AND; a list matches any of its values, and an empty list sets no condition.' })
 export class OrganisationFilter {
   @Field(() => [OrganisationKind], { nullable: true, description: 'Kinds of organisation.' })
   kind?: OrganisationKind[] | null;

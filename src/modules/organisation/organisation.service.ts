@@ -1,6 +1,6 @@
 import type { RequestContext } from '../../graphql/context';
 import { allOf, Condition, ConnectionArgs, ConnectionResult, paginate, PageOptions } from '../../graphql/connection';
-import { given, inList, knownIds, localisedSortSql, named, orderKeys, SortColumns, territoryReachSql, textMatchCondition } from '../../graphql/filters';
+import { countryCodes, given, inList, knownIds, localisedSortSql, named, orderKeys, SortColumns, territoryReachSql, textMatchCondition } from '../../graphql/filters';
 import { Programme } from '../programme/programme.entity';
 import { Territory } from '../territory/territory.entity';
 import { Organisation } from './organisation.entity';
@@ -24,7 +24,7 @@ export class OrganisationService {
     if (!filter) return [];
     const conditions: Condition[] = [];
     if (given(filter.kind)) conditions.push(inList('o.kind', filter.kind));
-    if (given(filter.country)) conditions.push(inList('o.country', filter.country.map((country) => country.toUpperCase())));
+    if (given(filter.country)) conditions.push(inList('o.country', countryCodes(filter.country, 'filter.country')));
     const ids = await knownIds(this.context.loaders, {
       territory: named(filter.territory, Territory, 'code', 'filter.territory', 'territory code'),
       programme: named(filter.programme, Programme, 'slug', 'filter.programme', 'programme'),

@@ -2,7 +2,7 @@ import { Field, InputType, registerEnumType } from 'type-graphql';
 import { Order, OrderInput, YearRange } from '../../graphql/filters';
 import { ProgrammeKind } from './programme.entity';
 
-@InputType({ description: 'Which programmes to list. Conditions combine with AND; a list matches any of its values.' })
+@InputType({ description: 'Which programmes to list. Conditions combine with AND; a list matches any of its values, and an empty list sets no condition.' })
 export class ProgrammeFilter {
   @Field(() => YearRange, { nullable: true, description: 'Programmes whose period overlaps these years ({ from: 2014, to: 2020 }).' })
   period?: YearRange | null;

@@ -1,6 +1,6 @@
 import type { RequestContext } from '../../graphql/context';
 import { Condition, ConnectionArgs, ConnectionResult, paginate, PageOptions } from '../../graphql/connection';
-import { given, inList, localisedSortSql, orderKeys, SortColumns } from '../../graphql/filters';
+import { countryCodes, given, inList, localisedSortSql, orderKeys, SortColumns } from '../../graphql/filters';
 import { Programme } from './programme.entity';
 import { ProgrammeFilter, ProgrammeOrder, ProgrammeOrderField } from './programme.inputs';
 
@@ -19,7 +19,7 @@ export class ProgrammeService {
     if (filter?.period?.to != null) conditions.push({ sql: 'g.start_year <= ?', bindings: [filter.period.to] });
     if (given(filter?.kind)) conditions.push(inList('g.kind', filter.kind));
     if (given(filter?.country)) {
-      const countries = filter.country.map((country) => country.toUpperCase());
+      const countries = countryCodes(filter.country, 'filter.country');
       const list = countries.map(() => '?').join(', ');
       conditions.push({
         sql: `(exists (select 1 from programme_territory pt join territory t on t.id = pt.territory_id

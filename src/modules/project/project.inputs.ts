@@ -2,7 +2,7 @@ import { Field, InputType, registerEnumType } from 'type-graphql';
 import { DecimalRange, Order, OrderInput } from '../../graphql/filters';
 import { ParticipationRole } from '../participation/participation.entity';
 
-@InputType({ description: 'Which projects to list. Conditions combine with AND; a list matches any of its values.' })
+@InputType({ description: 'Which projects to list. Conditions combine with AND; a list matches any of its values, and an empty list sets no condition.' })
 export class ProjectFilter {
   @Field(() => [String], { nullable: true, description: 'Programme slugs: projects of any of these programmes.' })
   programme?: string[] | null;
@@ -37,7 +37,7 @@ export class ProjectFilter {
   @Field(() => [String], { nullable: true, description: 'ISO country codes: projects with a partner based in any of these countries.' })
   country?: string[] | null;
 
-  @Field(() => String, { nullable: true, description: 'An ISO date: projects running on that day (start on or before, end on or after).' })
+  @Field(() => String, { nullable: true, description: 'An ISO date: projects running on that day (start on or before, end on or after; projects without a known start or end date never match).' })
   activeOn?: string | null;
 
   @Field(() => DecimalRange, { nullable: true, description: 'Total budget between these amounts (projects without a published budget never match).' })

@@ -1,6 +1,6 @@
 import type { RequestContext } from '../../graphql/context';
 import { Condition, ConnectionArgs, ConnectionResult, paginate, PageOptions } from '../../graphql/connection';
-import { checkIsoDate, decimalRangeConditions, given, inList, knownIds, localisedSortSql, named, orderKeys, SortColumns, territoryReachSql, textMatchCondition } from '../../graphql/filters';
+import { checkIsoDate, countryCodes, decimalRangeConditions, given, inList, knownIds, localisedSortSql, named, orderKeys, SortColumns, territoryReachSql, textMatchCondition } from '../../graphql/filters';
 import { Organisation } from '../organisation/organisation.entity';
 import { Programme } from '../programme/programme.entity';
 import { Territory } from '../territory/territory.entity';
@@ -81,7 +81,7 @@ export class ProjectService {
       conditions.push({ sql: `p.id = any(array(select pa.project_id from participation pa where ${parts.join(' and ')}))`, bindings, byIds: true });
     }
     if (given(filter.country)) {
-      const countries = filter.country.map((country) => country.toUpperCase());
+      const countries = countryCodes(filter.country, name('country'));
       conditions.push({
         sql: `p.id = any(array(select pa.project_id from participation pa where pa.organisation_id = any(array(
           select o.id from organisation o where ${inList('o.country', countries).sql}))))`,

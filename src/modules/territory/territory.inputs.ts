@@ -2,7 +2,7 @@ import { Field, InputType, registerEnumType } from 'type-graphql';
 import { Order, OrderInput } from '../../graphql/filters';
 import { TerritoryLevel } from './territory.entity';
 
-@InputType({ description: 'Which territories to list. Conditions combine with AND; a list matches any of its values.' })
+@InputType({ description: 'Which territories to list. Conditions combine with AND; a list matches any of its values, and an empty list sets no condition.' })
 export class TerritoryFilter {
   @Field(() => [TerritoryLevel], { nullable: true, description: 'Levels (NUTS0 to NUTS3, LOCALITY, AREA).' })
   level?: TerritoryLevel[] | null;

@@ -1,6 +1,6 @@
 import type { RequestContext } from '../../graphql/context';
 import { Condition, ConnectionArgs, ConnectionResult, paginate, PageOptions } from '../../graphql/connection';
-import { given, inList, knownIds, localisedSortSql, named, orderKeys, SortColumns } from '../../graphql/filters';
+import { countryCodes, given, inList, knownIds, localisedSortSql, named, orderKeys, SortColumns } from '../../graphql/filters';
 import { rowMapper } from '../../graphql/rows';
 import { Territory } from './territory.entity';
 import { TerritoryFilter, TerritoryOrder, TerritoryOrderField } from './territory.inputs';
@@ -16,8 +16,9 @@ export class TerritoryService {
   async list(filter: TerritoryFilter | null | undefined, orderBy: TerritoryOrder | null | undefined, args: ConnectionArgs, options: PageOptions = {}): Promise<ConnectionResult<Territory>> {
     const conditions: Condition[] = [];
     if (given(filter?.level)) conditions.push(inList('t.level', filter.level));
-    if (given(filter?.country)) conditions.push(inList('t.country', filter.country.map((country) => country.toUpperCase())));
-    const { parent } = await knownIds(this.context.loaders, { parent: named(filter?.parent ? [filter.parent] : [], Territory, 'code', 'filter.parent', 'territory code') });
+    if (given(filter?.country)) conditions.push(inList('t.country', countryCodes(filter.country, 'filter.country')));
+    // An empty code is a code given, and refused as unknown (it read as no filter: every territory).
+    const { parent } = await knownIds(this.context.loaders, { parent: named(filter?.parent != null ? [filter.parent] : [], Territory, 'code', 'filter.parent', 'territory code') });
     if (parent) conditions.push({ sql: `t.id in (select e.from_id from territory_edge e where e.relation = 'PART_OF' and e.to_id = any(?))`, bindings: [parent] });
     return paginate(this.context, Territory, { table: 'territory', alias: 't', where: conditions, sort: orderKeys(SORT, orderBy, TerritoryOrderField.CODE) }, args, options);
   }
