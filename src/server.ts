@@ -56,6 +56,9 @@ function formatError(config: Config) {
 /** The media types Apollo Server answers a single result in, in its order of preference (its MEDIA_TYPES). */
 const ANSWER_TYPES = ['application/json; charset=utf-8', 'application/graphql-response+json; charset=utf-8', 'application/json; callbackSpec=1.0; charset=utf-8'];
 
+/** The content types negotiated so far, by Accept header (see answerContentType). */
+const negotiated = new Map<string, string | undefined>();
+
 /**
  * The content type Apollo Server would answer a request with, for its `accept` header (as its own
  * `chooseContentTypeForSingleResultResponse` chooses, with the same negotiator); undefined where it would
@@ -72,7 +75,6 @@ function answerContentType(accept: string | undefined): string | undefined {
   negotiated.set(accept, type);
   return type;
 }
-const negotiated = new Map<string, string | undefined>();
 
 /**
  * A GET request's search parameters as Apollo Server reads them (`new URLSearchParams` of the URL's search,
