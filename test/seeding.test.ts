@@ -86,6 +86,24 @@ describe('npm run seed', () => {
     expect(restored.total_budget).toBe('1319699.36');
   });
 
+  it('prefers the claim marked preferred over the first one, of an amount and of a lead partner', async () => {
+    // The first claim was made preferred by default even beside one marked so: "2 claims are marked preferred".
+    const directory = editedSeeds('interreg-fwvl.yaml', (text) =>
+      text
+        .replace('        amount: "1319699.36"\n        claims: [{}]', '        amount: "1319699.36"\n        claims: [{}, { source: article, preferred: true }]')
+        .replace('role: { value: LEAD_PARTNER, sources: [fwvl-weldcome, article] }', 'role: { claims: [{ value: LEAD_PARTNER }, { value: LEAD_PARTNER, source: article, preferred: true }] }'),
+    );
+    await seed(orm.em.fork(), directory);
+    const preferredOf = (field: string) =>
+      orm.em.getConnection().execute(
+        `select s.key, c.preferred from claim c join source s on s.id = c.source_id join project p on p.id = c.subject_id
+          where p.slug = 'weldcome' and c.field = ? order by c.preferred, s.key`,
+        [field],
+      );
+    for (const field of ['totalBudget', 'leadPartner']) expect(await preferredOf(field)).toEqual([{ key: 'fwvl-weldcome', preferred: false }, { key: 'article', preferred: true }]);
+    await seed(orm.em.fork());
+  });
+
   it('removes the claims of a record whose seed no longer states any', async () => {
     const connection = orm.em.getConnection();
     const plan = planSeeds();
@@ -160,6 +178,41 @@ describe('npm run seed', () => {
       'a claim with both source and sources',
       (text: string) => text.replace('cciCode: { value: 2014TC16RFCB044, sources: [keep-37, inforegio-v] }', 'cciCode: { value: 2014TC16RFCB044, source: article, sources: [keep-37, inforegio-v] }'),
       /interreg-fwvl\.yaml:32:\d+: programmes\[1\]\.cciCode\.sources: give either "source" or "sources", not both/,
+    ],
+    [
+      'a website that is not an http(s) URL',
+      (text: string) => text.replace('    website: https://www.weldcome.eu', '    website: "javascript:alert(1)"'),
+      /interreg-fwvl\.yaml:\d+:\d+: projects\[2\]\.website: must be an absolute http\(s\) URL/,
+    ],
+    [
+      'a day that is not on the calendar',
+      (text: string) => text.replace('    startDate: "2018-01-01"', '    startDate: "2018-02-30"'),
+      /interreg-fwvl\.yaml:\d+:\d+: projects\[2\]\.startDate: must be a day on the calendar/,
+    ],
+    [
+      'a project that ends before it starts',
+      (text: string) => text.replace('    endDate: "2022-12-31"', '    endDate: "2017-12-31"'),
+      /interreg-fwvl\.yaml:\d+:\d+: projects\[2\]\.endDate: ends \(2017-12-31\) before it starts \(2018-01-01\)/,
+    ],
+    [
+      'a programme that ends before it starts',
+      (text: string) => text.replace('    startYear: 2021\n    endYear: 2027', '    startYear: 2027\n    endYear: 2021'),
+      /interreg-fwvl\.yaml:\d+:\d+: programmes\[2\]\.endYear: ends \(2021\) before it starts \(2027\)/,
+    ],
+    [
+      'a NUL character in a text',
+      (text: string) => text.replace('locator: "89 demandeurs', 'locator: "\\0 89 demandeurs'),
+      /interreg-fwvl\.yaml:\d+:\d+: projects\[2\]\..*locator: must not contain the NUL character/,
+    ],
+    [
+      'a negative amount',
+      (text: string) => text.replace('amount: "1319699.36"', 'amount: "-1319699.36"'),
+      /interreg-fwvl\.yaml:\d+:\d+: projects\[2\]\.funding\[0\]\.amount: must not be negative/,
+    ],
+    [
+      "a project filed under another programme's theme",
+      (text: string) => text.replace('  - slug: weldcome\n    programme: interreg-v-fwvl', '  - slug: weldcome\n    programme: interreg-vi-fwvl'),
+      /interreg-fwvl\.yaml:\d+:\d+: projects\[2\]\.themes\[0\]: theme "[a-z0-9-]+" is a theme of programme "interreg-v-fwvl", not of this project's programme "interreg-vi-fwvl"/,
     ],
   ])('rejects %s with file, line and what is wrong, and leaves the database as it was', async (_what, edit, expected) => {
     const before = await snapshot(orm);

@@ -85,6 +85,14 @@ function describeFunding(funding: FundingInput): string {
 }
 
 /**
+ * Which claim stands preferred by default when none is marked preferred: the first not marked false; -1
+ * when one is marked preferred, or all are marked false.
+ */
+function defaultPreferredIndex(claims: Array<{ preferred?: boolean }>): number {
+  return claims.some((claim) => claim.preferred === true) ? -1 : claims.findIndex((claim) => claim.preferred !== false);
+}
+
+/**
  * The preferred one of a field's claims (one per source), or why none can be: one marked preferred; none
  * when all say "preferred: false"; the first not marked false when they all agree; else a problem.
  */
@@ -123,6 +131,9 @@ export class SeedPlanner {
   private readonly declared = new Map<ReferencedType, Map<string, SeedLocation>>();
   private readonly references: Array<{ type: ReferencedType; key: string; at: SeedLocation }> = [];
   private readonly rowIds = new Map<string, SeedLocation>();
+  /** Each theme's programme (its slug), and each project's themes with its programme: a project files under its own programme's themes. */
+  private readonly themeProgrammes = new Map<string, string>();
+  private readonly projectThemes: Array<{ theme: string; programme: string; at: SeedLocation }> = [];
 
   build(files: ParsedSeedFile[]): SeedPlan {
     for (const file of files) {
@@ -137,6 +148,12 @@ export class SeedPlanner {
     for (const reference of this.references) {
       if (!this.declared.get(reference.type)?.has(reference.key)) {
         this.problem(reference.at, `unknown ${reference.type.toLowerCase()} "${reference.key}"`);
+      }
+    }
+    for (const { theme, programme, at } of this.projectThemes) {
+      const owner = this.themeProgrammes.get(theme);
+      if (owner !== undefined && owner !== programme) {
+        this.problem(at, `theme "${theme}" is a theme of programme "${owner}", not of this project's programme "${programme}"`);
       }
     }
     this.checkOnePreferredClaim();
@@ -435,6 +452,11 @@ export class SeedPlanner {
           `eligible territory ${code}`,
         ),
     );
+    const startYear = this.required(this.fact(subject, 'startYear', programme.startYear, field('startYear'), asNumber('year')), at, 'startYear');
+    const endYear = this.required(this.fact(subject, 'endYear', programme.endYear, field('endYear'), asNumber('year')), at, 'endYear');
+    if (typeof startYear === 'number' && typeof endYear === 'number' && endYear < startYear) {
+      this.problem(field('endYear'), `ends (${endYear}) before it starts (${startYear})`);
+    }
     this.addRow(
       'programmes',
       {
@@ -444,8 +466,8 @@ export class SeedPlanner {
         names: this.localised(subject, 'name', programme.names, field('names')),
         kind: this.required(this.fact(subject, 'kind', programme.kind, field('kind'), asText()), at, 'kind'),
         funds: this.list(subject, 'funds', programme.funds, field('funds'), asText()),
-        startYear: this.required(this.fact(subject, 'startYear', programme.startYear, field('startYear'), asNumber('year')), at, 'startYear'),
-        endYear: this.required(this.fact(subject, 'endYear', programme.endYear, field('endYear'), asNumber('year')), at, 'endYear'),
+        startYear,
+        endYear,
         managingAuthority: managingAuthority === null ? null : stableId('Organisation', managingAuthority),
         predecessor: predecessor === null ? null : stableId('Programme', predecessor),
         population: this.fact(subject, 'population', programme.population, field('population'), asNumber('inhabitant')),
@@ -458,12 +480,13 @@ export class SeedPlanner {
       `programme "${programme.slug}"`,
     );
     this.fundings(subject, programme.slug, programme.funding, field('funding'));
-    programme.themes?.forEach((theme, index) => this.addTheme(theme, subject, null, index, this.child(at, 'themes', index)));
+    programme.themes?.forEach((theme, index) => this.addTheme(theme, subject, null, index, this.child(at, 'themes', index), programme.slug));
     programme.outcomes?.forEach((outcome, index) => this.addOutcome(outcome, subject, programme.slug, this.child(at, 'outcomes', index)));
   }
 
-  private addTheme(theme: ThemeInput, programme: Subject, parentId: string | null, position: number, at: SeedLocation): void {
+  private addTheme(theme: ThemeInput, programme: Subject, parentId: string | null, position: number, at: SeedLocation, programmeSlug: string): void {
     this.declare('Theme', theme.slug, at);
+    this.themeProgrammes.set(theme.slug, programmeSlug);
     const subject: Subject = { type: 'Theme', id: stableId('Theme', theme.slug), source: theme.source ?? programme.source, at };
     this.addRow(
       'themes',
@@ -479,7 +502,7 @@ export class SeedPlanner {
       at,
       `theme "${theme.slug}"`,
     );
-    theme.children?.forEach((child, index) => this.addTheme(child, programme, subject.id, index, this.child(at, 'children', index)));
+    theme.children?.forEach((child, index) => this.addTheme(child, programme, subject.id, index, this.child(at, 'children', index), programmeSlug));
   }
 
   /** Amounts on different bases stand side by side; per basis, one is preferred. */
@@ -528,11 +551,14 @@ export class SeedPlanner {
           fundingAt,
           `funding "${funding.key}"`,
         );
+        // The preferred amount's claims: the one marked preferred, or else the first not marked false. (The
+        // first was made preferred even beside one marked so: "2 claims are marked preferred".)
+        const byDefault = preferred ? defaultPreferredIndex(funding.claims) : -1;
         const claims: Fact<string> = {
           claims: funding.claims.map((claim, claimIndex) => ({
             ...claim,
             value: funding.amount,
-            preferred: claim.preferred ?? (preferred && claimIndex === 0 ? true : false),
+            preferred: claim.preferred ?? claimIndex === byDefault,
           })),
         };
         this.fact(owner, FUNDING_FIELD_BY_BASIS[basis], claims, fundingAt, (amount) => ({ kind: ClaimValueKind.MONEY, value: amount }), {
@@ -609,14 +635,15 @@ export class SeedPlanner {
     const field = <K extends keyof ProjectInput>(name: K) => this.child(at, name);
     const programme = this.required(this.fact(subject, 'programme', project.programme, field('programme'), asReference('Programme')), at, 'programme');
 
-    this.listItems(subject, 'themes', project.themes, field('themes'), asReference('Theme')).forEach(({ value: slug, at: itemAt }) =>
+    this.listItems(subject, 'themes', project.themes, field('themes'), asReference('Theme')).forEach(({ value: slug, at: itemAt }) => {
+      this.projectThemes.push({ theme: slug, programme, at: itemAt });
       this.addRow(
         'projectThemes',
         { id: stableId('ProjectTheme', project.slug, slug), project: subject.id, theme: stableId('Theme', slug) },
         itemAt,
         `theme ${slug}`,
-      ),
-    );
+      );
+    });
     this.listItems(subject, 'territories', project.territories, field('territories'), asReference('Territory')).forEach(({ value: code, at: itemAt }) =>
       this.addRow(
         'projectTerritories',
@@ -626,6 +653,12 @@ export class SeedPlanner {
       ),
     );
     const amounts = this.fundings(subject, project.slug, project.funding, field('funding'));
+    const startDate = this.fact(subject, 'startDate', project.startDate, field('startDate'), asDate);
+    const endDate = this.fact(subject, 'endDate', project.endDate, field('endDate'), asDate);
+    // ISO dates compare as text. A project that ends before it starts never matches `activeOn`.
+    if (typeof startDate === 'string' && typeof endDate === 'string' && endDate < startDate) {
+      this.problem(field('endDate'), `ends (${endDate}) before it starts (${startDate})`);
+    }
     this.addRow(
       'projects',
       {
@@ -635,8 +668,8 @@ export class SeedPlanner {
         titles: this.localised(subject, 'title', project.titles, field('titles')),
         summaries: this.localised(subject, 'summary', project.summaries, field('summaries')),
         programme: stableId('Programme', programme),
-        startDate: this.fact(subject, 'startDate', project.startDate, field('startDate'), asDate),
-        endDate: this.fact(subject, 'endDate', project.endDate, field('endDate'), asDate),
+        startDate,
+        endDate,
         durationMonths: this.fact(subject, 'durationMonths', project.durationMonths, field('durationMonths'), asNumber('month')),
         totalBudget: amounts.get(FundingBasis.TOTAL_BUDGET) ?? null,
         euFunding: amounts.get(FundingBasis.EU_FUNDING) ?? null,
@@ -669,7 +702,13 @@ export class SeedPlanner {
         this.fact(
           { ...subject, source: participation.source },
           'leadPartner',
-          { claims: leadClaims.map((claim) => ({ ...claim, value: partner.organisation, preferred: claim.preferred ?? (role === 'LEAD_PARTNER') })) },
+          {
+            claims: leadClaims.map((claim, index) => ({
+              ...claim,
+              value: partner.organisation,
+              preferred: claim.preferred ?? (role === 'LEAD_PARTNER' && index === defaultPreferredIndex(leadClaims)),
+            })),
+          },
           this.child(partnerAt, 'role'),
           asReference('Organisation'),
           { discriminator: partner.organisation },

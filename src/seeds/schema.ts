@@ -19,8 +19,20 @@ import { TerritoryLevel } from '../modules/territory/territory.entity';
 
 const key = z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'must be lower-case letters, digits and hyphens, e.g. "le-forem"');
 const territoryCode = z.string().regex(/^([A-Z]{2}[0-9A-Z]{0,3}|[a-z0-9][a-z0-9-]*)$/, 'must be a NUTS code ("BE25") or a slug ("cote-d-opale")');
-const partialDate = z.string().regex(/^\d{4}(-\d{2}(-\d{2})?)?$/, 'must be a date as precise as known: "2021-05-31", "2021-05" or "2021"');
-const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be an ISO date, e.g. "2021-05-31" (in quotes)');
+/** A day, month or year that is on the calendar ("2021-02-30" and "2021-13" are not; stored as text, they were kept). */
+function onTheCalendar(value: string): boolean {
+  const [year, month = '01', day = '01'] = value.split('-');
+  const date = new Date(`${year}-${month}-${day}T00:00:00Z`);
+  return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === `${year}-${month}-${day}`;
+}
+const partialDate = z
+  .string()
+  .regex(/^\d{4}(-\d{2}(-\d{2})?)?$/, 'must be a date as precise as known: "2021-05-31", "2021-05" or "2021"')
+  .refine(onTheCalendar, 'must be a day (or month) on the calendar');
+const isoDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be an ISO date, e.g. "2021-05-31" (in quotes)')
+  .refine(onTheCalendar, 'must be a day on the calendar');
 const decimalText = z
   .string({ error: 'must be a decimal in quotes, e.g. "1319699.36" (a bare YAML number can lose precision)' })
   .regex(/^-?\d+(\.\d+)?$/, 'must be a decimal in quotes, e.g. "1319699.36"');
@@ -42,8 +54,11 @@ function decimal(precision: number, scale: number) {
 const INTEGER_MAX = 2_147_483_647;
 const count = () => z.number().int().positive().max(INTEGER_MAX, `must be at most ${INTEGER_MAX}`);
 const countryCode = z.string().regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 country code, e.g. "BE"');
-const url = z.url({ error: 'must be an absolute http(s) URL' });
-const text = z.string().trim().min(1, 'must not be empty');
+// http and https only, with a host name: `z.url` took any scheme ("javascript:alert(1)" was served as a
+// project's website) and "http:/www.example.org".
+const url = z.httpUrl({ error: 'must be an absolute http(s) URL' });
+// PostgreSQL stores no NUL character: refused here, at its line, rather than by the database half-way.
+const text = z.string().trim().min(1, 'must not be empty').refine((value) => !value.includes('\u0000'), 'must not contain the NUL character (U+0000)');
 
 const claimMeta = {
   source: key.optional(),
@@ -156,7 +171,7 @@ export const fundingSchema = z.strictObject({
   basis: z.enum(FundingBasis),
   stage: z.enum(FundingStage).optional(),
   technicalAssistance: z.enum(TechnicalAssistance).optional(),
-  amount: decimal(18, 2),
+  amount: decimal(18, 2).refine((value) => !value.startsWith('-'), 'must not be negative'),
   currency: z.string().regex(/^[A-Z]{3}$/).optional(),
   approximate: z.boolean().optional(),
   /** Required when two amounts share a basis: which one fills the typed field. */
