@@ -50,12 +50,32 @@ describe('the embedded PostgreSQL', () => {
   it('stops an orphan server left running on its data folder, then starts', async () => {
     const orphan = new EmbeddedPostgres({ dataDir: dataDir() });
     await orphan.start();
-    // A new process (as after a crash of the one that started `orphan`) takes the same folder over.
+    // The process that started it is gone (a crash): its owner file names a pid no process has.
+    fs.writeFileSync(path.join(dataDir(), 'kb-owner.pid'), '999999\n');
     const server = new EmbeddedPostgres({ dataDir: dataDir() });
     await server.start();
     expect(await query(server, 'select note from kept')).toEqual([{ note: 'still here' }]);
     await expect(query(orphan, 'select 1')).rejects.toThrow();
     await server.stop();
+  });
+
+  it("uses, and leaves running, the server a live process started on its folder (npm run seed beside npm start)", async () => {
+    const running = new EmbeddedPostgres({ dataDir: dataDir() });
+    await running.start();
+    try {
+      // This process started it, and lives: a second command on the folder shares it.
+      const beside = new EmbeddedPostgres({ dataDir: dataDir() });
+      await beside.start();
+      expect(beside.shared).toBe(true);
+      expect(beside.port).toBe(running.port);
+      expect(await query(beside, 'select note from kept')).toEqual([{ note: 'still here' }]);
+      await beside.stop();
+      // Still serving the one that started it.
+      expect(await query(running, 'select 1 as ok')).toEqual([{ ok: 1 }]);
+    } finally {
+      await running.stop();
+    }
+    expect(fs.existsSync(path.join(dataDir(), 'postmaster.pid'))).toBe(false);
   });
 
   it('says which port is taken instead of failing silently', async () => {

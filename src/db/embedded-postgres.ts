@@ -116,8 +116,20 @@ function isAlive(pid: number): boolean {
   }
 }
 
+/** The file, in the data folder, that names the process that started the server running on it. */
+const OWNER_FILE = 'kb-owner.pid';
+
+/** Whether `pid` is a live Node.js process (a pid of a process gone may have been given to another). */
+function isLiveNode(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0 || !isAlive(pid)) return false;
+  const command = readCommandLine(pid)[0];
+  return command !== undefined && path.basename(command).startsWith('node');
+}
+
 export class EmbeddedPostgres {
   private child?: ChildProcess;
+  /** Set when this uses a server another live process started (and stops it), rather than one of its own. */
+  shared = false;
   private exited?: Promise<void>;
   private readonly runAs = runAsForCurrentUser();
   private readonly log: (line: string) => void;
@@ -139,10 +151,40 @@ export class EmbeddedPostgres {
     const { dataDir } = this.options;
     this.prepareDataDir(dataDir);
     if (!fs.existsSync(path.join(dataDir, 'PG_VERSION'))) this.initdb(nativeDir, dataDir);
+    const running = this.serverInUse(dataDir);
+    if (running) {
+      // Another command of this project runs on this folder (`npm start`, while `npm run seed` starts):
+      // its server is used as it is, and left running. It was stopped as an orphan, and the API with it.
+      this.notice(`using the PostgreSQL that process ${running.owner} started on ${dataDir} (port ${running.port}), and leaving it running`);
+      this.port = running.port;
+      this.shared = true;
+      return;
+    }
     await this.clearStaleLock(nativeDir, dataDir);
     this.port = this.options.port ?? (await findFreePort());
     if (this.port === 5432) throw new EmbeddedPostgresError('The embedded PostgreSQL never uses 5432, the system server\'s port.');
     await this.launch(nativeDir, dataDir);
+    fs.writeFileSync(path.join(dataDir, OWNER_FILE), `${process.pid}\n`);
+  }
+
+  /**
+   * The server running on `dataDir` and the live process that started it, if both are there: its lock
+   * file names a live server of this folder and its port, and the owner file a live Node.js process.
+   */
+  private serverInUse(dataDir: string): { port: number; owner: number } | undefined {
+    const read = (file: string) => {
+      try {
+        return fs.readFileSync(path.join(dataDir, file), 'utf8').split('\n');
+      } catch {
+        return undefined;
+      }
+    };
+    const lock = read('postmaster.pid');
+    const owner = Number(read(OWNER_FILE)?.[0]);
+    if (!lock || !isLiveNode(owner)) return undefined;
+    const [pid, port] = [Number(lock[0]), Number(lock[3])];
+    if (!Number.isInteger(pid) || pid <= 0 || !isAlive(pid) || !isServerOf(readCommandLine(pid), dataDir) || !(port > 0)) return undefined;
+    return { port, owner };
   }
 
   private prepareDataDir(dataDir: string): void {
@@ -245,10 +287,11 @@ export class EmbeddedPostgres {
     });
   }
 
-  /** Fast shutdown: open sessions are ended, the data is checkpointed and the lock file removed. */
+  /** Fast shutdown: open sessions are ended, the data is checkpointed and the lock file removed. A shared server is left running. */
   async stop(): Promise<void> {
     const child = this.child;
     if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    fs.rmSync(path.join(this.options.dataDir, OWNER_FILE), { force: true });
     child.kill('SIGINT');
     const timedOut = await Promise.race([
       this.exited!.then(() => false),
