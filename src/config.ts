@@ -13,6 +13,22 @@ function isOrigin(value: string): boolean {
   return URL.canParse(value) && new URL(value).origin === value;
 }
 
+/** PostgreSQL's `integer` and Node's longest timer, in milliseconds (a longer one fires at once). */
+const INTEGER_MAX = 2_147_483_647;
+
+/**
+ * A whole number between `min` and `max`, written as digits. `z.coerce.number()` read a blank value as 0,
+ * silently: `STATEMENT_TIMEOUT_MS=" "` switched the statement timeout off, `RATE_LIMIT_MAX=" "` the rate limit.
+ */
+function wholeNumber(min: number, max = INTEGER_MAX) {
+  return z
+    .string()
+    .trim()
+    .regex(/^-?\d+$/, 'must be a whole number')
+    .transform(Number)
+    .pipe(z.number().int().min(min).max(max));
+}
+
 const environmentSchema = z.object({
   DATABASE_URL: z
     .string()
@@ -33,15 +49,15 @@ const environmentSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SEED_ON_EMPTY: booleanFlag.default(true),
   QUERY_STATS: booleanFlag.default(true),
-  MAX_PAGE_SIZE: z.coerce.number().int().min(1).max(1000).default(100),
-  MAX_DEPTH: z.coerce.number().int().min(1).default(12),
-  MAX_COST: z.coerce.number().int().min(1).default(100_000),
-  MAX_ALIASES: z.coerce.number().int().min(0).default(30),
-  MAX_FIELDS: z.coerce.number().int().min(1).default(1000),
-  MAX_DOCUMENT_BYTES: z.coerce.number().int().min(100).default(20_000),
-  STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
-  RATE_LIMIT_MAX: z.coerce.number().int().min(0).default(300),
-  RATE_LIMIT_WINDOW_MS: z.coerce.number().int().min(1000).default(60_000),
+  MAX_PAGE_SIZE: wholeNumber(1, 1000).default(100),
+  MAX_DEPTH: wholeNumber(1).default(12),
+  MAX_COST: wholeNumber(1).default(100_000),
+  MAX_ALIASES: wholeNumber(0).default(30),
+  MAX_FIELDS: wholeNumber(1).default(1000),
+  MAX_DOCUMENT_BYTES: wholeNumber(100).default(20_000),
+  STATEMENT_TIMEOUT_MS: wholeNumber(0).default(10_000),
+  RATE_LIMIT_MAX: wholeNumber(0).default(300),
+  RATE_LIMIT_WINDOW_MS: wholeNumber(1000).default(60_000),
   CORS_ORIGINS: z
     .string()
     .default('*')
@@ -52,12 +68,12 @@ const environmentSchema = z.object({
   API_KEYS: z.string().default(''),
   INTROSPECTION: booleanFlag.default(true),
   LOG_VARIABLES: booleanFlag.default(false),
-  DB_CONNECT_RETRIES: z.coerce.number().int().min(0).default(10),
-  DB_CONNECT_RETRY_MS: z.coerce.number().int().min(10).default(1000),
-  SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(15_000),
+  DB_CONNECT_RETRIES: wholeNumber(0).default(10),
+  DB_CONNECT_RETRY_MS: wholeNumber(10).default(1000),
+  SHUTDOWN_TIMEOUT_MS: wholeNumber(0).default(15_000),
   RESPONSE_CACHE: booleanFlag.default(true),
-  RESPONSE_CACHE_MAX_ENTRIES: z.coerce.number().int().min(1).default(1000),
-  COMPILE_QUERIES_AFTER: z.coerce.number().int().min(0).default(1),
+  RESPONSE_CACHE_MAX_ENTRIES: wholeNumber(1).default(1000),
+  COMPILE_QUERIES_AFTER: wholeNumber(0).default(1),
 });
 
 export interface Config {

@@ -35,6 +35,13 @@ describe('configuration from the environment', () => {
     [{ CORS_ORIGINS: 'https://a.org,*' }, 'CORS_ORIGINS'],
     [{ COMPILE_QUERIES_AFTER: '-1' }, 'COMPILE_QUERIES_AFTER'],
     [{ COMPILE_QUERIES_AFTER: 'often' }, 'COMPILE_QUERIES_AFTER'],
+    // A blank number was read as 0: no statement timeout, no rate limit, every stop unclean.
+    [{ STATEMENT_TIMEOUT_MS: ' ' }, 'STATEMENT_TIMEOUT_MS: must be a whole number'],
+    [{ RATE_LIMIT_MAX: '\t' }, 'RATE_LIMIT_MAX: must be a whole number'],
+    [{ MAX_COST: '1e5' }, 'MAX_COST: must be a whole number'],
+    // Longer than Node's timers and PostgreSQL's integer settings hold (the timer fired at once).
+    [{ SHUTDOWN_TIMEOUT_MS: '3000000000' }, 'SHUTDOWN_TIMEOUT_MS'],
+    [{ STATEMENT_TIMEOUT_MS: '3000000000' }, 'STATEMENT_TIMEOUT_MS'],
   ])('rejects %j naming the variable', (environment, expected) => {
     expect(() => loadConfig(environment)).toThrow(ConfigError);
     expect(() => loadConfig(environment)).toThrow(expected);
