@@ -56,6 +56,7 @@ const environmentSchema = z.object({
   MAX_FIELDS: wholeNumber(1).default(1000),
   MAX_DOCUMENT_BYTES: wholeNumber(100).default(20_000),
   STATEMENT_TIMEOUT_MS: wholeNumber(0).default(10_000),
+  EXPORT_TIMEOUT_MS: wholeNumber(0).default(600_000),
   RATE_LIMIT_MAX: wholeNumber(0).default(300),
   RATE_LIMIT_WINDOW_MS: wholeNumber(1000).default(60_000),
   CORS_ORIGINS: z
@@ -123,6 +124,8 @@ export interface Config {
    * compiled from then on; 0 compiles it at once (see graphql/executor.ts).
    */
   compileQueriesAfter: number;
+  /** A CSV download's statement is cancelled after this long (0: never), the client's reading included. */
+  exportTimeoutMs: number;
 }
 
 export class ConfigError extends Error {}
@@ -164,5 +167,6 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     responseCache: env.RESPONSE_CACHE,
     responseCacheMaxEntries: env.RESPONSE_CACHE_MAX_ENTRIES,
     compileQueriesAfter: env.COMPILE_QUERIES_AFTER,
+    exportTimeoutMs: env.EXPORT_TIMEOUT_MS,
   };
 }

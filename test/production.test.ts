@@ -103,7 +103,7 @@ describe('errors, timeouts and logs', () => {
   let logs: ReturnType<typeof capturingLogger>;
   beforeAll(async () => {
     logs = capturingLogger();
-    app = await startTestApp({ STATEMENT_TIMEOUT_MS: '300' }, { logger: logs.logger });
+    app = await startTestApp({ STATEMENT_TIMEOUT_MS: '300', EXPORT_TIMEOUT_MS: '5000' }, { logger: logs.logger });
   });
   afterAll(() => app.close());
 
@@ -135,6 +135,25 @@ describe('errors, timeouts and logs', () => {
       await blocker.end();
     }
     expect((await post(app, { query: '{ projects { totalCount } }' })).json.data.projects.totalCount).toBe(3);
+  });
+
+  it("gives a CSV download a timeout of its own, not the API's (a download lasts as long as its client reads)", async () => {
+    const blocker = new Client({ connectionString: app.databaseUrl });
+    await blocker.connect();
+    let download: Promise<Response>;
+    try {
+      await blocker.query('begin');
+      await blocker.query('lock table project in access exclusive mode');
+      download = fetch(`${app.baseUrl}/export/projects.csv`);
+      // Longer than STATEMENT_TIMEOUT_MS: a GraphQL query would have been cancelled by now.
+      await new Promise((resolve) => setTimeout(resolve, 800));
+    } finally {
+      await blocker.query('rollback');
+      await blocker.end();
+    }
+    const response = await download!;
+    expect(response.status).toBe(200);
+    expect((await response.text()).trim().split('\n').length).toBe(1 + 3);
   });
 
   it('writes one JSON line per request with request id, operation, duration, cost and error codes, and no variables', async () => {

@@ -3,9 +3,13 @@ import { stringify } from 'csv-stringify';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { GraphQLError } from 'graphql';
 import { once } from 'node:events';
-import { pipeline, Transform } from 'node:stream';
+import { pipeline, Readable, Transform } from 'node:stream';
+import { Pool } from 'pg';
+import QueryStream from 'pg-query-stream';
 import type { Logger } from 'pino';
 import type { Config } from '../../config';
+import { connectionPools } from '../../db/orm';
+import { SESSION_OPTIONS, sessionConfig } from '../../db/orm.config';
 import { allOf, Condition } from '../../graphql/connection';
 import { createContext, RequestContext } from '../../graphql/context';
 import { toGlobalId } from '../../graphql/node';
@@ -244,12 +248,60 @@ export function inertCell(value: string): string {
   return /^[=+\-@\t\r\uFF1D\uFF0B\uFF0D\uFF20]/.test(value) && !/^-?\d+(\.\d+)?$/.test(value) ? `'${value}` : value;
 }
 
+/** The connections CSV downloads stream through (see exportPool). */
+export const EXPORT_POOL_SIZE = 3;
+
+/** The name export sessions give PostgreSQL (`application_name`), to tell them apart in pg_stat_activity. */
+export const EXPORT_APPLICATION_NAME = 'interreg-kb-export';
+
+/**
+ * A pool of its own for the downloads, of EXPORT_POOL_SIZE sessions whose statements may run for
+ * EXPORT_TIMEOUT_MS. A download's statement lasts as long as the client takes to read it (the server
+ * reads rows as the client does, and its statement timer runs meanwhile): on the API's pool, with its
+ * timeout of seconds, a large or slow download was cut off after its 200 had been sent, and ten slow ones
+ * held every connection the GraphQL queries needed.
+ */
+function exportPool(orm: MikroORM, config: Config): Pool {
+  const pool = new Pool({
+    ...sessionConfig(String(orm.config.get('clientUrl')), SESSION_OPTIONS),
+    application_name: EXPORT_APPLICATION_NAME,
+    statement_timeout: config.exportTimeoutMs,
+    max: EXPORT_POOL_SIZE,
+  });
+  // A session the server ends while idle fails the next download that takes it, not the process.
+  pool.on('error', () => undefined);
+  return pool;
+}
+
+/**
+ * The statement's rows as a stream, read on a session of `pool` that goes back to it when the stream ends,
+ * fails or is destroyed (a client that hangs up): after the cursor is closed, as pg-query-stream closes it
+ * before it reports the stream closed; one that failed is discarded.
+ */
+async function streamRows(pool: Pool, orm: MikroORM, statement: { sql: string; bindings: unknown[] }): Promise<Readable> {
+  // knex's `?` placeholders as PostgreSQL's `$1`.
+  const native = connectionPools(orm)[0].raw(statement.sql, statement.bindings as never).toSQL().toNative();
+  const session = await pool.connect();
+  const rows = session.query(new QueryStream(native.sql, native.bindings as unknown[]));
+  let released = false;
+  const release = (error?: Error) => {
+    if (released) return;
+    released = true;
+    session.release(error);
+  };
+  rows.once('error', release);
+  rows.once('close', () => release());
+  return rows;
+}
+
 /**
  * CSV downloads of the lists, taking the same filters as the GraphQL lists as query parameters. UTF-8
  * with a byte-order mark (so spreadsheets show accents), RFC 4180 quoting, and streamed from the
  * database row by row, so a large export never sits in memory.
  */
 export function registerExports(app: FastifyInstance, orm: MikroORM, config: Config): void {
+  const downloads = exportPool(orm, config);
+  app.addHook('onClose', () => downloads.end());
   for (const [name, definition] of Object.entries(EXPORTS)) {
     app.get(`/export/${name}.csv`, async (request: FastifyRequest, reply: FastifyReply) => {
       const nul = findNulCharacter(request.query);
@@ -269,7 +321,7 @@ export function registerExports(app: FastifyInstance, orm: MikroORM, config: Con
         }
         throw error;
       }
-      const rows = context.sql.raw(statement.sql, statement.bindings).stream();
+      const rows = await streamRows(downloads, orm, statement);
       const format = new Transform({
         objectMode: true,
         transform(row: Record<string, unknown>, _encoding, done) {
