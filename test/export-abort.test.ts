@@ -1,4 +1,5 @@
 import http from 'node:http';
+import { Client } from 'pg';
 import { generate } from '../src/generate/synthetic';
 import { EXPORT_APPLICATION_NAME } from '../src/modules/export/export.routes';
 import { startTestApp, TestApp } from './support/app';
@@ -60,4 +61,22 @@ it('gives the connection of an abandoned download back to its pool', async () =>
   expect(projects.totalCount).toBeGreaterThan(600);
   // A new download still gets a session.
   expect(await abandon(`${app.baseUrl}/export/claims.csv`)).toBeGreaterThanOrEqual(0);
+});
+
+it('answers HEAD with the download\'s headers without running its query', async () => {
+  // The claims are locked: a HEAD that ran the download's statement would wait for them.
+  const blocker = new Client({ connectionString: app.databaseUrl });
+  await blocker.connect();
+  try {
+    await blocker.query('begin');
+    await blocker.query('lock table claim in access exclusive mode');
+    const response = await fetch(`${app.baseUrl}/export/claims.csv`, { method: 'HEAD', signal: AbortSignal.timeout(2000) });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toMatch(/^text\/csv/);
+    expect(response.headers.get('content-disposition')).toBe('attachment; filename="claims.csv"');
+    expect(await response.text()).toBe('');
+  } finally {
+    await blocker.query('rollback');
+    await blocker.end();
+  }
 });

@@ -303,7 +303,11 @@ export function registerExports(app: FastifyInstance, orm: MikroORM, config: Con
   const downloads = exportPool(orm, config);
   app.addHook('onClose', () => downloads.end());
   for (const [name, definition] of Object.entries(EXPORTS)) {
-    app.get(`/export/${name}.csv`, async (request: FastifyRequest, reply: FastifyReply) => {
+    const disposition = `attachment; filename="${name}.csv"`;
+    // HEAD says what a download is without running its query (Fastify's own HEAD route ran the GET's
+    // handler, statement and all, and threw the rows away).
+    app.head(`/export/${name}.csv`, async (_request, reply) => reply.type('text/csv; charset=utf-8').header('content-disposition', disposition).send());
+    app.get(`/export/${name}.csv`, { exposeHeadRoute: false }, async (request: FastifyRequest, reply: FastifyReply) => {
       const nul = findNulCharacter(request.query);
       if (nul) return reply.code(400).send({ error: `The parameter "${nul}" contains the NUL character (U+0000), which is not allowed.`, parameter: nul });
       const unknown = Object.keys(request.query as Query).filter((parameter) => !definition.parameters.includes(parameter));
@@ -340,7 +344,7 @@ export function registerExports(app: FastifyInstance, orm: MikroORM, config: Con
       });
       return reply
         .type('text/csv; charset=utf-8')
-        .header('content-disposition', `attachment; filename="${name}.csv"`)
+        .header('content-disposition', disposition)
         .send(csv);
     });
   }
