@@ -277,7 +277,9 @@ describe('CSV downloads', () => {
     expect(unknownTheme.status).toBe(400);
     expect(JSON.parse(unknownTheme.text)).toMatchObject({ parameter: 'theme' });
     const badBudget = await csv('/export/projects.csv?totalBudgetMin=lots');
-    expect(JSON.parse(badBudget.text)).toMatchObject({ parameter: 'totalBudgetMin' });
+    expect(JSON.parse(badBudget.text)).toMatchObject({ parameter: 'totalBudgetMin', error: expect.stringMatching(/^"totalBudgetMin" must be a decimal/) });
+    const badDay = await csv('/export/funding.csv?activeOn=someday');
+    expect(JSON.parse(badDay.text)).toMatchObject({ parameter: 'activeOn', error: expect.stringMatching(/^"activeOn" must be an ISO date/) });
     // A misspelt filter or a flag that is neither true nor false would otherwise export everything.
     for (const [url, parameter] of [
       ['/export/projects.csv?teritory=BE3', 'teritory'],

@@ -320,8 +320,10 @@ export function registerExports(app: FastifyInstance, orm: MikroORM, config: Con
         statement = await definition.query(context, request.query as Query);
       } catch (error) {
         if (error instanceof GraphQLError && error.extensions.code === 'BAD_USER_INPUT') {
-          const parameter = String(error.extensions.argumentName ?? '').replace(/^filter\./, '').replace(/\.(min|max)$/, (_m, end: string) => (end === 'min' ? 'Min' : 'Max'));
-          return reply.code(400).send({ error: error.message, parameter });
+          const argument = String(error.extensions.argumentName ?? '');
+          const parameter = argument.replace(/^filter\./, '').replace(/\.(min|max)$/, (_m, end: string) => (end === 'min' ? 'Min' : 'Max'));
+          // The message names the GraphQL argument ("filter.totalBudget.min"): here it is a parameter.
+          return reply.code(400).send({ error: argument ? error.message.split(`"${argument}"`).join(`"${parameter}"`) : error.message, parameter });
         }
         throw error;
       }
