@@ -3,7 +3,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
-import { EmbeddedPostgres, isServerOf } from '../src/db/embedded-postgres';
+import { EmbeddedPostgres, isServerOf, isTrustedFolder } from '../src/db/embedded-postgres';
 
 let root: string;
 beforeAll(() => {
@@ -107,6 +107,33 @@ describe('a lock file left behind', () => {
     } finally {
       fs.rmSync(linked, { force: true });
       fs.rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('the copy of the binaries in the shared temporary folder', () => {
+  it('is trusted only as a folder of its own user that no one else may write to', () => {
+    const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'kb-trust-'));
+    try {
+      fs.chmodSync(folder, 0o755);
+      expect(isTrustedFolder(folder)).toBe(true);
+      fs.chmodSync(folder, 0o777);
+      expect(isTrustedFolder(folder)).toBe(false);
+      fs.chmodSync(folder, 0o775);
+      expect(isTrustedFolder(folder)).toBe(false);
+      fs.chmodSync(folder, 0o755);
+      const link = `${folder}-link`;
+      fs.symlinkSync(folder, link);
+      expect(isTrustedFolder(link)).toBe(false);
+      fs.rmSync(link);
+      if (process.getuid?.() === 0) {
+        // Another user's (nobody's) folder.
+        fs.chownSync(folder, 65534, 65534);
+        expect(isTrustedFolder(folder)).toBe(false);
+      }
+      expect(isTrustedFolder(path.join(folder, 'missing'))).toBe(false);
+    } finally {
+      fs.rmSync(folder, { recursive: true, force: true });
     }
   });
 });

@@ -86,13 +86,23 @@ function reachableNativeDir(runAs: RunAs | undefined): string {
   if (canAccess(runAs, '-x', path.join(nativeDir, 'bin', 'postgres'))) return nativeDir;
   const version = fs.readFileSync(path.join(path.dirname(nativeDir), 'package.json'), 'utf8').match(/"version":\s*"([^"]+)"/)?.[1];
   const copy = path.join(os.tmpdir(), `interreg-kb-postgres-${version ?? 'unknown'}`);
+  // The temporary folder is shared: a copy that this user does not own, or that others may write to,
+  // could hold binaries someone else put there, which would then run as the `postgres` user. It is
+  // replaced, through a staging folder of a name no one can guess beforehand.
+  if (fs.existsSync(copy) && !isTrustedFolder(copy)) fs.rmSync(copy, { recursive: true, force: true });
   if (!fs.existsSync(path.join(copy, 'bin', 'postgres'))) {
-    const staging = `${copy}.${process.pid}`;
+    const staging = fs.mkdtempSync(`${copy}.`);
     fs.cpSync(nativeDir, staging, { recursive: true, verbatimSymlinks: true });
     fs.chmodSync(staging, 0o755);
     fs.renameSync(staging, copy);
   }
   return copy;
+}
+
+/** A real folder (not a link) that this process's user owns and no one else may write to. */
+export function isTrustedFolder(folder: string): boolean {
+  const stat = fs.lstatSync(folder, { throwIfNoEntry: false });
+  return stat !== undefined && stat.isDirectory() && stat.uid === process.getuid?.() && (stat.mode & 0o022) === 0;
 }
 
 export async function findFreePort(): Promise<number> {
