@@ -49,6 +49,15 @@ class DatabaseStartError extends Error {}
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = pino({ level: config.logLevel });
+  // A signal while the database starts (the embedded one's initdb and start take seconds on a first run)
+  // is kept until it has: Node's default would end us there, leaving a detached PostgreSQL running.
+  let signalledWhileStarting: NodeJS.Signals | undefined;
+  const whileStarting = (signal: NodeJS.Signals) => {
+    signalledWhileStarting ??= signal;
+    logger.info(`${signal} received while the database starts: stopping as soon as it has`);
+  };
+  process.on('SIGTERM', whileStarting);
+  process.on('SIGINT', whileStarting);
   const database = await openDatabase({
     databaseUrl: config.databaseUrl,
     embeddedDataDir: config.embeddedDataDir,
@@ -99,7 +108,12 @@ async function main(): Promise<void> {
       process.exit(clean ? code : 1);
     })());
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.off(signal, whileStarting);
     process.on(signal, () => void stop(`${signal} received: finishing requests in flight, then stopping`, 0));
+  }
+  if (signalledWhileStarting) {
+    await stop(`${signalledWhileStarting} received while starting: stopping`, 0);
+    return;
   }
 
   try {

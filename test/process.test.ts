@@ -229,6 +229,23 @@ describe('the API process', () => {
     }
   }, 120_000);
 
+  it('on a signal while the embedded PostgreSQL starts, stops it once started, rather than leave it running', async () => {
+    const dataDir = temporaryDataDir();
+    // A new data folder: initdb and the first start take seconds.
+    const api = startApi({ PORT: '0', HOST: '127.0.0.1', EMBEDDED_PG_DATA_DIR: path.join(dataDir, 'pg') });
+    try {
+      await api.waitFor(/initialising a new PostgreSQL cluster/);
+      api.child.kill('SIGINT');
+      expect(await api.exited).toBe(0);
+      expect(api.lines.some((line) => line.includes('SIGINT received while the database starts'))).toBe(true);
+      // Detached, it would have outlived the process and kept its data folder locked.
+      expect(fs.existsSync(path.join(dataDir, 'pg', 'postmaster.pid'))).toBe(false);
+      expect(api.lines.some((line) => line.includes('Interreg knowledge base: http'))).toBe(false);
+    } finally {
+      await cleanUp(dataDir, api);
+    }
+  }, 120_000);
+
   it('stops the embedded PostgreSQL it started when the start fails (the port is taken)', async () => {
     const dataDir = temporaryDataDir();
     const taken = net.createServer();
