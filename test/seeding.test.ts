@@ -162,12 +162,12 @@ describe('npm run seed', () => {
     [
       'a count beyond PostgreSQL integers',
       (text: string) => text.replace('population: { value: 11000000, approximate: true', 'population: { value: 11000000000, approximate: true'),
-      /interreg-fwvl\.yaml:177:\d+: programmes\[\d\]\.population\.value: must be at most 2147483647/,
+      /interreg-fwvl\.yaml:179:\d+: programmes\[\d\]\.population\.value: must be at most 2147483647/,
     ],
     [
       'two partners who both lead a project',
       (text: string) => text.replace('      - organisation: vdab\n        role: { value: PARTNER, sources: [esf-site, article] }', '      - organisation: vdab\n        role: { value: LEAD_PARTNER, sources: [esf-site, article] }'),
-      /interreg-fwvl\.yaml:246:\d+: projects\[0\]\.partners\[2\]\.role\[0\]: a second preferred claim on "leadPartner" \(the first is at [^)]*:239:\d+: projects\[0\]\.partners\[0\]\.role\[0\]\)/,
+      /interreg-fwvl\.yaml:249:\d+: projects\[0\]\.partners\[2\]\.role\[0\]: a second preferred claim on "leadPartner" \(the first is at [^)]*:241:\d+: projects\[0\]\.partners\[0\]\.role\[0\]\)/,
     ],
     [
       'an alias without its anchor',
