@@ -104,6 +104,22 @@ describe('npm run seed', () => {
     await seed(orm.em.fork());
   });
 
+  it("cites a child theme without a source of its own to its parent theme's source", async () => {
+    const directory = editedSeeds('interreg-fwvl.yaml', (text) =>
+      text.replace(
+        '          fr: { value: Compétitivité des PME, locator: "compétitivité des PME" }\n',
+        '          fr: { value: Compétitivité des PME, locator: "compétitivité des PME" }\n        children:\n          - slug: interreg-v-fwvl-axis-2-export\n            names: { fr: Export des PME }\n',
+      ),
+    );
+    await seed(orm.em.fork(), directory);
+    const sources = await orm.em.getConnection().execute(
+      `select distinct s.key from claim c join source s on s.id = c.source_id join theme t on t.id = c.subject_id where t.slug = 'interreg-v-fwvl-axis-2-export'`,
+    );
+    // axis-2 names the article as its source; the programme, keep-37.
+    expect(sources).toEqual([{ key: 'article' }]);
+    await seed(orm.em.fork());
+  });
+
   it('removes the claims of a record whose seed no longer states any', async () => {
     const connection = orm.em.getConnection();
     const plan = planSeeds();

@@ -502,7 +502,9 @@ export class SeedPlanner {
       at,
       `theme "${theme.slug}"`,
     );
-    theme.children?.forEach((child, index) => this.addTheme(child, programme, subject.id, index, this.child(at, 'children', index), programmeSlug));
+    // A child theme without a source of its own takes its parent theme's (it took the programme's).
+    const parent: Subject = { ...programme, source: subject.source };
+    theme.children?.forEach((child, index) => this.addTheme(child, parent, subject.id, index, this.child(at, 'children', index), programmeSlug));
   }
 
   /** Amounts on different bases stand side by side; per basis, one is preferred. */
