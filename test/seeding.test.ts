@@ -120,6 +120,19 @@ describe('npm run seed', () => {
     await seed(orm.em.fork());
   });
 
+  it("gives an outcome the date and approximation of its preferred value's claim, where the claim states them", async () => {
+    const directory = editedSeeds('interreg-fwvl.yaml', (text) =>
+      text.replace(
+        'value: { value: "89", locator: "89 demandeurs d’emploi (69 Français et 20 Belges)" }',
+        'value: { value: "89", locator: "89 demandeurs d’emploi (69 Français et 20 Belges)", asOf: "2021-04", approximate: true }',
+      ),
+    );
+    await seed(orm.em.fork(), directory);
+    const rows = await orm.em.getConnection().execute(`select o.as_of, o.approximate from outcome o join project p on p.id = o.project_id where p.slug = 'weldcome' and o.value = 89`);
+    expect(rows).toEqual([{ as_of: '2021-04', approximate: true }]);
+    await seed(orm.em.fork());
+  });
+
   it('removes the claims of a record whose seed no longer states any', async () => {
     const connection = orm.em.getConnection();
     const plan = planSeeds();

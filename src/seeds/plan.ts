@@ -606,8 +606,9 @@ export class SeedPlanner {
         kind: outcome.kind,
         value,
         unit: outcome.unit,
-        approximate: outcome.approximate ?? false,
-        asOf: outcome.asOf ?? null,
+        // As the preferred value's claim says, where it says (a figure of another date than the outcome's).
+        approximate: valueClaim?.approximate ?? outcome.approximate ?? false,
+        asOf: valueClaim?.asOf ?? outcome.asOf ?? null,
         breakdown,
       },
       at,
