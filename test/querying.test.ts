@@ -358,6 +358,9 @@ describe('bad arguments', () => {
     ['{ projects(after: "") { totalCount } }', 'after', 'not a cursor'],
     ['{ projects(before: "") { totalCount } }', 'before', 'not a cursor'],
     ['{ search(query: "emploi", after: "") { totalCount } }', 'after', 'not a cursor'],
+    // A type name every JavaScript object answers to: it reached the loaders, as an internal error.
+    [`{ node(id: "${Buffer.from('constructor:00000000-0000-0000-0000-000000000000').toString('base64url')}") { id } }`, 'id', 'not an id'],
+    [`{ nodes(ids: ["${Buffer.from('toString:00000000-0000-0000-0000-000000000000').toString('base64url')}"]) { id } }`, 'ids', 'not an id'],
     ['{ projects(first: -1) { totalCount } }', 'first', 'between 0 and 100'],
     ['{ projects(first: 101) { totalCount } }', 'first', 'page size cap'],
     ['{ projects(first: 1, last: 1) { totalCount } }', 'first', 'not both'],

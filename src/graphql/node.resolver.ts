@@ -14,20 +14,23 @@ import { badUserInput } from './errors';
 import { fromGlobalId, Node } from './node';
 import type { RecordClass } from './record-resolver';
 
-/** Every type that implements Node, by its GraphQL name. */
-export const NODE_TYPES: Record<string, RecordClass<{ id: string }>> = Object.fromEntries(
+/**
+ * Every type that implements Node, by its GraphQL name. A Map: an object literal also answered to
+ * "constructor" or "toString", names an id may carry, and loading a record of such a "type" failed inside.
+ */
+export const NODE_TYPES: ReadonlyMap<string, RecordClass<{ id: string }>> = new Map(
   [Programme, Theme, Project, Organisation, Participation, Territory, Funding, Outcome, Source, Claim].map((type) => [type.typename, type]),
 );
 
 export async function loadNode(context: RequestContext, typename: string, id: string): Promise<Node | null> {
-  const type = NODE_TYPES[typename];
+  const type = NODE_TYPES.get(typename);
   if (!type) return null;
   return (await context.loaders.byId(type).load(id)) as unknown as Node | null;
 }
 
 function decode(globalId: string, argumentName: string): { typename: string; id: string } {
   const decoded = fromGlobalId(globalId);
-  if (!decoded || !NODE_TYPES[decoded.typename]) {
+  if (!decoded || !NODE_TYPES.has(decoded.typename)) {
     throw badUserInput(argumentName, `"${globalId}" is not an id of this API; ids come from the "id" field of its records.`);
   }
   return decoded;

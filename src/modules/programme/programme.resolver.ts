@@ -67,12 +67,16 @@ export class ProgrammeResolver extends NamedRecordResolver(Programme, NAME_FIELD
     return context.loaders.byOwner(Funding, 'programme', { basis: 'asc', preferred: 'desc' }).load(programme.id);
   }
 
-  @FieldResolver(() => Money, { nullable: true, description: 'EU funding (ERDF), preferred amount; see `claims(field: "euFunding")` for every basis.' })
+  @FieldResolver(() => Money, {
+    nullable: true,
+    description:
+      'EU funding (ERDF), preferred amount; see `claims(field: "euFunding")` for every basis. It may count technical assistance where `totalBudget` does not (`fundings` labels each amount): compare the two on one basis.',
+  })
   async euFunding(@Root() programme: Programme, @Ctx() context: RequestContext): Promise<Money | null> {
     return this.preferredAmount(programme, context, FundingBasis.EU_FUNDING);
   }
 
-  @FieldResolver(() => Money, { nullable: true, description: 'Total budget, preferred amount; see `claims(field: "totalBudget")`.' })
+  @FieldResolver(() => Money, { nullable: true, description: 'Total budget, preferred amount; see `claims(field: "totalBudget")`, and `fundings` for what each amount includes.' })
   async totalBudget(@Root() programme: Programme, @Ctx() context: RequestContext): Promise<Money | null> {
     return this.preferredAmount(programme, context, FundingBasis.TOTAL_BUDGET);
   }

@@ -79,7 +79,7 @@ export async function findConflicts(context: RequestContext, filter: ConflictFil
        ${conditions.length ? `where ${conditions.join(' and ')}` : ''}
        group by c.subject_type, c.subject_id, c.field, c.language, c.position
        having count(distinct c.value) > 1
-       order by c.subject_type, c.field, c.subject_id`,
+       order by c.subject_type, c.field, c.subject_id, c.language, c.position`,
       bindings,
     );
   return result.rows.map((row) => ({

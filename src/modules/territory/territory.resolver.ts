@@ -99,7 +99,7 @@ export class TerritoryResolver extends NamedRecordResolver(Territory, NAME_FIELD
     return context.loaders.byOwner(Organisation, 'location', { slug: 'asc' }).load(territory.id);
   }
 
-  @FieldResolver(() => [Programme], { description: 'The programmes under which this territory is eligible.' })
+  @FieldResolver(() => [Programme], { description: 'The programmes that list this territory itself as eligible (their NUTS 3 units); a region or place inside or above one is not listed here: ask its ancestors or descendants.' })
   programmes(@Root() territory: Territory, @Ctx() context: RequestContext): Promise<Programme[]> {
     return context.loaders.through(ProgrammeTerritory, 'territory', 'programme', Programme).load(territory.id);
   }
