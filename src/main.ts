@@ -68,8 +68,8 @@ async function main(): Promise<void> {
   logger.info(database.embedded ? `embedded PostgreSQL on port ${database.embedded.port}, data in ${config.embeddedDataDir}` : 'using DATABASE_URL');
 
   // From here on, whatever stops the process (a signal, a failed start) closes what is open, newest
-  // first, and always stops the embedded PostgreSQL: it runs detached and would outlive us, holding its
-  // data folder.
+  // first, and always lets go of the embedded PostgreSQL, which stops it unless another command of this
+  // project still uses it: it runs detached and would outlive us, holding its data folder.
   let orm: MikroORM | undefined;
   let server: Awaited<ReturnType<typeof createServer>> | undefined;
   let stopping: Promise<never> | undefined;

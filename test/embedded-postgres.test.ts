@@ -50,8 +50,8 @@ describe('the embedded PostgreSQL', () => {
   it('stops an orphan server left running on its data folder, then starts', async () => {
     const orphan = new EmbeddedPostgres({ dataDir: dataDir() });
     await orphan.start();
-    // The process that started it is gone (a crash): its owner file names a pid no process has.
-    fs.writeFileSync(path.join(dataDir(), 'kb-owner.pid'), '999999\n');
+    // The process that started it is gone (a crash): its user file names a process that no longer runs.
+    for (const user of fs.readdirSync(path.join(dataDir(), 'kb-users'))) fs.writeFileSync(path.join(dataDir(), 'kb-users', user), '999999 1\n');
     const server = new EmbeddedPostgres({ dataDir: dataDir() });
     await server.start();
     expect(await query(server, 'select note from kept')).toEqual([{ note: 'still here' }]);
@@ -75,6 +75,24 @@ describe('the embedded PostgreSQL', () => {
     } finally {
       await running.stop();
     }
+    expect(fs.existsSync(path.join(dataDir(), 'postmaster.pid'))).toBe(false);
+  });
+
+  it('keeps the server running for a later user when the one that started it stops first; the last one stops it', async () => {
+    const first = new EmbeddedPostgres({ dataDir: dataDir() });
+    await first.start();
+    const later = new EmbeddedPostgres({ dataDir: dataDir() });
+    try {
+      await later.start();
+      expect(later.shared).toBe(true);
+      // `npm run seed` that started it ends while `npm start` still serves from it.
+      await first.stop();
+      expect(await query(later, 'select note from kept')).toEqual([{ note: 'still here' }]);
+    } finally {
+      await later.stop();
+      await first.stop();
+    }
+    for (let waited = 0; fs.existsSync(path.join(dataDir(), 'postmaster.pid')) && waited < 10_000; waited += 100) await new Promise((resolve) => setTimeout(resolve, 100));
     expect(fs.existsSync(path.join(dataDir(), 'postmaster.pid'))).toBe(false);
   });
 

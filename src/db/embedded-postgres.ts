@@ -1,6 +1,7 @@
 import { ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
+import { randomUUID } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -126,20 +127,30 @@ function isAlive(pid: number): boolean {
   }
 }
 
-/** The file, in the data folder, that names the process that started the server running on it. */
-const OWNER_FILE = 'kb-owner.pid';
+/**
+ * The folder, in the data folder, where each process using the server registers itself: one file per
+ * user (a process may hold several), holding its pid and its start time. A pid alone could be a later
+ * process's: with its start time it names one process only.
+ */
+const USERS_DIR = 'kb-users';
 
-/** Whether `pid` is a live Node.js process (a pid of a process gone may have been given to another). */
-function isLiveNode(pid: number): boolean {
-  if (!Number.isInteger(pid) || pid <= 0 || !isAlive(pid)) return false;
-  const command = readCommandLine(pid)[0];
-  return command !== undefined && path.basename(command).startsWith('node');
+/** A process's start time (clock ticks after boot, /proc/<pid>/stat), or undefined when it is gone. */
+function startTimeOf(pid: number): string | undefined {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
+  } catch {
+    return undefined;
+  }
 }
 
 export class EmbeddedPostgres {
   private child?: ChildProcess;
-  /** Set when this uses a server another live process started (and stops it), rather than one of its own. */
+  /** Set when this uses a server that was already running for another live user, rather than one it started. */
   shared = false;
+  /** This instance's file among the server's users (see USERS_DIR). */
+  private userFile?: string;
+  private nativeDir?: string;
   private exited?: Promise<void>;
   private readonly runAs = runAsForCurrentUser();
   private readonly log: (line: string) => void;
@@ -161,40 +172,88 @@ export class EmbeddedPostgres {
     const { dataDir } = this.options;
     this.prepareDataDir(dataDir);
     if (!fs.existsSync(path.join(dataDir, 'PG_VERSION'))) this.initdb(nativeDir, dataDir);
-    const running = this.serverInUse(dataDir);
+    this.nativeDir = nativeDir;
+    // Registered before anything else, so that a command starting meanwhile finds a live user and shares
+    // the server rather than stop it as an orphan while it starts.
+    const others = this.register(dataDir);
+    const running = others > 0 ? await this.runningServer(dataDir) : undefined;
     if (running) {
       // Another command of this project runs on this folder (`npm start`, while `npm run seed` starts):
-      // its server is used as it is, and left running. It was stopped as an orphan, and the API with it.
-      this.notice(`using the PostgreSQL that process ${running.owner} started on ${dataDir} (port ${running.port}), and leaving it running`);
+      // its server is used as it is, and the last user to stop stops it. It was stopped as an orphan, and
+      // the API with it.
+      this.notice(`using the PostgreSQL already running on ${dataDir} (port ${running.port}) for ${others} other process(es)`);
       this.port = running.port;
       this.shared = true;
       return;
     }
-    await this.clearStaleLock(nativeDir, dataDir);
-    this.port = this.options.port ?? (await findFreePort());
-    if (this.port === 5432) throw new EmbeddedPostgresError('The embedded PostgreSQL never uses 5432, the system server\'s port.');
-    await this.launch(nativeDir, dataDir);
-    fs.writeFileSync(path.join(dataDir, OWNER_FILE), `${process.pid}\n`);
+    try {
+      await this.clearStaleLock(nativeDir, dataDir);
+      this.port = this.options.port ?? (await findFreePort());
+      if (this.port === 5432) throw new EmbeddedPostgresError('The embedded PostgreSQL never uses 5432, the system server\'s port.');
+      await this.launch(nativeDir, dataDir);
+    } catch (error) {
+      this.unregister();
+      throw error;
+    }
+  }
+
+  /** Registers this instance among the server's users, clearing the files of users gone; gives the number of other live users. */
+  private register(dataDir: string): number {
+    const users = path.join(dataDir, USERS_DIR);
+    fs.mkdirSync(users, { recursive: true });
+    let others = 0;
+    for (const name of fs.readdirSync(users)) {
+      const [pid, startTime] = fs.readFileSync(path.join(users, name), 'utf8').trim().split(' ');
+      if (startTime !== undefined && startTimeOf(Number(pid)) === startTime) others++;
+      else fs.rmSync(path.join(users, name), { force: true });
+    }
+    this.userFile = path.join(users, `${process.pid}-${randomUUID()}`);
+    fs.writeFileSync(this.userFile, `${process.pid} ${startTimeOf(process.pid)}\n`);
+    return others;
+  }
+
+  private unregister(): void {
+    if (this.userFile) fs.rmSync(this.userFile, { force: true });
+    this.userFile = undefined;
+  }
+
+  /** The other live users of the server, by their files (this instance's left out). */
+  private otherUsers(): number {
+    const users = path.join(this.options.dataDir, USERS_DIR);
+    const names = fs.existsSync(users) ? fs.readdirSync(users) : [];
+    return names.filter((name) => {
+      const file = path.join(users, name);
+      if (file === this.userFile) return false;
+      const [pid, startTime] = fs.readFileSync(file, 'utf8').trim().split(' ');
+      return startTime !== undefined && startTimeOf(Number(pid)) === startTime;
+    }).length;
   }
 
   /**
-   * The server running on `dataDir` and the live process that started it, if both are there: its lock
-   * file names a live server of this folder and its port, and the owner file a live Node.js process.
+   * The server running on `dataDir` and its port, once it is ready (another user may still be starting
+   * it): its lock file names a live server of this folder, with its port and status. Undefined when
+   * there is none, or it stops.
    */
-  private serverInUse(dataDir: string): { port: number; owner: number } | undefined {
-    const read = (file: string) => {
+  private async runningServer(dataDir: string): Promise<{ port: number } | undefined> {
+    const deadline = Date.now() + START_TIMEOUT_MS;
+    for (;;) {
+      let lock: string[];
       try {
-        return fs.readFileSync(path.join(dataDir, file), 'utf8').split('\n');
+        lock = fs.readFileSync(path.join(dataDir, 'postmaster.pid'), 'utf8').split('\n');
       } catch {
-        return undefined;
+        lock = [];
       }
-    };
-    const lock = read('postmaster.pid');
-    const owner = Number(read(OWNER_FILE)?.[0]);
-    if (!lock || !isLiveNode(owner)) return undefined;
-    const [pid, port] = [Number(lock[0]), Number(lock[3])];
-    if (!Number.isInteger(pid) || pid <= 0 || !isAlive(pid) || !isServerOf(readCommandLine(pid), dataDir) || !(port > 0)) return undefined;
-    return { port, owner };
+      const [pid, port, status] = [Number(lock[0]), Number(lock[3]), lock[7]?.trim()];
+      const alive = Number.isInteger(pid) && pid > 0 && isAlive(pid) && isServerOf(readCommandLine(pid), dataDir);
+      if (alive && port > 0 && status === 'ready') return { port };
+      // Not there yet (launched, or initdb still running), or starting: wait for it, within the time a start may take.
+      if ((alive && status !== 'stopping') || (lock.length === 0 && this.otherUsers() > 0)) {
+        if (Date.now() > deadline) throw new EmbeddedPostgresError(`The PostgreSQL another process starts on ${dataDir} was not ready within ${START_TIMEOUT_MS / 1000} s.`);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        continue;
+      }
+      return undefined;
+    }
   }
 
   private prepareDataDir(dataDir: string): void {
@@ -297,11 +356,32 @@ export class EmbeddedPostgres {
     });
   }
 
-  /** Fast shutdown: open sessions are ended, the data is checkpointed and the lock file removed. A shared server is left running. */
+  /**
+   * Lets the server go: while other live processes use it, it is left running for them; the last user
+   * stops it (fast shutdown: open sessions are ended, the data is checkpointed and the lock file removed),
+   * whether it started the server or shared it.
+   */
   async stop(): Promise<void> {
+    const registered = this.userFile !== undefined;
+    this.unregister();
+    if (!registered || this.otherUsers() > 0) {
+      // Left running for the others: this process lets go of it (its output and its handle), so that it
+      // can end without it.
+      this.child?.stdout?.destroy();
+      this.child?.stderr?.destroy();
+      this.child?.unref();
+      this.child = undefined;
+      return;
+    }
     const child = this.child;
-    if (!child || child.exitCode !== null || child.signalCode !== null) return;
-    fs.rmSync(path.join(this.options.dataDir, OWNER_FILE), { force: true });
+    if (!child) {
+      // A shared server whose starter has gone before us: stopped through pg_ctl, as a user of its folder.
+      if (this.shared && this.nativeDir) {
+        spawnSync(path.join(this.nativeDir, 'bin', 'pg_ctl'), ['stop', '-D', this.options.dataDir, '-m', 'fast', '-w', '-t', '30'], { ...this.runAs, encoding: 'utf8' });
+      }
+      return;
+    }
+    if (child.exitCode !== null || child.signalCode !== null) return;
     child.kill('SIGINT');
     const timedOut = await Promise.race([
       this.exited!.then(() => false),
