@@ -304,9 +304,10 @@ export async function createServer({ orm, config, logger }: ServerOptions): Prom
       if (request.method === 'GET' && !query && String(request.headers.accept ?? '').includes('text/html')) {
         return reply.type('text/html; charset=utf-8').send(graphiqlPage(GRAPHQL_PATH, GRAPHIQL_ASSETS_PATH));
       }
-      if (variablesTooDeep(parameters ? parameters.get('variables') : (request.body as Record<string, unknown> | undefined)?.variables)) {
-        const message = `The variables nest deeper than ${MAX_VARIABLES_DEPTH} levels of arrays and objects.`;
-        return reply.code(400).send({ errors: [{ message, extensions: { code: 'BAD_USER_INPUT', argumentName: 'variables' } }] });
+      // The whole body of a POST (its extensions are written into the cache's key too), a GET's variables.
+      if (parameters ? variablesTooDeep(parameters.get('variables')) : nestsDeeperThan(request.body, MAX_VARIABLES_DEPTH + 1)) {
+        const message = `The request's variables or extensions nest deeper than ${MAX_VARIABLES_DEPTH} levels of arrays and objects.`;
+        return reply.code(400).send({ errors: [{ message, extensions: { code: 'BAD_USER_INPUT' } }] });
       }
       if (typeof query === 'string' && Buffer.byteLength(query) > config.maxDocumentBytes) {
         const size = Buffer.byteLength(query);

@@ -92,6 +92,15 @@ describe('the response cache', () => {
     expect(refused.status).toBe(406);
   });
 
+  it('refuses a body nested too deep before writing its key (extensions as well as variables)', async () => {
+    const deep = `${'['.repeat(30_000)}${']'.repeat(30_000)}`;
+    for (const body of [`{"query": "{ __typename }", "extensions": {"x": ${deep}}}`, `{"query": "{ __typename }", "variables": {"v": ${deep}}}`]) {
+      const response = await fetch(`${app.baseUrl}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+      expect(response.status).toBe(400);
+      expect(((await response.json()) as any).errors[0].extensions.code).toBe('BAD_USER_INPUT');
+    }
+  });
+
   it('does not keep errors', async () => {
     const query = '{ projects(filter: { theme: ["nope"] }) { totalCount } }';
     await ask(query);
