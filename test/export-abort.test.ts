@@ -80,3 +80,27 @@ it('answers HEAD with the download\'s headers without running its query', async 
     await blocker.end();
   }
 });
+
+it('answers 503 with Retry-After when every download session stays busy, and HEAD refuses what GET refuses', async () => {
+  // Three downloads wait for a lock on the claims, holding the three sessions.
+  const blocker = new Client({ connectionString: app.databaseUrl });
+  await blocker.connect();
+  let held: Array<Promise<number>> = [];
+  try {
+    await blocker.query('begin');
+    await blocker.query('lock table claim in access exclusive mode');
+    held = Array.from({ length: 3 }, () => fetch(`${app.baseUrl}/export/claims.csv`).then(async (response) => (await response.text(), response.status)));
+    for (let waited = 0; (await busyExportSessions()) < 3 && waited < 10_000; waited += 50) await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(await busyExportSessions()).toBe(3);
+    const fourth = await fetch(`${app.baseUrl}/export/projects.csv`);
+    expect(fourth.status).toBe(503);
+    expect(fourth.headers.get('retry-after')).toBe('5');
+  } finally {
+    await blocker.query('rollback');
+    await blocker.end();
+  }
+  // The three held ones complete once the lock is gone.
+  expect(await Promise.all(held)).toEqual([200, 200, 200]);
+  const head = await fetch(`${app.baseUrl}/export/projects.csv?bogus=1`, { method: 'HEAD' });
+  expect(head.status).toBe(400);
+}, 30_000);

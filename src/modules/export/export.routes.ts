@@ -251,6 +251,9 @@ export function inertCell(value: string): string {
 /** The connections CSV downloads stream through (see exportPool). */
 export const EXPORT_POOL_SIZE = 3;
 
+/** How long a download waits for one of them before it is answered 503. */
+export const EXPORT_WAIT_MS = 5000;
+
 /** The name export sessions give PostgreSQL (`application_name`), to tell them apart in pg_stat_activity. */
 export const EXPORT_APPLICATION_NAME = 'interreg-kb-export';
 
@@ -267,6 +270,7 @@ function exportPool(orm: MikroORM, config: Config): Pool {
     application_name: EXPORT_APPLICATION_NAME,
     statement_timeout: config.exportTimeoutMs,
     max: EXPORT_POOL_SIZE,
+    connectionTimeoutMillis: EXPORT_WAIT_MS,
   });
   // A session the server ends while idle fails the next download that takes it, not the process.
   pool.on('error', () => undefined);
@@ -306,14 +310,22 @@ export function registerExports(app: FastifyInstance, orm: MikroORM, config: Con
     const disposition = `attachment; filename="${name}.csv"`;
     // HEAD says what a download is without running its query (Fastify's own HEAD route ran the GET's
     // handler, statement and all, and threw the rows away).
-    app.head(`/export/${name}.csv`, async (_request, reply) => reply.type('text/csv; charset=utf-8').header('content-disposition', disposition).send());
+    // Parameters a download does not take, or that PostgreSQL could not read: the same answer for HEAD and GET.
+    const refused = (query: Query): { error: string; parameter: string } | undefined => {
+      const nul = findNulCharacter(query);
+      if (nul) return { error: `The parameter "${nul}" contains the NUL character (U+0000), which is not allowed.`, parameter: nul };
+      const unknown = Object.keys(query).filter((parameter) => !definition.parameters.includes(parameter));
+      if (unknown.length > 0) return { error: `Unknown parameter "${unknown[0]}"; /export/${name}.csv takes ${definition.parameters.join(', ')}.`, parameter: unknown[0] };
+      return undefined;
+    };
+    app.head(`/export/${name}.csv`, async (request, reply) => {
+      const refusal = refused(request.query as Query);
+      if (refusal) return reply.code(400).send(refusal);
+      return reply.type('text/csv; charset=utf-8').header('content-disposition', disposition).send();
+    });
     app.get(`/export/${name}.csv`, { exposeHeadRoute: false }, async (request: FastifyRequest, reply: FastifyReply) => {
-      const nul = findNulCharacter(request.query);
-      if (nul) return reply.code(400).send({ error: `The parameter "${nul}" contains the NUL character (U+0000), which is not allowed.`, parameter: nul });
-      const unknown = Object.keys(request.query as Query).filter((parameter) => !definition.parameters.includes(parameter));
-      if (unknown.length > 0) {
-        return reply.code(400).send({ error: `Unknown parameter "${unknown[0]}"; /export/${name}.csv takes ${definition.parameters.join(', ')}.`, parameter: unknown[0] });
-      }
+      const refusal = refused(request.query as Query);
+      if (refusal) return reply.code(400).send(refusal);
       const context = createContext(orm, config, request.id, { sqlStatements: 0 }, request.log as unknown as Logger);
       let statement: { sql: string; bindings: unknown[] };
       try {
@@ -327,7 +339,18 @@ export function registerExports(app: FastifyInstance, orm: MikroORM, config: Con
         }
         throw error;
       }
-      const rows = await streamRows(downloads, orm, statement);
+      let rows: Readable;
+      try {
+        rows = await streamRows(downloads, orm, statement);
+      } catch (error) {
+        // Every download session busy for EXPORT_WAIT_MS: said so, rather than queue for ever.
+        if (error instanceof Error && /timeout exceeded when trying to connect/.test(error.message)) {
+          return reply.code(503).header('retry-after', String(Math.ceil(EXPORT_WAIT_MS / 1000))).send({ error: `All ${EXPORT_POOL_SIZE} download connections are busy; try again in a few seconds.` });
+        }
+        throw error;
+      }
+      // A client that hangs up before the first line (while the statement runs) lets its session go at once.
+      reply.raw.once('close', () => rows.destroy());
       const format = new Transform({
         objectMode: true,
         transform(row: Record<string, unknown>, _encoding, done) {
