@@ -145,8 +145,19 @@ describe('errors, timeouts and logs', () => {
       await blocker.query('begin');
       await blocker.query('lock table project in access exclusive mode');
       download = fetch(`${app.baseUrl}/export/projects.csv`);
-      // Longer than STATEMENT_TIMEOUT_MS: a GraphQL query would have been cancelled by now.
-      await new Promise((resolve) => setTimeout(resolve, 800));
+      // The download's statement waits on the lock (checked, not assumed) for longer than
+      // STATEMENT_TIMEOUT_MS: a GraphQL query would have been cancelled by then.
+      // Read on a session of its own: inside the blocker's transaction, pg_stat_activity keeps its first snapshot.
+      const waiting = async () =>
+        (
+          await app.orm.em
+            .getConnection()
+            .execute<Array<{ n: number }>>(`select count(*)::int as n from pg_stat_activity where datname = current_database() and application_name = 'interreg-kb-export' and wait_event_type = 'Lock'`)
+        )[0].n;
+      for (let waited = 0; (await waiting()) === 0 && waited < 5000; waited += 20) await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(await waiting()).toBe(1);
+      await new Promise((resolve) => setTimeout(resolve, 600));
+      expect(await waiting()).toBe(1);
     } finally {
       await blocker.query('rollback');
       await blocker.end();
@@ -155,6 +166,21 @@ describe('errors, timeouts and logs', () => {
     expect(response.status).toBe(200);
     expect((await response.text()).trim().split('\n').length).toBe(1 + 3);
   });
+
+  it("cancels a download's query after EXPORT_TIMEOUT_MS, and says so", async () => {
+    const blocker = new Client({ connectionString: app.databaseUrl });
+    await blocker.connect();
+    try {
+      await blocker.query('begin');
+      await blocker.query('lock table project in access exclusive mode');
+      const response = await fetch(`${app.baseUrl}/export/projects.csv`);
+      expect(response.status).toBe(503);
+      expect(((await response.json()) as { error: string }).error).toContain('longer than 5000 ms (EXPORT_TIMEOUT_MS)');
+    } finally {
+      await blocker.query('rollback');
+      await blocker.end();
+    }
+  }, 20_000);
 
   it('writes one JSON line per request with request id, operation, duration, cost and error codes, and no variables', async () => {
     await post(app, { query: 'query Lead($slug: String!) { project(slug: $slug) { leadPartner { name } } }', variables: { slug: 'weldcome' } }, { 'x-request-id': 'test-log-1' });

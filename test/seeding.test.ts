@@ -93,15 +93,19 @@ describe('npm run seed', () => {
         .replace('        amount: "1319699.36"\n        claims: [{}]', '        amount: "1319699.36"\n        claims: [{}, { source: article, preferred: true }]')
         .replace('role: { value: LEAD_PARTNER, sources: [fwvl-weldcome, article] }', 'role: { claims: [{ value: LEAD_PARTNER }, { value: LEAD_PARTNER, source: article, preferred: true }] }'),
     );
-    await seed(orm.em.fork(), directory);
-    const preferredOf = (field: string) =>
-      orm.em.getConnection().execute(
-        `select s.key, c.preferred from claim c join source s on s.id = c.source_id join project p on p.id = c.subject_id
-          where p.slug = 'weldcome' and c.field = ? order by c.preferred, s.key`,
-        [field],
-      );
-    for (const field of ['totalBudget', 'leadPartner']) expect(await preferredOf(field)).toEqual([{ key: 'fwvl-weldcome', preferred: false }, { key: 'article', preferred: true }]);
-    await seed(orm.em.fork());
+    try {
+      await seed(orm.em.fork(), directory);
+      const preferredOf = (field: string) =>
+        orm.em.getConnection().execute(
+          `select s.key, c.preferred from claim c join source s on s.id = c.source_id join project p on p.id = c.subject_id
+            where p.slug = 'weldcome' and c.field = ? order by c.preferred, s.key`,
+          [field],
+        );
+      for (const field of ['totalBudget', 'leadPartner']) expect(await preferredOf(field)).toEqual([{ key: 'fwvl-weldcome', preferred: false }, { key: 'article', preferred: true }]);
+    } finally {
+      // Back to the files as they are, whatever failed above.
+      await seed(orm.em.fork());
+    }
   });
 
   it("cites a child theme without a source of its own to its parent theme's source", async () => {
@@ -111,13 +115,17 @@ describe('npm run seed', () => {
         '          fr: { value: Compétitivité des PME, locator: "compétitivité des PME" }\n        children:\n          - slug: interreg-v-fwvl-axis-2-export\n            names: { fr: Export des PME }\n',
       ),
     );
-    await seed(orm.em.fork(), directory);
-    const sources = await orm.em.getConnection().execute(
-      `select distinct s.key from claim c join source s on s.id = c.source_id join theme t on t.id = c.subject_id where t.slug = 'interreg-v-fwvl-axis-2-export'`,
-    );
-    // axis-2 names the article as its source; the programme, keep-37.
-    expect(sources).toEqual([{ key: 'article' }]);
-    await seed(orm.em.fork());
+    try {
+      await seed(orm.em.fork(), directory);
+      const sources = await orm.em.getConnection().execute(
+        `select distinct s.key from claim c join source s on s.id = c.source_id join theme t on t.id = c.subject_id where t.slug = 'interreg-v-fwvl-axis-2-export'`,
+      );
+      // axis-2 names the article as its source; the programme, keep-37.
+      expect(sources).toEqual([{ key: 'article' }]);
+    } finally {
+      // Back to the files as they are, whatever failed above.
+      await seed(orm.em.fork());
+    }
   });
 
   it("gives an outcome the date and approximation of its preferred value's claim, where the claim states them", async () => {
@@ -127,10 +135,14 @@ describe('npm run seed', () => {
         'value: { value: "89", locator: "89 demandeurs d’emploi (69 Français et 20 Belges)", asOf: "2021-04", approximate: true }',
       ),
     );
-    await seed(orm.em.fork(), directory);
-    const rows = await orm.em.getConnection().execute(`select o.as_of, o.approximate from outcome o join project p on p.id = o.project_id where p.slug = 'weldcome' and o.value = 89`);
-    expect(rows).toEqual([{ as_of: '2021-04', approximate: true }]);
-    await seed(orm.em.fork());
+    try {
+      await seed(orm.em.fork(), directory);
+      const rows = await orm.em.getConnection().execute(`select o.as_of, o.approximate from outcome o join project p on p.id = o.project_id where p.slug = 'weldcome' and o.value = 89`);
+      expect(rows).toEqual([{ as_of: '2021-04', approximate: true }]);
+    } finally {
+      // Back to the files as they are, whatever failed above.
+      await seed(orm.em.fork());
+    }
   });
 
   it('removes the claims of a record whose seed no longer states any', async () => {

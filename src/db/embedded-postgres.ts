@@ -97,6 +97,10 @@ function reachableNativeDir(runAs: RunAs | undefined): string {
     fs.chmodSync(staging, 0o755);
     fs.renameSync(staging, copy);
   }
+  // Checked again: between the check above and now, someone else may have put a folder there.
+  if (!isTrustedFolder(copy)) {
+    throw new EmbeddedPostgresError(`${copy} belongs to another user or others may write to it: remove it, or set EMBEDDED_PG_DATA_DIR and run from a folder the postgres user can reach.`);
+  }
   return copy;
 }
 

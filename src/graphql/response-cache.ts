@@ -47,8 +47,10 @@ export class KeptResponse {
  * newline, errors absent), or undefined when the text is not of that form.
  */
 function sentDataJson(sent: string, extensions: Record<string, unknown> | undefined): string | undefined {
+  // Without extensions the end of the data could not be told from the end of extensions it did not know of.
+  if (extensions === undefined) return undefined;
   const prefix = '{"data":';
-  const suffix = extensions === undefined ? '}' : `,"extensions":${JSON.stringify(extensions)}}`;
+  const suffix = `,"extensions":${JSON.stringify(extensions)}}`;
   const text = sent.endsWith('\n') ? sent.slice(0, -1) : sent;
   if (!text.startsWith(prefix) || !text.endsWith(suffix) || text.length < prefix.length + suffix.length) return undefined;
   return text.slice(prefix.length, text.length - suffix.length);
@@ -164,7 +166,9 @@ export class ResponseCache {
   set(key: string, response: { data?: unknown; extensions?: Record<string, unknown> }, generation: number, sent: string | number): void {
     if (!this.active || generation !== this.generation) return;
     const text = typeof sent === 'string' ? sent : undefined;
-    const bytes = typeof sent === 'string' ? Buffer.byteLength(sent) : sent;
+    // A kept text's memory, not its bytes on the wire: V8 keeps a string with any character above U+00FF
+    // (the apostrophes of French texts) at two bytes a character.
+    const bytes = typeof sent === 'string' ? 2 * sent.length : sent;
     this.entries.set(key, new KeptResponse(response.data, response.extensions, text), { size: Math.max(1, bytes) });
   }
 

@@ -8,6 +8,7 @@ import { Pool } from 'pg';
 import QueryStream from 'pg-query-stream';
 import type { Logger } from 'pino';
 import type { Config } from '../../config';
+import { statementCancelled } from '../../db/failures';
 import { connectionPools } from '../../db/orm';
 import { SESSION_OPTIONS, sessionConfig } from '../../db/orm.config';
 import { allOf, Condition } from '../../graphql/connection';
@@ -363,10 +364,16 @@ export function registerExports(app: FastifyInstance, orm: MikroORM, config: Con
       pipeline(rows, format, csv, () => undefined);
       // The download starts with its first line: a query that fails before it (the database away, a
       // statement cancelled) is answered as an error, not as a CSV that breaks off.
-      await once(csv, 'readable').catch((error: unknown) => {
+      const failure = await once(csv, 'readable').then(
+        () => undefined,
         // The pool rejects with a plain object ({ code: 'ECONNREFUSED' }) when the server is away.
-        throw error instanceof Error ? error : Object.assign(new Error('the export query failed'), error);
-      });
+        (error: unknown) => (error instanceof Error ? error : Object.assign(new Error('the export query failed'), error)),
+      );
+      if (failure && statementCancelled(failure)) {
+        // Its own timeout, not the API's (which the error handler would name).
+        return reply.code(503).send({ error: `The download's query ran longer than ${config.exportTimeoutMs} ms (EXPORT_TIMEOUT_MS) and was cancelled.` });
+      }
+      if (failure) throw failure;
       return reply
         .type('text/csv; charset=utf-8')
         .header('content-disposition', disposition)
