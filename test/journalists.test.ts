@@ -63,6 +63,19 @@ describe('every fact leads to its sources', () => {
     expect(data[list].edges.length).toBeGreaterThan(0);
   });
 
+  it('gives an overlap its source from either territory, though it is stated on one', async () => {
+    // The Côte d'Opale and the Eurométropole state that they overlap Nord (FRE11); Nord states nothing.
+    const { territory } = await app.data<any>(`{ territory(code: "FRE11") { overlaps { code }
+      claims(field: "overlaps") { value subject { ... on Territory { code } } reference { ... on Territory { code } } source { key } } sources { key } } }`);
+    const overlapping = territory.overlaps.map((other: { code: string }) => other.code);
+    expect(overlapping.length).toBeGreaterThan(0);
+    expect(territory.claims.map((claim: any) => claim.subject.code).sort()).toEqual([...overlapping].sort());
+    for (const claim of territory.claims) {
+      expect(claim).toMatchObject({ value: 'FRE11', reference: { code: 'FRE11' }, source: { key: expect.any(String) } });
+      expect(territory.sources.map((source: { key: string }) => source.key)).toContain(claim.source.key);
+    }
+  });
+
   it('gives every participation and outcome a sourced claim for its role or value', async () => {
     const { projects, programmes } = await app.data(`{
       projects { edges { node { participations { role claims(field: "role") { source { key } } } outcomes { value claims(field: "value") { source { key } } breakdown { key } } } } }

@@ -204,6 +204,8 @@ export function planChecks(sample: PlanSample): Operation[] {
       ['text', `filter: { text: "welding" }`],
     ].map(([name, args]) => ({ name: `organisations: ${name}`, query: `{ organisations(first: 20, ${args}) { totalCount edges { node { slug } } } }` })),
     ...benchOperations(sample),
+    // A territory's claims, those that other territories' overlaps state about it among them.
+    { name: "a territory's claims", query: `{ territory(code: "${sample.nuts3}") { claims { field value } sources { key } } }` },
     {
       // A named statement whatever its filters: its generic plan must hold with them too.
       name: "an organisation's collaborators in a programme and period",

@@ -105,13 +105,23 @@ export class Loaders {
     });
   }
 
-  /** Every record whose `property` (a many-to-one) points at the key, in `orderBy` order. */
-  byOwner<T extends WithId>(entity: EntityClass<T>, property: keyof T & string, orderBy: QueryOrderMap<T> = {}): DataLoader<string, T[]> {
-    return this.memo(['byOwner', entity, property, objectKey(orderBy)], () => {
+  /**
+   * Every record whose `property` (a many-to-one) points at the key, in `orderBy` order; with `where`,
+   * only those whose columns hold those values (written by the code, not by clients: they become part of
+   * the statement's text).
+   */
+  byOwner<T extends WithId>(
+    entity: EntityClass<T>,
+    property: keyof T & string,
+    orderBy: QueryOrderMap<T> = {},
+    where: Partial<Record<keyof T & string, string>> = {},
+  ): DataLoader<string, T[]> {
+    return this.memo(['byOwner', entity, property, objectKey(orderBy), objectKey(where)], () => {
       const mapper = rowMapper(this.metadata, entity);
       const column = mapper.column(property);
       const order = Object.entries({ ...orderBy, id: 'asc' }).map(([key, direction]) => `${quoteIdentifier(mapper.column(key))} ${direction === 'desc' ? 'desc' : 'asc'}`);
-      const sql = `select ${mapper.selectList()} from ${quoteIdentifier(mapper.table)} where ${quoteIdentifier(column)} = any(?) order by ${order.join(', ')}`;
+      const conditions = Object.entries(where).map(([key, value]) => ` and ${quoteIdentifier(mapper.column(key))} = ${literal(String(value))}`);
+      const sql = `select ${mapper.selectList()} from ${quoteIdentifier(mapper.table)} where ${quoteIdentifier(column)} = any(?)${conditions.join('')} order by ${order.join(', ')}`;
       const ownerAt = mapper.position(property);
       return new DataLoader<string, T[]>(async (ownerIds) => {
         const groups = new Map<unknown, T[]>(ownerIds.map((id) => [id, []]));

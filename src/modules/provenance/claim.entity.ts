@@ -32,6 +32,7 @@ registerEnumType(ClaimValueKind, {
 @ObjectType({ implements: Node, description: 'One sourced statement about one field of one record.' })
 @Entity({ tableName: 'claim' })
 @Index({ properties: ['subjectId', 'field'] })
+@Index({ name: 'claim_overlap_reference', expression: `create index "claim_overlap_reference" on "claim" (reference_id) where field = 'overlaps'` })
 export class Claim {
   static readonly typename = 'Claim';
 

@@ -2,7 +2,8 @@ import type { GraphQLResolveInfo } from 'graphql';
 import { Arg, Args, Ctx, Info, FieldResolver, Query, Resolver, Root } from 'type-graphql';
 import type { RequestContext } from '../../graphql/context';
 import { Connection, ConnectionArgs, ConnectionResult, selectsField } from '../../graphql/connection';
-import { NAME_FIELDS, NamedRecordResolver } from '../../graphql/record-resolver';
+import { claimsOf, NAME_FIELDS, NamedRecordResolver } from '../../graphql/record-resolver';
+import { Claim } from '../provenance/claim.entity';
 import { ExternalId, externalIds } from '../organisation/organisation.resolver';
 import { Organisation } from '../organisation/organisation.entity';
 import { Programme, ProgrammeTerritory } from '../programme/programme.entity';
@@ -66,6 +67,20 @@ export class TerritoryResolver extends NamedRecordResolver(Territory, NAME_FIELD
   @FieldResolver(() => [Territory], { description: 'The territories directly inside this one, one level down.' })
   parts(@Root() territory: Territory, @Ctx() context: RequestContext): Promise<Territory[]> {
     return neighbours(context, territory, TerritoryRelation.PART_OF, 'to');
+  }
+
+  /**
+   * Its own claims, and the overlap claims of the territories that declare an overlap with it: an overlap
+   * is stated once, on one of the two, and read from either (`overlaps`), so its source must be found from
+   * either too. Such a claim keeps its subject (the territory that declares it) and names this one as its
+   * `reference`. Own claims first, as claimsOf orders them; then the others by field and id.
+   */
+  protected override async loadClaims(territory: Territory, context: RequestContext): Promise<Claim[]> {
+    const [own, declaredByOthers] = await Promise.all([
+      claimsOf(context, territory.id),
+      context.loaders.byOwner(Claim, 'referenceId', { preferred: 'desc' }, { field: 'overlaps' }).load(territory.id),
+    ]);
+    return declaredByOthers.length === 0 ? own : [...own, ...declaredByOthers];
   }
 
   @FieldResolver(() => [Territory], { description: 'Territories that overlap this one without containing it or lying inside it.' })
