@@ -1,8 +1,7 @@
 import http from 'node:http';
-import { Client } from 'pg';
 import { generate } from '../src/generate/synthetic';
 import { EXPORT_APPLICATION_NAME } from '../src/modules/export/export.routes';
-import { startTestApp, TestApp } from './support/app';
+import { startTestApp, TestApp, whileLocked } from './support/app';
 
 /**
  * A CSV export streams from the database through one pooled connection. A client that abandons the
@@ -66,40 +65,26 @@ it('gives the connection of an abandoned download back to its pool', async () =>
 
 it('answers HEAD with the download\'s headers without running its query', async () => {
   // The claims are locked: a HEAD that ran the download's statement would wait for them.
-  const blocker = new Client({ connectionString: app.databaseUrl });
-  await blocker.connect();
-  try {
-    await blocker.query('begin');
-    await blocker.query('lock table claim in access exclusive mode');
+  await whileLocked(app.databaseUrl, 'claim', async () => {
     const response = await fetch(`${app.baseUrl}/export/claims.csv`, { method: 'HEAD', signal: AbortSignal.timeout(2000) });
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toMatch(/^text\/csv/);
     expect(response.headers.get('content-disposition')).toBe('attachment; filename="claims.csv"');
     expect(await response.text()).toBe('');
-  } finally {
-    await blocker.query('rollback');
-    await blocker.end();
-  }
+  });
 });
 
 it('answers 503 with Retry-After when every download session stays busy, and HEAD refuses what GET refuses', async () => {
   // Three downloads wait for a lock on the claims, holding the three sessions.
-  const blocker = new Client({ connectionString: app.databaseUrl });
-  await blocker.connect();
-  let held: Array<Promise<number>> = [];
-  try {
-    await blocker.query('begin');
-    await blocker.query('lock table claim in access exclusive mode');
-    held = Array.from({ length: 3 }, () => fetch(`${app.baseUrl}/export/claims.csv`).then(async (response) => (await response.text(), response.status)));
+  const held = await whileLocked(app.databaseUrl, 'claim', async () => {
+    const downloads = Array.from({ length: 3 }, () => fetch(`${app.baseUrl}/export/claims.csv`).then(async (response) => (await response.text(), response.status)));
     for (let waited = 0; (await busyExportSessions()) < 3 && waited < 10_000; waited += 50) await new Promise((resolve) => setTimeout(resolve, 50));
     expect(await busyExportSessions()).toBe(3);
     const fourth = await fetch(`${app.baseUrl}/export/projects.csv`);
     expect(fourth.status).toBe(503);
     expect(fourth.headers.get('retry-after')).toBe('5');
-  } finally {
-    await blocker.query('rollback');
-    await blocker.end();
-  }
+    return downloads;
+  });
   // The three held ones complete once the lock is gone.
   expect(await Promise.all(held)).toEqual([200, 200, 200]);
   const head = await fetch(`${app.baseUrl}/export/projects.csv?bogus=1`, { method: 'HEAD' });

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { Client } from 'pg';
-import { capturingLogger, startTestApp, TestApp } from './support/app';
+import { EXPORT_APPLICATION_NAME } from '../src/modules/export/export.routes';
+import { capturingLogger, startTestApp, TestApp, whileLocked } from './support/app';
 
 async function post(app: TestApp, body: unknown, headers: Record<string, string> = {}): Promise<{ status: number; headers: Headers; json: any }> {
   const response = await fetch(`${app.baseUrl}/graphql`, {
@@ -122,29 +122,17 @@ describe('errors, timeouts and logs', () => {
   });
 
   it('cancels a runaway statement and says so', async () => {
-    const blocker = new Client({ connectionString: app.databaseUrl });
-    await blocker.connect();
-    try {
-      await blocker.query('begin');
-      await blocker.query('lock table project in access exclusive mode');
+    await whileLocked(app.databaseUrl, 'project', async () => {
       const { json } = await post(app, { query: '{ projects { totalCount } }' });
       expect(json.errors[0].extensions.code).toBe('QUERY_TIMEOUT');
       expect(json.errors[0].message).toContain('300 ms');
-    } finally {
-      await blocker.query('rollback');
-      await blocker.end();
-    }
+    });
     expect((await post(app, { query: '{ projects { totalCount } }' })).json.data.projects.totalCount).toBe(3);
   });
 
   it("gives a CSV download a timeout of its own, not the API's (a download lasts as long as its client reads)", async () => {
-    const blocker = new Client({ connectionString: app.databaseUrl });
-    await blocker.connect();
-    let download: Promise<Response>;
-    try {
-      await blocker.query('begin');
-      await blocker.query('lock table project in access exclusive mode');
-      download = fetch(`${app.baseUrl}/export/projects.csv`);
+    const download = await whileLocked(app.databaseUrl, 'project', async () => {
+      const started = fetch(`${app.baseUrl}/export/projects.csv`);
       // The download's statement waits on the lock (checked, not assumed) for longer than
       // STATEMENT_TIMEOUT_MS: a GraphQL query would have been cancelled by then.
       // Read on a session of its own: inside the blocker's transaction, pg_stat_activity keeps its first snapshot.
@@ -152,34 +140,26 @@ describe('errors, timeouts and logs', () => {
         (
           await app.orm.em
             .getConnection()
-            .execute<Array<{ n: number }>>(`select count(*)::int as n from pg_stat_activity where datname = current_database() and application_name = 'interreg-kb-export' and wait_event_type = 'Lock'`)
+            .execute<Array<{ n: number }>>(`select count(*)::int as n from pg_stat_activity where datname = current_database() and application_name = ? and wait_event_type = 'Lock'`, [EXPORT_APPLICATION_NAME])
         )[0].n;
       for (let waited = 0; (await waiting()) === 0 && waited < 5000; waited += 20) await new Promise((resolve) => setTimeout(resolve, 20));
       expect(await waiting()).toBe(1);
       await new Promise((resolve) => setTimeout(resolve, 600));
       expect(await waiting()).toBe(1);
-    } finally {
-      await blocker.query('rollback');
-      await blocker.end();
-    }
-    const response = await download!;
+      // Handed out as a promise in an object: awaited here, it would wait for the lock it is under.
+      return { started };
+    });
+    const response = await download.started;
     expect(response.status).toBe(200);
     expect((await response.text()).trim().split('\n').length).toBe(1 + 3);
   });
 
   it("cancels a download's query after EXPORT_TIMEOUT_MS, and says so", async () => {
-    const blocker = new Client({ connectionString: app.databaseUrl });
-    await blocker.connect();
-    try {
-      await blocker.query('begin');
-      await blocker.query('lock table project in access exclusive mode');
+    await whileLocked(app.databaseUrl, 'project', async () => {
       const response = await fetch(`${app.baseUrl}/export/projects.csv`);
       expect(response.status).toBe(503);
       expect(((await response.json()) as { error: string }).error).toContain('longer than 5000 ms (EXPORT_TIMEOUT_MS)');
-    } finally {
-      await blocker.query('rollback');
-      await blocker.end();
-    }
+    });
   }, 20_000);
 
   it('writes one JSON line per request with request id, operation, duration, cost and error codes, and no variables', async () => {

@@ -31,6 +31,17 @@ function editedSeeds(file: string, edit: (text: string) => string): string {
   return directory;
 }
 
+/** Loads seeds/ with `edit` applied to one file, runs `check`, then loads the files as they are again, whatever failed. */
+async function withEditedSeeds(file: string, edit: (text: string) => string, check: () => Promise<void>): Promise<void> {
+  const directory = editedSeeds(file, edit);
+  try {
+    await seed(orm.em.fork(), directory);
+    await check();
+  } finally {
+    await seed(orm.em.fork());
+  }
+}
+
 async function seedError(directory: string): Promise<SeedError> {
   const error = await seed(orm.em.fork(), directory).then(
     () => undefined,
@@ -88,61 +99,55 @@ describe('npm run seed', () => {
 
   it('prefers the claim marked preferred over the first one, of an amount and of a lead partner', async () => {
     // The first claim was made preferred by default even beside one marked so: "2 claims are marked preferred".
-    const directory = editedSeeds('interreg-fwvl.yaml', (text) =>
-      text
-        .replace('        amount: "1319699.36"\n        claims: [{}]', '        amount: "1319699.36"\n        claims: [{}, { source: article, preferred: true }]')
-        .replace('role: { value: LEAD_PARTNER, sources: [fwvl-weldcome, article] }', 'role: { claims: [{ value: LEAD_PARTNER }, { value: LEAD_PARTNER, source: article, preferred: true }] }'),
+    await withEditedSeeds(
+      'interreg-fwvl.yaml',
+      (text) =>
+        text
+          .replace('        amount: "1319699.36"\n        claims: [{}]', '        amount: "1319699.36"\n        claims: [{}, { source: article, preferred: true }]')
+          .replace('role: { value: LEAD_PARTNER, sources: [fwvl-weldcome, article] }', 'role: { claims: [{ value: LEAD_PARTNER }, { value: LEAD_PARTNER, source: article, preferred: true }] }'),
+      async () => {
+        const preferredOf = (field: string) =>
+          orm.em.getConnection().execute(
+            `select s.key, c.preferred from claim c join source s on s.id = c.source_id join project p on p.id = c.subject_id
+              where p.slug = 'weldcome' and c.field = ? order by c.preferred, s.key`,
+            [field],
+          );
+        for (const field of ['totalBudget', 'leadPartner']) expect(await preferredOf(field)).toEqual([{ key: 'fwvl-weldcome', preferred: false }, { key: 'article', preferred: true }]);
+      },
     );
-    try {
-      await seed(orm.em.fork(), directory);
-      const preferredOf = (field: string) =>
-        orm.em.getConnection().execute(
-          `select s.key, c.preferred from claim c join source s on s.id = c.source_id join project p on p.id = c.subject_id
-            where p.slug = 'weldcome' and c.field = ? order by c.preferred, s.key`,
-          [field],
-        );
-      for (const field of ['totalBudget', 'leadPartner']) expect(await preferredOf(field)).toEqual([{ key: 'fwvl-weldcome', preferred: false }, { key: 'article', preferred: true }]);
-    } finally {
-      // Back to the files as they are, whatever failed above.
-      await seed(orm.em.fork());
-    }
   });
 
   it("cites a child theme without a source of its own to its parent theme's source", async () => {
-    const directory = editedSeeds('interreg-fwvl.yaml', (text) =>
-      text.replace(
-        '          fr: { value: Compétitivité des PME, locator: "compétitivité des PME" }\n',
-        '          fr: { value: Compétitivité des PME, locator: "compétitivité des PME" }\n        children:\n          - slug: interreg-v-fwvl-axis-2-export\n            names: { fr: Export des PME }\n',
-      ),
+    await withEditedSeeds(
+      'interreg-fwvl.yaml',
+      (text) =>
+        text.replace(
+          '          fr: { value: Compétitivité des PME, locator: "compétitivité des PME" }\n',
+          '          fr: { value: Compétitivité des PME, locator: "compétitivité des PME" }\n        children:\n          - slug: interreg-v-fwvl-axis-2-export\n            names: { fr: Export des PME }\n',
+        ),
+      async () => {
+        const sources = await orm.em.getConnection().execute(
+          `select distinct s.key from claim c join source s on s.id = c.source_id join theme t on t.id = c.subject_id where t.slug = 'interreg-v-fwvl-axis-2-export'`,
+        );
+        // axis-2 names the article as its source; the programme, keep-37.
+        expect(sources).toEqual([{ key: 'article' }]);
+      },
     );
-    try {
-      await seed(orm.em.fork(), directory);
-      const sources = await orm.em.getConnection().execute(
-        `select distinct s.key from claim c join source s on s.id = c.source_id join theme t on t.id = c.subject_id where t.slug = 'interreg-v-fwvl-axis-2-export'`,
-      );
-      // axis-2 names the article as its source; the programme, keep-37.
-      expect(sources).toEqual([{ key: 'article' }]);
-    } finally {
-      // Back to the files as they are, whatever failed above.
-      await seed(orm.em.fork());
-    }
   });
 
   it("gives an outcome the date and approximation of its preferred value's claim, where the claim states them", async () => {
-    const directory = editedSeeds('interreg-fwvl.yaml', (text) =>
-      text.replace(
-        'value: { value: "89", locator: "89 demandeurs d’emploi (69 Français et 20 Belges)" }',
-        'value: { value: "89", locator: "89 demandeurs d’emploi (69 Français et 20 Belges)", asOf: "2021-04", approximate: true }',
-      ),
+    await withEditedSeeds(
+      'interreg-fwvl.yaml',
+      (text) =>
+        text.replace(
+          'value: { value: "89", locator: "89 demandeurs d’emploi (69 Français et 20 Belges)" }',
+          'value: { value: "89", locator: "89 demandeurs d’emploi (69 Français et 20 Belges)", asOf: "2021-04", approximate: true }',
+        ),
+      async () => {
+        const rows = await orm.em.getConnection().execute(`select o.as_of, o.approximate from outcome o join project p on p.id = o.project_id where p.slug = 'weldcome' and o.value = 89`);
+        expect(rows).toEqual([{ as_of: '2021-04', approximate: true }]);
+      },
     );
-    try {
-      await seed(orm.em.fork(), directory);
-      const rows = await orm.em.getConnection().execute(`select o.as_of, o.approximate from outcome o join project p on p.id = o.project_id where p.slug = 'weldcome' and o.value = 89`);
-      expect(rows).toEqual([{ as_of: '2021-04', approximate: true }]);
-    } finally {
-      // Back to the files as they are, whatever failed above.
-      await seed(orm.em.fork());
-    }
   });
 
   it('removes the claims of a record whose seed no longer states any', async () => {

@@ -4,6 +4,7 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import type { FastifyInstance } from 'fastify';
 import { randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
+import { Client } from 'pg';
 import pino from 'pino';
 import { Config, loadConfig } from '../../src/config';
 import { cloneDatabase } from '../../src/db/database';
@@ -153,4 +154,21 @@ function topLevelKeys(json: string): string[] {
     }
   }
   return keys;
+}
+
+/**
+ * Runs `work` while a session of its own holds `table` in access exclusive mode (every statement that reads
+ * the table waits), then lets it go, whatever `work` did.
+ */
+export async function whileLocked<T>(databaseUrl: string, table: string, work: () => Promise<T>): Promise<T> {
+  const blocker = new Client({ connectionString: databaseUrl });
+  await blocker.connect();
+  try {
+    await blocker.query('begin');
+    await blocker.query(`lock table ${table} in access exclusive mode`);
+    return await work();
+  } finally {
+    await blocker.query('rollback');
+    await blocker.end();
+  }
 }
