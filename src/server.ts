@@ -324,8 +324,9 @@ export async function createServer({ orm, config, logger }: ServerOptions): Prom
         const payload = parameters ? [...parameters] : request.body;
         const key = cache.key({ method: request.method, payload });
         const fresh = String(request.headers['cache-control'] ?? '').includes('no-cache');
-        const contentType = answerContentType(request.headers.accept);
-        const hit = fresh || !contentType ? undefined : cache.get(key);
+        // Negotiated only for a request the cache may answer.
+        const contentType = fresh ? undefined : answerContentType(request.headers.accept);
+        const hit = contentType ? cache.get(key) : undefined;
         if (hit) {
           request.graphqlStats = { sqlStatements: 0, operationName: null, errorCodes: [] };
           // Object.assign, not a spread given new keys, which V8 keeps past minor collections (see README).

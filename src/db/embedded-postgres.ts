@@ -138,6 +138,12 @@ function isAlive(pid: number): boolean {
  */
 const USERS_DIR = 'kb-users';
 
+/** Whether a user file names a process still running: its pid, with the start time it had when it wrote it. */
+function isLiveUser(file: string): boolean {
+  const [pid, startTime] = fs.readFileSync(file, 'utf8').trim().split(' ');
+  return startTime !== undefined && startTimeOf(Number(pid)) === startTime;
+}
+
 /** A process's start time (clock ticks after boot, /proc/<pid>/stat), or undefined when it is gone. */
 function startTimeOf(pid: number): string | undefined {
   try {
@@ -207,8 +213,7 @@ export class EmbeddedPostgres {
     fs.mkdirSync(users, { recursive: true });
     let others = 0;
     for (const name of fs.readdirSync(users)) {
-      const [pid, startTime] = fs.readFileSync(path.join(users, name), 'utf8').trim().split(' ');
-      if (startTime !== undefined && startTimeOf(Number(pid)) === startTime) others++;
+      if (isLiveUser(path.join(users, name))) others++;
       else fs.rmSync(path.join(users, name), { force: true });
     }
     this.userFile = path.join(users, `${process.pid}-${randomUUID()}`);
@@ -225,12 +230,7 @@ export class EmbeddedPostgres {
   private otherUsers(): number {
     const users = path.join(this.options.dataDir, USERS_DIR);
     const names = fs.existsSync(users) ? fs.readdirSync(users) : [];
-    return names.filter((name) => {
-      const file = path.join(users, name);
-      if (file === this.userFile) return false;
-      const [pid, startTime] = fs.readFileSync(file, 'utf8').trim().split(' ');
-      return startTime !== undefined && startTimeOf(Number(pid)) === startTime;
-    }).length;
+    return names.map((name) => path.join(users, name)).filter((file) => file !== this.userFile && isLiveUser(file)).length;
   }
 
   /**

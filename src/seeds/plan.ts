@@ -101,7 +101,7 @@ function choosePreferred<C extends { preferred?: boolean; value: unknown }>(clai
   if (marked.length > 1) return { problem: `${marked.length} claims are marked preferred; mark exactly one` };
   if (marked.length === 1) return { preferred: marked[0] };
   if (claims.every((claim) => claim.preferred === false)) return {};
-  if (new Set(claims.map((claim) => JSON.stringify(claim.value))).size === 1) return { preferred: claims.find((claim) => claim.preferred !== false) };
+  if (new Set(claims.map((claim) => JSON.stringify(claim.value))).size === 1) return { preferred: claims[defaultPreferredIndex(claims)] };
   return { problem: `${claims.length} claims disagree; mark one "preferred: true" (or each "preferred: false" to leave the field open)` };
 }
 
