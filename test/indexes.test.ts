@@ -3,7 +3,7 @@ import { Client } from 'pg';
 import type { Config } from '../src/config';
 import { openOrm } from '../src/db/orm';
 import { PREPARED_READS, PREPARED_SESSION_OPTIONS, sessionConfig } from '../src/db/orm.config';
-import { benchConfig, explainGeneric, explainOperations, listenLocally, measuredServer, planChecks, PlanNode, PlanReport } from '../src/generate/plans';
+import { benchConfig, explainGeneric, explainOperations, listenLocally, measuredServer, planChecks, PlanNode, PlanReport, recordStatements } from '../src/generate/plans';
 import { generate } from '../src/generate/synthetic';
 import { cloneTestDatabase } from './support/app';
 
@@ -49,6 +49,27 @@ test('the sample records exist, so the checks walk real relations', () => {
   // A missing project would answer null after one statement; the detail page follows every relation.
   expect(reports.get('project detail (every relation and its claims)')!.statements).toBeGreaterThan(10);
   expect(reports.get("an organisation's collaborators")!.statements).toBeGreaterThan(2);
+});
+
+// A list sorted by a text orders by the key PostgreSQL stored when the row was written (db/indexes.ts):
+// ordered by the folding expression itself, the statement folded the text of each row it returned, twice,
+// which was half of a page of projects' PostgreSQL CPU.
+test('a list sorted by a text reads its stored sort key: no statement folds a text', async () => {
+  const lists = [
+    ...['FR', 'NL', 'EN'].map((lang) => `projects(first: 20, orderBy: { field: TITLE, lang: ${lang} })`),
+    'projects(first: 20, orderBy: { field: ACRONYM, direction: DESC })',
+    'organisations(first: 20, orderBy: { field: NAME, lang: NL })',
+    'programmes(first: 20, orderBy: { field: NAME, lang: FR })',
+    'themes(first: 20, orderBy: { field: NAME, lang: EN })',
+    'territories(first: 20, orderBy: { field: NAME, lang: FR })',
+    'sources(first: 20, orderBy: { field: TITLE })',
+  ];
+  const recorded = await recordStatements(orm, config, lists.map((list) => ({ name: list, query: `{ ${list} { totalCount edges { node { id } } pageInfo { endCursor } } }` })));
+  lists.forEach((list, index) => {
+    expect({ list, statements: recorded[index].length }).toEqual({ list, statements: 1 });
+    expect({ list, sql: recorded[index][0].sql }).toEqual({ list, sql: expect.not.stringContaining('kb_fold') });
+    expect({ list, sql: recorded[index][0].sql }).toEqual({ list, sql: expect.stringMatching(/ order by \(?\w\.\w+_sort(_fr|_nl|_en)?\b/) });
+  });
 });
 
 /** The rows a plan's scans of the project table read: those returned and those a filter dropped. */

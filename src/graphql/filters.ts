@@ -1,6 +1,6 @@
 import type { EntityClass } from '@mikro-orm/core';
 import { Field, InputType, Int, registerEnumType } from 'type-graphql';
-import { Language, LANGUAGE_FALLBACK } from '../modules/common/localised';
+import { Language } from '../modules/common/localised';
 import type { Condition, SortKey } from './connection';
 import { badUserInput } from './errors';
 import type { Loaders } from './loaders';
@@ -144,11 +144,6 @@ export function textMatchCondition(idSql: string, recordType: string, text: stri
     bindings: [recordType, ...query.bindings!],
     byIds: true,
   };
-}
-
-/** A localised JSON column as a sort key: the text in `lang` (or its fallback), accents and case folded. */
-export function localisedSortSql(column: string, lang: Language): string {
-  return `kb_fold(coalesce(${LANGUAGE_FALLBACK[lang].map((language) => `${column}->>'${language}'`).join(', ')}))`;
 }
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;

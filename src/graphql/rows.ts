@@ -44,7 +44,8 @@ export function rowMapper<T extends object>(metadata: MetadataStorage, entity: E
     const omitted = new Set<string>(leaveOut);
     const columns = (Object.values(meta.properties) as EntityProperty[])
       .filter((property) => property.kind === ReferenceKind.SCALAR || property.kind === ReferenceKind.MANY_TO_ONE)
-      .filter((property) => property.fieldNames?.length === 1 && property.persist !== false && !omitted.has(property.name))
+      // Generated columns (the lists' sort keys, db/indexes.ts) are PostgreSQL's to compute, never a record's.
+      .filter((property) => property.fieldNames?.length === 1 && property.persist !== false && !property.generated && !omitted.has(property.name))
       .map((property) => [property.name, property.fieldNames[0]] as const);
     for (const property of omitted) {
       const declared = meta.properties[property as keyof typeof meta.properties] as EntityProperty | undefined;

@@ -6,6 +6,7 @@ import { Migration20261126171000 } from './Migration20261126171000';
 import { Migration20261126200000 } from './Migration20261126200000';
 import { Migration20261127010000 } from './Migration20261127010000';
 import { Migration20261127150000 } from './Migration20261127150000';
+import { Migration20261127170000 } from './Migration20261127170000';
 
 /**
  * Every migration, in order. Listed explicitly (not found by a file glob) so that the same list runs from
@@ -21,4 +22,5 @@ export const migrationsList = [
   { name: 'Migration20261126200000', class: Migration20261126200000 },
   { name: 'Migration20261127010000', class: Migration20261127010000 },
   { name: 'Migration20261127150000', class: Migration20261127150000 },
+  { name: 'Migration20261127170000', class: Migration20261127170000 },
 ];

@@ -1,6 +1,7 @@
+import { localisedSortColumn } from '../../db/indexes';
 import type { RequestContext } from '../../graphql/context';
 import { allOf, Condition, ConnectionArgs, ConnectionResult, paginate, PageOptions } from '../../graphql/connection';
-import { countryCodes, given, inList, knownIds, localisedSortSql, named, orderKeys, SortColumns, territoryReachSql, textMatchCondition } from '../../graphql/filters';
+import { countryCodes, given, inList, knownIds, named, orderKeys, SortColumns, territoryReachSql, textMatchCondition } from '../../graphql/filters';
 import { Programme } from '../programme/programme.entity';
 import { Territory } from '../territory/territory.entity';
 import { Organisation } from './organisation.entity';
@@ -14,7 +15,7 @@ export interface CollaborationRow {
 
 const SORT: SortColumns<OrganisationOrderField> = {
   [OrganisationOrderField.SLUG]: () => [{ sql: 'o.slug' }],
-  [OrganisationOrderField.NAME]: (lang) => [{ sql: localisedSortSql('o.names', lang), nullable: true }],
+  [OrganisationOrderField.NAME]: (lang) => [{ sql: `o.${localisedSortColumn('name', lang)}`, nullable: true }],
 };
 
 export class OrganisationService {

@@ -1,6 +1,7 @@
 import { Entity, Enum, ManyToOne, PrimaryKey, Property, Unique } from '@mikro-orm/core';
 import type { Rel } from '@mikro-orm/core';
 import { Field, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { localisedSortKeys, SortKeys } from '../../db/indexes';
 import { Node } from '../../graphql/node';
 import type { LocalisedText } from '../common/localised';
 import { Organisation } from '../organisation/organisation.entity';
@@ -44,6 +45,8 @@ registerEnumType(Fund, {
 
 @ObjectType({ implements: Node, description: 'An Interreg programme for one period, e.g. Interreg V France-Wallonie-Vlaanderen (2014-2020).' })
 @Entity({ tableName: 'programme' })
+// The list's sort by name, of a table small enough to sort whole (Migration20261127170000).
+@SortKeys('programme', localisedSortKeys('name', 'names'), { indexed: false })
 export class Programme {
   static readonly typename = 'Programme';
 

@@ -1,12 +1,13 @@
+import { localisedSortColumn } from '../../db/indexes';
 import type { RequestContext } from '../../graphql/context';
 import { Condition, ConnectionArgs, ConnectionResult, paginate, PageOptions } from '../../graphql/connection';
-import { countryCodes, given, inList, localisedSortSql, orderKeys, SortColumns } from '../../graphql/filters';
+import { countryCodes, given, inList, orderKeys, SortColumns } from '../../graphql/filters';
 import { Programme } from './programme.entity';
 import { ProgrammeFilter, ProgrammeOrder, ProgrammeOrderField } from './programme.inputs';
 
 const SORT: SortColumns<ProgrammeOrderField> = {
   [ProgrammeOrderField.START_YEAR]: () => [{ sql: 'g.start_year' }, { sql: 'g.slug' }],
-  [ProgrammeOrderField.NAME]: (lang) => [{ sql: localisedSortSql('g.names', lang), nullable: true }],
+  [ProgrammeOrderField.NAME]: (lang) => [{ sql: `g.${localisedSortColumn('name', lang)}`, nullable: true }],
   [ProgrammeOrderField.SLUG]: () => [{ sql: 'g.slug' }],
 };
 

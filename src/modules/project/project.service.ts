@@ -1,6 +1,7 @@
+import { localisedSortColumn } from '../../db/indexes';
 import type { RequestContext } from '../../graphql/context';
 import { Condition, ConnectionArgs, ConnectionResult, paginate, PageOptions } from '../../graphql/connection';
-import { checkIsoDate, countryCodes, decimalRangeConditions, given, inList, knownIds, localisedSortSql, named, orderKeys, SortColumns, territoryReachSql, textMatchCondition } from '../../graphql/filters';
+import { checkIsoDate, countryCodes, decimalRangeConditions, given, inList, knownIds, named, orderKeys, SortColumns, territoryReachSql, textMatchCondition } from '../../graphql/filters';
 import { Organisation } from '../organisation/organisation.entity';
 import { Programme } from '../programme/programme.entity';
 import { Territory } from '../territory/territory.entity';
@@ -10,8 +11,8 @@ import { ProjectFilter, ProjectOrder, ProjectOrderField } from './project.inputs
 
 const SORT: SortColumns<ProjectOrderField> = {
   [ProjectOrderField.SLUG]: () => [{ sql: 'p.slug' }],
-  [ProjectOrderField.TITLE]: (lang) => [{ sql: localisedSortSql('p.titles', lang), nullable: true }],
-  [ProjectOrderField.ACRONYM]: () => [{ sql: 'kb_fold(p.acronym)', nullable: true }],
+  [ProjectOrderField.TITLE]: (lang) => [{ sql: `p.${localisedSortColumn('title', lang)}`, nullable: true }],
+  [ProjectOrderField.ACRONYM]: () => [{ sql: 'p.acronym_sort', nullable: true }],
   [ProjectOrderField.START_DATE]: () => [{ sql: 'p.start_date', nullable: true }],
   [ProjectOrderField.END_DATE]: () => [{ sql: 'p.end_date', nullable: true }],
   [ProjectOrderField.TOTAL_BUDGET]: () => [{ sql: 'p.total_budget', nullable: true }],

@@ -6,7 +6,7 @@ import { Source } from './source.entity';
 
 const SORT: SortColumns<SourceOrderField> = {
   [SourceOrderField.KEY]: () => [{ sql: 's.key' }],
-  [SourceOrderField.TITLE]: () => [{ sql: 'kb_fold(s.title)' }],
+  [SourceOrderField.TITLE]: () => [{ sql: 's.title_sort' }],
   [SourceOrderField.PUBLISHED_AT]: () => [{ sql: 's.published_at', nullable: true }],
 };
 

@@ -1,6 +1,7 @@
 import { Entity, Enum, Index, ManyToOne, PrimaryKey, Property, Unique } from '@mikro-orm/core';
 import type { Rel } from '@mikro-orm/core';
 import { Field, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { localisedSortKeys, SortKeys } from '../../db/indexes';
 import { Node } from '../../graphql/node';
 import type { LocalisedText } from '../common/localised';
 
@@ -37,6 +38,8 @@ export enum TerritoryRelation {
     '`overlaps` edges (the Eurométropole overlaps Nord, Kortrijk and Tournai-Mouscron).',
 })
 @Entity({ tableName: 'territory' })
+// The list's sort by name, of a table small enough to sort whole (Migration20261127170000).
+@SortKeys('territory', localisedSortKeys('name', 'names'), { indexed: false })
 // Territories of a country at a level (Migration20261126150000).
 @Index({ name: 'territory_country_level', properties: ['country', 'level'] })
 export class Territory {

@@ -1,13 +1,14 @@
+import { localisedSortColumn } from '../../db/indexes';
 import type { RequestContext } from '../../graphql/context';
 import { Condition, ConnectionArgs, ConnectionResult, paginate, PageOptions } from '../../graphql/connection';
-import { countryCodes, given, inList, knownIds, localisedSortSql, named, orderKeys, SortColumns } from '../../graphql/filters';
+import { countryCodes, given, inList, knownIds, named, orderKeys, SortColumns } from '../../graphql/filters';
 import { rowMapper } from '../../graphql/rows';
 import { Territory } from './territory.entity';
 import { TerritoryFilter, TerritoryOrder, TerritoryOrderField } from './territory.inputs';
 
 const SORT: SortColumns<TerritoryOrderField> = {
   [TerritoryOrderField.CODE]: () => [{ sql: 't.code' }],
-  [TerritoryOrderField.NAME]: (lang) => [{ sql: localisedSortSql('t.names', lang), nullable: true }],
+  [TerritoryOrderField.NAME]: (lang) => [{ sql: `t.${localisedSortColumn('name', lang)}`, nullable: true }],
 };
 
 export class TerritoryService {

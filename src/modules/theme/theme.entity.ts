@@ -1,12 +1,15 @@
 import { Entity, ManyToOne, PrimaryKey, Property } from '@mikro-orm/core';
 import type { Rel } from '@mikro-orm/core';
 import { Field, Int, ObjectType } from 'type-graphql';
+import { localisedSortKeys, SortKeys } from '../../db/indexes';
 import { Node } from '../../graphql/node';
 import type { LocalisedText } from '../common/localised';
 import { Programme } from '../programme/programme.entity';
 
 @ObjectType({ implements: Node, description: "A programme's priority axis or specific objective. Themes nest: objectives sit under axes." })
 @Entity({ tableName: 'theme' })
+// The list's sort by name, of a table small enough to sort whole (Migration20261127170000).
+@SortKeys('theme', localisedSortKeys('name', 'names'), { indexed: false })
 export class Theme {
   static readonly typename = 'Theme';
 

@@ -1,6 +1,7 @@
+import { localisedSortColumn } from '../../db/indexes';
 import type { RequestContext } from '../../graphql/context';
 import { Condition, ConnectionArgs, ConnectionResult, paginate, PageOptions } from '../../graphql/connection';
-import { knownIds, localisedSortSql, named, orderKeys, SortColumns } from '../../graphql/filters';
+import { knownIds, named, orderKeys, SortColumns } from '../../graphql/filters';
 import { Programme } from '../programme/programme.entity';
 import { Theme } from './theme.entity';
 import { ThemeFilter, ThemeOrder, ThemeOrderField } from './theme.inputs';
@@ -9,7 +10,7 @@ const SORT: SortColumns<ThemeOrderField> = {
   [ThemeOrderField.SLUG]: () => [{ sql: 'h.slug' }],
   // Codes hold numbers ("4.10"): ordered as numbers, not as text (migration Migration20261126200000).
   [ThemeOrderField.CODE]: () => [{ sql: 'h.code collate kb_natural', nullable: true }],
-  [ThemeOrderField.NAME]: (lang) => [{ sql: localisedSortSql('h.names', lang), nullable: true }],
+  [ThemeOrderField.NAME]: (lang) => [{ sql: `h.${localisedSortColumn('name', lang)}`, nullable: true }],
 };
 
 export class ThemeService {
