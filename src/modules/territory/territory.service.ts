@@ -27,7 +27,9 @@ export class TerritoryService {
   /**
    * Walks `partOf` edges from many territories at once, in one prepared statement that also reads the
    * territories reached: upwards gives the ancestors, downwards the descendants, each list nearest first
-   * and then by code.
+   * and then by code. The territories reached are looked up by their ids, collected first: joined to the
+   * walk alone (which PostgreSQL guesses at 200 rows), every territory was read into a hash on each call,
+   * about half of a detail page's PostgreSQL CPU.
    */
   async walk(origins: readonly string[], direction: 'up' | 'down'): Promise<Territory[][]> {
     const [from, to] = direction === 'up' ? ['from_id', 'to_id'] : ['to_id', 'from_id'];
@@ -40,7 +42,8 @@ export class TerritoryService {
          where e.relation = 'PART_OF' and walk.depth < 32
        ),
        nearest as (select origin, id, min(depth)::int as depth from walk group by origin, id)
-       select ${mapper.selectList('t')}, n.origin as "__origin", n.depth as "__depth" from nearest n join territory t on t.id = n.id`;
+       select ${mapper.selectList('t')}, n.origin as "__origin", n.depth as "__depth" from nearest n join territory t on t.id = n.id
+       where t.id = any(array(select id from nearest))`;
     const result: { rows: unknown[][] } = await this.context.sql.prepared(sql, [[...new Set(origins)]], 'arrays');
     const byOrigin = new Map<unknown, Array<{ territory: Territory; depth: number }>>(origins.map((origin) => [origin, []]));
     // The origin and the depth follow the territory's columns.
