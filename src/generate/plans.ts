@@ -208,6 +208,9 @@ export function planChecks(sample: PlanSample): Operation[] {
       ['territory', `filter: { territory: ["${sample.region}"] }`],
       ['text', `filter: { text: "welding" }`],
     ].map(([name, args]) => ({ name: `organisations: ${name}`, query: `{ organisations(first: 20, ${args}) { totalCount edges { node { slug } } } }` })),
+    // Territories, a large table too: by name, and a country's at a level.
+    { name: 'territories by name', query: `{ territories(first: 20, orderBy: { field: NAME, lang: NL }) { totalCount edges { node { code } } } }` },
+    { name: "territories: a country's at a level", query: `{ territories(first: 20, filter: { country: ["${sample.country}"], level: [NUTS2] }) { totalCount edges { node { code } } } }` },
     ...benchOperations(sample),
     // A territory's claims, those that other territories' overlaps state about it among them.
     { name: "a territory's claims", query: `{ territory(code: "${sample.nuts3}") { claims { field value } sources { key } } }` },

@@ -38,8 +38,8 @@ export enum TerritoryRelation {
     '`overlaps` edges (the Eurométropole overlaps Nord, Kortrijk and Tournai-Mouscron).',
 })
 @Entity({ tableName: 'territory' })
-// The list's sort by name, of a table small enough to sort whole (Migration20261127170000).
-@SortKeys('territory', localisedSortKeys('name', 'names'), { indexed: false })
+// The list's sort by name (Migration20261127170000).
+@SortKeys('territory', localisedSortKeys('name', 'names'), { indexed: true })
 // Territories of a country at a level (Migration20261126150000).
 @Index({ name: 'territory_country_level', properties: ['country', 'level'] })
 export class Territory {
