@@ -25,6 +25,15 @@ export function sortIndex(table: string, name: string, key: string): DeclaredInd
 }
 
 /**
+ * An index of the ids with the slug beside them (Migration20261127180000): a filtered list collects its
+ * matches' ids and default sort keys from it without reading their rows.
+ */
+export function idWithSlugIndex(table: string): DeclaredIndex {
+  const name = `${table}_id_slug`;
+  return { name, expression: `create index "${name}" on "${table}" (id) include (slug)` };
+}
+
+/**
  * A text sort key kept by PostgreSQL in a column of its own: a stored generated column, computed when a
  * row is written. A list ordered by the expression itself had PostgreSQL compute it again for every row it
  * returned, twice (the order and the cursor's copy of it): `kb_fold` costs about 1.8 µs a call, and a

@@ -7,6 +7,7 @@ import { Migration20261126200000 } from './Migration20261126200000';
 import { Migration20261127010000 } from './Migration20261127010000';
 import { Migration20261127150000 } from './Migration20261127150000';
 import { Migration20261127170000 } from './Migration20261127170000';
+import { Migration20261127180000 } from './Migration20261127180000';
 
 /**
  * Every migration, in order. Listed explicitly (not found by a file glob) so that the same list runs from
@@ -23,4 +24,5 @@ export const migrationsList = [
   { name: 'Migration20261127010000', class: Migration20261127010000 },
   { name: 'Migration20261127150000', class: Migration20261127150000 },
   { name: 'Migration20261127170000', class: Migration20261127170000 },
+  { name: 'Migration20261127180000', class: Migration20261127180000 },
 ];

@@ -1,7 +1,7 @@
 import { Entity, Enum, Index, ManyToOne, PrimaryKey, Property } from '@mikro-orm/core';
 import type { Rel } from '@mikro-orm/core';
 import { Field, ObjectType, registerEnumType } from 'type-graphql';
-import { localisedSortKeys, SortKeys } from '../../db/indexes';
+import { idWithSlugIndex, Indexes, localisedSortKeys, SortKeys } from '../../db/indexes';
 import { Node } from '../../graphql/node';
 import type { LocalisedText } from '../common/localised';
 import { Territory } from '../territory/territory.entity';
@@ -62,8 +62,10 @@ registerEnumType(OrganisationSector, {
 @ObjectType({ implements: Node, description: 'A partner organisation, managing authority or other organisation met in the sources.' })
 @Entity({ tableName: 'organisation' })
 // The list's sort by name and the `country` and `kind` filters (Migration20261126150000; the names' sort
-// keys stored since Migration20261127170000).
+// keys stored since Migration20261127170000), and the ids with their slugs for filtered lists
+// (Migration20261127180000).
 @SortKeys('organisation', localisedSortKeys('name', 'names'), { indexed: true })
+@Indexes([idWithSlugIndex('organisation')])
 @Index({ name: 'organisation_country', properties: ['country'] })
 @Index({ name: 'organisation_kind', properties: ['kind'] })
 export class Organisation {

@@ -1,7 +1,7 @@
 import { Entity, Index, ManyToOne, PrimaryKey, Property, Unique } from '@mikro-orm/core';
 import type { Rel } from '@mikro-orm/core';
 import { Field, Int, ObjectType } from 'type-graphql';
-import { foldedSortKey, Indexes, localisedSortKeys, SortKeys, sortIndex } from '../../db/indexes';
+import { foldedSortKey, idWithSlugIndex, Indexes, localisedSortKeys, SortKeys, sortIndex } from '../../db/indexes';
 import { Node } from '../../graphql/node';
 import type { LocalisedText } from '../common/localised';
 import { Programme } from '../programme/programme.entity';
@@ -11,9 +11,9 @@ import { Theme } from '../theme/theme.entity';
 @ObjectType({ implements: Node, description: 'A project funded by a programme, with its partners, themes, territories and outcomes.' })
 @Entity({ tableName: 'project' })
 // The list's sort orders and the `activeOn` filter (Migration20261126150000; the text keys stored since
-// Migration20261127170000).
+// Migration20261127170000), and the ids with their slugs for filtered lists (Migration20261127180000).
 @SortKeys('project', [...localisedSortKeys('title', 'titles'), foldedSortKey('acronym')], { indexed: true })
-@Indexes(['start_date', 'end_date', 'total_budget'].map((column) => sortIndex('project', `project_${column}_sort`, column)))
+@Indexes([...['start_date', 'end_date', 'total_budget'].map((column) => sortIndex('project', `project_${column}_sort`, column)), idWithSlugIndex('project')])
 @Index({ name: 'project_active', properties: ['startDate', 'endDate'] })
 export class Project {
   static readonly typename = 'Project';
