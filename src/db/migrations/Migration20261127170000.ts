@@ -5,7 +5,7 @@ import { Migration } from '@mikro-orm/migrations';
  * generated columns), and the sort indexes of the large tables on them instead of on the expressions.
  * Ordered by the expression, a page had PostgreSQL fold the text of every row it returned, twice (the
  * order and the cursor's copy): about 80 of the 170 µs of PostgreSQL CPU of a page of 21 projects by
- * title. Each index keeps its order, `(key is null), key, id`, and the lists their orders; a cursor given
+ * title. Each index keeps its shape, `(key is null), key, id`, and each list its order; a cursor given
  * out before for a list sorted by a text is refused once (it names the key it was made for), and the page
  * asked afresh gives cursors that work. Territories count as a large table (NUTS alone has about 1,500):
  * their names' keys are indexed too.
