@@ -82,14 +82,15 @@ describe("an operation's SQL alone", () => {
   });
 
   it('sends the statements of a wave together, and the waves one after another', async () => {
-    // Two sleeps of 0.2 s in one wave, then one: a request takes 0.4 s sent so, 0.6 s one statement at a time.
-    const sleep = (wave: number) => ({ sql: 'select pg_sleep(0.2)', bindings: [], wave });
+    // Two sleeps of 0.5 s in one wave, then one: a request takes 1 s sent so, 1.5 s one statement at a time
+    // (long enough that a busy moment of the machine does not blur the two).
+    const sleep = (wave: number) => ({ sql: 'select pg_sleep(0.5)', bindings: [], wave });
     const replay = new StatementReplay(app.databaseUrl, [sleep(0), sleep(0), sleep(1)], 1);
     try {
       const { requests, seconds } = await replay.run(0.01);
       expect(requests).toBe(1);
-      expect(seconds).toBeGreaterThanOrEqual(0.4);
-      expect(seconds).toBeLessThan(0.55);
+      expect(seconds).toBeGreaterThanOrEqual(1);
+      expect(seconds).toBeLessThan(1.35);
     } finally {
       await replay.close();
     }
