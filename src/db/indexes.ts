@@ -2,8 +2,8 @@ import { Index, Property } from '@mikro-orm/core';
 import { Language, LANGUAGE_FALLBACK, LANGUAGES } from '../modules/common/localised';
 
 /**
- * Indexes that migrations create on expressions or with a condition (Migration20261126150000,
- * Migration20261127010000 and after), as the entities declare them: with the statement that creates them. The ORM's
+ * Indexes that migrations create on expressions, with a condition or with included columns
+ * (Migration20261126150000, Migration20261127010000 and after), as the entities declare them: with the statement that creates them. The ORM's
  * schema diff, and `npm run migration:create` with it, compares such an index by its name alone, and
  * would drop one that no entity declares. test/schema-drift.test.ts holds the entities to the migrations.
  */
@@ -41,28 +41,36 @@ export function idWithSlugIndex(table: string): DeclaredIndex {
  * (Migration20261127170000). No record reads these columns (`rowMapper` leaves generated ones out).
  */
 export interface SortKeyColumn {
-  /** `<what>_sort_<lang>` for a localised text, `<column>_sort` for a plain one. */
+  /** `<stem>_sort_<lang>` for a localised text, `<column>_sort` for a plain one. */
   column: string;
   /** What PostgreSQL computes it from: the text accent- and case-folded by `kb_fold`. */
   expression: string;
 }
 
-/** The column of a localised text's sort key in a language (`title_sort_fr`): what lists order by. */
-export function localisedSortColumn(what: string, lang: Language): string {
-  return `${what}_sort_${lang}`;
+/**
+ * The column of a localised text's sort key in a language: `keyStem` is the singular the columns are
+ * named after (`title` for `titles`, giving `title_sort_fr`), what lists order by.
+ */
+export function localisedSortColumn(keyStem: string, lang: Language): string {
+  return `${keyStem}_sort_${lang}`;
 }
 
 /** The sort keys of a localised JSON column (`titles`, `names`), one per language, each with its fallback. */
-export function localisedSortKeys(what: string, jsonColumn: string): SortKeyColumn[] {
+export function localisedSortKeys(keyStem: string, jsonColumn: string): SortKeyColumn[] {
   return LANGUAGES.map((lang) => ({
-    column: localisedSortColumn(what, lang),
+    column: localisedSortColumn(keyStem, lang),
     expression: `kb_fold(coalesce(${LANGUAGE_FALLBACK[lang].map((language) => `${jsonColumn}->>'${language}'`).join(', ')}))`,
   }));
 }
 
-/** The sort key of a plain text column (`acronym_sort`). */
-export function foldedSortKey(column: string): SortKeyColumn {
-  return { column: `${column}_sort`, expression: `kb_fold(${column})` };
+/** The column of a plain text column's sort key (`acronym_sort`): what lists order by. */
+export function plainTextSortColumn(column: string): string {
+  return `${column}_sort`;
+}
+
+/** The sort key of a plain (not localised) text column. */
+export function plainTextSortKey(column: string): SortKeyColumn {
+  return { column: plainTextSortColumn(column), expression: `kb_fold(${column})` };
 }
 
 /**

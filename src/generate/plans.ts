@@ -14,7 +14,7 @@ import { BENCH_DATABASE } from './synthetic';
 /**
  * Tables that grow with the data: a plan must not read them whole. Territories among them: 1,621 in the
  * generated data, and NUTS alone has about 1,500 (local units would add tens of thousands); a project's
- * ancestors were read through a hash of all of them, twice a detail page's PostgreSQL CPU.
+ * ancestors were once read through a hash of all of them (TerritoryService.walk).
  */
 export const LARGE_TABLES = new Set([
   'project',

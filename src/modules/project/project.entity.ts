@@ -1,7 +1,7 @@
 import { Entity, Index, ManyToOne, PrimaryKey, Property, Unique } from '@mikro-orm/core';
 import type { Rel } from '@mikro-orm/core';
 import { Field, Int, ObjectType } from 'type-graphql';
-import { foldedSortKey, idWithSlugIndex, Indexes, localisedSortKeys, SortKeys, sortIndex } from '../../db/indexes';
+import { idWithSlugIndex, Indexes, localisedSortKeys, plainTextSortKey, SortKeys, sortIndex } from '../../db/indexes';
 import { Node } from '../../graphql/node';
 import type { LocalisedText } from '../common/localised';
 import { Programme } from '../programme/programme.entity';
@@ -12,7 +12,7 @@ import { Theme } from '../theme/theme.entity';
 @Entity({ tableName: 'project' })
 // The list's sort orders and the `activeOn` filter (Migration20261126150000; the text keys stored since
 // Migration20261127170000), and the ids with their slugs for filtered lists (Migration20261127180000).
-@SortKeys('project', [...localisedSortKeys('title', 'titles'), foldedSortKey('acronym')], { indexed: true })
+@SortKeys('project', [...localisedSortKeys('title', 'titles'), plainTextSortKey('acronym')], { indexed: true })
 @Indexes([...['start_date', 'end_date', 'total_budget'].map((column) => sortIndex('project', `project_${column}_sort`, column)), idWithSlugIndex('project')])
 @Index({ name: 'project_active', properties: ['startDate', 'endDate'] })
 export class Project {

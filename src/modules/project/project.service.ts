@@ -1,4 +1,4 @@
-import { localisedSortColumn } from '../../db/indexes';
+import { localisedSortColumn, plainTextSortColumn } from '../../db/indexes';
 import type { RequestContext } from '../../graphql/context';
 import { Condition, ConnectionArgs, ConnectionResult, paginate, PageOptions } from '../../graphql/connection';
 import { checkIsoDate, countryCodes, decimalRangeConditions, given, inList, knownIds, named, orderKeys, SortColumns, territoryReachSql, textMatchCondition } from '../../graphql/filters';
@@ -12,7 +12,7 @@ import { ProjectFilter, ProjectOrder, ProjectOrderField } from './project.inputs
 const SORT: SortColumns<ProjectOrderField> = {
   [ProjectOrderField.SLUG]: () => [{ sql: 'p.slug' }],
   [ProjectOrderField.TITLE]: (lang) => [{ sql: `p.${localisedSortColumn('title', lang)}`, nullable: true }],
-  [ProjectOrderField.ACRONYM]: () => [{ sql: 'p.acronym_sort', nullable: true }],
+  [ProjectOrderField.ACRONYM]: () => [{ sql: `p.${plainTextSortColumn('acronym')}`, nullable: true }],
   [ProjectOrderField.START_DATE]: () => [{ sql: 'p.start_date', nullable: true }],
   [ProjectOrderField.END_DATE]: () => [{ sql: 'p.end_date', nullable: true }],
   [ProjectOrderField.TOTAL_BUDGET]: () => [{ sql: 'p.total_budget', nullable: true }],

@@ -1,3 +1,4 @@
+import { plainTextSortColumn } from '../../db/indexes';
 import type { RequestContext } from '../../graphql/context';
 import { Condition, ConnectionArgs, ConnectionResult, paginate, PageOptions } from '../../graphql/connection';
 import { given, inList, orderKeys, SortColumns } from '../../graphql/filters';
@@ -6,7 +7,7 @@ import { Source } from './source.entity';
 
 const SORT: SortColumns<SourceOrderField> = {
   [SourceOrderField.KEY]: () => [{ sql: 's.key' }],
-  [SourceOrderField.TITLE]: () => [{ sql: 's.title_sort' }],
+  [SourceOrderField.TITLE]: () => [{ sql: `s.${plainTextSortColumn('title')}` }],
   [SourceOrderField.PUBLISHED_AT]: () => [{ sql: 's.published_at', nullable: true }],
 };
 

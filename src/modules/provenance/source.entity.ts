@@ -1,6 +1,6 @@
 import { Entity, Enum, PrimaryKey, Property } from '@mikro-orm/core';
 import { Field, ObjectType, registerEnumType } from 'type-graphql';
-import { foldedSortKey, SortKeys } from '../../db/indexes';
+import { plainTextSortKey, SortKeys } from '../../db/indexes';
 import { Node } from '../../graphql/node';
 
 export enum SourceKind {
@@ -33,7 +33,7 @@ registerEnumType(SourceKind, {
 @ObjectType({ implements: Node, description: 'A document that claims are taken from: web page, report, article or dataset.' })
 @Entity({ tableName: 'source' })
 // The list's sort by title, of a table small enough to sort whole (Migration20261127170000).
-@SortKeys('source', [foldedSortKey('title')], { indexed: false })
+@SortKeys('source', [plainTextSortKey('title')], { indexed: false })
 export class Source {
   static readonly typename = 'Source';
 

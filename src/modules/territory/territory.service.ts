@@ -28,8 +28,8 @@ export class TerritoryService {
    * Walks `partOf` edges from many territories at once, in one prepared statement that also reads the
    * territories reached: upwards gives the ancestors, downwards the descendants, each list nearest first
    * and then by code. The territories reached are looked up by their ids, collected first: joined to the
-   * walk alone (which PostgreSQL guesses at 200 rows), every territory was read into a hash on each call,
-   * about half of a detail page's PostgreSQL CPU.
+   * walk alone (which PostgreSQL guesses at 200 rows), every territory was read into a hash on each call
+   * (0.5 ms of PostgreSQL CPU a call, 0.23 after, in a loop on one connection).
    */
   async walk(origins: readonly string[], direction: 'up' | 'down'): Promise<Territory[][]> {
     const [from, to] = direction === 'up' ? ['from_id', 'to_id'] : ['to_id', 'from_id'];
