@@ -1,4 +1,4 @@
-import { fetchCsv, startTestApp, TestApp } from './support/app';
+import { fetchCsv, sqlStatementsOf, startTestApp, TestApp } from './support/app';
 
 let app: TestApp;
 beforeAll(async () => {
@@ -74,6 +74,14 @@ describe('every fact leads to its sources', () => {
       expect(claim).toMatchObject({ value: 'FRE11', reference: { code: 'FRE11' }, source: { key: expect.any(String) } });
       expect(territory.sources.map((source: { key: string }) => source.key)).toContain(claim.source.key);
     }
+  });
+
+  it("reads only a territory's own claims when another field than overlaps is asked", async () => {
+    // The territory, then its claims: the overlap claims other territories state are not read for a name.
+    const named = await app.query(`{ territory(code: "FRE11") { claims(field: "name") { value } } }`);
+    expect(named.errors).toBeUndefined();
+    expect(sqlStatementsOf(named)).toBe(2);
+    expect(sqlStatementsOf(await app.query(`{ territory(code: "FRE11") { claims(field: "overlaps") { value } } }`))).toBe(3);
   });
 
   it('gives every participation and outcome a sourced claim for its role or value', async () => {

@@ -45,7 +45,7 @@ export function RecordResolver<T extends { id: string }>(type: RecordClass<T>) {
       @Arg('field', () => String, { nullable: true, description: 'Only claims about this field ("euFunding", "name").' })
       field?: string | null,
     ): Promise<Claim[]> {
-      return filterByField(await this.loadClaims(record, context), field);
+      return filterByField(await this.loadClaims(record, context, field), field);
     }
 
     @FieldResolver(() => [Source], { description: 'The documents the claims about this record come from.' })
@@ -53,7 +53,11 @@ export function RecordResolver<T extends { id: string }>(type: RecordClass<T>) {
       return sourcesOf(context, await this.loadClaims(record, context));
     }
 
-    protected loadClaims(record: T, context: RequestContext): Promise<Claim[]> {
+    /**
+     * The claims about the record; `field`, when given, is the only field the caller keeps (an override
+     * may skip reading what no claim of that field can come from).
+     */
+    protected loadClaims(record: T, context: RequestContext, _field?: string | null): Promise<Claim[]> {
       return claimsOf(context, record.id);
     }
   }

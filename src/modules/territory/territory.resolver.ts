@@ -73,9 +73,11 @@ export class TerritoryResolver extends NamedRecordResolver(Territory, NAME_FIELD
    * Its own claims, and the overlap claims of the territories that declare an overlap with it: an overlap
    * is stated once, on one of the two, and read from either (`overlaps`), so its source must be found from
    * either too. Such a claim keeps its subject (the territory that declares it) and names this one as its
-   * `reference`. Own claims first, as claimsOf orders them; then the others by field and id.
+   * `reference`. Own claims first, as claimsOf orders them; then the others by field and id. Claims asked
+   * for another field than `overlaps` read only its own.
    */
-  protected override async loadClaims(territory: Territory, context: RequestContext): Promise<Claim[]> {
+  protected override async loadClaims(territory: Territory, context: RequestContext, field?: string | null): Promise<Claim[]> {
+    if (field != null && field !== 'overlaps') return claimsOf(context, territory.id);
     const [own, declaredByOthers] = await Promise.all([
       claimsOf(context, territory.id),
       context.loaders.byOwner(Claim, 'referenceId', { preferred: 'desc' }, { field: 'overlaps' }).load(territory.id),
