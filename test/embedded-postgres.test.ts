@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
 import { EmbeddedPostgres, isServerOf, isTrustedFolder } from '../src/db/embedded-postgres';
+import { waitUntil } from './support/app';
 
 let root: string;
 beforeAll(() => {
@@ -92,7 +93,7 @@ describe('the embedded PostgreSQL', () => {
       await later.stop();
       await first.stop();
     }
-    for (let waited = 0; fs.existsSync(path.join(dataDir(), 'postmaster.pid')) && waited < 10_000; waited += 100) await new Promise((resolve) => setTimeout(resolve, 100));
+    await waitUntil(() => !fs.existsSync(path.join(dataDir(), 'postmaster.pid')), 10_000, 100);
     expect(fs.existsSync(path.join(dataDir(), 'postmaster.pid'))).toBe(false);
   });
 
@@ -148,6 +149,9 @@ describe('the copy of the binaries in the shared temporary folder', () => {
         // Another user's (nobody's) folder.
         fs.chownSync(folder, 65534, 65534);
         expect(isTrustedFolder(folder)).toBe(false);
+      } else {
+        // Not root: root's own folder, mode 755, is another user's.
+        expect(isTrustedFolder('/')).toBe(false);
       }
       expect(isTrustedFolder(path.join(folder, 'missing'))).toBe(false);
     } finally {

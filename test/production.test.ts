@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { EXPORT_APPLICATION_NAME } from '../src/modules/export/export.routes';
-import { capturingLogger, startTestApp, TestApp, whileLocked } from './support/app';
+import { capturingLogger, startTestApp, TestApp, waitUntil, whileLocked } from './support/app';
 
 async function post(app: TestApp, body: unknown, headers: Record<string, string> = {}): Promise<{ status: number; headers: Headers; json: any }> {
   const response = await fetch(`${app.baseUrl}/graphql`, {
@@ -142,7 +142,7 @@ describe('errors, timeouts and logs', () => {
             .getConnection()
             .execute<Array<{ n: number }>>(`select count(*)::int as n from pg_stat_activity where datname = current_database() and application_name = ? and wait_event_type = 'Lock'`, [EXPORT_APPLICATION_NAME])
         )[0].n;
-      for (let waited = 0; (await waiting()) === 0 && waited < 5000; waited += 20) await new Promise((resolve) => setTimeout(resolve, 20));
+      await waitUntil(async () => (await waiting()) > 0, 2000, 20);
       expect(await waiting()).toBe(1);
       await new Promise((resolve) => setTimeout(resolve, 600));
       expect(await waiting()).toBe(1);

@@ -2,7 +2,7 @@ import http from 'node:http';
 import pino from 'pino';
 import { DATA_CHANGED_CHANNEL, ResponseCache } from '../src/graphql/response-cache';
 import { planSeeds, writeSeedPlan } from '../src/seeds/write';
-import { startTestApp, TestApp } from './support/app';
+import { startTestApp, TestApp, waitUntil } from './support/app';
 
 let app: TestApp;
 beforeAll(async () => {
@@ -132,7 +132,7 @@ describe('ResponseCache on its own', () => {
       const missedAt = cache.currentGeneration;
       // The data changes (and the cache empties) while the missed request is still being answered.
       await app.orm.em.getConnection().execute(`notify ${DATA_CHANGED_CHANNEL}`);
-      for (let attempt = 0; cache.currentGeneration === missedAt && attempt < 100; attempt++) await new Promise((resolve) => setTimeout(resolve, 20));
+      await waitUntil(() => cache.currentGeneration !== missedAt, 2000, 20);
       expect(cache.currentGeneration).toBeGreaterThan(missedAt);
       cache.set('key', { data: { old: true } }, missedAt, 100);
       expect(cache.get('key')).toBeUndefined();
@@ -186,7 +186,7 @@ describe('ResponseCache on its own', () => {
     expect(cache.active).toBe(false);
     const listening = async () =>
       (await app.orm.em.getConnection().execute<Array<{ pid: number }>>(`select pid from pg_stat_activity where application_name = 'cache-stopped-early'`)).length;
-    for (let attempt = 0; attempt < 40 && (await listening()) > 0; attempt++) await new Promise((resolve) => setTimeout(resolve, 50));
+    await waitUntil(async () => (await listening()) === 0, 2000);
     expect(await listening()).toBe(0);
   });
 

@@ -172,3 +172,12 @@ export async function whileLocked<T>(databaseUrl: string, table: string, work: (
     await blocker.end();
   }
 }
+
+/**
+ * Waits until `condition` holds, asking every `everyMs`, for at most `timeoutMs`; returns either way, so
+ * that the assertion after it says what was expected.
+ */
+export async function waitUntil(condition: () => boolean | Promise<boolean>, timeoutMs: number, everyMs = 50): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition()) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, everyMs));
+}
