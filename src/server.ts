@@ -264,6 +264,7 @@ export async function createServer({ orm, config, logger }: ServerOptions): Prom
         maxCost: config.maxCost,
         maxAliases: config.maxAliases,
         maxFields: config.maxFields,
+        maxPageSize: config.maxPageSize,
       }),
     ],
     formatError: formatError(config),

@@ -61,6 +61,11 @@ describe('a page size cap below the default of 20', () => {
   });
   afterAll(() => capped.close());
 
+  it('costs a list asked without first or last at the page it gets, not at the default of 20', async () => {
+    const response = await capped.query('{ territories { edges { node { code } } } }');
+    expect(response.extensions?.cost?.requested).toBe(5);
+  });
+
   it('gives a list or a search asked without first or last no more records than the cap', async () => {
     const { territories }: any = await capped.data('{ territories { edges { node { code } } pageInfo { hasNextPage } } }');
     expect(territories.edges).toHaveLength(5);

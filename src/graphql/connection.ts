@@ -326,11 +326,16 @@ export function allOf(conditions: Condition[]): Condition {
   return { sql: conditions.map((condition) => `(${condition.sql})`).join(' and '), bindings: conditions.flatMap((condition) => condition.bindings ?? []) };
 }
 
-/** The page size of a connection asked without `first` or `last`. */
-export const DEFAULT_PAGE_SIZE = 20;
+/** The page size of a connection asked without `first` or `last`, under a cap of at least that. */
+const DEFAULT_PAGE_SIZE = 20;
+
+/** The page size of a connection asked without `first` or `last`: never above the cap (MAX_PAGE_SIZE). */
+export function defaultPageSize(maxPageSize: number): number {
+  return Math.min(DEFAULT_PAGE_SIZE, maxPageSize);
+}
 
 /** Checks first/last against the cap and each other, and returns the page size and direction. */
-export function pageRequest(args: ConnectionArgs, maxPageSize: number, defaultPageSize = DEFAULT_PAGE_SIZE): { size: number; forward: boolean } {
+export function pageRequest(args: ConnectionArgs, maxPageSize: number): { size: number; forward: boolean } {
   const { first, last } = args;
   if (first != null && last != null) {
     throw badUserInput('first', 'Pass either "first" (with "after") or "last" (with "before"), not both.');
@@ -340,8 +345,7 @@ export function pageRequest(args: ConnectionArgs, maxPageSize: number, defaultPa
       throw badUserInput(name, `"${name}" must be between 0 and ${maxPageSize} (the page size cap); got ${value}.`);
     }
   }
-  // The default never exceeds the cap, which may be set below it (MAX_PAGE_SIZE).
-  const byDefault = Math.min(defaultPageSize, maxPageSize);
+  const byDefault = defaultPageSize(maxPageSize);
   if (last != null || (first == null && args.before != null && args.after == null)) {
     return { size: last ?? byDefault, forward: false };
   }

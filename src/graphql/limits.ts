@@ -16,7 +16,7 @@ import {
 import { ComplexityEstimator, getComplexity } from 'graphql-query-complexity';
 import { LRUCache } from 'lru-cache';
 import { createHash } from 'node:crypto';
-import { DEFAULT_PAGE_SIZE } from './connection';
+import { defaultPageSize } from './connection';
 import type { RequestContext } from './context';
 import { expandedFieldCount, fragmentsOf } from './document';
 import { findNulCharacter } from './errors';
@@ -27,6 +27,8 @@ export interface QueryLimits {
   maxAliases: number;
   /** The most fields an operation may have, each fragment counted at every spread. */
   maxFields: number;
+  /** The page size cap: a connection asked without `first` or `last` is costed at the page it gets. */
+  maxPageSize: number;
 }
 
 /** How many records a list relation without paging (a project's partners) is assumed to hold. */
@@ -58,22 +60,24 @@ function unwrap(type: GraphQLOutputType): GraphQLOutputType {
  * connection asked for n records costs n times (1 + the cost of one record's selection); a list relation
  * costs ASSUMED_LIST_SIZE times that; an object field costs 1 plus its selection; a scalar costs nothing.
  */
-const estimator: ComplexityEstimator = ({ type: parent, field, args, childComplexity }) => {
-  // Introspection is the schema, not data: it costs nothing (GraphiQL and code generators need it whole).
-  if (parent.name.startsWith('__') || field.name.startsWith('__')) return 0;
-  const type = unwrap(field.type);
-  const named = getNamedType(type);
-  // A connection's edges are as many as its page size, counted on the connection field itself.
-  if (parent.name.endsWith('Connection') && field.name === 'edges') return childComplexity;
-  if (isObjectType(named) && named.name.endsWith('Connection')) {
-    const size = Number(args.first ?? args.last ?? DEFAULT_PAGE_SIZE);
-    return Math.max(0, size) * Math.max(1, childComplexity);
-  }
-  if (field.name === 'nodes' && Array.isArray(args.ids)) return args.ids.length * (1 + childComplexity);
-  if (isListType(type) && isObjectType(getNamedType(type))) return ASSUMED_LIST_SIZE * (1 + childComplexity);
-  if (isObjectType(named) || named.name === 'Node') return 1 + childComplexity;
-  return 0;
-};
+function costEstimator(pageSizeByDefault: number): ComplexityEstimator {
+  return ({ type: parent, field, args, childComplexity }) => {
+    // Introspection is the schema, not data: it costs nothing (GraphiQL and code generators need it whole).
+    if (parent.name.startsWith('__') || field.name.startsWith('__')) return 0;
+    const type = unwrap(field.type);
+    const named = getNamedType(type);
+    // A connection's edges are as many as its page size, counted on the connection field itself.
+    if (parent.name.endsWith('Connection') && field.name === 'edges') return childComplexity;
+    if (isObjectType(named) && named.name.endsWith('Connection')) {
+      const size = Number(args.first ?? args.last ?? pageSizeByDefault);
+      return Math.max(0, size) * Math.max(1, childComplexity);
+    }
+    if (field.name === 'nodes' && Array.isArray(args.ids)) return args.ids.length * (1 + childComplexity);
+    if (isListType(type) && isObjectType(getNamedType(type))) return ASSUMED_LIST_SIZE * (1 + childComplexity);
+    if (isObjectType(named) || named.name === 'Node') return 1 + childComplexity;
+    return 0;
+  };
+}
 
 interface Shape {
   depth: number;
@@ -137,7 +141,13 @@ function measureShape(document: DocumentNode, operation: OperationDefinitionNode
  * Measured only for a query within the depth and alias limits (a deep query's cost walk is the work those
  * limits spare); null when the variables do not fit their types (execution reports that itself).
  */
-function measureCost(schema: GraphQLSchema, document: DocumentNode, operationName: string | undefined, variables: Record<string, unknown>): number | null {
+function measureCost(
+  schema: GraphQLSchema,
+  estimator: ComplexityEstimator,
+  document: DocumentNode,
+  operationName: string | undefined,
+  variables: Record<string, unknown>,
+): number | null {
   try {
     return getComplexity({ schema, query: document, operationName, variables, estimators: [estimator] });
   } catch {
@@ -160,6 +170,7 @@ function measureCost(schema: GraphQLSchema, document: DocumentNode, operationNam
 export function queryLimitsPlugin(schema: GraphQLSchema, limits: QueryLimits): ApolloServerPlugin<RequestContext> {
   const shapes = new LRUCache<string, Measured>({ max: 1000 });
   const costs = new LRUCache<string, { cost: number | null }>({ max: 1000 });
+  const estimator = costEstimator(defaultPageSize(limits.maxPageSize));
   return {
     async requestDidStart() {
       return {
@@ -197,7 +208,7 @@ export function queryLimitsPlugin(schema: GraphQLSchema, limits: QueryLimits): A
           const costKey = `${operationKey}\u0000${createHash('sha1').update(JSON.stringify(variables)).digest('base64url')}`;
           let known = costs.get(costKey);
           if (!known) {
-            known = { cost: measureCost(schema, document, operationName, variables) };
+            known = { cost: measureCost(schema, estimator, document, operationName, variables) };
             costs.set(costKey, known);
           }
           const { cost } = known;
