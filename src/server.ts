@@ -11,12 +11,11 @@ import Fastify, { FastifyBaseLogger, FastifyInstance, FastifyReply, FastifyReque
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import type { Logger } from 'pino';
-import { GraphQLError } from 'graphql';
 import type { Config } from './config';
 import { databaseUnavailable, statementCancelled } from './db/failures';
 import { connectionPools } from './db/orm';
 import { createContext, RequestContext, RequestStats } from './graphql/context';
-import { EXPECTED_ERROR_CODES, MAX_VARIABLES_DEPTH, nestsDeeperThan, refusedArgument } from './graphql/errors';
+import { EXPECTED_ERROR_CODES, MAX_VARIABLES_DEPTH, nestsDeeperThan } from './graphql/errors';
 import { GRAPHIQL_ASSETS, graphiqlPage } from './graphql/graphiql';
 import { limitExceeded, queryLimitsPlugin } from './graphql/limits';
 import { CompiledExecution } from './graphql/executor';
@@ -46,8 +45,6 @@ function formatError(config: Config) {
     const code = formatted.extensions?.code as string | undefined;
     if (code && EXPECTED_ERROR_CODES.has(code)) return formatted;
     const where = { path: formatted.path, locations: formatted.locations };
-    const argumentName = graphqlOwnError(error) ? refusedArgument(formatted.message) : undefined;
-    if (argumentName) return { message: formatted.message, extensions: { code: 'BAD_USER_INPUT', argumentName }, ...where };
     const failure = databaseFailure(unwrapResolverError(error), config);
     if (failure) return { message: failure.message, extensions: { code: failure.code }, ...where };
     return { message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' }, ...where };
@@ -103,11 +100,6 @@ function variablesTooDeep(variables: unknown): boolean {
     }
   }
   return nestsDeeperThan(variables, MAX_VARIABLES_DEPTH);
-}
-
-/** An error graphql-js (or graphql-jit) raised itself, not one a resolver threw (which it wraps with the error thrown). */
-function graphqlOwnError(error: unknown): boolean {
-  return error instanceof GraphQLError && (error.originalError === undefined || error.originalError instanceof GraphQLError);
 }
 
 /** A cancelled statement or an absent database, said as such (the GraphQL endpoint and the exports alike). */

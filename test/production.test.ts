@@ -121,6 +121,14 @@ describe('errors, timeouts and logs', () => {
     }
   });
 
+  it("says graphql-js's refusal of an argument's value as the client's mistake, in the answer and in the log", async () => {
+    const query = 'query ($s: String = "weldcome") { project(slug: $s) { acronym } }';
+    const { json } = await post(app, { query, variables: { s: null } }, { 'x-request-id': 'test-refused-1' });
+    expect(json.errors[0]).toMatchObject({ path: ['project'], extensions: { code: 'BAD_USER_INPUT', argumentName: 'slug' } });
+    expect(logs.lines().filter((line) => line.reqId === 'test-refused-1' && line.level >= 50)).toEqual([]);
+    expect(logs.lines().find((line) => line.reqId === 'test-refused-1' && line.msg === 'request')).toMatchObject({ errorCodes: ['BAD_USER_INPUT'] });
+  });
+
   it('cancels a runaway statement and says so', async () => {
     await whileLocked(app.databaseUrl, 'project', async () => {
       const { json } = await post(app, { query: '{ projects { totalCount } }' });

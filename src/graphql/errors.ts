@@ -42,9 +42,19 @@ export function nestsDeeperThan(value: unknown, maxDepth: number): boolean {
  */
 const ARGUMENT_REFUSED = /^Argument "([^"]+)" (?:of (?:non-null|required) type "[^"]+" (?:must not be null|was provided the variable)|has invalid value)/;
 
-/** The argument graphql-js refused a value for, from its error message; undefined for any other error. */
-export function refusedArgument(message: string): string | undefined {
-  return ARGUMENT_REFUSED.exec(message)?.[1];
+/**
+ * graphql-js's (or graphql-jit's) refusal of an argument's value as the client's mistake: BAD_USER_INPUT
+ * naming the argument. Any other error is given back as it is.
+ */
+export function asRefusedArgument(error: GraphQLError): GraphQLError {
+  // Its own errors only: a resolver's error with the same words is the resolver's to classify.
+  const own = error.originalError === undefined || error.originalError instanceof GraphQLError;
+  const argumentName = own && error.extensions.code === undefined ? ARGUMENT_REFUSED.exec(error.message)?.[1] : undefined;
+  if (!argumentName) return error;
+  const refused = new GraphQLError(error.message, { nodes: error.nodes, path: error.path, extensions: { code: 'BAD_USER_INPUT', argumentName } });
+  // graphql-jit locates its errors by line and column, without nodes.
+  (refused as { locations: GraphQLError['locations'] }).locations = error.locations;
+  return refused;
 }
 
 /** Where a string holds U+0000, which PostgreSQL cannot store or compare: the path to it, or null. */

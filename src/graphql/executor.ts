@@ -5,6 +5,7 @@ import { compileQuery, isCompiledQuery } from 'graphql-jit';
 import { LRUCache } from 'lru-cache';
 import type { RequestContext } from './context';
 import { expandedFieldCount } from './document';
+import { asRefusedArgument } from './errors';
 
 /** A compiled operation; `coercedVariables` is this project's patch (patches/graphql-jit+0.8.9.patch). */
 interface Compiled {
@@ -103,9 +104,17 @@ export class CompiledExecution implements GatewayInterface {
 
   /** Runs the operation, compiled when it has been seen often enough. */
   async execute(request: ExecutionRequest, context: RequestContext): Promise<ExecutionResult> {
-    const { document, operation, operationName = null, variables = {} } = request;
+    const { document, operation } = request;
     const compiled = operation ? this.compiledFor(request.queryHash, document, operation) : undefined;
     context.stats.compiled = compiled !== undefined;
+    const result = await this.run(request, context, compiled);
+    // Tagged here, where both paths' results pass, so that every reader of the error (the log, the
+    // statistics, the answer) sees the client's mistake as such.
+    return result.errors ? { ...result, errors: result.errors.map(asRefusedArgument) } : result;
+  }
+
+  private async run(request: ExecutionRequest, context: RequestContext, compiled: Compiled | undefined): Promise<ExecutionResult> {
+    const { document, operation, operationName = null, variables = {} } = request;
     if (!operation || !compiled) return execute({ schema: this.schema, document, operationName, variableValues: variables, contextValue: context });
     // Variables are coerced by graphql-js, as `execute` would: same defaults, same errors (see the patch).
     const { coerced, errors } = getVariableValues(this.schema, operation.variableDefinitions ?? [], variables, { maxErrors: 50 });
