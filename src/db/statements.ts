@@ -15,8 +15,8 @@ export interface StatementCounter {
 
 /**
  * A request's way to the database: every statement the request sends is built here and counted for it
- * when it runs (knex emits `query` on the statement it runs). A statement read as a stream (`.stream()`,
- * the CSV exports) is not counted: knex emits nothing for it.
+ * when it runs (knex emits `query` on the statement it runs). The CSV exports stream their statements on a
+ * pool of their own (modules/export), outside any request's count.
  *
  * Counting where statements are built replaces an AsyncLocalStorage that attributed knex's global `query`
  * events to the request whose async context sent them: with one in use, Node runs a hook on every

@@ -6,10 +6,10 @@ import { once } from 'node:events';
 import { pipeline, Readable, Transform } from 'node:stream';
 import { Pool } from 'pg';
 import QueryStream from 'pg-query-stream';
+import type { Knex } from 'knex';
 import type { Logger } from 'pino';
 import type { Config } from '../../config';
 import { statementCancelled } from '../../db/failures';
-import { connectionPools } from '../../db/orm';
 import { SESSION_OPTIONS, sessionConfig } from '../../db/orm.config';
 import { allOf, Condition } from '../../graphql/connection';
 import { createContext, RequestContext } from '../../graphql/context';
@@ -283,9 +283,9 @@ function exportPool(orm: MikroORM, config: Config): Pool {
  * fails or is destroyed (a client that hangs up): after the cursor is closed, as pg-query-stream closes it
  * before it reports the stream closed; one that failed is discarded.
  */
-async function streamRows(pool: Pool, orm: MikroORM, statement: { sql: string; bindings: unknown[] }): Promise<Readable> {
+async function streamRows(pool: Pool, knex: Knex, statement: { sql: string; bindings: unknown[] }): Promise<Readable> {
   // knex's `?` placeholders as PostgreSQL's `$1`.
-  const native = connectionPools(orm)[0].raw(statement.sql, statement.bindings as never).toSQL().toNative();
+  const native = knex.raw(statement.sql, statement.bindings as never).toSQL().toNative();
   const session = await pool.connect();
   const rows = session.query(new QueryStream(native.sql, native.bindings as unknown[]));
   let released = false;
@@ -306,6 +306,8 @@ async function streamRows(pool: Pool, orm: MikroORM, statement: { sql: string; b
  */
 export function registerExports(app: FastifyInstance, orm: MikroORM, config: Config): void {
   const downloads = exportPool(orm, config);
+  // The statements are built for knex (`?` placeholders); its client writes them as PostgreSQL reads them.
+  const knex = orm.em.getKnex();
   app.addHook('onClose', () => downloads.end());
   for (const [name, definition] of Object.entries(EXPORTS)) {
     const disposition = `attachment; filename="${name}.csv"`;
@@ -342,7 +344,7 @@ export function registerExports(app: FastifyInstance, orm: MikroORM, config: Con
       }
       let rows: Readable;
       try {
-        rows = await streamRows(downloads, orm, statement);
+        rows = await streamRows(downloads, knex, statement);
       } catch (error) {
         // Every download session busy for EXPORT_WAIT_MS: said so, rather than queue for ever.
         if (error instanceof Error && /timeout exceeded when trying to connect/.test(error.message)) {
