@@ -1,5 +1,6 @@
 import type { EntityClass } from '@mikro-orm/core';
 import { Field, InputType, Int, registerEnumType } from 'type-graphql';
+import { isCalendarDay } from '../modules/common/dates';
 import { Language } from '../modules/common/localised';
 import type { Condition, SortKey } from './connection';
 import { badUserInput } from './errors';
@@ -152,8 +153,7 @@ const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 const DECIMAL = /^-?\d{1,30}(\.\d{1,30})?$/;
 
 export function checkIsoDate(value: string, argumentName: string): string {
-  // A day that does not exist ("2021-02-30") parses as another day: it must read back as itself.
-  if (!ISO_DATE.test(value) || Number.isNaN(Date.parse(value)) || new Date(`${value}T00:00:00Z`).toISOString().slice(0, 10) !== value) {
+  if (!ISO_DATE.test(value) || !isCalendarDay(value)) {
     throw badUserInput(argumentName, `"${argumentName}" must be an ISO date such as "2020-06-30"; got "${value}".`);
   }
   return value;

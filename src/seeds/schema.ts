@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isCalendarDay } from '../modules/common/dates';
 import { Fund, ProgrammeKind } from '../modules/programme/programme.entity';
 import { FundingBasis, FundingStage, TechnicalAssistance } from '../modules/funding/funding.entity';
 import { OrganisationKind, OrganisationSector } from '../modules/organisation/organisation.entity';
@@ -22,8 +23,7 @@ const territoryCode = z.string().regex(/^([A-Z]{2}[0-9A-Z]{0,3}|[a-z0-9][a-z0-9-
 /** A day, month or year that is on the calendar ("2021-02-30" and "2021-13" are not; stored as text, they were kept). */
 function onTheCalendar(value: string): boolean {
   const [year, month = '01', day = '01'] = value.split('-');
-  const date = new Date(`${year}-${month}-${day}T00:00:00Z`);
-  return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === `${year}-${month}-${day}`;
+  return isCalendarDay(`${year}-${month}-${day}`);
 }
 const partialDate = z
   .string()
