@@ -93,6 +93,15 @@ function defaultPreferredIndex(claims: Array<{ preferred?: boolean }>): number {
 }
 
 /**
+ * The claims with `preferred` said for each: as marked, else the default one (defaultPreferredIndex) when
+ * these claims stand for the record's value (`applies`), and not preferred otherwise.
+ */
+function withDefaultPreferred<C extends { preferred?: boolean }>(claims: C[], applies: boolean): Array<C & { preferred: boolean }> {
+  const byDefault = applies ? defaultPreferredIndex(claims) : -1;
+  return claims.map((claim, index) => ({ ...claim, preferred: claim.preferred ?? index === byDefault }));
+}
+
+/**
  * The preferred one of a field's claims (one per source), or why none can be: one marked preferred; none
  * when all say "preferred: false"; the first not marked false when they all agree; else a problem.
  */
@@ -183,6 +192,12 @@ export class SeedPlanner {
 
   private problem(at: SeedLocation, message: string): void {
     this.problems.push(describeLocation(at, message));
+  }
+
+  /** A problem at `at` where an end comes before its start: years, or ISO dates (which compare as text). */
+  private checkEndNotBeforeStart(start: unknown, end: unknown, at: SeedLocation): void {
+    const comparable = (typeof start === 'number' && typeof end === 'number') || (typeof start === 'string' && typeof end === 'string');
+    if (comparable && (end as number | string) < (start as number | string)) this.problem(at, `ends (${end}) before it starts (${start})`);
   }
 
   private child(at: SeedLocation, ...segments: SeedPath): SeedLocation {
@@ -454,9 +469,7 @@ export class SeedPlanner {
     );
     const startYear = this.required(this.fact(subject, 'startYear', programme.startYear, field('startYear'), asNumber('year')), at, 'startYear');
     const endYear = this.required(this.fact(subject, 'endYear', programme.endYear, field('endYear'), asNumber('year')), at, 'endYear');
-    if (typeof startYear === 'number' && typeof endYear === 'number' && endYear < startYear) {
-      this.problem(field('endYear'), `ends (${endYear}) before it starts (${startYear})`);
-    }
+    this.checkEndNotBeforeStart(startYear, endYear, field('endYear'));
     this.addRow(
       'programmes',
       {
@@ -555,14 +568,7 @@ export class SeedPlanner {
         );
         // The preferred amount's claims: the one marked preferred, or else the first not marked false. (The
         // first was made preferred even beside one marked so: "2 claims are marked preferred".)
-        const byDefault = preferred ? defaultPreferredIndex(funding.claims) : -1;
-        const claims: Fact<string> = {
-          claims: funding.claims.map((claim, claimIndex) => ({
-            ...claim,
-            value: funding.amount,
-            preferred: claim.preferred ?? claimIndex === byDefault,
-          })),
-        };
+        const claims: Fact<string> = { claims: withDefaultPreferred(funding.claims.map((claim) => ({ ...claim, value: funding.amount })), preferred) };
         this.fact(owner, FUNDING_FIELD_BY_BASIS[basis], claims, fundingAt, (amount) => ({ kind: ClaimValueKind.MONEY, value: amount }), {
           discriminator: funding.key,
           unit: currency,
@@ -658,10 +664,8 @@ export class SeedPlanner {
     const amounts = this.fundings(subject, project.slug, project.funding, field('funding'));
     const startDate = this.fact(subject, 'startDate', project.startDate, field('startDate'), asDate);
     const endDate = this.fact(subject, 'endDate', project.endDate, field('endDate'), asDate);
-    // ISO dates compare as text. A project that ends before it starts never matches `activeOn`.
-    if (typeof startDate === 'string' && typeof endDate === 'string' && endDate < startDate) {
-      this.problem(field('endDate'), `ends (${endDate}) before it starts (${startDate})`);
-    }
+    // A project that ends before it starts would never match `activeOn`.
+    this.checkEndNotBeforeStart(startDate, endDate, field('endDate'));
     this.addRow(
       'projects',
       {
@@ -705,13 +709,7 @@ export class SeedPlanner {
         this.fact(
           { ...subject, source: participation.source },
           'leadPartner',
-          {
-            claims: leadClaims.map((claim, index) => ({
-              ...claim,
-              value: partner.organisation,
-              preferred: claim.preferred ?? (role === 'LEAD_PARTNER' && index === defaultPreferredIndex(leadClaims)),
-            })),
-          },
+          { claims: withDefaultPreferred(leadClaims.map((claim) => ({ ...claim, value: partner.organisation })), role === 'LEAD_PARTNER') },
           this.child(partnerAt, 'role'),
           asReference('Organisation'),
           { discriminator: partner.organisation },
