@@ -134,9 +134,9 @@ describe('ResponseCache on its own', () => {
       await app.orm.em.getConnection().execute(`notify ${DATA_CHANGED_CHANNEL}`);
       await waitUntil(() => cache.currentGeneration !== missedAt, 2000, 20);
       expect(cache.currentGeneration).toBeGreaterThan(missedAt);
-      cache.set('key', { data: { old: true } }, missedAt, 100);
+      cache.set('key', { data: { old: true } }, missedAt, '{"data":{"old":true}}');
       expect(cache.get('key')).toBeUndefined();
-      cache.set('key', { data: { fresh: true } }, cache.currentGeneration, 100);
+      cache.set('key', { data: { fresh: true } }, cache.currentGeneration, '{"data":{"fresh":true}}');
       expect(cache.get('key')?.body({})).toBe('{"data":{"fresh":true},"extensions":{}}');
     } finally {
       await cache.stop();
@@ -147,11 +147,13 @@ describe('ResponseCache on its own', () => {
     const cache = new ResponseCache(app.databaseUrl, pino({ level: 'silent' }), 1000, 8000);
     await cache.start();
     try {
-      for (let index = 0; index < 10; index++) cache.set(`page-${index}`, { data: { index } }, cache.currentGeneration, 1000);
+      // Texts of 500 characters: 1,000 bytes each as V8 may keep them.
+      const textOf = (characters: number) => ' '.repeat(characters);
+      for (let index = 0; index < 10; index++) cache.set(`page-${index}`, { data: { index } }, cache.currentGeneration, textOf(500));
       expect(cache.usage).toEqual({ entries: 8, bytes: 8000 });
       expect(cache.get('page-0')).toBeUndefined();
       expect(cache.get('page-9')?.body({ cache: 'hit' })).toBe('{"data":{"index":9},"extensions":{"cache":"hit"}}');
-      cache.set('huge', { data: {} }, cache.currentGeneration, 1001);
+      cache.set('huge', { data: {} }, cache.currentGeneration, textOf(501));
       expect(cache.get('huge')).toBeUndefined();
     } finally {
       await cache.stop();

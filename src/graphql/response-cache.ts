@@ -24,10 +24,11 @@ export class KeptResponse {
     data: unknown,
     /** The extensions of the request that computed it (its statement count and cost among them). */
     readonly extensions: Record<string, unknown> | undefined,
-    /** The response as Apollo sent it (`{"data":…,"extensions":…}`), when at hand. */
-    sent?: string,
+    /** The response as Apollo sent it (`{"data":…,"extensions":…}`). */
+    sent: string,
   ) {
-    this.#dataJson = sent === undefined ? undefined : sentDataJson(sent, extensions);
+    // Where the data cannot be cut out of the text (a form Apollo did not write before), the records stay.
+    this.#dataJson = sentDataJson(sent, extensions);
     if (this.#dataJson === undefined) this.#data = data;
   }
 
@@ -161,15 +162,13 @@ export class ResponseCache {
 
   /**
    * Keeps a response (without errors) computed from the data of `generation` (see `generation`), sent as
-   * `sent` (its text, or only its length in bytes where the text is not at hand).
+   * the text `sent`.
    */
-  set(key: string, response: { data?: unknown; extensions?: Record<string, unknown> }, generation: number, sent: string | number): void {
+  set(key: string, response: { data?: unknown; extensions?: Record<string, unknown> }, generation: number, sent: string): void {
     if (!this.active || generation !== this.generation) return;
-    const text = typeof sent === 'string' ? sent : undefined;
     // A kept text's memory, not its bytes on the wire: V8 keeps a string with any character above U+00FF
     // (the apostrophes of French texts) at two bytes a character.
-    const bytes = typeof sent === 'string' ? 2 * sent.length : sent;
-    this.entries.set(key, new KeptResponse(response.data, response.extensions, text), { size: Math.max(1, bytes) });
+    this.entries.set(key, new KeptResponse(response.data, response.extensions, sent), { size: Math.max(1, 2 * sent.length) });
   }
 
   /** How many responses are kept, and their size as sent. */
