@@ -140,6 +140,22 @@ function isAlive(pid: number): boolean {
 const USERS_DIR = 'kb-users';
 
 /**
+ * What the lock file of the server on `dataDir` says (postmaster.pid), undefined without one: its pid,
+ * port and status, and whether that pid is a live PostgreSQL server of this very folder (a pid reused by
+ * another process, or another cluster's server, is not).
+ */
+function readLock(dataDir: string): { pid: number; port: number; status: string | undefined; live: boolean } | undefined {
+  let lines: string[];
+  try {
+    lines = fs.readFileSync(path.join(dataDir, 'postmaster.pid'), 'utf8').split('\n');
+  } catch {
+    return undefined;
+  }
+  const [pid, port, status] = [Number(lines[0]), Number(lines[3]), lines[7]?.trim()];
+  return { pid, port, status, live: Number.isInteger(pid) && pid > 0 && isAlive(pid) && isServerOf(readCommandLine(pid), dataDir) };
+}
+
+/**
  * The files of the server's live users in `dataDir`: those naming a process still running, by its pid with
  * the start time it had when it wrote the file. With `prune`, the others are removed.
  */
@@ -243,17 +259,10 @@ export class EmbeddedPostgres {
   private async runningServer(dataDir: string): Promise<{ port: number } | undefined> {
     const deadline = Date.now() + START_TIMEOUT_MS;
     for (;;) {
-      let lock: string[];
-      try {
-        lock = fs.readFileSync(path.join(dataDir, 'postmaster.pid'), 'utf8').split('\n');
-      } catch {
-        lock = [];
-      }
-      const [pid, port, status] = [Number(lock[0]), Number(lock[3]), lock[7]?.trim()];
-      const alive = Number.isInteger(pid) && pid > 0 && isAlive(pid) && isServerOf(readCommandLine(pid), dataDir);
-      if (alive && port > 0 && status === 'ready') return { port };
+      const lock = readLock(dataDir);
+      if (lock?.live && lock.port > 0 && lock.status === 'ready') return { port: lock.port };
       // Not there yet (launched, or initdb still running), or starting: wait for it, within the time a start may take.
-      if ((alive && status !== 'stopping') || (lock.length === 0 && this.otherUsers() > 0)) {
+      if ((lock?.live && lock.status !== 'stopping') || (lock === undefined && this.otherUsers() > 0)) {
         if (Date.now() > deadline) throw new EmbeddedPostgresError(`The PostgreSQL another process starts on ${dataDir} was not ready within ${START_TIMEOUT_MS / 1000} s.`);
         await new Promise((resolve) => setTimeout(resolve, 100));
         continue;
@@ -295,27 +304,29 @@ export class EmbeddedPostgres {
    * is removed.
    */
   private async clearStaleLock(nativeDir: string, dataDir: string): Promise<void> {
-    const lockFile = path.join(dataDir, 'postmaster.pid');
-    if (!fs.existsSync(lockFile)) return;
-    const pid = Number(fs.readFileSync(lockFile, 'utf8').split('\n')[0]);
-    const commandLine = Number.isInteger(pid) && pid > 0 && isAlive(pid) ? readCommandLine(pid) : [];
-    // The process must be a PostgreSQL server of this very folder: a pid reused by another cluster's
-    // server must not be stopped (pg_ctl would signal it).
-    if (isServerOf(commandLine, dataDir)) {
+    const lock = readLock(dataDir);
+    if (!lock) return;
+    const { pid } = lock;
+    // Only a server of this very folder is stopped: a pid reused by another cluster's server must not be
+    // (pg_ctl would signal it).
+    if (lock.live) {
       this.notice(`stopping an orphan PostgreSQL (pid ${pid}) left running on ${dataDir} by an earlier run`);
-      const stop = spawnSync(path.join(nativeDir, 'bin', 'pg_ctl'), ['stop', '-D', dataDir, '-m', 'fast', '-w', '-t', '30'], {
-        ...this.runAs,
-        encoding: 'utf8',
-      });
+      const stop = this.pgCtlStop(nativeDir, dataDir);
       if (stop.status !== 0 && isAlive(pid)) {
         throw new EmbeddedPostgresError(
           `PostgreSQL process ${pid} still holds ${dataDir} and did not stop: ${stop.stderr.trim()}. Stop it, then start again.`,
         );
       }
     } else {
+      const lockFile = path.join(dataDir, 'postmaster.pid');
       this.notice(`removing a stale lock file ${lockFile} (process ${pid} is gone)`);
       fs.rmSync(lockFile, { force: true });
     }
+  }
+
+  /** Stops the server on `dataDir` through pg_ctl (fast shutdown), as a user of its folder. */
+  private pgCtlStop(nativeDir: string, dataDir: string) {
+    return spawnSync(path.join(nativeDir, 'bin', 'pg_ctl'), ['stop', '-D', dataDir, '-m', 'fast', '-w', '-t', '30'], { ...this.runAs, encoding: 'utf8' });
   }
 
   private launch(nativeDir: string, dataDir: string): Promise<void> {
@@ -382,9 +393,7 @@ export class EmbeddedPostgres {
     const child = this.child;
     if (!child) {
       // A shared server whose starter has gone before us: stopped through pg_ctl, as a user of its folder.
-      if (this.shared && this.nativeDir) {
-        spawnSync(path.join(this.nativeDir, 'bin', 'pg_ctl'), ['stop', '-D', this.options.dataDir, '-m', 'fast', '-w', '-t', '30'], { ...this.runAs, encoding: 'utf8' });
-      }
+      if (this.shared && this.nativeDir) this.pgCtlStop(this.nativeDir, this.options.dataDir);
       return;
     }
     if (child.exitCode !== null || child.signalCode !== null) return;
