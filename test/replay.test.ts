@@ -1,4 +1,5 @@
 import { Pool, QueryConfig, QueryResult } from 'pg';
+import { connectionPools, openOrm } from '../src/db/orm';
 import { POOL_SIZE } from '../src/db/orm.config';
 import { benchConfig, RecordedStatement, recordStatements } from '../src/generate/plans';
 import { StatementReplay } from '../src/generate/replay';
@@ -30,6 +31,26 @@ describe("an operation's SQL alone", () => {
     // Placeholders as PostgreSQL reads them, with their values.
     expect(statements[1].sql).toMatch(/= any\(\$1\)/);
     expect(statements[1].bindings).toEqual([expect.arrayContaining([expect.any(String)])]);
+  });
+
+  it('records the waves as the API sent them, whatever the time its connections take to open', async () => {
+    // A connection opened while the warm-up run was answered is still opening when the recorded run starts:
+    // a statement waiting for it is sent after its batch's other answers and would read as a wave of its own.
+    const orm = await openOrm(app.databaseUrl);
+    try {
+      for (const knex of connectionPools(orm)) {
+        const client = knex.client as { acquireRawConnection: () => Promise<unknown> };
+        const open = client.acquireRawConnection.bind(client);
+        client.acquireRawConnection = async () => {
+          await new Promise((resolve) => setTimeout(resolve, 100));
+          return open();
+        };
+      }
+      const [statements] = await recordStatements(orm, benchConfig(app.databaseUrl), [{ name: 'list page', query: listPage }]);
+      expect(statements.map(({ wave }) => wave)).toEqual([0, 1, 1, 1]);
+    } finally {
+      await orm.close(true);
+    }
   });
 
   it('fails on an operation that fails, naming it', async () => {

@@ -1,5 +1,6 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { FastifyInstance } from 'fastify';
+import type { Knex } from 'knex';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Client, escapeLiteral } from 'pg';
@@ -280,16 +281,26 @@ export interface RecordedStatement {
   wave: number;
 }
 
+/** Opens as many connections as the pool holds at most, and leaves them open in it. */
+async function openEveryConnection(knex: Knex): Promise<void> {
+  const { client } = knex;
+  const connections = await Promise.all(Array.from({ length: client.pool.max }, () => client.acquireConnection()));
+  for (const connection of connections) client.releaseConnection(connection);
+}
+
 /**
  * Runs each operation through the real server (started in this process, without the response cache) and
  * returns the SQL statements each one sent, in the order they were sent, with their waves. Each is run
- * twice and recorded the second time, as the API runs it warmed up: compiled, and with connections
- * already open in its pools (a statement waiting for a new connection is sent after answers to the others
- * of its batch, and would read as a wave of its own). An operation that fails is an error.
+ * twice and recorded the second time, as the API runs it warmed up: compiled. Every connection of the
+ * pools is opened first, as a loaded API has them: a statement waiting for a connection to open is sent
+ * after answers to the others of its batch, and would read as a wave of its own (a warm-up run alone did
+ * not ensure it: the connections it asked for could still be opening when the recorded run began). An
+ * operation that fails is an error.
  */
 export async function recordStatements(orm: MikroORM, config: Config, operations: Operation[]): Promise<RecordedStatement[][]> {
   const server = await measuredServer(orm, config);
   const pools = connectionPools(orm);
+  await Promise.all(pools.map(openEveryConnection));
   let recorded: RecordedStatement[] | undefined;
   let wave = 0;
   let answeredSinceLastSent = false;
