@@ -52,7 +52,7 @@ it('gives the connection of an abandoned download back to its pool', async () =>
   const busy = await Promise.all(Array.from({ length: 3 }, () => abandon(`${app.baseUrl}/export/claims.csv`)));
   // The downloads were still streaming from the database when their clients went.
   expect(Math.max(...busy)).toBeGreaterThanOrEqual(1);
-  await waitUntil(async () => (await busyExportSessions()) === 0, 5000);
+  await waitUntil(async () => (await busyExportSessions()) === 0, 15_000);
   expect(await busyExportSessions()).toBe(0);
   // The API's own pool holds no connection for them, and the API still answers.
   expect(app.orm.em.getConnection().getKnex().client.pool.numUsed()).toBe(0);
@@ -66,7 +66,7 @@ it('gives the connection of an abandoned download back to its pool', async () =>
 it('answers HEAD with the download\'s headers without running its query', async () => {
   // The claims are locked: a HEAD that ran the download's statement would wait for them.
   await whileLocked(app.databaseUrl, 'claim', async () => {
-    const response = await fetch(`${app.baseUrl}/export/claims.csv`, { method: 'HEAD', signal: AbortSignal.timeout(2000) });
+    const response = await fetch(`${app.baseUrl}/export/claims.csv`, { method: 'HEAD', signal: AbortSignal.timeout(10_000) });
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toMatch(/^text\/csv/);
     expect(response.headers.get('content-disposition')).toBe('attachment; filename="claims.csv"');

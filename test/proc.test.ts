@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import { Client } from 'pg';
-import { cloneTestDatabase } from './support/app';
+import { cloneTestDatabase, waitUntil } from './support/app';
 import { databaseCpuSeconds, findPostmaster, machineTicks, processStat, stealNotice, stealPercent } from '../src/generate/proc';
 
 /** The CPU times `npm run bench` reads from /proc: the API's, and PostgreSQL's processes'. */
@@ -62,7 +62,7 @@ describe('CPU times from /proc', () => {
     const whileOpen = databaseCpuSeconds(postmaster)!;
     expect(whileOpen - start).toBeGreaterThan(0.1);
     await client.end();
-    for (let attempt = 0; attempt < 100 && fs.existsSync(`/proc/${rows[0].pid}`); attempt++) await new Promise((resolve) => setTimeout(resolve, 20));
+    await waitUntil(() => !fs.existsSync(`/proc/${rows[0].pid}`), 10_000, 20);
     expect(fs.existsSync(`/proc/${rows[0].pid}`)).toBe(false);
     // Gone from the live processes, its time is among the exited children's: the sum does not fall back.
     expect(databaseCpuSeconds(postmaster)!).toBeGreaterThanOrEqual(whileOpen - 0.02);

@@ -31,7 +31,7 @@ describe('the test app’s statement-count check', () => {
         (error: Error) => error,
       );
       let waiting = 0;
-      for (let attempt = 0; attempt < 100 && waiting === 0; attempt++) {
+      for (let attempt = 0; attempt < 300 && waiting === 0; attempt++) {
         await new Promise((resolve) => setTimeout(resolve, 50));
         waiting = (await watcher.query<{ n: number }>(`select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`)).rows[0].n;
       }
