@@ -34,6 +34,16 @@ export function idWithSlugIndex(table: string): DeclaredIndex {
 }
 
 /**
+ * A link table's index by its other end (a theme, a territory, an organisation) with the project beside it
+ * (Migration20261127200000): a filter collects the projects linked to what it names from the index alone,
+ * without reading the links' rows.
+ */
+export function linkIndex(table: string, column: string): DeclaredIndex {
+  const name = `${table}_${column}_project_id`;
+  return { name, expression: `create index "${name}" on "${table}" (${column}) include (project_id)` };
+}
+
+/**
  * A text sort key kept by PostgreSQL in a column of its own: a stored generated column, computed when a
  * row is written. A list ordered by the expression itself had PostgreSQL compute it again for every row it
  * returned, twice (the order and the cursor's copy of it): `kb_fold` costs about 1.8 µs a call, and a

@@ -8,6 +8,7 @@ import { Migration20261127010000 } from './Migration20261127010000';
 import { Migration20261127150000 } from './Migration20261127150000';
 import { Migration20261127170000 } from './Migration20261127170000';
 import { Migration20261127180000 } from './Migration20261127180000';
+import { Migration20261127200000 } from './Migration20261127200000';
 
 /**
  * Every migration, in order. Listed explicitly (not found by a file glob) so that the same list runs from
@@ -25,4 +26,5 @@ export const migrationsList = [
   { name: 'Migration20261127150000', class: Migration20261127150000 },
   { name: 'Migration20261127170000', class: Migration20261127170000 },
   { name: 'Migration20261127180000', class: Migration20261127180000 },
+  { name: 'Migration20261127200000', class: Migration20261127200000 },
 ];

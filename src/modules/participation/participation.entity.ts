@@ -4,6 +4,7 @@ import { ObjectType, registerEnumType, Field } from 'type-graphql';
 import { Node } from '../../graphql/node';
 import { Organisation } from '../organisation/organisation.entity';
 import { Project } from '../project/project.entity';
+import { Indexes, linkIndex } from '../../db/indexes';
 
 export enum ParticipationRole {
   LEAD_PARTNER = 'LEAD_PARTNER',
@@ -27,6 +28,7 @@ registerEnumType(ParticipationRole, {
 // (`leadPartner`, Migration20261127010000).
 @Index({ name: 'participation_organisation_role', properties: ['organisation', 'role'] })
 @Index({ name: 'participation_lead', expression: `create index "participation_lead" on "participation" (project_id) where role = 'LEAD_PARTNER'` })
+@Indexes([linkIndex('participation', 'organisation_id')])
 export class Participation {
   static readonly typename = 'Participation';
 
@@ -36,7 +38,7 @@ export class Participation {
   @ManyToOne({ entity: () => Project, deleteRule: 'cascade', index: true })
   project!: Rel<Project>;
 
-  @ManyToOne({ entity: () => Organisation, deleteRule: 'cascade', index: true })
+  @ManyToOne({ entity: () => Organisation, deleteRule: 'cascade' })
   organisation!: Rel<Organisation>;
 
   @Field(() => ParticipationRole, {

@@ -1,7 +1,7 @@
 import { Entity, Index, ManyToOne, PrimaryKey, Property, Unique } from '@mikro-orm/core';
 import type { Rel } from '@mikro-orm/core';
 import { Field, Int, ObjectType } from 'type-graphql';
-import { idWithSlugIndex, Indexes, localisedSortKeys, plainTextSortKey, SortKeys, sortIndex } from '../../db/indexes';
+import { idWithSlugIndex, Indexes, linkIndex, localisedSortKeys, plainTextSortKey, SortKeys, sortIndex } from '../../db/indexes';
 import { Node } from '../../graphql/node';
 import type { LocalisedText } from '../common/localised';
 import { Programme } from '../programme/programme.entity';
@@ -86,6 +86,7 @@ export class Project {
 
 @Entity({ tableName: 'project_theme' })
 @Unique({ properties: ['project', 'theme'] })
+@Indexes([linkIndex('project_theme', 'theme_id')])
 export class ProjectTheme {
   @PrimaryKey({ type: 'uuid' })
   id!: string;
@@ -93,13 +94,14 @@ export class ProjectTheme {
   @ManyToOne({ entity: () => Project, deleteRule: 'cascade', index: true })
   project!: Rel<Project>;
 
-  @ManyToOne({ entity: () => Theme, deleteRule: 'cascade', index: true })
+  @ManyToOne({ entity: () => Theme, deleteRule: 'cascade' })
   theme!: Rel<Theme>;
 }
 
 /** A territory a project addresses (works in, or aims at). */
 @Entity({ tableName: 'project_territory' })
 @Unique({ properties: ['project', 'territory'] })
+@Indexes([linkIndex('project_territory', 'territory_id')])
 export class ProjectTerritory {
   @PrimaryKey({ type: 'uuid' })
   id!: string;
@@ -107,6 +109,6 @@ export class ProjectTerritory {
   @ManyToOne({ entity: () => Project, deleteRule: 'cascade', index: true })
   project!: Rel<Project>;
 
-  @ManyToOne({ entity: () => Territory, deleteRule: 'cascade', index: true })
+  @ManyToOne({ entity: () => Territory, deleteRule: 'cascade' })
   territory!: Rel<Territory>;
 }
