@@ -4,7 +4,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
-import { cloneTestDatabase } from './support/app';
+import { cloneTestDatabase, waitUntil } from './support/app';
 
 const ROOT = path.join(__dirname, '..');
 
@@ -17,7 +17,12 @@ interface Running {
 
 /** Runs `npm start`'s entry point from the TypeScript sources, as a separate process. */
 function startApi(environment: Record<string, string>): Running {
-  const child = spawn(process.execPath, ['-r', '@swc-node/register', 'src/main.ts'], {
+  return startCommand(['src/main.ts'], environment);
+}
+
+/** Runs a TypeScript entry point (and its arguments) as a separate process, on the embedded PostgreSQL unless told otherwise. */
+function startCommand(script: string[], environment: Record<string, string>): Running {
+  const child = spawn(process.execPath, ['-r', '@swc-node/register', ...script], {
     cwd: ROOT,
     env: { ...process.env, DATABASE_URL: '', LOG_LEVEL: 'info', ...environment },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -286,4 +291,31 @@ describe('the API process', () => {
     expect(api.lines.filter((line) => line.includes('not reachable yet; retrying'))).toHaveLength(2);
     expect(api.lines.join('\n')).toContain(`Cannot start: Cannot reach PostgreSQL at 127.0.0.1:${port}/interreg_kb after 3 attempts`);
   }, 60_000);
+});
+
+describe('a command-line tool on the embedded PostgreSQL', () => {
+  it('on SIGINT (Ctrl-C) lets go of the embedded PostgreSQL it started, then exits with 130', async () => {
+    const dataDir = temporaryDataDir();
+    const pgDir = path.join(dataDir, 'pg');
+    const pidFile = path.join(pgDir, 'postmaster.pid');
+    const generating = startCommand(['src/cli/generate.ts', '--scale', '1', '--database', 'interreg_kb_interrupted'], { EMBEDDED_PG_DATA_DIR: pgDir });
+    let postmaster: number | undefined;
+    try {
+      // Once the server runs for the command (its user file written), and a moment into its work.
+      const usersDir = path.join(pgDir, 'kb-users');
+      await waitUntil(() => fs.existsSync(pidFile) && fs.existsSync(usersDir) && fs.readdirSync(usersDir).length > 0, 60_000, 100);
+      postmaster = Number(fs.readFileSync(pidFile, 'utf8').split('\n')[0]);
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      generating.child.kill('SIGINT');
+      expect(await generating.exited).toBe(130);
+      expect(generating.lines.join('\n')).toContain('SIGINT received: letting go of the database, then stopping');
+      // Detached, it would have outlived the command and kept its data folder locked.
+      expect(fs.existsSync(pidFile)).toBe(false);
+      expect(fs.existsSync(`/proc/${postmaster}`)).toBe(false);
+    } finally {
+      // Left running by a failure above: stopped here (fast shutdown), not left to outlive the tests.
+      if (postmaster && fs.existsSync(`/proc/${postmaster}`)) process.kill(postmaster, 'SIGINT');
+      await cleanUp(dataDir, generating);
+    }
+  }, 120_000);
 });

@@ -1,3 +1,4 @@
+import os from 'node:os';
 import { Client } from 'pg';
 import { loadConfig } from '../config';
 import { EmbeddedPostgres } from './embedded-postgres';
@@ -111,19 +112,49 @@ export async function cloneDatabase(templateUrl: string, target: string): Promis
 /**
  * Runs `work` with a database for command-line tools: the configured one, or the embedded one (started
  * and stopped around the work). With `fresh`, a scratch database on the same server, dropped afterwards.
+ *
+ * A signal (Ctrl-C, SIGTERM) ends the command with the signal's exit status (130 for SIGINT), once the
+ * embedded PostgreSQL has been let go (stopped unless another command of this project still uses it), even
+ * when it comes while the server starts. Node's default would end the process at once and leave the
+ * detached server running, holding its port and memory until a later command adopted it. The work is not
+ * waited for: its statements end with the server, or with the process when DATABASE_URL names the server (a
+ * generation then leaves its database half written, replaced by the next); a scratch database is dropped
+ * first. A command's own child processes are its to end, on `process.on('exit')`.
  */
 export async function withDatabase<T>(options: { fresh?: boolean }, work: (url: string) => Promise<T>): Promise<T> {
   const config = loadConfig();
-  const handle = await openDatabase({ databaseUrl: config.databaseUrl, embeddedDataDir: config.embeddedDataDir });
+  const opened = openDatabase({ databaseUrl: config.databaseUrl, embeddedDataDir: config.embeddedDataDir });
+  let scratchUrl: string | undefined;
+  let stopping: Promise<never> | undefined;
+  const onSignal = (signal: NodeJS.Signals) => {
+    stopping ??= (async () => {
+      console.error(`${signal} received: letting go of the database, then stopping`);
+      await opened
+        .then(async (handle) => {
+          if (scratchUrl) await dropDatabase(scratchUrl).catch(() => undefined);
+          await handle.close();
+        })
+        .catch(() => undefined);
+      process.exit(128 + os.constants.signals[signal]);
+    })();
+  };
+  process.on('SIGINT', onSignal).on('SIGTERM', onSignal);
   try {
-    if (!options.fresh) return await work(handle.url);
-    const scratchUrl = await cloneDatabase(databaseUrl(handle.url, 'template1'), `interreg_kb_scratch_${process.pid}`);
+    const handle = await opened;
     try {
-      return await work(scratchUrl);
+      if (!options.fresh) return await work(handle.url);
+      scratchUrl = await cloneDatabase(databaseUrl(handle.url, 'template1'), `interreg_kb_scratch_${process.pid}`);
+      try {
+        return await work(scratchUrl);
+      } finally {
+        if (!stopping) await dropDatabase(scratchUrl);
+      }
     } finally {
-      await dropDatabase(scratchUrl);
+      if (!stopping) await handle.close();
     }
   } finally {
-    await handle.close();
+    // Signalled: the work failed or ended as its server went; the process ends with the signal's status.
+    if (stopping) await stopping;
+    process.off('SIGINT', onSignal).off('SIGTERM', onSignal);
   }
 }
