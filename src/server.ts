@@ -12,7 +12,7 @@ import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import type { Logger } from 'pino';
 import type { Config } from './config';
-import { databaseUnavailable, statementCancelled } from './db/failures';
+import { DatabaseFailureCode, databaseUnavailable, statementCancelled, unavailableBody } from './db/failures';
 import { connectionPools } from './db/orm';
 import { createContext, RequestContext, RequestStats } from './graphql/context';
 import { EXPECTED_ERROR_CODES, MAX_VARIABLES_DEPTH, nestsDeeperThan } from './graphql/errors';
@@ -103,7 +103,7 @@ function variablesTooDeep(variables: unknown): boolean {
 }
 
 /** A cancelled statement or an absent database, said as such (the GraphQL endpoint and the exports alike). */
-function databaseFailure(error: unknown, config: Config): { code: 'QUERY_TIMEOUT' | 'SERVICE_UNAVAILABLE'; message: string } | undefined {
+function databaseFailure(error: unknown, config: Config): { code: DatabaseFailureCode; message: string } | undefined {
   if (statementCancelled(error)) {
     return {
       code: 'QUERY_TIMEOUT',
@@ -198,7 +198,7 @@ export async function createServer({ orm, config, logger }: ServerOptions): Prom
     // line is ready, after which its errors no longer come here).
     reply.type('application/json; charset=utf-8');
     const failure = databaseFailure(error, config);
-    if (failure) return reply.code(503).send({ error: failure.message, code: failure.code, statusCode: 503, requestId: request.id });
+    if (failure) return reply.code(503).send(unavailableBody(failure.code, failure.message, request.id));
     request.log.error({ err: error }, 'error in a request');
     return reply.code(500).send({ error: 'Internal server error', statusCode: 500, requestId: request.id });
   });

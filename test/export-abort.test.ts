@@ -80,9 +80,16 @@ it('answers 503 with Retry-After when every download session stays busy, and HEA
     const downloads = Array.from({ length: 3 }, () => fetch(`${app.baseUrl}/export/claims.csv`).then(async (response) => (await response.text(), response.status)));
     await waitUntil(async () => (await busyExportSessions()) >= 3, 10_000);
     expect(await busyExportSessions()).toBe(3);
-    const fourth = await fetch(`${app.baseUrl}/export/projects.csv`);
+    const fourth = await fetch(`${app.baseUrl}/export/projects.csv`, { headers: { 'x-request-id': 'export-busy-1' } });
     expect(fourth.status).toBe(503);
     expect(fourth.headers.get('retry-after')).toBe('5');
+    // Shaped as every other 503: the code a client acts on, and the request id to report.
+    expect(await fourth.json()).toEqual({
+      error: 'All 3 download connections are busy; try again in a few seconds.',
+      code: 'SERVICE_UNAVAILABLE',
+      statusCode: 503,
+      requestId: 'export-busy-1',
+    });
     return downloads;
   });
   // The three held ones complete once the lock is gone.

@@ -166,9 +166,14 @@ describe('errors, timeouts and logs', () => {
 
   it("cancels a download's query after EXPORT_TIMEOUT_MS, and says so", async () => {
     await whileLocked(app.databaseUrl, 'project', async () => {
-      const response = await fetch(`${app.baseUrl}/export/projects.csv`);
+      const response = await fetch(`${app.baseUrl}/export/projects.csv`, { headers: { 'x-request-id': 'export-timeout-1' } });
       expect(response.status).toBe(503);
-      expect(((await response.json()) as { error: string }).error).toContain('longer than 5000 ms (EXPORT_TIMEOUT_MS)');
+      expect(await response.json()).toEqual({
+        error: expect.stringContaining('longer than 5000 ms (EXPORT_TIMEOUT_MS)'),
+        code: 'QUERY_TIMEOUT',
+        statusCode: 503,
+        requestId: 'export-timeout-1',
+      });
     });
   }, 20_000);
 

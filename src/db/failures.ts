@@ -49,3 +49,11 @@ export function databaseUnavailable(error: unknown): boolean {
 export function statementCancelled(error: unknown): boolean {
   return failureCode(error) === '57014';
 }
+
+/** A database failure's code, as the API's answers name it (GraphQL's `extensions.code`, the downloads' `code`). */
+export type DatabaseFailureCode = 'QUERY_TIMEOUT' | 'SERVICE_UNAVAILABLE';
+
+/** The body of a 503 outside GraphQL (the CSV downloads, the server's error handler): one shape for every one. */
+export function unavailableBody(code: DatabaseFailureCode, message: string, requestId: string) {
+  return { error: message, code, statusCode: 503, requestId };
+}

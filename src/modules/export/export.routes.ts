@@ -9,7 +9,7 @@ import QueryStream from 'pg-query-stream';
 import type { Knex } from 'knex';
 import type { Logger } from 'pino';
 import type { Config } from '../../config';
-import { statementCancelled } from '../../db/failures';
+import { statementCancelled, unavailableBody } from '../../db/failures';
 import { SESSION_OPTIONS, sessionConfig } from '../../db/orm.config';
 import { allOf, Condition } from '../../graphql/connection';
 import { createContext, RequestContext } from '../../graphql/context';
@@ -348,7 +348,8 @@ export function registerExports(app: FastifyInstance, orm: MikroORM, config: Con
       } catch (error) {
         // Every download session busy for EXPORT_WAIT_MS: said so, rather than queue for ever.
         if (error instanceof Error && /timeout exceeded when trying to connect/.test(error.message)) {
-          return reply.code(503).header('retry-after', String(Math.ceil(EXPORT_WAIT_MS / 1000))).send({ error: `All ${EXPORT_POOL_SIZE} download connections are busy; try again in a few seconds.` });
+          reply.header('retry-after', String(Math.ceil(EXPORT_WAIT_MS / 1000)));
+          return reply.code(503).send(unavailableBody('SERVICE_UNAVAILABLE', `All ${EXPORT_POOL_SIZE} download connections are busy; try again in a few seconds.`, request.id));
         }
         throw error;
       }
@@ -373,7 +374,7 @@ export function registerExports(app: FastifyInstance, orm: MikroORM, config: Con
       );
       if (failure && statementCancelled(failure)) {
         // Its own timeout, not the API's (which the error handler would name).
-        return reply.code(503).send({ error: `The download's query ran longer than ${config.exportTimeoutMs} ms (EXPORT_TIMEOUT_MS) and was cancelled.` });
+        return reply.code(503).send(unavailableBody('QUERY_TIMEOUT', `The download's query ran longer than ${config.exportTimeoutMs} ms (EXPORT_TIMEOUT_MS) and was cancelled.`, request.id));
       }
       if (failure) throw failure;
       return reply
