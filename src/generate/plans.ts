@@ -281,26 +281,30 @@ export interface RecordedStatement {
   wave: number;
 }
 
-/** Opens as many connections as the pool holds at most, and leaves them open in it. */
+/**
+ * Opens as many connections as the pool holds at most, and leaves them open in it (until they have been
+ * idle for the pool's idle timeout, 30 s). Those opened are given back even when another fails to open.
+ */
 async function openEveryConnection(knex: Knex): Promise<void> {
   const { client } = knex;
-  const connections = await Promise.all(Array.from({ length: client.pool.max }, () => client.acquireConnection()));
-  for (const connection of connections) client.releaseConnection(connection);
+  const acquired = await Promise.allSettled(Array.from({ length: client.pool.max }, () => client.acquireConnection()));
+  for (const connection of acquired) if (connection.status === 'fulfilled') client.releaseConnection(connection.value);
+  const failed = acquired.find((connection) => connection.status === 'rejected');
+  if (failed) throw failed.reason;
 }
 
 /**
  * Runs each operation through the real server (started in this process, without the response cache) and
  * returns the SQL statements each one sent, in the order they were sent, with their waves. Each is run
- * twice and recorded the second time, as the API runs it warmed up: compiled. Every connection of the
- * pools is opened first, as a loaded API has them: a statement waiting for a connection to open is sent
- * after answers to the others of its batch, and would read as a wave of its own (a warm-up run alone did
- * not ensure it: the connections it asked for could still be opening when the recorded run began). An
+ * twice and recorded the second time, as the API runs it warmed up: compiled, and with every connection
+ * of its pools open, as a loaded API has them. A statement waiting for a connection to open is sent after
+ * answers to the others of its batch, and would read as a wave of its own (a warm-up run alone did not
+ * ensure it: the connections it asked for could still be opening when the recorded run began). An
  * operation that fails is an error.
  */
 export async function recordStatements(orm: MikroORM, config: Config, operations: Operation[]): Promise<RecordedStatement[][]> {
   const server = await measuredServer(orm, config);
   const pools = connectionPools(orm);
-  await Promise.all(pools.map(openEveryConnection));
   let recorded: RecordedStatement[] | undefined;
   let wave = 0;
   let answeredSinceLastSent = false;
@@ -322,6 +326,7 @@ export async function recordStatements(orm: MikroORM, config: Config, operations
       fetch(endpoint, { method: 'POST', body: JSON.stringify({ query: operation.query }), headers: { 'content-type': 'application/json' } });
     for (const operation of operations) {
       await (await send(operation)).arrayBuffer();
+      await Promise.all(pools.map(openEveryConnection));
       [recorded, wave, answeredSinceLastSent] = [[], 0, false];
       const response = await send(operation);
       const body = (await response.json()) as { errors?: unknown[] };
