@@ -34,13 +34,13 @@ export function idWithSlugIndex(table: string): DeclaredIndex {
 }
 
 /**
- * A link table's index by its other end (a theme, a territory, an organisation) with the project beside it
- * (Migration20261127200000): a filter collects the projects linked to what it names from the index alone,
- * without reading the links' rows.
+ * A link table's index by its other end (a theme, a territory, an organisation and its role) with the
+ * project beside it (Migration20261127200000): a filter collects the projects linked to what it names from
+ * the index alone, without reading the links' rows.
  */
-export function linkIndex(table: string, column: string): DeclaredIndex {
-  const name = `${table}_${column}_project_id`;
-  return { name, expression: `create index "${name}" on "${table}" (${column}) include (project_id)` };
+export function linkIndex(table: string, columns: readonly string[]): DeclaredIndex {
+  const name = `${table}_${columns.join('_')}_project_id`;
+  return { name, expression: `create index "${name}" on "${table}" (${columns.join(', ')}) include (project_id)` };
 }
 
 /**

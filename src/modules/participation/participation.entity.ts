@@ -24,11 +24,10 @@ registerEnumType(ParticipationRole, {
 @ObjectType({ implements: Node, description: 'An organisation taking part in a project, with its role and its own budget.' })
 @Entity({ tableName: 'participation' })
 @Unique({ properties: ['project', 'organisation'] })
-// Partners by organisation and role (Migration20261126150000); each project's lead partner
-// (`leadPartner`, Migration20261127010000).
-@Index({ name: 'participation_organisation_role', properties: ['organisation', 'role'] })
+// Each project's lead partner (`leadPartner`, Migration20261127010000); an organisation's projects, by role
+// or not (Migration20261127200000).
 @Index({ name: 'participation_lead', expression: `create index "participation_lead" on "participation" (project_id) where role = 'LEAD_PARTNER'` })
-@Indexes([linkIndex('participation', 'organisation_id')])
+@Indexes([linkIndex('participation', ['organisation_id', 'role'])])
 export class Participation {
   static readonly typename = 'Participation';
 

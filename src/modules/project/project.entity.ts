@@ -86,7 +86,7 @@ export class Project {
 
 @Entity({ tableName: 'project_theme' })
 @Unique({ properties: ['project', 'theme'] })
-@Indexes([linkIndex('project_theme', 'theme_id')])
+@Indexes([linkIndex('project_theme', ['theme_id'])])
 export class ProjectTheme {
   @PrimaryKey({ type: 'uuid' })
   id!: string;
@@ -101,7 +101,7 @@ export class ProjectTheme {
 /** A territory a project addresses (works in, or aims at). */
 @Entity({ tableName: 'project_territory' })
 @Unique({ properties: ['project', 'territory'] })
-@Indexes([linkIndex('project_territory', 'territory_id')])
+@Indexes([linkIndex('project_territory', ['territory_id'])])
 export class ProjectTerritory {
   @PrimaryKey({ type: 'uuid' })
   id!: string;
