@@ -294,17 +294,26 @@ describe('the API process', () => {
 });
 
 describe('a command-line tool on the embedded PostgreSQL', () => {
+  /** `npm run generate` at full size on a data folder of its own: long enough to be interrupted. */
+  const generateInto = (pgDir: string) => startCommand(['src/cli/generate.ts', '--scale', '1', '--database', 'interreg_kb_interrupted'], { EMBEDDED_PG_DATA_DIR: pgDir });
+  const postmasterOf = (pidFile: string) => (fs.existsSync(pidFile) ? Number(fs.readFileSync(pidFile, 'utf8').split('\n')[0]) : undefined);
+  /** A server a failure above left running: stopped (fast shutdown), not left to outlive the tests. */
+  const stopLeftServer = (pidFile: string) => {
+    const left = postmasterOf(pidFile);
+    if (left && fs.existsSync(`/proc/${left}`)) process.kill(left, 'SIGINT');
+  };
+
   it('on SIGINT (Ctrl-C) lets go of the embedded PostgreSQL it started, then exits with 130', async () => {
     const dataDir = temporaryDataDir();
     const pgDir = path.join(dataDir, 'pg');
     const pidFile = path.join(pgDir, 'postmaster.pid');
-    const generating = startCommand(['src/cli/generate.ts', '--scale', '1', '--database', 'interreg_kb_interrupted'], { EMBEDDED_PG_DATA_DIR: pgDir });
+    const generating = generateInto(pgDir);
     let postmaster: number | undefined;
     try {
       // Once the server runs for the command (its user file written), and a moment into its work.
       const usersDir = path.join(pgDir, 'kb-users');
       await waitUntil(() => fs.existsSync(pidFile) && fs.existsSync(usersDir) && fs.readdirSync(usersDir).length > 0, 60_000, 100);
-      postmaster = Number(fs.readFileSync(pidFile, 'utf8').split('\n')[0]);
+      postmaster = postmasterOf(pidFile);
       await new Promise((resolve) => setTimeout(resolve, 1000));
       generating.child.kill('SIGINT');
       expect(await generating.exited).toBe(130);
@@ -313,8 +322,26 @@ describe('a command-line tool on the embedded PostgreSQL', () => {
       expect(fs.existsSync(pidFile)).toBe(false);
       expect(fs.existsSync(`/proc/${postmaster}`)).toBe(false);
     } finally {
-      // Left running by a failure above: stopped here (fast shutdown), not left to outlive the tests.
-      if (postmaster && fs.existsSync(`/proc/${postmaster}`)) process.kill(postmaster, 'SIGINT');
+      stopLeftServer(pidFile);
+      await cleanUp(dataDir, generating);
+    }
+  }, 120_000);
+
+  it('on SIGINT while the embedded PostgreSQL starts (initdb), stops it once started, then exits with 130', async () => {
+    const dataDir = temporaryDataDir();
+    const pgDir = path.join(dataDir, 'pg');
+    const pidFile = path.join(pgDir, 'postmaster.pid');
+    const generating = generateInto(pgDir);
+    try {
+      // A new data folder: initdb and the first start take seconds.
+      await waitUntil(() => fs.existsSync(pgDir), 60_000, 20);
+      generating.child.kill('SIGINT');
+      expect(await generating.exited).toBe(130);
+      expect(generating.lines.join('\n')).toContain('SIGINT received: letting go of the database, then stopping');
+      // Detached, it would have outlived the command and kept its data folder locked.
+      expect(fs.existsSync(pidFile)).toBe(false);
+    } finally {
+      stopLeftServer(pidFile);
       await cleanUp(dataDir, generating);
     }
   }, 120_000);

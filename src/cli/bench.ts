@@ -36,7 +36,7 @@ import {
   withBench,
   writeBenchFile,
 } from '../generate/plans';
-import { cpuSeconds, databaseCpuSeconds, findPostmaster, machineTicks, stealNotice, stealPercent } from '../generate/proc';
+import { cpuSeconds, databaseCpuSeconds, endWithThisProcess, findPostmaster, machineTicks, stealNotice, stealPercent } from '../generate/proc';
 import { StatementReplay } from '../generate/replay';
 import { targetLines, targetVerdicts } from '../generate/targets';
 
@@ -263,10 +263,7 @@ async function main(): Promise<void> {
       env: { ...process.env, NODE_ENV: 'production', DATABASE_URL: url, PORT: String(port), SEED_ON_EMPTY: 'false', RATE_LIMIT_MAX: '0', LOG_LEVEL: 'warn', MAX_COST: BENCH_MAX_COST, QUERY_STATS: 'true' },
       stdio: ['ignore', 'inherit', 'inherit'],
     });
-    // Ended with the bench however the bench ends: a signal ends it through process.exit (withDatabase),
-    // past the `finally` below.
-    const endApi = () => api.kill('SIGTERM');
-    process.on('exit', endApi);
+    const stopWatching = endWithThisProcess(api);
     try {
       const endpoint = `http://127.0.0.1:${port}/graphql`;
       for (let attempt = 0; ; attempt++) {
@@ -370,7 +367,7 @@ async function main(): Promise<void> {
       ];
       console.log(`\n${table}\n\nWritten to ${written.join(' and ')}`);
     } finally {
-      process.off('exit', endApi);
+      stopWatching();
       // The API may already have exited (a failed start): then there is no exit left to wait for.
       if (api.exitCode === null && api.signalCode === null) {
         const exited = once(api, 'exit');

@@ -17,6 +17,7 @@ import { spawn } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import { openOrm } from '../db/orm';
 import { benchConfig, injectRepeatedly, measuredServer, operationsNamed, withBench, writeBenchFile } from '../generate/plans';
+import { endWithThisProcess } from '../generate/proc';
 
 /**
  * Serves `warmup` then `requests` requests of `query` in this process (the counted child), one at a time:
@@ -55,12 +56,15 @@ function countInstructions(url: string, query: string, warmup: number, requests:
       ],
       { env: { ...process.env, NODE_ENV: 'production', KB_BENCH_URL: url, KB_BENCH_QUERY: query }, stdio: ['ignore', 'inherit', 'pipe'] },
     );
+    const stopWatching = endWithThisProcess(child);
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('error', (error: NodeJS.ErrnoException) =>
-      reject(error.code === 'ENOENT' ? new Error('valgrind is not installed (Debian: apt-get install valgrind)') : error),
-    );
+    child.on('error', (error: NodeJS.ErrnoException) => {
+      stopWatching();
+      reject(error.code === 'ENOENT' ? new Error('valgrind is not installed (Debian: apt-get install valgrind)') : error);
+    });
     child.on('exit', (code) => {
+      stopWatching();
       const collected = stderr.match(/Collected : (\d+)/);
       if (code !== 0 || !collected) reject(new Error(`the counted run failed (exit ${code}):\n${stderr.slice(-2000)}`));
       else resolve(Number(collected[1]));

@@ -114,43 +114,59 @@ export async function cloneDatabase(templateUrl: string, target: string): Promis
  * and stopped around the work). With `fresh`, a scratch database on the same server, dropped afterwards.
  *
  * A signal (Ctrl-C, SIGTERM) ends the command with the signal's exit status (130 for SIGINT), once the
- * embedded PostgreSQL has been let go (stopped unless another command of this project still uses it), even
- * when it comes while the server starts. Node's default would end the process at once and leave the
- * detached server running, holding its port and memory until a later command adopted it. The work is not
- * waited for: its statements end with the server, or with the process when DATABASE_URL names the server (a
- * generation then leaves its database half written, replaced by the next); a scratch database is dropped
- * first. A command's own child processes are its to end, on `process.on('exit')`.
+ * embedded PostgreSQL has been let go (stopped unless another command of this project still uses it); one
+ * that comes while the server starts lets it start, then stops it, and the work never begins. Node's
+ * default would end the process at once and leave the detached server running, holding its port and
+ * memory until a later command adopted it. The work is not waited for: its statements end with the
+ * server, or with the process when DATABASE_URL names the server (a generation then leaves its database
+ * half written, replaced by the next); a scratch database is dropped first. A second signal ends the
+ * process at once. A command's own child processes are its to end (`endWithThisProcess`).
  */
 export async function withDatabase<T>(options: { fresh?: boolean }, work: (url: string) => Promise<T>): Promise<T> {
   const config = loadConfig();
-  const opened = openDatabase({ databaseUrl: config.databaseUrl, embeddedDataDir: config.embeddedDataDir });
-  let scratchUrl: string | undefined;
+  // Assigned below, once the signals are listened to: the embedded server's start runs initdb before it
+  // first waits, and a signal meanwhile, with no listener, would end the process at once.
+  let opened: Promise<DatabaseHandle> | undefined;
+  let scratch: Promise<string> | undefined;
+  // Once, whoever asks first: a signal during the close that follows the work waits for that close.
+  let closing: Promise<void> | undefined;
+  const close = (handle: DatabaseHandle) => (closing ??= handle.close());
   let stopping: Promise<never> | undefined;
   const onSignal = (signal: NodeJS.Signals) => {
-    stopping ??= (async () => {
+    const status = 128 + os.constants.signals[signal];
+    if (stopping) {
+      console.error(`${signal} received again: stopping now`);
+      process.exit(status);
+    }
+    stopping = (async () => {
       console.error(`${signal} received: letting go of the database, then stopping`);
       await opened
-        .then(async (handle) => {
-          if (scratchUrl) await dropDatabase(scratchUrl).catch(() => undefined);
-          await handle.close();
+        ?.then(async (handle) => {
+          if (scratch) await scratch.then(dropDatabase).catch(() => undefined);
+          await close(handle);
         })
         .catch(() => undefined);
-      process.exit(128 + os.constants.signals[signal]);
+      process.exit(status);
     })();
   };
   process.on('SIGINT', onSignal).on('SIGTERM', onSignal);
   try {
+    opened = openDatabase({ databaseUrl: config.databaseUrl, embeddedDataDir: config.embeddedDataDir });
     const handle = await opened;
+    // Signalled while it started: the work does not begin.
+    if (stopping) await stopping;
     try {
       if (!options.fresh) return await work(handle.url);
-      scratchUrl = await cloneDatabase(databaseUrl(handle.url, 'template1'), `interreg_kb_scratch_${process.pid}`);
+      scratch = cloneDatabase(databaseUrl(handle.url, 'template1'), `interreg_kb_scratch_${process.pid}`);
+      const scratchUrl = await scratch;
+      if (stopping) await stopping;
       try {
         return await work(scratchUrl);
       } finally {
         if (!stopping) await dropDatabase(scratchUrl);
       }
     } finally {
-      if (!stopping) await handle.close();
+      if (!stopping) await close(handle);
     }
   } finally {
     // Signalled: the work failed or ended as its server went; the process ends with the signal's status.
