@@ -53,7 +53,7 @@ export function statementCancelled(error: unknown): boolean {
 /** A database failure's code, as the API's answers name it (GraphQL's `extensions.code`, the downloads' `code`). */
 export type DatabaseFailureCode = 'QUERY_TIMEOUT' | 'SERVICE_UNAVAILABLE';
 
-/** The body of a 503 outside GraphQL (the CSV downloads, the server's error handler): one shape for every one. */
+/** The body of a database failure's 503 outside GraphQL (the CSV downloads, the server's error handler): one shape for all. */
 export function unavailableBody(code: DatabaseFailureCode, message: string, requestId: string) {
   return { error: message, code, statusCode: 503, requestId };
 }
