@@ -105,7 +105,9 @@ describe('errors, timeouts and logs', () => {
     logs = capturingLogger();
     // Every statement of this app runs under the timeout, the tests' own renames included: long enough that a
     // busy machine does not cancel an ordinary one.
-    app = await startTestApp({ STATEMENT_TIMEOUT_MS: '1500', EXPORT_TIMEOUT_MS: '5000' }, { logger: logs.logger });
+    // A download's own timeout is longer than the wait below for its statement to reach the lock, plus the
+    // time it is then held there.
+    app = await startTestApp({ STATEMENT_TIMEOUT_MS: '1500', EXPORT_TIMEOUT_MS: '8000' }, { logger: logs.logger });
   });
   afterAll(() => app.close());
 
@@ -152,7 +154,7 @@ describe('errors, timeouts and logs', () => {
             .getConnection()
             .execute<Array<{ n: number }>>(`select count(*)::int as n from pg_stat_activity where datname = current_database() and application_name = ? and wait_event_type = 'Lock'`, [EXPORT_APPLICATION_NAME])
         )[0].n;
-      await waitUntil(async () => (await waiting()) > 0, 10_000, 20);
+      await waitUntil(async () => (await waiting()) > 0, 5000, 20);
       expect(await waiting()).toBe(1);
       await new Promise((resolve) => setTimeout(resolve, 1800));
       expect(await waiting()).toBe(1);
@@ -169,7 +171,7 @@ describe('errors, timeouts and logs', () => {
       const response = await fetch(`${app.baseUrl}/export/projects.csv`, { headers: { 'x-request-id': 'export-timeout-1' } });
       expect(response.status).toBe(503);
       expect(await response.json()).toEqual({
-        error: expect.stringContaining('longer than 5000 ms (EXPORT_TIMEOUT_MS)'),
+        error: expect.stringContaining('longer than 8000 ms (EXPORT_TIMEOUT_MS)'),
         code: 'QUERY_TIMEOUT',
         statusCode: 503,
         requestId: 'export-timeout-1',
