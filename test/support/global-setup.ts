@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import os from 'node:os';
 import path from 'node:path';
 import fs from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import { databaseUrl, dropDatabase, ensureDatabaseExists } from '../../src/db/database';
 import { EmbeddedPostgres } from '../../src/db/embedded-postgres';
 import { openOrm } from '../../src/db/orm';
@@ -34,7 +35,8 @@ export default async function globalSetup(): Promise<void> {
     globalThis.__KB_TEST_DATA_DIR__ = dataDir;
     serverUrl = embedded.url('postgres');
   }
-  const run = `kbtest_${process.pid}`;
+  // Unique to this run even among runs sharing one server (containers often reuse process ids).
+  const run = `kbtest_${process.pid}_${randomBytes(4).toString('hex')}`;
   const templateUrl = databaseUrl(serverUrl, `${run}_template`);
   try {
     await dropDatabase(templateUrl);

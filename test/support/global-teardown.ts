@@ -7,7 +7,10 @@ export default async function globalTeardown(): Promise<void> {
   const run = process.env.KB_TEST_RUN;
   if (templateUrl && run) {
     await withMaintenanceClient(templateUrl, async (client) => {
-      const { rows } = await client.query<{ datname: string }>('select datname from pg_database where datname like $1', [`${run}%`]);
+      // This run's databases only: `_` is a wildcard of LIKE, and a run's name must not match as the prefix of
+      // another's (kbtest_12_... is not kbtest_123_...).
+      const ownPrefix = `${run}_`.replace(/[\\_%]/g, '\\$&');
+      const { rows } = await client.query<{ datname: string }>('select datname from pg_database where datname like $1', [`${ownPrefix}%`]);
       for (const { datname } of rows) await client.query(`drop database if exists ${quoteIdentifier(datname)} with (force)`);
     });
   }
