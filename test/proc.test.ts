@@ -2,7 +2,8 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import { Client } from 'pg';
 import { cloneTestDatabase, waitUntil } from './support/app';
-import { databaseCpuSeconds, findPostmaster, machineTicks, processStat, stealNotice, stealPercent } from '../src/generate/proc';
+import { processStat } from '../src/db/proc';
+import { databaseCpuSeconds, findPostmaster, machineTicks, stealNotice, stealPercent } from '../src/generate/proc';
 
 /** The CPU times `npm run bench` reads from /proc: the API's, and PostgreSQL's processes'. */
 describe('CPU times from /proc', () => {

@@ -7,7 +7,7 @@ import { EmbeddedPostgres } from './embedded-postgres';
 export interface DatabaseHandle {
   url: string;
   embedded?: EmbeddedPostgres;
-  /** Stops the embedded PostgreSQL, if we started one. */
+  /** Lets go of the embedded PostgreSQL: stops it unless another command of this project still uses it. */
   close(): Promise<void>;
 }
 

