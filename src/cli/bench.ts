@@ -36,7 +36,7 @@ import {
   withBench,
   writeBenchFile,
 } from '../generate/plans';
-import { cpuSeconds, databaseCpuSeconds, endWithThisProcess, findPostmaster, machineTicks, stealNotice, stealPercent } from '../generate/proc';
+import { cpuSeconds, databaseCpuSeconds, findPostmaster, machineTicks, stealNotice, stealPercent } from '../generate/proc';
 import { StatementReplay } from '../generate/replay';
 import { targetLines, targetVerdicts } from '../generate/targets';
 
@@ -242,7 +242,7 @@ async function main(): Promise<void> {
   const duration = Number(values.duration);
   const connections = Number(values.connections);
   const warmup = Number(values.warmup);
-  await withBench(async (url, sample) => {
+  await withBench(async (url, sample, stopped) => {
     // Checked before the API starts: an unknown name fails at once, naming the known ones.
     const measured = values.operations ? operationsNamed(sample, values.operations).filter(({ key }) => key !== FLOOR_OPERATION.key) : benchOperations(sample);
     const client = await connectToBench(url);
@@ -262,8 +262,14 @@ async function main(): Promise<void> {
       // QUERY_STATS: each operation's statement count is read from its answer.
       env: { ...process.env, NODE_ENV: 'production', DATABASE_URL: url, PORT: String(port), SEED_ON_EMPTY: 'false', RATE_LIMIT_MAX: '0', LOG_LEVEL: 'warn', MAX_COST: BENCH_MAX_COST, QUERY_STATS: 'true' },
       stdio: ['ignore', 'inherit', 'inherit'],
+      // Ended when the bench is stopped by a signal (withDatabase), before the database it uses goes.
+      signal: stopped,
+      killSignal: 'SIGTERM',
     });
-    const stopWatching = endWithThisProcess(api);
+    // An aborted spawn reports its end as an error: the signal's own message has been printed.
+    api.on('error', (error) => {
+      if (error.name !== 'AbortError') console.error(`the API's process failed: ${error.message}`);
+    });
     try {
       const endpoint = `http://127.0.0.1:${port}/graphql`;
       for (let attempt = 0; ; attempt++) {
@@ -367,7 +373,6 @@ async function main(): Promise<void> {
       ];
       console.log(`\n${table}\n\nWritten to ${written.join(' and ')}`);
     } finally {
-      stopWatching();
       // The API may already have exited (a failed start): then there is no exit left to wait for.
       if (api.exitCode === null && api.signalCode === null) {
         const exited = once(api, 'exit');

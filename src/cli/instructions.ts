@@ -17,7 +17,6 @@ import { spawn } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import { openOrm } from '../db/orm';
 import { benchConfig, injectRepeatedly, measuredServer, operationsNamed, withBench, writeBenchFile } from '../generate/plans';
-import { endWithThisProcess } from '../generate/proc';
 
 /**
  * Serves `warmup` then `requests` requests of `query` in this process (the counted child), one at a time:
@@ -36,7 +35,7 @@ async function serve(url: string, query: string, warmup: number, requests: numbe
 }
 
 /** The instructions callgrind counted in a run of `serve` with `requests` requests after the warm-up. */
-function countInstructions(url: string, query: string, warmup: number, requests: number): Promise<number> {
+function countInstructions(url: string, query: string, warmup: number, requests: number, stopped: AbortSignal): Promise<number> {
   return new Promise((resolve, reject) => {
     const child = spawn(
       'valgrind',
@@ -54,17 +53,15 @@ function countInstructions(url: string, query: string, warmup: number, requests:
         String(warmup),
         String(requests),
       ],
-      { env: { ...process.env, NODE_ENV: 'production', KB_BENCH_URL: url, KB_BENCH_QUERY: query }, stdio: ['ignore', 'inherit', 'pipe'] },
+      // Ended when the command is stopped by a signal (withDatabase), before the database it uses goes.
+      { env: { ...process.env, NODE_ENV: 'production', KB_BENCH_URL: url, KB_BENCH_QUERY: query }, stdio: ['ignore', 'inherit', 'pipe'], signal: stopped, killSignal: 'SIGTERM' },
     );
-    const stopWatching = endWithThisProcess(child);
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     child.on('error', (error: NodeJS.ErrnoException) => {
-      stopWatching();
       reject(error.code === 'ENOENT' ? new Error('valgrind is not installed (Debian: apt-get install valgrind)') : error);
     });
     child.on('exit', (code) => {
-      stopWatching();
       const collected = stderr.match(/Collected : (\d+)/);
       if (code !== 0 || !collected) reject(new Error(`the counted run failed (exit ${code}):\n${stderr.slice(-2000)}`));
       else resolve(Number(collected[1]));
@@ -91,12 +88,12 @@ async function main(): Promise<void> {
   const [requests, base, warmup] = [values.requests, values.base, values.warmup].map(Number);
   if (!(requests > base)) throw new Error('--requests must be more than --base');
 
-  await withBench(async (url, sample) => {
+  await withBench(async (url, sample, stopped) => {
     const results: Array<{ operation: string; instructionsPerRequest: number }> = [];
     for (const operation of operationsNamed(sample, values.operations)) {
       process.stdout.write(`${operation.name} ... `);
-      const fewer = await countInstructions(url, operation.query, warmup, base);
-      const more = await countInstructions(url, operation.query, warmup, requests);
+      const fewer = await countInstructions(url, operation.query, warmup, base, stopped);
+      const more = await countInstructions(url, operation.query, warmup, requests, stopped);
       const perRequest = Math.round((more - fewer) / (requests - base));
       results.push({ operation: operation.name, instructionsPerRequest: perRequest });
       console.log(`${(perRequest / 1e6).toFixed(2)} million instructions a request`);

@@ -117,60 +117,58 @@ export async function cloneDatabase(templateUrl: string, target: string): Promis
  * embedded PostgreSQL has been let go (stopped unless another command of this project still uses it); one
  * that comes while the server starts lets it start, then stops it, and the work never begins. Node's
  * default would end the process at once and leave the detached server running, holding its port and
- * memory until a later command adopted it. The work is not waited for: its statements end with the
- * server, or with the process when DATABASE_URL names the server (a generation then leaves its database
- * half written, replaced by the next); a scratch database is dropped first. A second signal ends the
- * process at once. A command's own child processes are its to end (`endWithThisProcess`).
+ * memory until a later command adopted it. The work is not waited for: it is told through `stopped`
+ * (aborted first: a child process spawned with it ends before the database goes), and its statements end
+ * with the server, or with the process when DATABASE_URL names the server (a generation then leaves its
+ * database half written, replaced by the next); a scratch database is dropped first. A second signal ends
+ * the process at once.
  */
-export async function withDatabase<T>(options: { fresh?: boolean }, work: (url: string) => Promise<T>): Promise<T> {
+export async function withDatabase<T>(options: { fresh?: boolean }, work: (url: string, stopped: AbortSignal) => Promise<T>): Promise<T> {
   const config = loadConfig();
-  // Assigned below, once the signals are listened to: the embedded server's start runs initdb before it
-  // first waits, and a signal meanwhile, with no listener, would end the process at once.
-  let opened: Promise<DatabaseHandle> | undefined;
+  const stop = new AbortController();
   let scratch: Promise<string> | undefined;
-  // Once, whoever asks first: a signal during the close that follows the work waits for that close.
-  let closing: Promise<void> | undefined;
-  const close = (handle: DatabaseHandle) => (closing ??= handle.close());
-  let stopping: Promise<never> | undefined;
+  let released: Promise<void> | undefined;
+  // Once, whoever asks first: the work's end, or a signal (during the work, or during this release).
+  const release = () =>
+    (released ??= (async () => {
+      const handle = await opened;
+      try {
+        const scratchUrl = await scratch?.catch(() => undefined);
+        if (scratchUrl) await dropDatabase(scratchUrl);
+      } finally {
+        await handle.close();
+      }
+    })());
+  let exiting: Promise<never> | undefined;
   const onSignal = (signal: NodeJS.Signals) => {
     const status = 128 + os.constants.signals[signal];
-    if (stopping) {
+    if (exiting) {
       console.error(`${signal} received again: stopping now`);
       process.exit(status);
     }
-    stopping = (async () => {
-      console.error(`${signal} received: letting go of the database, then stopping`);
-      await opened
-        ?.then(async (handle) => {
-          if (scratch) await scratch.then(dropDatabase).catch(() => undefined);
-          await close(handle);
-        })
-        .catch(() => undefined);
-      process.exit(status);
-    })();
+    console.error(`${signal} received: letting go of the database, then stopping`);
+    stop.abort();
+    exiting = release()
+      .catch(() => undefined)
+      .then(() => process.exit(status));
   };
+  // Listened to before the server starts: its start runs initdb before it first waits, and a signal
+  // meanwhile, with no listener, would end the process at once.
   process.on('SIGINT', onSignal).on('SIGTERM', onSignal);
+  const opened = openDatabase({ databaseUrl: config.databaseUrl, embeddedDataDir: config.embeddedDataDir });
   try {
-    opened = openDatabase({ databaseUrl: config.databaseUrl, embeddedDataDir: config.embeddedDataDir });
-    const handle = await opened;
-    // Signalled while it started: the work does not begin.
-    if (stopping) await stopping;
-    try {
-      if (!options.fresh) return await work(handle.url);
-      scratch = cloneDatabase(databaseUrl(handle.url, 'template1'), `interreg_kb_scratch_${process.pid}`);
-      const scratchUrl = await scratch;
-      if (stopping) await stopping;
-      try {
-        return await work(scratchUrl);
-      } finally {
-        if (!stopping) await dropDatabase(scratchUrl);
-      }
-    } finally {
-      if (!stopping) await close(handle);
-    }
+    const { url } = await opened;
+    // Signalled while the server started: the work does not begin.
+    if (exiting) await exiting;
+    if (!options.fresh) return await work(url, stop.signal);
+    scratch = cloneDatabase(databaseUrl(url, 'template1'), `interreg_kb_scratch_${process.pid}`);
+    const scratchUrl = await scratch;
+    if (exiting) await exiting;
+    return await work(scratchUrl, stop.signal);
   } finally {
     // Signalled: the work failed or ended as its server went; the process ends with the signal's status.
-    if (stopping) await stopping;
+    if (exiting) await exiting;
+    await release();
     process.off('SIGINT', onSignal).off('SIGTERM', onSignal);
   }
 }

@@ -247,12 +247,12 @@ export function benchConfig(url: string): Config {
  * The generated dataset's URL and the records its operations name, for `work` (the embedded PostgreSQL
  * started when DATABASE_URL is unset, and stopped after).
  */
-export function withBench<T>(work: (url: string, sample: BenchSample) => Promise<T>): Promise<T> {
-  return withDatabase({}, async (serverUrl) => {
+export function withBench<T>(work: (url: string, sample: BenchSample, stopped: AbortSignal) => Promise<T>): Promise<T> {
+  return withDatabase({}, async (serverUrl, stopped) => {
     const url = databaseUrl(serverUrl, BENCH_DATABASE);
     const client = await connectToBench(url);
     const sample = await benchSample(client).finally(() => client.end());
-    return work(url, sample);
+    return work(url, sample, stopped);
   });
 }
 

@@ -1,5 +1,4 @@
 import fs from 'node:fs';
-import type { ChildProcess } from 'node:child_process';
 import type { Client } from 'pg';
 import { processStat } from '../db/proc';
 
@@ -100,18 +99,3 @@ export function stealNotice(measures: Array<{ label: string; stealPercent: numbe
   );
 }
 
-/**
- * Ends `child` (SIGTERM) when this process is signalled or exits: a signal ends a command through
- * `withDatabase`, which stops the embedded PostgreSQL the child may be using and exits, past the command's
- * own clean-up. Listening to the signals too, the child is told before the database goes, not after.
- * Returns what stops watching, for a child ended or waited for in the ordinary way.
- */
-export function endWithThisProcess(child: ChildProcess): () => void {
-  const end = () => {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-  };
-  process.on('SIGINT', end).on('SIGTERM', end).on('exit', end);
-  return () => {
-    process.off('SIGINT', end).off('SIGTERM', end).off('exit', end);
-  };
-}
