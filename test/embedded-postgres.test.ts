@@ -54,6 +54,7 @@ describe('the embedded PostgreSQL', () => {
     // The process that started it is gone (a crash): its user file names a process that no longer runs.
     for (const user of fs.readdirSync(path.join(dataDir(), 'kb-users'))) fs.writeFileSync(path.join(dataDir(), 'kb-users', user), '999999 1\n');
     const orphanPid = Number(fs.readFileSync(path.join(dataDir(), 'postmaster.pid'), 'utf8').split('\n')[0]);
+    expect(fs.existsSync(`/proc/${orphanPid}`)).toBe(true);
     const server = new EmbeddedPostgres({ dataDir: dataDir() });
     await server.start();
     expect(await query(server, 'select note from kept')).toEqual([{ note: 'still here' }]);

@@ -308,12 +308,12 @@ describe('a command-line tool on the embedded PostgreSQL', () => {
     const pgDir = path.join(dataDir, 'pg');
     const pidFile = path.join(pgDir, 'postmaster.pid');
     const generating = generateInto(pgDir);
-    let postmaster: number | undefined;
     try {
       // Once the server runs for the command (its user file written), and a moment into its work.
       const usersDir = path.join(pgDir, 'kb-users');
       await waitUntil(() => fs.existsSync(pidFile) && fs.existsSync(usersDir) && fs.readdirSync(usersDir).length > 0, 60_000, 100);
-      postmaster = postmasterOf(pidFile);
+      const postmaster = postmasterOf(pidFile);
+      expect(fs.existsSync(`/proc/${postmaster}`)).toBe(true);
       await new Promise((resolve) => setTimeout(resolve, 1000));
       generating.child.kill('SIGINT');
       expect(await generating.exited).toBe(130);
@@ -335,11 +335,15 @@ describe('a command-line tool on the embedded PostgreSQL', () => {
     try {
       // A new data folder: initdb and the first start take seconds.
       await waitUntil(() => fs.existsSync(pgDir), 60_000, 20);
+      expect(fs.existsSync(pidFile)).toBe(false);
       generating.child.kill('SIGINT');
       expect(await generating.exited).toBe(130);
       expect(generating.lines.join('\n')).toContain('SIGINT received: letting go of the database, then stopping');
-      // Detached, it would have outlived the command and kept its data folder locked.
+      // The server did start (postmaster.opts is written at its launch and kept), then was let go: not
+      // running, and no user of it left.
+      expect(fs.existsSync(path.join(pgDir, 'postmaster.opts'))).toBe(true);
       expect(fs.existsSync(pidFile)).toBe(false);
+      expect(fs.readdirSync(path.join(pgDir, 'kb-users'))).toEqual([]);
     } finally {
       stopLeftServer(pidFile);
       await cleanUp(dataDir, generating);

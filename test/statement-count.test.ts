@@ -1,5 +1,5 @@
 import { Client } from 'pg';
-import { startTestApp, TestApp } from './support/app';
+import { startTestApp, TestApp, waitUntil } from './support/app';
 
 // The statement counts that the other tests hold are reported by the server (`extensions.queryStats`),
 // and test/support/app.ts checks each one against every statement knex saw while the request ran alone.
@@ -30,12 +30,10 @@ describe('the test app’s statement-count check', () => {
         () => undefined,
         (error: Error) => error,
       );
-      let waiting = 0;
-      for (let attempt = 0; attempt < 300 && waiting === 0; attempt++) {
-        await new Promise((resolve) => setTimeout(resolve, 50));
-        waiting = (await watcher.query<{ n: number }>(`select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`)).rows[0].n;
-      }
-      expect(waiting).toBe(1);
+      const waiting = async () =>
+        (await watcher.query<{ n: number }>(`select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`)).rows[0].n;
+      await waitUntil(async () => (await waiting()) > 0, 15_000);
+      expect(await waiting()).toBe(1);
       // Through the server's own ORM, as a resolver that bypassed `context.sql` would send it.
       await app.orm.em.getConnection().execute('select 1');
       await lock.query('commit');
