@@ -294,8 +294,13 @@ describe('the API process', () => {
 });
 
 describe('a command-line tool on the embedded PostgreSQL', () => {
-  /** `npm run generate` at full size on a data folder of its own: long enough to be interrupted. */
-  const generateInto = (pgDir: string) => startCommand(['src/cli/generate.ts', '--scale', '1', '--database', 'interreg_kb_interrupted'], { EMBEDDED_PG_DATA_DIR: pgDir });
+  /** `npm run generate` at full size on a new data folder of its own: long enough to be interrupted. */
+  const generating = () => {
+    const dataDir = temporaryDataDir();
+    const pgDir = path.join(dataDir, 'pg');
+    const command = startCommand(['src/cli/generate.ts', '--scale', '1', '--database', 'interreg_kb_interrupted'], { EMBEDDED_PG_DATA_DIR: pgDir });
+    return { dataDir, pgDir, pidFile: path.join(pgDir, 'postmaster.pid'), command };
+  };
   const postmasterOf = (pidFile: string) => (fs.existsSync(pidFile) ? Number(fs.readFileSync(pidFile, 'utf8').split('\n')[0]) : undefined);
   /** A server a failure above left running: stopped (fast shutdown), not left to outlive the tests. */
   const stopLeftServer = (pidFile: string) => {
@@ -304,10 +309,7 @@ describe('a command-line tool on the embedded PostgreSQL', () => {
   };
 
   it('on SIGINT (Ctrl-C) lets go of the embedded PostgreSQL it started, then exits with 130', async () => {
-    const dataDir = temporaryDataDir();
-    const pgDir = path.join(dataDir, 'pg');
-    const pidFile = path.join(pgDir, 'postmaster.pid');
-    const generating = generateInto(pgDir);
+    const { dataDir, pgDir, pidFile, command } = generating();
     try {
       // Once the server runs for the command (its user file written), and a moment into its work.
       const usersDir = path.join(pgDir, 'kb-users');
@@ -315,30 +317,27 @@ describe('a command-line tool on the embedded PostgreSQL', () => {
       const postmaster = postmasterOf(pidFile);
       expect(fs.existsSync(`/proc/${postmaster}`)).toBe(true);
       await new Promise((resolve) => setTimeout(resolve, 1000));
-      generating.child.kill('SIGINT');
-      expect(await generating.exited).toBe(130);
-      expect(generating.lines.join('\n')).toContain('SIGINT received: letting go of the database, then stopping');
+      command.child.kill('SIGINT');
+      expect(await command.exited).toBe(130);
+      expect(command.lines.join('\n')).toContain('SIGINT received: letting go of the database, then stopping');
       // Detached, it would have outlived the command and kept its data folder locked.
       expect(fs.existsSync(pidFile)).toBe(false);
       expect(fs.existsSync(`/proc/${postmaster}`)).toBe(false);
     } finally {
       stopLeftServer(pidFile);
-      await cleanUp(dataDir, generating);
+      await cleanUp(dataDir, command);
     }
   }, 120_000);
 
   it('on SIGINT while the embedded PostgreSQL starts (initdb), stops it once started, then exits with 130', async () => {
-    const dataDir = temporaryDataDir();
-    const pgDir = path.join(dataDir, 'pg');
-    const pidFile = path.join(pgDir, 'postmaster.pid');
-    const generating = generateInto(pgDir);
+    const { dataDir, pgDir, pidFile, command } = generating();
     try {
       // A new data folder: initdb and the first start take seconds.
       await waitUntil(() => fs.existsSync(pgDir), 60_000, 20);
       expect(fs.existsSync(pidFile)).toBe(false);
-      generating.child.kill('SIGINT');
-      expect(await generating.exited).toBe(130);
-      expect(generating.lines.join('\n')).toContain('SIGINT received: letting go of the database, then stopping');
+      command.child.kill('SIGINT');
+      expect(await command.exited).toBe(130);
+      expect(command.lines.join('\n')).toContain('SIGINT received: letting go of the database, then stopping');
       // The server did start (postmaster.opts is written at its launch and kept), then was let go: not
       // running, and no user of it left.
       expect(fs.existsSync(path.join(pgDir, 'postmaster.opts'))).toBe(true);
@@ -346,7 +345,7 @@ describe('a command-line tool on the embedded PostgreSQL', () => {
       expect(fs.readdirSync(path.join(pgDir, 'kb-users'))).toEqual([]);
     } finally {
       stopLeftServer(pidFile);
-      await cleanUp(dataDir, generating);
+      await cleanUp(dataDir, command);
     }
   }, 120_000);
 });
