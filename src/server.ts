@@ -322,7 +322,8 @@ export async function createServer({ orm, config, logger }: ServerOptions): Prom
         const hit = contentType ? cache.get(key) : undefined;
         if (hit) {
           request.graphqlStats = { sqlStatements: 0, operationName: null, errorCodes: [] };
-          // Object.assign, not a spread given new keys, which V8 keeps past minor collections (see README).
+          // Object.assign, not a spread given new keys, which V8 keeps past minor collections
+          // (src/generate/README.md, "What moved the numbers").
           const extensions = Object.assign({}, hit.extensions, { requestId: request.id, cache: 'hit' });
           return reply.header('x-cache', 'hit').type(contentType!).send(hit.body(extensions));
         }
@@ -344,7 +345,8 @@ export async function createServer({ orm, config, logger }: ServerOptions): Prom
     // The request's stats outlive the response (the onResponse line reads them), and V8's minor collections
     // found them still reachable well after the request: through them, every answer (its records and its
     // JSON) was copied and promoted to the old generation, to be freed only by a full collection. With the
-    // reference dropped here, a list page's minor collections paused 1.7 ms instead of 17 (see README).
+    // reference dropped here, a list page's minor collections paused 1.7 ms instead of 17
+    // (src/generate/README.md, "What moved the numbers").
     if (request.graphqlStats) request.graphqlStats.response = undefined;
     return payload;
   });

@@ -8,7 +8,8 @@ import path from 'node:path';
  * made by a spread and then given a key of its own is kept too; whatever such an object holds is copied
  * and promoted to the old generation. A page's cursors written that way held its records, and the
  * response kept for the cache held each answer after it was sent: every list page went to the old
- * generation, and minor collections paused ten times longer (README, Performance).
+ * generation, and minor collections paused ten times longer (src/generate/README.md, "What moved the
+ * numbers").
  *
  * Here the old generation must not grow with the pages a client asks for one after another. The server
  * runs in a process of its own (test/support/heap-probe.ts), with npm start's young generation: measured inside

@@ -29,8 +29,8 @@ export interface ExecutionRequest {
  * query text has been executed `compileAfter` times, and by graphql-js until then. graphql-js walks the
  * query's selections, looks up each field's definition and builds its resolve info for every record of
  * every response; a compiled query does that walk once. In bench runs against graphql-js alone, the API's
- * CPU a request went down by 12 to 15% for the list page and 19 to 27% for the detail page (README,
- * Performance).
+ * CPU a request went down by 12 to 15% for the list page and 19 to 27% for the detail page
+ * (src/generate/README.md, "What moved the numbers").
  *
  * Apollo Server 4 and 5 take another executor through their gateway interface only (they removed the
  * `executor` option as redundant with it); this is that interface with a fixed schema. Apollo still parses,
