@@ -2,30 +2,47 @@ import { profileShares } from '../src/generate/profile';
 
 /** `npm run bench:profile` reads CPU profiles into each library's share of the busy samples. */
 describe('profile shares', () => {
-  const frame = (functionName: string, url = '') => ({ functionName, url });
+  const frame = (functionName: string, url = '', lineNumber?: number) => ({ functionName, url, lineNumber });
   const profile = {
     nodes: [
-      { id: 1, callFrame: frame('executeField', 'file:///srv/node_modules/graphql/execution/execute.js') },
-      { id: 2, callFrame: frame('runHttpQuery', 'file:///srv/node_modules/@apollo/server/dist/cjs/runHttpQuery.js') },
-      { id: 3, callFrame: frame('paginate', 'file:///srv/dist/src/graphql/connection.js') },
+      { id: 1, callFrame: frame('executeField', 'file:///srv/node_modules/graphql/execution/execute.js', 9) },
+      { id: 2, callFrame: frame('runHttpQuery', 'file:///srv/node_modules/@apollo/server/dist/cjs/runHttpQuery.js', 41) },
+      { id: 3, callFrame: frame('paginate', 'file:///srv/dist/src/graphql/connection.js', 99) },
       { id: 4, callFrame: frame('writev') },
       { id: 5, callFrame: frame('(idle)') },
       { id: 6, callFrame: frame('(garbage collector)') },
-      { id: 7, callFrame: frame('emit', 'node:events') },
+      { id: 7, callFrame: frame('emit', 'node:events', 0) },
+      // The same function as node 1, reached from another caller: its samples add up.
+      { id: 8, callFrame: frame('executeField', 'file:///srv/node_modules/graphql/execution/execute.js', 9) },
+      { id: 9, callFrame: frame('', 'file:///srv/dist/src/graphql/loaders.js', 4) },
     ],
-    samples: [1, 1, 2, 3, 4, 4, 4, 5, 6, 7],
-    timeDeltas: [100, 100, 100, 100, 500, 500, 500, 900, 100, 100],
+    samples: [1, 1, 2, 3, 4, 4, 4, 5, 6, 7, 8, 9],
+    timeDeltas: [100, 100, 100, 100, 500, 500, 500, 900, 100, 100, 200, 100],
   };
 
   it('leaves out writev, idle and program samples, and names scoped packages, the app, Node and V8', () => {
     const { busyMsPerRequest, parts } = profileShares(profile, 2);
-    expect(busyMsPerRequest).toBe(0.3);
+    expect(busyMsPerRequest).toBe(0.45);
     expect(parts).toEqual([
-      { part: 'graphql', percent: 33.3 },
-      { part: '@apollo/server', percent: 16.7 },
-      { part: 'app', percent: 16.7 },
-      { part: '(garbage collector)', percent: 16.7 },
-      { part: 'node', percent: 16.7 },
+      { part: 'graphql', percent: 44.4 },
+      { part: 'app', percent: 22.2 },
+      { part: '@apollo/server', percent: 11.1 },
+      { part: '(garbage collector)', percent: 11.1 },
+      { part: 'node', percent: 11.1 },
     ]);
+  });
+
+  it("adds up each function's samples over its callers, and names where it is", () => {
+    const { functions } = profileShares(profile, 2, 3);
+    expect(functions).toEqual([
+      { function: 'executeField', place: 'graphql/execution/execute.js:10', percent: 44.4 },
+      { function: 'runHttpQuery', place: '@apollo/server/dist/cjs/runHttpQuery.js:42', percent: 11.1 },
+      { function: 'paginate', place: 'src/graphql/connection.js:100', percent: 11.1 },
+    ]);
+    const everyOne = profileShares(profile, 2).functions;
+    expect(everyOne).toHaveLength(6);
+    expect(everyOne).toContainEqual({ function: '(anonymous)', place: 'src/graphql/loaders.js:5', percent: 11.1 });
+    expect(everyOne).toContainEqual({ function: 'emit', place: 'node:events:1', percent: 11.1 });
+    expect(everyOne).toContainEqual({ function: '(garbage collector)', place: '(garbage collector)', percent: 11.1 });
   });
 });

@@ -8,8 +8,9 @@
  * served by the API in this process, on a local port, on the generated dataset, to a client in a worker
  * thread (`--in-flight` requests at a time over kept-alive connections; the worker's isolate is not
  * profiled); after `--warmup` requests V8's sampling profiler records `--requests` more.
- * Shares are of busy samples (see `profileShares`). Needs `npm run generate`; writes
- * .data/bench/profile.json.
+ * Shares are of busy samples (see `profileShares`), by package and by function (self time). Needs `npm run
+ * generate`; writes .data/bench/profile.json, and each operation's whole profile to
+ * .data/bench/profile-<operation>.cpuprofile.
  */
 import 'reflect-metadata';
 import { Session } from 'node:inspector/promises';
@@ -17,7 +18,7 @@ import { parseArgs } from 'node:util';
 import { openOrm } from '../db/orm';
 import { postRepeatedly } from '../generate/http-load';
 import { benchConfig, LIST_PAGE_KEY, listenLocally, measuredServer, operationsNamed, withBench, writeBenchFile } from '../generate/plans';
-import { Profile, profileShares } from '../generate/profile';
+import { Profile, ProfileShares, profileShares } from '../generate/profile';
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -37,7 +38,7 @@ async function main(): Promise<void> {
     const endpoint = `${await listenLocally(server)}/graphql`;
     const session = new Session();
     session.connect();
-    const results: Array<{ operation: string; busyMsPerRequest: number; parts: Array<{ part: string; percent: number }> }> = [];
+    const results: Array<{ operation: string } & ProfileShares> = [];
     try {
       for (const operation of operations) {
         process.stdout.write(`${operation.name} ... `);
@@ -48,7 +49,10 @@ async function main(): Promise<void> {
         const { profile } = (await session.post('Profiler.stop')) as unknown as { profile: Profile };
         const result = { operation: operation.name, ...profileShares(profile, requests) };
         results.push(result);
+        // The whole profile too, for a flame chart (Chrome's DevTools, VS Code or speedscope open it).
+        const written = writeBenchFile(`profile-${operation.key}.cpuprofile`, JSON.stringify(profile));
         console.log(`${result.busyMsPerRequest} ms busy a request: ${result.parts.slice(0, 8).map(({ part, percent }) => `${part} ${percent}%`).join(', ')}`);
+        console.log(`  busiest functions: ${result.functions.slice(0, 5).map((entry) => `${entry.function} (${entry.place}) ${entry.percent}%`).join(', ')}; profile in ${written}`);
       }
     } finally {
       session.disconnect();

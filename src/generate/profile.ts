@@ -1,6 +1,6 @@
 /** A V8 CPU profile (the inspector's `Profiler.stop`), as far as the shares read it. */
 export interface Profile {
-  nodes: Array<{ id: number; callFrame: { functionName: string; url: string } }>;
+  nodes: Array<{ id: number; callFrame: { functionName: string; url: string; lineNumber?: number } }>;
   samples: number[];
   timeDeltas: number[];
 }
@@ -21,10 +21,27 @@ function partOf(frame: Profile['nodes'][number]['callFrame']): string {
   return frame.functionName.startsWith('(') ? frame.functionName : 'native';
 }
 
-/** Each part's share of a profile's busy samples, largest first, and the busy time per request. */
-export function profileShares(profile: Profile, requests: number): { busyMsPerRequest: number; parts: Array<{ part: string; percent: number }> } {
+/** Where a frame's code is: its file (the path from its package on) and line, or its part alone. */
+function placeOf(frame: Profile['nodes'][number]['callFrame']): string {
+  if (!frame.url) return partOf(frame);
+  const dependency = frame.url.match(/node_modules\/(.*)$/);
+  const file = dependency ? dependency[1] : frame.url.replace(/^.*\/(src\/)/, '$1');
+  return frame.lineNumber === undefined ? file : `${file}:${frame.lineNumber + 1}`;
+}
+
+export interface ProfileShares {
+  busyMsPerRequest: number;
+  /** Each part's share of the busy samples (a package, `app`, `node`, or V8's own), largest first. */
+  parts: Array<{ part: string; percent: number }>;
+  /** The functions with the most busy samples of their own (self time), largest first. */
+  functions: Array<{ function: string; place: string; percent: number }>;
+}
+
+/** Each part's and the busiest functions' shares of a profile's busy samples, and the busy time per request. */
+export function profileShares(profile: Profile, requests: number, mostFunctions = 15): ProfileShares {
   const nodes = new Map(profile.nodes.map((node) => [node.id, node]));
   const byPart = new Map<string, number>();
+  const byFunction = new Map<string, { function: string; place: string; time: number }>();
   let busy = 0;
   profile.samples.forEach((id, index) => {
     const frame = nodes.get(id)!.callFrame;
@@ -33,9 +50,18 @@ export function profileShares(profile: Profile, requests: number): { busyMsPerRe
     const part = partOf(frame);
     busy += elapsed;
     byPart.set(part, (byPart.get(part) ?? 0) + elapsed);
+    // A function is one place in the code: the profile has a node for each of its callers.
+    const place = placeOf(frame);
+    const name = frame.functionName || '(anonymous)';
+    const key = `${name} ${place}`;
+    const entry = byFunction.get(key) ?? byFunction.set(key, { function: name, place, time: 0 }).get(key)!;
+    entry.time += elapsed;
   });
-  const parts = [...byPart]
-    .map(([part, time]) => ({ part, percent: busy === 0 ? 0 : Math.round((1000 * time) / busy) / 10 }))
-    .sort((a, b) => b.percent - a.percent);
-  return { busyMsPerRequest: Math.round(busy / requests) / 1000, parts };
+  const percent = (time: number) => (busy === 0 ? 0 : Math.round((1000 * time) / busy) / 10);
+  const parts = [...byPart].map(([part, time]) => ({ part, percent: percent(time) })).sort((a, b) => b.percent - a.percent);
+  const functions = [...byFunction.values()]
+    .sort((a, b) => b.time - a.time)
+    .slice(0, mostFunctions)
+    .map((entry) => ({ function: entry.function, place: entry.place, percent: percent(entry.time) }));
+  return { busyMsPerRequest: Math.round(busy / requests) / 1000, parts, functions };
 }
