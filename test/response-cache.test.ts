@@ -132,9 +132,9 @@ describe('ResponseCache on its own', () => {
       await app.orm.em.getConnection().execute(`notify ${DATA_CHANGED_CHANNEL}`);
       await waitUntil(() => cache.currentGeneration !== missedAt, 10_000, 20);
       expect(cache.currentGeneration).toBeGreaterThan(missedAt);
-      cache.set('key', { data: { old: true } }, missedAt, '{"data":{"old":true}}');
+      cache.set('key', { extensions: {} }, missedAt, '{"data":{"old":true},"extensions":{}}');
       expect(cache.get('key')).toBeUndefined();
-      cache.set('key', { data: { fresh: true } }, cache.currentGeneration, '{"data":{"fresh":true}}');
+      cache.set('key', { extensions: {} }, cache.currentGeneration, '{"data":{"fresh":true},"extensions":{}}');
       expect(cache.get('key')?.body({})).toBe('{"data":{"fresh":true},"extensions":{}}');
     } finally {
       await cache.stop();
@@ -145,32 +145,37 @@ describe('ResponseCache on its own', () => {
     const cache = new ResponseCache(app.databaseUrl, pino({ level: 'silent' }), 1000, 8000);
     await cache.start();
     try {
-      // Texts of 500 characters: 1,000 bytes each as V8 may keep them.
-      const textOf = (characters: number) => ' '.repeat(characters);
-      for (let index = 0; index < 10; index++) cache.set(`page-${index}`, { data: { index } }, cache.currentGeneration, textOf(500));
+      // Texts of 500 characters as Apollo writes them: 1,000 bytes each as V8 may keep them.
+      const textOf = (index: number, characters: number) => {
+        const [head, tail] = [`{"data":{"index":${index},"pad":"`, '"},"extensions":{}}'];
+        return head + ' '.repeat(characters - head.length - tail.length) + tail;
+      };
+      for (let index = 0; index < 10; index++) cache.set(`page-${index}`, { extensions: {} }, cache.currentGeneration, textOf(index, 500));
       expect(cache.usage).toEqual({ entries: 8, bytes: 8000 });
       expect(cache.get('page-0')).toBeUndefined();
-      expect(cache.get('page-9')?.body({ cache: 'hit' })).toBe('{"data":{"index":9},"extensions":{"cache":"hit"}}');
-      cache.set('huge', { data: {} }, cache.currentGeneration, textOf(501));
+      expect(cache.get('page-9')?.body({ cache: 'hit' })).toBe(textOf(9, 500).replace('"extensions":{}', '"extensions":{"cache":"hit"}'));
+      cache.set('huge', { extensions: {} }, cache.currentGeneration, textOf(10, 501));
       expect(cache.get('huge')).toBeUndefined();
     } finally {
       await cache.stop();
     }
   });
 
-  it('answers a hit with the data as it was sent, not kept as records', async () => {
+  it('answers a hit with the data as it was sent, and keeps no text it cannot cut the data out of', async () => {
     const cache = new ResponseCache(app.databaseUrl, pino({ level: 'silent' }), 10);
     await cache.start();
     try {
-      // The records differ from the text here only to tell which one a hit is written from.
-      const records = { data: { project: { slug: 'weldcome', summary: 'a long text no query asked for' } }, extensions: { cost: 1 } };
-      cache.set('sent', records, cache.currentGeneration, '{"data":{"project":{"slug":"weldcome"}},"extensions":{"cost":1}}\n');
+      const sent = '{"data":{"project":{"slug":"weldcome"}},"extensions":{"cost":1}}\n';
+      cache.set('sent', { extensions: { cost: 1 } }, cache.currentGeneration, sent);
       expect(cache.get('sent')?.body({ requestId: 'r' })).toBe('{"data":{"project":{"slug":"weldcome"}},"extensions":{"requestId":"r"}}');
-      // A text of another form (or none): the records are kept, and written on the first hit.
-      cache.set('other', records, cache.currentGeneration, '{"errors":[],"data":null}');
-      expect(JSON.parse(cache.get('other')!.body({})).data).toEqual(records.data);
-      // Counted as the memory the texts take (two bytes a character at most), not as their bytes on the wire.
-      expect(cache.usage.bytes).toBe(2 * '{"data":{"project":{"slug":"weldcome"}},"extensions":{"cost":1}}\n'.length + 2 * '{"errors":[],"data":null}'.length);
+      expect(cache.get('sent')?.extensions).toEqual({ cost: 1 });
+      // A text of another form, one whose extensions are not the response's, or a response without any.
+      cache.set('other', { extensions: { cost: 1 } }, cache.currentGeneration, '{"errors":[],"data":null}');
+      cache.set('stale', { extensions: { cost: 2 } }, cache.currentGeneration, sent);
+      cache.set('bare', {}, cache.currentGeneration, '{"data":{"project":null}}');
+      expect([cache.get('other'), cache.get('stale'), cache.get('bare')]).toEqual([undefined, undefined, undefined]);
+      // Counted as the memory the text takes (two bytes a character at most), not as its bytes on the wire.
+      expect(cache.usage).toEqual({ entries: 1, bytes: 2 * sent.length });
     } finally {
       await cache.stop();
     }

@@ -9,38 +9,22 @@ export const DATA_CHANGED_CHANNEL = 'kb_data_changed';
 /**
  * A kept response: its data's JSON as it was sent, cut out of the response's text. Hits send that text
  * again with extensions of their own (a hit used to write the whole answer again, a list page's 20 projects
- * with their partners, themes and territories, for a new request id). Where the data cannot be cut out of
- * the text (a form Apollo did not write before), the records are kept and written as JSON on the first hit,
- * once.
+ * with their partners, themes and territories, for a new request id).
  *
  * Keeping the text rather than the records also keeps the cache within its size: an entry counts the bytes
  * it was sent in, while the records behind them (entities with columns the query did not ask for, in
  * objects V8 lays out at several times their JSON's size) stayed in memory until a hit that may never come.
  */
 export class KeptResponse {
-  #data: unknown;
-  #dataJson: string | undefined;
-
   constructor(
-    data: unknown,
+    private readonly dataJson: string,
     /** The extensions of the request that computed it (its statement count and cost among them). */
-    readonly extensions: Record<string, unknown> | undefined,
-    /** The response as Apollo sent it (`{"data":…,"extensions":…}`). */
-    sent: string,
-  ) {
-    // Where the data cannot be cut out of the text (a form Apollo did not write before), the records stay.
-    this.#dataJson = sentDataJson(sent, extensions);
-    if (this.#dataJson === undefined) this.#data = data;
-  }
+    readonly extensions: Record<string, unknown>,
+  ) {}
 
   /** The response as sent on a hit: the kept data, with `extensions`. */
   body(extensions: Record<string, unknown>): string {
-    if (this.#dataJson === undefined) {
-      // `null` for no data: the cache keeps only answers with data, but the body must be JSON whatever it kept.
-      this.#dataJson = JSON.stringify(this.#data ?? null);
-      this.#data = undefined;
-    }
-    return `{"data":${this.#dataJson},"extensions":${JSON.stringify(extensions)}}`;
+    return `{"data":${this.dataJson},"extensions":${JSON.stringify(extensions)}}`;
   }
 }
 
@@ -48,9 +32,7 @@ export class KeptResponse {
  * The data's JSON within a response Apollo sent (`JSON.stringify({ errors, data, extensions })` and a
  * newline, errors absent), or undefined when the text is not of that form.
  */
-function sentDataJson(sent: string, extensions: Record<string, unknown> | undefined): string | undefined {
-  // Without extensions the end of the data could not be told from the end of extensions it did not know of.
-  if (extensions === undefined) return undefined;
+function sentDataJson(sent: string, extensions: Record<string, unknown>): string | undefined {
   const prefix = '{"data":';
   const suffix = `,"extensions":${JSON.stringify(extensions)}}`;
   const text = sent.endsWith('\n') ? sent.slice(0, -1) : sent;
@@ -163,13 +145,19 @@ export class ResponseCache {
 
   /**
    * Keeps a response (without errors) computed from the data of `generation` (see `generation`), sent as
-   * the text `sent`.
+   * the text `sent`. A text whose data cannot be cut out of it is not kept: the API's answers always carry
+   * extensions (their request id), and Apollo writes them as `{"data":…,"extensions":…}`.
    */
-  set(key: string, response: { data?: unknown; extensions?: Record<string, unknown> }, generation: number, sent: string): void {
+  set(key: string, response: { extensions?: Record<string, unknown> }, generation: number, sent: string): void {
     if (!this.active || generation !== this.generation) return;
+    // Without extensions the end of the data could not be told from the end of extensions it did not know of.
+    const { extensions } = response;
+    if (extensions === undefined) return;
+    const dataJson = sentDataJson(sent, extensions);
+    if (dataJson === undefined) return;
     // A kept text's memory, not its bytes on the wire: V8 keeps a string with any character above U+00FF
     // (the apostrophes of French texts) at two bytes a character.
-    this.entries.set(key, new KeptResponse(response.data, response.extensions, sent), { size: Math.max(1, 2 * sent.length) });
+    this.entries.set(key, new KeptResponse(dataJson, extensions), { size: Math.max(1, 2 * sent.length) });
   }
 
   /** How many responses are kept, and their size as sent. */
