@@ -37,8 +37,11 @@ export interface ProfileShares {
   functions: Array<{ function: string; place: string; percent: number }>;
 }
 
+/** How many of the busiest functions a profile's shares name. */
+const MOST_FUNCTIONS = 15;
+
 /** Each part's and the busiest functions' shares of a profile's busy samples, and the busy time per request. */
-export function profileShares(profile: Profile, requests: number, mostFunctions = 15): ProfileShares {
+export function profileShares(profile: Profile, requests: number): ProfileShares {
   const nodes = new Map(profile.nodes.map((node) => [node.id, node]));
   const byPart = new Map<string, number>();
   const byFunction = new Map<string, { function: string; place: string; time: number }>();
@@ -61,7 +64,7 @@ export function profileShares(profile: Profile, requests: number, mostFunctions 
   const parts = [...byPart].map(([part, time]) => ({ part, percent: percent(time) })).sort((a, b) => b.percent - a.percent);
   const functions = [...byFunction.values()]
     .sort((a, b) => b.time - a.time)
-    .slice(0, mostFunctions)
+    .slice(0, MOST_FUNCTIONS)
     .map((entry) => ({ function: entry.function, place: entry.place, percent: percent(entry.time) }));
   return { busyMsPerRequest: Math.round(busy / requests) / 1000, parts, functions };
 }
