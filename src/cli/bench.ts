@@ -262,7 +262,7 @@ async function main(): Promise<void> {
       // QUERY_STATS: each operation's statement count is read from its answer.
       env: { ...process.env, NODE_ENV: 'production', DATABASE_URL: url, PORT: String(port), SEED_ON_EMPTY: 'false', RATE_LIMIT_MAX: '0', LOG_LEVEL: 'warn', MAX_COST: BENCH_MAX_COST, QUERY_STATS: 'true' },
       stdio: ['ignore', 'inherit', 'inherit'],
-      // Ended when the bench is stopped by a signal (withDatabase), before the database it uses goes.
+      // Sent SIGTERM when the bench is stopped by a signal (withDatabase), before the database it uses goes.
       signal: stopped,
       killSignal: 'SIGTERM',
     });

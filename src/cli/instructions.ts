@@ -53,7 +53,7 @@ function countInstructions(url: string, query: string, warmup: number, requests:
         String(warmup),
         String(requests),
       ],
-      // Ended when the command is stopped by a signal (withDatabase), before the database it uses goes.
+      // Sent SIGTERM when the command is stopped by a signal (withDatabase), before the database it uses goes.
       { env: { ...process.env, NODE_ENV: 'production', KB_BENCH_URL: url, KB_BENCH_QUERY: query }, stdio: ['ignore', 'inherit', 'pipe'], signal: stopped, killSignal: 'SIGTERM' },
     );
     let stderr = '';

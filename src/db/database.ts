@@ -118,7 +118,7 @@ export async function cloneDatabase(templateUrl: string, target: string): Promis
  * that comes while the server starts lets it start, then stops it, and the work never begins. Node's
  * default would end the process at once and leave the detached server running, holding its port and
  * memory until a later command adopted it. The work is not waited for: it is told through `stopped`
- * (aborted first: a child process spawned with it ends before the database goes), and its statements end
+ * (aborted first: a child process spawned with it is sent its kill signal before the database goes), and its statements end
  * with the server, or with the process when DATABASE_URL names the server (a generation then leaves its
  * database half written, replaced by the next); a scratch database is dropped first. A second signal ends
  * the process at once.
@@ -168,7 +168,11 @@ export async function withDatabase<T>(options: { fresh?: boolean }, work: (url: 
   } finally {
     // Signalled: the work failed or ended as its server went; the process ends with the signal's status.
     if (exiting) await exiting;
-    await release();
-    process.off('SIGINT', onSignal).off('SIGTERM', onSignal);
+    try {
+      await release();
+    } finally {
+      // Also when the database never opened, or its release failed: the error is the command's to report.
+      process.off('SIGINT', onSignal).off('SIGTERM', onSignal);
+    }
   }
 }
