@@ -78,9 +78,15 @@ describe('every fact leads to its sources', () => {
 
   it("reads only a territory's own claims when another field than overlaps is asked", async () => {
     // The territory, then its claims: the overlap claims other territories state are not read for a name.
-    const named = await app.query(`{ territory(code: "FRE11") { claims(field: "name") { value } } }`);
+    const named = await app.query<any>(`{ territory(code: "FRE11") { claims(field: "name") { value field } } }`);
     expect(named.errors).toBeUndefined();
+    // Its name as the seeds state it (territories.yaml: `names: { fr: Nord }`), and nothing else.
+    expect(named.data!.territory.claims).toEqual([{ value: 'Nord', field: 'name' }]);
     expect(sqlStatementsOf(named)).toBe(2);
+    // Overlaps: the claims that the territories overlapping it state as well, one more statement.
+    const overlaps = await app.query<any>(`{ territory(code: "FRE11") { overlaps { code } claims(field: "overlaps") { value } } }`);
+    expect(overlaps.data!.territory.claims.length).toBe(overlaps.data!.territory.overlaps.length);
+    expect(overlaps.data!.territory.claims.length).toBeGreaterThan(0);
     expect(sqlStatementsOf(await app.query(`{ territory(code: "FRE11") { claims(field: "overlaps") { value } } }`))).toBe(3);
   });
 
