@@ -3,7 +3,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
-import { EmbeddedPostgres, isServerOf, isTrustedFolder } from '../src/db/embedded-postgres';
+import { EmbeddedPostgres, isServerOf, isTrustedFolder, readLock } from '../src/db/embedded-postgres';
 import { waitUntil } from './support/app';
 
 let root: string;
@@ -53,8 +53,9 @@ describe('the embedded PostgreSQL', () => {
     await orphan.start();
     // The process that started it is gone (a crash): its user file names a process that no longer runs.
     for (const user of fs.readdirSync(path.join(dataDir(), 'kb-users'))) fs.writeFileSync(path.join(dataDir(), 'kb-users', user), '999999 1\n');
-    const orphanPid = Number(fs.readFileSync(path.join(dataDir(), 'postmaster.pid'), 'utf8').split('\n')[0]);
-    expect(fs.existsSync(`/proc/${orphanPid}`)).toBe(true);
+    const orphanLock = readLock(dataDir());
+    expect(orphanLock?.live).toBe(true);
+    const orphanPid = orphanLock!.pid;
     const server = new EmbeddedPostgres({ dataDir: dataDir() });
     await server.start();
     expect(await query(server, 'select note from kept')).toEqual([{ note: 'still here' }]);

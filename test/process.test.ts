@@ -4,6 +4,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
+import { readLock } from '../src/db/embedded-postgres';
 import { cloneTestDatabase, waitUntil } from './support/app';
 
 const ROOT = path.join(__dirname, '..');
@@ -111,12 +112,12 @@ async function requestInFlight(
   // with nothing held.
   const expected = Math.min(options.copies ?? 1, 10);
   let waiting = 0;
-  for (let attempt = 0; attempt < 100 && waiting < expected; attempt++) {
-    await new Promise((resolve) => setTimeout(resolve, 100));
+  await waitUntil(async () => {
     // Inside the lock's transaction pg_stat_activity keeps its first reading unless told to read again.
     await lock.query('select pg_stat_clear_snapshot()');
     waiting = (await lock.query<{ waiting: number }>(`select count(*)::int as waiting from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`)).rows[0].waiting;
-  }
+    return waiting >= expected;
+  }, 10_000, 100);
   if (waiting < expected) {
     await release();
     throw new Error(`only ${waiting} of ${expected} requests reached the lock within 10 s`);
@@ -125,7 +126,13 @@ async function requestInFlight(
 }
 
 /** After a test, however it ended: stops each server still running gently (a killed one leaves its PostgreSQL behind). */
+/** Stops the processes still running (SIGTERM, then SIGKILL after 20 s), then removes the data folder. */
 async function cleanUp(dataDir: string, ...runs: Array<Running | undefined>): Promise<void> {
+  await stopRunning(...runs);
+  fs.rmSync(dataDir, { recursive: true, force: true });
+}
+
+async function stopRunning(...runs: Array<Running | undefined>): Promise<void> {
   for (const running of runs) {
     if (running && running.child.exitCode === null && running.child.signalCode === null) {
       running.child.kill('SIGTERM');
@@ -135,7 +142,6 @@ async function cleanUp(dataDir: string, ...runs: Array<Running | undefined>): Pr
       running.child.kill('SIGKILL');
     }
   }
-  fs.rmSync(dataDir, { recursive: true, force: true });
 }
 
 describe('the API process', () => {
@@ -276,11 +282,19 @@ describe('the API process', () => {
     url.username = 'nosuchrole';
     // Retries 30 s apart: one silent retry would outlast the bound below, however slow the process's start.
     const api = startApi({ DATABASE_URL: url.toString(), DB_CONNECT_RETRIES: '5', DB_CONNECT_RETRY_MS: '30000' });
-    const started = Date.now();
-    expect(await api.exited).toBe(1);
-    expect(Date.now() - started).toBeLessThan(25_000);
-    expect(api.lines.filter((line) => line.includes('retrying'))).toHaveLength(0);
-    expect(api.lines.join('\n')).toMatch(/Cannot start: PostgreSQL at .* answered but the start cannot go on: role "nosuchrole" does not exist/);
+    try {
+      const started = Date.now();
+      // A retry would keep it running for minutes: past 25 s it is stopped, and the bound below fails.
+      let timer: NodeJS.Timeout | undefined;
+      const status = await Promise.race([api.exited, new Promise((resolve) => (timer = setTimeout(() => resolve('still running'), 25_000)))]);
+      clearTimeout(timer);
+      expect(Date.now() - started).toBeLessThan(25_000);
+      expect(status).toBe(1);
+      expect(api.lines.filter((line) => line.includes('retrying'))).toHaveLength(0);
+      expect(api.lines.join('\n')).toMatch(/Cannot start: PostgreSQL at .* answered but the start cannot go on: role "nosuchrole" does not exist/);
+    } finally {
+      await stopRunning(api);
+    }
   }, 60_000);
 
   it('started while PostgreSQL is unreachable, retries with a log line each time, then exits with a clear message', async () => {
@@ -301,22 +315,46 @@ describe('a command-line tool on the embedded PostgreSQL', () => {
     const command = startCommand(['src/cli/generate.ts', '--scale', '1', '--database', 'interreg_kb_interrupted'], { EMBEDDED_PG_DATA_DIR: pgDir });
     return { dataDir, pgDir, pidFile: path.join(pgDir, 'postmaster.pid'), command };
   };
-  const postmasterOf = (pidFile: string) => (fs.existsSync(pidFile) ? Number(fs.readFileSync(pidFile, 'utf8').split('\n')[0]) : undefined);
-  /** A server a failure above left running: stopped (fast shutdown), not left to outlive the tests. */
-  const stopLeftServer = (pidFile: string) => {
-    const left = postmasterOf(pidFile);
-    if (left && fs.existsSync(`/proc/${left}`)) process.kill(left, 'SIGINT');
+  /**
+   * After a test: the command stopped first, then a server a failure left running (fast shutdown, waited
+   * for), then the folder removed; the server is not left to outlive the tests, nor its folder removed
+   * under it.
+   */
+  const finish = async ({ dataDir, pgDir, command }: ReturnType<typeof generating>) => {
+    await stopRunning(command);
+    const left = readLock(pgDir);
+    if (left?.live) {
+      process.kill(left.pid, 'SIGINT');
+      await waitUntil(() => !fs.existsSync(`/proc/${left.pid}`), 30_000, 100);
+    }
+    await cleanUp(dataDir);
+  };
+  /** Whether the server on `pgDir` holds `database`: the command's work has begun once it does. */
+  const holds = async (pgDir: string, database: string) => {
+    const lock = readLock(pgDir);
+    if (!lock?.live) return false;
+    const client = new Client({ connectionString: `postgresql://postgres@127.0.0.1:${lock.port}/postgres` });
+    try {
+      await client.connect();
+      return (await client.query('select 1 from pg_database where datname = $1', [database])).rowCount === 1;
+    } catch {
+      // Still starting, or stopping: not yet.
+      return false;
+    } finally {
+      await client.end().catch(() => undefined);
+    }
   };
 
   it('on SIGINT (Ctrl-C) lets go of the embedded PostgreSQL it started, then exits with 130', async () => {
-    const { dataDir, pgDir, pidFile, command } = generating();
+    const generation = generating();
+    const { pgDir, pidFile, command } = generation;
     try {
-      // Once the server runs for the command (its user file written), and a moment into its work.
+      // Once the server runs for the command (its user file written) and the work has begun (its database
+      // created).
       const usersDir = path.join(pgDir, 'kb-users');
-      await waitUntil(() => fs.existsSync(pidFile) && fs.existsSync(usersDir) && fs.readdirSync(usersDir).length > 0, 60_000, 100);
-      const postmaster = postmasterOf(pidFile);
-      expect(fs.existsSync(`/proc/${postmaster}`)).toBe(true);
-      await new Promise((resolve) => setTimeout(resolve, 1000));
+      await waitUntil(async () => fs.existsSync(usersDir) && fs.readdirSync(usersDir).length > 0 && (await holds(pgDir, 'interreg_kb_interrupted')), 60_000, 100);
+      expect(await holds(pgDir, 'interreg_kb_interrupted')).toBe(true);
+      const postmaster = readLock(pgDir)!.pid;
       command.child.kill('SIGINT');
       expect(await command.exited).toBe(130);
       expect(command.lines.join('\n')).toContain('SIGINT received: letting go of the database, then stopping');
@@ -324,13 +362,13 @@ describe('a command-line tool on the embedded PostgreSQL', () => {
       expect(fs.existsSync(pidFile)).toBe(false);
       expect(fs.existsSync(`/proc/${postmaster}`)).toBe(false);
     } finally {
-      stopLeftServer(pidFile);
-      await cleanUp(dataDir, command);
+      await finish(generation);
     }
   }, 120_000);
 
   it('on SIGINT while the embedded PostgreSQL starts (initdb), stops it once started, then exits with 130', async () => {
-    const { dataDir, pgDir, pidFile, command } = generating();
+    const generation = generating();
+    const { pgDir, pidFile, command } = generation;
     try {
       // A new data folder: initdb and the first start take seconds.
       await waitUntil(() => fs.existsSync(pgDir), 60_000, 20);
@@ -344,8 +382,7 @@ describe('a command-line tool on the embedded PostgreSQL', () => {
       expect(fs.existsSync(pidFile)).toBe(false);
       expect(fs.readdirSync(path.join(pgDir, 'kb-users'))).toEqual([]);
     } finally {
-      stopLeftServer(pidFile);
-      await cleanUp(dataDir, command);
+      await finish(generation);
     }
   }, 120_000);
 });

@@ -144,7 +144,7 @@ const USERS_DIR = 'kb-users';
  * port and status, and whether that pid is a live PostgreSQL server of this very folder (a pid reused by
  * another process, or another cluster's server, is not).
  */
-function readLock(dataDir: string): { pid: number; port: number; status: string | undefined; live: boolean } | undefined {
+export function readLock(dataDir: string): { pid: number; port: number; status: string | undefined; live: boolean } | undefined {
   let lines: string[];
   try {
     lines = fs.readFileSync(path.join(dataDir, 'postmaster.pid'), 'utf8').split('\n');
