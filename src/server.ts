@@ -251,13 +251,7 @@ export async function createServer({ orm, config, logger }: ServerOptions): Prom
       // hints that nothing here reads (the response cache is invalidated by data changes, not by hints).
       ApolloServerPluginCacheControlDisabled(),
       observabilityPlugin(config),
-      queryLimitsPlugin(schema, {
-        maxDepth: config.maxDepth,
-        maxCost: config.maxCost,
-        maxAliases: config.maxAliases,
-        maxFields: config.maxFields,
-        maxPageSize: config.maxPageSize,
-      }),
+      queryLimitsPlugin(schema, config),
     ],
     formatError: formatError(config),
   });

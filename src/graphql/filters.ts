@@ -1,6 +1,6 @@
 import type { EntityClass } from '@mikro-orm/core';
 import { Field, InputType, Int, registerEnumType } from 'type-graphql';
-import { isCalendarDay } from '../modules/common/dates';
+import { isCalendarDay, ISO_DAY } from '../modules/common/dates';
 import { Language } from '../modules/common/localised';
 import type { Condition, SortKey } from './connection';
 import { badUserInput } from './errors';
@@ -147,13 +147,12 @@ export function textMatchCondition(idSql: string, recordType: string, text: stri
   };
 }
 
-const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 // Amounts are kept with 18 digits, 2 after the point; a bound of more than 30 on either side says nothing
 // more, and PostgreSQL refuses past 16,383 after the point.
 const DECIMAL = /^-?\d{1,30}(\.\d{1,30})?$/;
 
 export function checkIsoDate(value: string, argumentName: string): string {
-  if (!ISO_DATE.test(value) || !isCalendarDay(value)) {
+  if (!ISO_DAY.test(value) || !isCalendarDay(value)) {
     throw badUserInput(argumentName, `"${argumentName}" must be an ISO date such as "2020-06-30"; got "${value}".`);
   }
   return value;

@@ -195,9 +195,8 @@ export class SeedPlanner {
   }
 
   /** A problem at `at` where an end comes before its start: years, or ISO dates (which compare as text). */
-  private checkEndNotBeforeStart(start: unknown, end: unknown, at: SeedLocation): void {
-    const comparable = (typeof start === 'number' && typeof end === 'number') || (typeof start === 'string' && typeof end === 'string');
-    if (comparable && (end as number | string) < (start as number | string)) this.problem(at, `ends (${end}) before it starts (${start})`);
+  private checkEndNotBeforeStart<T extends number | string>(start: T | null, end: T | null, at: SeedLocation): void {
+    if (start !== null && end !== null && end < start) this.problem(at, `ends (${end}) before it starts (${start})`);
   }
 
   private child(at: SeedLocation, ...segments: SeedPath): SeedLocation {

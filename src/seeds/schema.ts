@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isCalendarDay } from '../modules/common/dates';
+import { isCalendarDay, ISO_DAY } from '../modules/common/dates';
 import { Fund, ProgrammeKind } from '../modules/programme/programme.entity';
 import { FundingBasis, FundingStage, TechnicalAssistance } from '../modules/funding/funding.entity';
 import { OrganisationKind, OrganisationSector } from '../modules/organisation/organisation.entity';
@@ -31,8 +31,8 @@ const partialDate = z
   .refine(onTheCalendar, 'must be a day (or month) on the calendar');
 const isoDate = z
   .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be an ISO date, e.g. "2021-05-31" (in quotes)')
-  .refine(onTheCalendar, 'must be a day on the calendar');
+  .regex(ISO_DAY, 'must be an ISO date, e.g. "2021-05-31" (in quotes)')
+  .refine(isCalendarDay, 'must be a day on the calendar');
 const decimalText = z
   .string({ error: 'must be a decimal in quotes, e.g. "1319699.36" (a bare YAML number can lose precision)' })
   .regex(/^-?\d+(\.\d+)?$/, 'must be a decimal in quotes, e.g. "1319699.36"');
