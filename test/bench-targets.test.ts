@@ -50,6 +50,22 @@ describe('bench targets', () => {
     expect(remote.measured).toBe('800 req/s, 11.4%; its SQL alone, without the API, 1400 req/s, 20%');
   });
 
+  it("names what the API's JavaScript thread spent on a list page, against what the target leaves it", () => {
+    const withThread = (result: ReturnType<typeof run>, apiThreadCpuMs: number, apiThreadBusyPercent: number) => ({
+      ...result,
+      uncached: { ...result.uncached, apiThreadCpuMs, apiThreadBusyPercent },
+    });
+    const floors = [withThread(floor, 0.142, 99), withThread(run('floor', 7400, 3, 14000), 0.134, 98)];
+    const [, , fresh] = targetVerdicts([floors[0], withThread(run('list', 800, 25, 16000), 1.21, 97), floors[1]], 7200);
+    // 20% of 7,200 req/s is 1,440 pages a second: 1000 / 1440 ms of the thread a page at most.
+    expect(fresh.measured).toBe("800 req/s, 11.1%; the API's JavaScript thread busy 97%, 1.21 ms a page (the floor's 0.138 ms), where 20% of the floor allows it 0.694 ms");
+    // Where /proc could not tell the floor's thread, the page's alone; where not the page's either, nothing.
+    const [, , noFloor] = targetVerdicts([floor, withThread(run('list', 800, 25, 16000), 1.21, 97)], 7000);
+    expect(noFloor.measured).toBe("800 req/s, 11.4%; the API's JavaScript thread busy 97%, 1.21 ms a page, where 20% of the floor allows it 0.714 ms");
+    const [, , unknown] = targetVerdicts([floor, run('list', 800, 25, 16000)], 7000);
+    expect(unknown.measured).toBe('800 req/s, 11.4%');
+  });
+
   it("names the rate of the list page's projects alone beside its own, where the run measured it", () => {
     const [, , fresh] = targetVerdicts([floor, run('list', 800, 25, 16000), run('list-projects', 1330, 12, 17000)], 7000);
     expect(fresh).toMatchObject({ holds: false, measured: '800 req/s, 11.4%; its projects alone, without their relations, 1330 req/s, 19%' });

@@ -2,8 +2,9 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import { Client } from 'pg';
 import { cloneTestDatabase, waitUntil } from './support/app';
-import { processStat } from '../src/db/proc';
-import { databaseCpuSeconds, findPostmaster, machineTicks, stealNotice, stealPercent } from '../src/generate/proc';
+import { Worker } from 'node:worker_threads';
+import { processStat, threadStat } from '../src/db/proc';
+import { databaseCpuSeconds, findPostmaster, machineTicks, mainThreadCpuSeconds, stealNotice, stealPercent } from '../src/generate/proc';
 
 /** The CPU times `npm run bench` reads from /proc: the API's, and PostgreSQL's processes'. */
 describe('CPU times from /proc', () => {
@@ -20,6 +21,32 @@ describe('CPU times from /proc', () => {
     // /proc counts in ticks of 10 ms.
     expect(Math.abs(stat.cpuSeconds - (usage.user + usage.system) / 1e6)).toBeLessThan(0.05);
     expect(processStat('no-such-process')).toBeNull();
+  });
+
+  it("reads the CPU time of a process's main thread apart from its other threads'", async () => {
+    const [process0, thread0] = [processStat(process.pid)!.cpuSeconds, mainThreadCpuSeconds(process.pid)!];
+    burn(200);
+    const [process1, thread1] = [processStat(process.pid)!.cpuSeconds, mainThreadCpuSeconds(process.pid)!];
+    // The burn runs on this thread: it counts it, as the process does (in ticks of 10 ms).
+    expect(thread1 - thread0).toBeGreaterThan(0.15);
+    expect(Math.abs(thread1 - thread0 - (process1 - process0))).toBeLessThan(0.05);
+    // A worker thread's 300 ms count for the process, not for the main thread, which waits meanwhile.
+    // (process.cpuUsage is the whole process's: the worker counts its own thread's time, as /proc tells it.)
+    const worker = new Worker(
+      `const fs = require('node:fs');
+       const ownSeconds = () => {
+         const stat = fs.readFileSync('/proc/thread-self/stat', 'utf8');
+         const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+         return (Number(fields[11]) + Number(fields[12])) / 100;
+       };
+       while (ownSeconds() < 0.3);`,
+      { eval: true },
+    );
+    await new Promise((resolve, reject) => worker.once('exit', resolve).once('error', reject));
+    const [process2, thread2] = [processStat(process.pid)!.cpuSeconds, mainThreadCpuSeconds(process.pid)!];
+    expect(process2 - process1).toBeGreaterThan(0.25);
+    expect(thread2 - thread1).toBeLessThan(0.1);
+    expect(threadStat(process.pid, 0)).toBeNull();
   });
 
   it("reads the machine's CPU ticks and the share its host held back", () => {

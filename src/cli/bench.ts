@@ -36,7 +36,7 @@ import {
   withBench,
   writeBenchFile,
 } from '../generate/plans';
-import { cpuSeconds, databaseCpuSeconds, findPostmaster, machineTicks, stealNotice, stealPercent } from '../generate/proc';
+import { cpuSeconds, databaseCpuSeconds, mainThreadCpuSeconds, findPostmaster, machineTicks, stealNotice, stealPercent } from '../generate/proc';
 import { StatementReplay } from '../generate/replay';
 import { targetLines, targetVerdicts } from '../generate/targets';
 
@@ -48,6 +48,13 @@ interface Measure {
   requests: number;
   /** CPU time per request of the API process; null where /proc cannot tell (not Linux). */
   apiCpuMs: number | null;
+  /** CPU time per request of the API's JavaScript thread (its main thread); null where /proc cannot tell. */
+  apiThreadCpuMs: number | null;
+  /**
+   * The share of the measure's time the API's JavaScript thread was running, in percent: near 100, that
+   * thread bounds the API's rate, whatever the other cores have left.
+   */
+  apiThreadBusyPercent: number | null;
   /** CPU time per request of PostgreSQL's processes; null where /proc cannot tell (a remote server). */
   databaseCpuMs: number | null;
   /** CPU time per request of this process, which runs autocannon and nothing else meanwhile. */
@@ -100,6 +107,9 @@ interface Result {
 interface CpuReadings {
   /** The API process's; null where /proc cannot tell, or for work done without the API. */
   apiCpuMs: number | null;
+  /** Its JavaScript thread's, and the share of the time it ran (percent); null as the process's is. */
+  apiThreadCpuMs: number | null;
+  apiThreadBusyPercent: number | null;
   /** PostgreSQL's processes'; null where /proc cannot tell. */
   databaseCpuMs: number | null;
   /** This process's: autocannon's, or node-postgres replaying statements. */
@@ -115,14 +125,20 @@ async function readingCpu<T>(
   requestsOf: (result: T) => number,
 ): Promise<{ result: T; cpu: CpuReadings }> {
   const apiSeconds = () => (processes.api === null ? null : cpuSeconds(processes.api));
-  const [api, database, own, ticks] = [apiSeconds(), databaseCpuSeconds(processes.postmaster), process.cpuUsage(), machineTicks()];
+  const apiThreadSeconds = () => (processes.api === null ? null : mainThreadCpuSeconds(processes.api));
+  const started = performance.now();
+  const [api, apiThread, database, own, ticks] = [apiSeconds(), apiThreadSeconds(), databaseCpuSeconds(processes.postmaster), process.cpuUsage(), machineTicks()];
   const result = await work();
   const requests = requestsOf(result);
   // This process's own first: reading /proc afterwards is work of its own.
   const ownCpuMs = perRequest(secondsOf(process.cpuUsage(own)), requests);
+  const elapsedSeconds = (performance.now() - started) / 1000;
   const between = (before: number | null, after: number | null) => (before === null || after === null ? null : perRequest(after - before, requests));
+  const apiThreadAfter = apiThreadSeconds();
   const cpu = {
     apiCpuMs: between(api, apiSeconds()),
+    apiThreadCpuMs: between(apiThread, apiThreadAfter),
+    apiThreadBusyPercent: apiThread === null || apiThreadAfter === null ? null : Math.round((100 * (apiThreadAfter - apiThread)) / elapsedSeconds),
     databaseCpuMs: between(database, databaseCpuSeconds(processes.postmaster)),
     ownCpuMs,
     stealPercent: stealPercent(ticks, machineTicks()),
@@ -143,6 +159,8 @@ async function measure(url: string, body: string, headers: Record<string, string
     errors: result.errors + result.non2xx + result.timeouts,
     requests: result.requests.total,
     apiCpuMs: cpu.apiCpuMs,
+    apiThreadCpuMs: cpu.apiThreadCpuMs,
+    apiThreadBusyPercent: cpu.apiThreadBusyPercent,
     databaseCpuMs: cpu.databaseCpuMs,
     loadGeneratorCpuMs: cpu.ownCpuMs,
     stealPercent: cpu.stealPercent,
@@ -289,7 +307,7 @@ async function main(): Promise<void> {
         results.push(result);
         console.log(
           `${result.uncached.requestsPerSecond} req/s, p50 ${result.uncached.p50Ms} ms, p99 ${result.uncached.p99Ms} ms, ${result.sqlStatements} SQL, ` +
-            `CPU a request: API ${result.uncached.apiCpuMs ?? '?'} ms, PostgreSQL ${result.uncached.databaseCpuMs ?? '?'} ms, load generator ${result.uncached.loadGeneratorCpuMs} ms; ` +
+            `CPU a request: API ${result.uncached.apiCpuMs ?? '?'} ms (its JavaScript thread ${result.uncached.apiThreadCpuMs ?? '?'} ms, busy ${result.uncached.apiThreadBusyPercent ?? '?'}%), PostgreSQL ${result.uncached.databaseCpuMs ?? '?'} ms, load generator ${result.uncached.loadGeneratorCpuMs} ms; ` +
             `cached ${result.cached.requestsPerSecond} req/s, p99 ${result.cached.p99Ms} ms; ${result.uncached.errors + result.cached.errors} errors` +
             (result.sqlAlone ? `; its SQL alone ${result.sqlAlone.requestsPerSecond} req/s` : ''),
         );
@@ -316,12 +334,12 @@ async function main(): Promise<void> {
       const table = [
         `Dataset: ${dataset}. Machine: ${machine}. ${connections} connections, ${duration} s each after ${warmup} s of warm-up; API, PostgreSQL and load generator on the same machine.`,
         '',
-        '| operation | req/s | % of floor | p50 ms | p99 ms | API CPU ms | PostgreSQL CPU ms | load generator CPU ms | CPU-bound req/s | cached req/s | cached % of floor | cached p99 ms | SQL statements | errors |',
-        '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+        '| operation | req/s | % of floor | p50 ms | p99 ms | API CPU ms | API thread busy | PostgreSQL CPU ms | load generator CPU ms | CPU-bound req/s | cached req/s | cached % of floor | cached p99 ms | SQL statements | errors |',
+        '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
         ...results.map(
           (r) =>
             `| ${r.operation} | ${r.uncached.requestsPerSecond} | ${percent(r.uncached.requestsPerSecond)} | ${r.uncached.p50Ms} | ${r.uncached.p99Ms} | ` +
-            `${r.uncached.apiCpuMs ?? ''} | ${r.uncached.databaseCpuMs ?? ''} | ${r.uncached.loadGeneratorCpuMs} | ${cpuBound([r.uncached.apiCpuMs, r.uncached.databaseCpuMs, r.uncached.loadGeneratorCpuMs]) ?? ''} | ` +
+            `${r.uncached.apiCpuMs ?? ''} | ${r.uncached.apiThreadBusyPercent === null ? '' : `${r.uncached.apiThreadBusyPercent}%`} | ${r.uncached.databaseCpuMs ?? ''} | ${r.uncached.loadGeneratorCpuMs} | ${cpuBound([r.uncached.apiCpuMs, r.uncached.databaseCpuMs, r.uncached.loadGeneratorCpuMs]) ?? ''} | ` +
             `${r.cached.requestsPerSecond} | ${percent(r.cached.requestsPerSecond)} | ${r.cached.p99Ms} | ${r.sqlStatements ?? ''} | ${r.uncached.errors + r.cached.errors} |`,
         ),
         '',
@@ -346,7 +364,9 @@ async function main(): Promise<void> {
             : [],
         ),
         '',
-        'API CPU ms and PostgreSQL CPU ms: CPU time per fresh request of the API process and of PostgreSQL\'s processes (from /proc, every thread of them; the API\'s JavaScript runs on one, so its share bounds its rate). ' +
+        'API CPU ms and PostgreSQL CPU ms: CPU time per fresh request of the API process and of PostgreSQL\'s processes (from /proc, every thread of them). ' +
+          'API thread busy: the share of the time the API\'s JavaScript thread (its main thread) was running; near 100%, that one thread bounds the API\'s rate, ' +
+          'which is then 1000 over its CPU ms a request, whatever the other cores have left. ' +
           `Load generator CPU ms: autocannon's, in the benchmark's own process. CPU-bound req/s: what the ${cores} cores could serve at most if those three were spread over them without loss (${cores} × 1000 / their sum).`,
         '',
         `Resident memory of the API after the run: ${memoryMb} MB.`,

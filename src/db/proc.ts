@@ -20,10 +20,22 @@ export interface ProcessStat {
 
 /** A process's parent, CPU times and start time, or null when it cannot be read (it ended, or this is not Linux). */
 export function processStat(pid: number | string): ProcessStat | null {
+  return readStat(`/proc/${pid}/stat`);
+}
+
+/**
+ * One thread of a process, as processStat reads a process (its parent is the process's; it waits for no
+ * children). A process's main thread has the process's id: a Node process's JavaScript runs there.
+ */
+export function threadStat(pid: number, thread: number): ProcessStat | null {
+  return readStat(`/proc/${pid}/task/${thread}/stat`);
+}
+
+function readStat(file: string): ProcessStat | null {
   try {
     // After the command name (which may hold spaces and parentheses), fields from the third (state) on: ppid
     // is field 4 of stat(5), utime 14, stime 15, cutime 16, cstime 17, starttime 22.
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const stat = fs.readFileSync(file, 'utf8');
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     const seconds = (first: number) => (Number(fields[first - 3]) + Number(fields[first - 2])) / CLOCK_TICKS;
     return { parent: Number(fields[4 - 3]), cpuSeconds: seconds(14), exitedChildrenCpuSeconds: seconds(16), startTime: fields[22 - 3] };

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import type { Client } from 'pg';
-import { processStat } from '../db/proc';
+import { processStat, threadStat } from '../db/proc';
 
 /**
  * CPU times of processes from Linux's /proc, for the benchmark: the API's, and PostgreSQL's (the
@@ -13,6 +13,14 @@ const READ_ATTEMPTS = 5;
 
 export function cpuSeconds(pid: number): number | null {
   return processStat(pid)?.cpuSeconds ?? null;
+}
+
+/**
+ * The CPU seconds of a Node process's main thread, where its JavaScript runs (V8's collector and libuv's
+ * pool have threads of their own): one core at most, however many the machine has.
+ */
+export function mainThreadCpuSeconds(pid: number): number | null {
+  return threadStat(pid, pid)?.cpuSeconds ?? null;
 }
 
 /**
