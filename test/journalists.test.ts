@@ -1,3 +1,6 @@
+import 'reflect-metadata';
+import { Language } from '../src/modules/common/localised';
+import { formatDecimal } from '../src/modules/provenance/fact-sheet';
 import { fetchCsv, sqlStatementsOf, startTestApp, TestApp } from './support/app';
 
 let app: TestApp;
@@ -179,6 +182,24 @@ describe('fact sheets', () => {
     const { project: dutch } = await app.data(`{ project(slug: "weldcome") { factSheet(lang: NL) { quote asOf } } }`);
     expect(dutch.factSheet.find((entry: any) => entry.asOf === '2021-05').quote).toMatch(/\(per 2021-05\)\. Bron: /);
     expect(project.factSheet.find((entry: any) => entry.label === 'Chef de file')).toMatchObject({ value: 'Icam' });
+  });
+
+  it('writes a year as a year in every language, not grouped as a number', async () => {
+    for (const lang of ['EN', 'FR', 'NL']) {
+      const { programme } = await app.data(`{ programme(slug: "interreg-v-fwvl") { factSheet(lang: ${lang}) { field value quote } } }`);
+      const startYear = programme.factSheet.find((entry: any) => entry.field === 'startYear');
+      expect([lang, startYear.value]).toEqual([lang, '2014']);
+      expect(startYear.quote).toMatch(/: 2014 year[ .(]/);
+    }
+    // Other numbers stay grouped.
+    expect(formatDecimal('170000000.00', Language.NL)).toBe('170.000.000');
+  });
+
+  it('keeps the sign of a negative number between -1 and 0', () => {
+    expect(formatDecimal('-0.5', Language.FR)).toBe('-0,5');
+    expect(formatDecimal('-0.50', Language.EN)).toBe('-0.5');
+    expect(formatDecimal('-1319699.36', Language.EN)).toBe('-1,319,699.36');
+    expect(formatDecimal('-0.000', Language.EN)).toBe('0');
   });
 
   it('has one for organisations too', async () => {

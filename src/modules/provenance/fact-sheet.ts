@@ -87,13 +87,23 @@ export function fieldLabel(field: string, lang: Language): string {
 
 const LOCALES: Record<Language, string> = { [Language.EN]: 'en-GB', [Language.FR]: 'fr-BE', [Language.NL]: 'nl-BE' };
 
-/** An exact decimal string grouped for reading in a language ("170 000 000", "1 319 699,36"). */
-export function formatDecimal(value: string, lang: Language): string {
-  const [whole, fraction] = normaliseDecimal(value).split('.');
-  const grouped = new Intl.NumberFormat(LOCALES[lang], { maximumFractionDigits: 0 }).format(BigInt(whole));
-  if (!fraction) return grouped;
-  const separator = new Intl.NumberFormat(LOCALES[lang]).formatToParts(1.5).find((part) => part.type === 'decimal')!.value;
-  return `${grouped}${separator}${fraction}`;
+/** Units whose numbers are written without grouping: a year is 2014 in every language, not "2,014". */
+const UNGROUPED_UNITS = new Set(['year']);
+
+/**
+ * An exact decimal string grouped for reading in a language ("170 000 000", "1 319 699,36"), or only with the
+ * language's decimal separator for a unit such as a year. The sign is written apart from the whole part:
+ * "-0.5" has a whole part of 0, which as a number has no sign.
+ */
+export function formatDecimal(value: string, lang: Language, unit?: string | null): string {
+  const normalised = normaliseDecimal(value);
+  const negative = normalised.startsWith('-');
+  const [whole, fraction] = (negative ? normalised.slice(1) : normalised).split('.');
+  const format = new Intl.NumberFormat(LOCALES[lang], { maximumFractionDigits: 0, useGrouping: !UNGROUPED_UNITS.has(unit ?? '') });
+  const parts = new Intl.NumberFormat(LOCALES[lang]).formatToParts(-1.5);
+  const part = (type: string) => parts.find((entry) => entry.type === type)!.value;
+  const written = format.format(BigInt(whole)) + (fraction ? `${part('decimal')}${fraction}` : '');
+  return negative && /[1-9]/.test(written) ? `${part('minusSign')}${written}` : written;
 }
 
 @ObjectType({ description: 'A source as cited in a fact sheet.' })
@@ -194,7 +204,7 @@ export async function factSheetEntries(
         value = `${formatDecimal(claim.value, lang)} ${claim.unit ?? 'EUR'}`;
         break;
       case ClaimValueKind.NUMBER:
-        value = formatDecimal(claim.value, lang);
+        value = formatDecimal(claim.value, lang, claim.unit);
         break;
       case ClaimValueKind.REFERENCE:
         value = nameOf(references[index] as Named | null, claim.value, lang);
