@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { Language } from '../src/modules/common/localised';
 import { formatDecimal } from '../src/modules/provenance/fact-sheet';
+import { Client } from 'pg';
 import { fetchCsv, sqlStatementsOf, startTestApp, TestApp } from './support/app';
 
 let app: TestApp;
@@ -135,6 +136,35 @@ describe('conflicts', () => {
       ]),
     );
     expect(funding.claims.find((claim: any) => claim.source.key === 'keep-37').basis).toContain('excluding technical assistance');
+  });
+
+  it('counts numbers that differ only in their trailing zeros as one value', async () => {
+    const client = new Client({ connectionString: app.databaseUrl });
+    await client.connect();
+    const added: string[] = [];
+    // Another source's claim of programme V's first year, as written in its own document.
+    const restate = async (value: string) => {
+      const { rows } = await client.query(
+        `insert into claim (id, subject_type, subject_id, field, value_kind, value, language, unit, basis, approximate, as_of, preferred, locator, position, reference_type, reference_id, source_id, funding_id)
+         select gen_random_uuid(), c.subject_type, c.subject_id, c.field, c.value_kind, $1, c.language, c.unit, c.basis, c.approximate, c.as_of, false, c.locator, c.position, c.reference_type, c.reference_id, c.source_id, c.funding_id
+         from claim c join programme p on p.id = c.subject_id where p.slug = 'interreg-v-fwvl' and c.field = 'startYear' and c.preferred
+         returning id`,
+        [value],
+      );
+      added.push(rows[0].id);
+    };
+    const startYear = async () => (await app.data(CONFLICTS)).conflicts.filter((conflict: any) => conflict.field === 'startYear');
+    try {
+      await restate('2014.00');
+      expect(await startYear()).toEqual([]);
+      await restate('2015');
+      const [conflict] = await startYear();
+      expect(conflict.valueCount).toBe(2);
+      expect(conflict.claims.map((claim: any) => claim.value).sort()).toEqual(['2014', '2014.00', '2015']);
+    } finally {
+      await client.query('delete from claim where id = any($1)', [added]);
+      await client.end();
+    }
   });
 
   it('filters conflicts by programme and record type', async () => {

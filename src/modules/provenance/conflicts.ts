@@ -3,7 +3,7 @@ import type { RequestContext } from '../../graphql/context';
 import { given, knownIds, named } from '../../graphql/filters';
 import { Node } from '../../graphql/node';
 import { Programme } from '../programme/programme.entity';
-import { Claim } from './claim.entity';
+import { Claim, ClaimValueKind } from './claim.entity';
 
 @InputType({ description: 'Which conflicts to list.' })
 export class ConflictFilter {
@@ -71,14 +71,17 @@ export async function findConflicts(context: RequestContext, filter: ConflictFil
       union all select id from funding where programme_id in (select id from g) or project_id in (select id from p))`);
     bindings.push(programme);
   }
+  // Numbers are compared as numbers: the seeds keep a value as written, and 170000000 and 170000000.00 are
+  // one amount (as Money.amount shows both), not two versions.
+  const value = `case when c.value_kind in ('${ClaimValueKind.MONEY}', '${ClaimValueKind.NUMBER}') then trim_scale(c.value::numeric)::text else c.value end`;
   const result: { rows: Array<{ subject_type: string; subject_id: string; field: string; claim_ids: string[]; value_count: number }> } =
     await context.sql.raw(
       `select c.subject_type, c.subject_id, c.field, array_agg(c.id order by c.preferred desc, c.id) as claim_ids,
-              count(distinct c.value)::int as value_count
+              count(distinct ${value})::int as value_count
        from claim c
        ${conditions.length ? `where ${conditions.join(' and ')}` : ''}
        group by c.subject_type, c.subject_id, c.field, c.language, c.position
-       having count(distinct c.value) > 1
+       having count(distinct ${value}) > 1
        order by c.subject_type, c.field, c.subject_id, c.language, c.position`,
       bindings,
     );
