@@ -43,6 +43,18 @@ describe('query limits', () => {
     expect(json.errors[0].message).toContain(String(measured));
   });
 
+  it('leaves a page size or id list over the cap to its resolver, which names the argument, rather than refuse it as a cost', async () => {
+    // Counted as asked, each would cost over 500; no answer can hold more than the cap of 100 records.
+    const page = await post(app, { query: '{ projects(first: 100001) { totalCount } }' });
+    expect(page.json.errors[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', argumentName: 'first' });
+    const ids = Array.from({ length: 600 }, (_, index) => `id-${index}`);
+    const nodes = await post(app, { query: 'query ($ids: [ID!]!) { nodes(ids: $ids) { id } }', variables: { ids } });
+    expect(nodes.json.errors[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', argumentName: 'ids' });
+    // A page at the cap that is too costly all the same is still refused for its cost.
+    const costly = await post(app, { query: '{ projects(first: 10000) { edges { node { participations { role } } } } }' });
+    expect(costly.json.errors[0].extensions).toMatchObject({ code: 'QUERY_LIMIT_EXCEEDED', limit: 'cost', measured: 1100 });
+  });
+
   it('measures a repeated document afresh for each set of variables, and rejects it every time it is over', async () => {
     // The measures are kept per query, operation and variables: the same text with other variables is
     // another cost, and a kept measure over the limit still rejects.

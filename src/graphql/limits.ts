@@ -60,7 +60,10 @@ function unwrap(type: GraphQLOutputType): GraphQLOutputType {
  * connection asked for n records costs n times (1 + the cost of one record's selection); a list relation
  * costs ASSUMED_LIST_SIZE times that; an object field costs 1 plus its selection; a scalar costs nothing.
  */
-function costEstimator(pageSizeByDefault: number): ComplexityEstimator {
+function costEstimator(pageSizeByDefault: number, maxPageSize: number): ComplexityEstimator {
+  // A page size or id list above the cap is refused by its resolver, naming the argument (BAD_USER_INPUT):
+  // counted as asked, it would be refused here first, as a cost, for what no answer could hold.
+  const records = (asked: number) => Math.min(Math.max(0, asked), maxPageSize);
   return ({ type: parent, field, args, childComplexity }) => {
     // Introspection is the schema, not data: it costs nothing (GraphiQL and code generators need it whole).
     if (parent.name.startsWith('__') || field.name.startsWith('__')) return 0;
@@ -69,10 +72,9 @@ function costEstimator(pageSizeByDefault: number): ComplexityEstimator {
     // A connection's edges are as many as its page size, counted on the connection field itself.
     if (parent.name.endsWith('Connection') && field.name === 'edges') return childComplexity;
     if (isObjectType(named) && named.name.endsWith('Connection')) {
-      const size = Number(args.first ?? args.last ?? pageSizeByDefault);
-      return Math.max(0, size) * Math.max(1, childComplexity);
+      return records(Number(args.first ?? args.last ?? pageSizeByDefault)) * Math.max(1, childComplexity);
     }
-    if (field.name === 'nodes' && Array.isArray(args.ids)) return args.ids.length * (1 + childComplexity);
+    if (field.name === 'nodes' && Array.isArray(args.ids)) return records(args.ids.length) * (1 + childComplexity);
     if (isListType(type) && isObjectType(getNamedType(type))) return ASSUMED_LIST_SIZE * (1 + childComplexity);
     if (isObjectType(named) || named.name === 'Node') return 1 + childComplexity;
     return 0;
@@ -170,7 +172,7 @@ function measureCost(
 export function queryLimitsPlugin(schema: GraphQLSchema, limits: QueryLimits): ApolloServerPlugin<RequestContext> {
   const shapes = new LRUCache<string, Measured>({ max: 1000 });
   const costs = new LRUCache<string, { cost: number | null }>({ max: 1000 });
-  const estimator = costEstimator(defaultPageSize(limits.maxPageSize));
+  const estimator = costEstimator(defaultPageSize(limits.maxPageSize), limits.maxPageSize);
   return {
     async requestDidStart() {
       return {
