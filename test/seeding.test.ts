@@ -251,6 +251,21 @@ describe('npm run seed', () => {
       /interreg-fwvl\.yaml:\d+:\d+: projects\[2\]\..*locator: must not contain the NUL character/,
     ],
     [
+      'a NUL character in a URL',
+      (text: string) => text.replace('    website: https://www.weldcome.eu', '    website: "https://www.weldcome.eu/\\0"'),
+      /interreg-fwvl\.yaml:\d+:\d+: projects\[2\]\.website: must not contain the NUL character/,
+    ],
+    [
+      'a title too long to be a sort key',
+      (text: string) => text.replace('    titles: { en: WELDing COoperation for Mobility and cross-border Employment }', `    titles: { en: "${'Welding '.repeat(400)}" }`),
+      /interreg-fwvl\.yaml:284:\d+: projects\[2\]\.titles\.en: must be at most 500 characters/,
+    ],
+    [
+      'a slug too long to be a key',
+      (text: string) => text.replace('  - slug: weldcome\n', `  - slug: weldcome${'-and-more'.repeat(20)}\n`),
+      /interreg-fwvl\.yaml:280:\d+: projects\[2\]\.slug: must be at most 100 characters/,
+    ],
+    [
       'a negative amount',
       (text: string) => text.replace('amount: "1319699.36"', 'amount: "-1319699.36"'),
       /interreg-fwvl\.yaml:\d+:\d+: projects\[2\]\.funding\[0\]\.amount: must not be negative/,

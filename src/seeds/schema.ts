@@ -18,8 +18,22 @@ import { TerritoryLevel } from '../modules/territory/territory.entity';
  * The plain and one-claim forms are rewritten to the `claims` form before validation.
  */
 
-const key = z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'must be lower-case letters, digits and hyphens, e.g. "le-forem"');
-const territoryCode = z.string().regex(/^([A-Z]{2}[0-9A-Z]{0,3}|[a-z0-9][a-z0-9-]*)$/, 'must be a NUTS code ("BE25") or a slug ("cote-d-opale")');
+/**
+ * Slugs, keys, names, titles and acronyms are keys of B-tree indexes (unique keys, sort keys), whose entries
+ * PostgreSQL refuses above about 2,700 bytes, in the middle of the seeding transaction and naming no file.
+ * At 4 bytes a character at most in UTF-8, these lengths keep every entry well under that.
+ */
+const MAX_KEY_LENGTH = 100;
+const MAX_NAME_LENGTH = 500;
+
+const key = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9-]*$/, 'must be lower-case letters, digits and hyphens, e.g. "le-forem"')
+  .max(MAX_KEY_LENGTH, `must be at most ${MAX_KEY_LENGTH} characters`);
+const territoryCode = z
+  .string()
+  .regex(/^([A-Z]{2}[0-9A-Z]{0,3}|[a-z0-9][a-z0-9-]*)$/, 'must be a NUTS code ("BE25") or a slug ("cote-d-opale")')
+  .max(MAX_KEY_LENGTH, `must be at most ${MAX_KEY_LENGTH} characters`);
 /** A day, month or year that is on the calendar ("2021-02-30" and "2021-13" are not; stored as text, they were kept). */
 function onTheCalendar(value: string): boolean {
   const [year, month = '01', day = '01'] = value.split('-');
@@ -56,9 +70,19 @@ const count = () => z.number().int().positive().max(INTEGER_MAX, `must be at mos
 const countryCode = z.string().regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 country code, e.g. "BE"');
 // http and https only, with a host name: `z.url` took any scheme ("javascript:alert(1)" was served as a
 // project's website) and "http:/www.example.org".
-const url = z.httpUrl({ error: 'must be an absolute http(s) URL' });
-// PostgreSQL stores no NUL character: refused here, at its line, rather than by the database half-way.
-const text = z.string().trim().min(1, 'must not be empty').refine((value) => !value.includes('\u0000'), 'must not contain the NUL character (U+0000)');
+// PostgreSQL stores no NUL character: refused here, at its line, rather than by the database half-way. (A URL
+// too: the URL parser that checks one reads past a NUL, and the text is kept as written.)
+const withoutNul = (value: string) => !value.includes('\u0000');
+const NUL_MESSAGE = 'must not contain the NUL character (U+0000)';
+const url = z.httpUrl({ error: 'must be an absolute http(s) URL' }).refine(withoutNul, NUL_MESSAGE);
+const text = z.string().trim().min(1, 'must not be empty').refine(withoutNul, NUL_MESSAGE);
+/** A name, title or acronym: a sort key (see MAX_NAME_LENGTH). */
+const name = z
+  .string()
+  .trim()
+  .min(1, 'must not be empty')
+  .max(MAX_NAME_LENGTH, `must be at most ${MAX_NAME_LENGTH} characters (a name or title, not a description)`)
+  .refine(withoutNul, NUL_MESSAGE);
 
 const claimMeta = {
   source: key.optional(),
@@ -117,6 +141,11 @@ const localisedFacts = z
   .strictObject({ fr: fact(text).optional(), nl: fact(text).optional(), en: fact(text).optional() })
   .refine((names) => names.fr || names.nl || names.en, 'needs a text in at least one of fr, nl, en');
 
+/** Names or titles in each language (see `name`). */
+const localisedNames = z
+  .strictObject({ fr: fact(name).optional(), nl: fact(name).optional(), en: fact(name).optional() })
+  .refine((names) => names.fr || names.nl || names.en, 'needs a text in at least one of fr, nl, en');
+
 const localisedText = z
   .strictObject({ fr: text.optional(), nl: text.optional(), en: text.optional() })
   .refine((names) => names.fr || names.nl || names.en, 'needs a text in at least one of fr, nl, en');
@@ -143,7 +172,7 @@ export const territorySchema = z.strictObject({
   level: fact(z.enum(TerritoryLevel)),
   nutsVersion: fact(z.number().int().min(2003).max(2100)).optional(),
   country: fact(countryCode).optional(),
-  names: localisedFacts,
+  names: localisedNames,
   aliases: z.array(fact(text)).optional(),
   partOf: z.array(fact(territoryCode)).optional(),
   overlaps: z.array(fact(territoryCode)).optional(),
@@ -153,8 +182,8 @@ export const territorySchema = z.strictObject({
 export const organisationSchema = z.strictObject({
   ...recordBase,
   slug: key,
-  names: localisedFacts,
-  acronym: fact(text).optional(),
+  names: localisedNames,
+  acronym: fact(name).optional(),
   aliases: z.array(fact(text)).optional(),
   kind: fact(z.enum(OrganisationKind)),
   sector: fact(z.enum(OrganisationSector)).optional(),
@@ -199,7 +228,7 @@ export interface ThemeInput {
   source?: string;
   slug: string;
   code?: Fact<string>;
-  names: z.infer<typeof localisedFacts>;
+  names: z.infer<typeof localisedNames>;
   children?: ThemeInput[];
 }
 export const themeSchema: z.ZodType<ThemeInput> = z.lazy(() =>
@@ -207,7 +236,7 @@ export const themeSchema: z.ZodType<ThemeInput> = z.lazy(() =>
     ...recordBase,
     slug: key,
     code: fact(text).optional(),
-    names: localisedFacts,
+    names: localisedNames,
     children: z.array(themeSchema).optional(),
   }),
 ) as z.ZodType<ThemeInput>;
@@ -216,7 +245,7 @@ export const programmeSchema = z
   .strictObject({
     ...recordBase,
     slug: key,
-    names: localisedFacts,
+    names: localisedNames,
     cciCode: fact(z.string().regex(/^\d{4}[A-Z0-9]{11}$/, 'must be a CCI code, e.g. "2014TC16RFCB044"')).optional(),
     kind: fact(z.enum(ProgrammeKind)),
     funds: z.array(fact(z.enum(Fund))).optional(),
@@ -248,8 +277,8 @@ export const projectSchema = z.strictObject({
   ...recordBase,
   slug: key,
   programme: fact(key),
-  acronym: fact(text).optional(),
-  titles: localisedFacts,
+  acronym: fact(name).optional(),
+  titles: localisedNames,
   summaries: localisedFacts.optional(),
   themes: z.array(fact(key)).optional(),
   startDate: fact(isoDate).optional(),
