@@ -182,7 +182,12 @@ describe('npm run seed', () => {
     [
       'a misspelt field',
       (text: string) => text.replace('    website: https://www.weldcome.eu', '    webiste: https://www.weldcome.eu'),
-      /interreg-fwvl\.yaml:\d+:\d+: projects\[2\]: unknown field "webiste"/,
+      /interreg-fwvl\.yaml:293:5: projects\[2\]: unknown field "webiste"/,
+    ],
+    [
+      'a misspelt section',
+      (text: string) => text.replace('\nprojects:\n', '\nproject:\n'),
+      /interreg-fwvl\.yaml:193:1: unknown field "project"/,
     ],
     [
       'two disagreeing claims with none preferred',

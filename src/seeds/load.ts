@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { Alias, Document, isCollection, isMap, LineCounter, Node as YamlNode, parseDocument, visit } from 'yaml';
+import { Alias, Document, isCollection, isMap, isScalar, LineCounter, Node as YamlNode, parseDocument, visit } from 'yaml';
 import type { z } from 'zod';
 import { SeedFile, seedFileSchema } from './schema';
 
@@ -44,8 +44,9 @@ export function locationText(location: SeedLocation): string {
 /**
  * "file:line:column: path: message". The path may run past what the file holds (a missing field, or
  * the `claims` form a plain value is rewritten to): the line is then that of the deepest node present.
+ * `at`, an offset in the file, places the line elsewhere than the path's node (an unknown key of it).
  */
-export function describeLocation(location: SeedLocation, message: string): string {
+export function describeLocation(location: SeedLocation, message: string, at?: number): string {
   const { document, lineCounter, name } = location.file;
   let node: unknown = undefined;
   const present: Array<string | number> = [];
@@ -55,7 +56,7 @@ export function describeLocation(location: SeedLocation, message: string): strin
     present.push(segment);
     node = candidate;
   }
-  const offset = (node as YamlNode | undefined)?.range?.[0] ?? (document.contents as YamlNode | null)?.range?.[0] ?? 0;
+  const offset = at ?? (node as YamlNode | undefined)?.range?.[0] ?? (document.contents as YamlNode | null)?.range?.[0] ?? 0;
   const { line, col } = lineCounter.linePos(offset);
   const shownPath = displayPath(location.path.filter((segment, index) => index < present.length || segment !== 'claims'));
   return `${name}:${line}:${col}: ${shownPath ? `${shownPath}: ` : ''}${message}`;
@@ -74,13 +75,20 @@ function describeIssue(file: ParsedSeedFile, issue: z.core.$ZodIssue): string {
     written.push(segment);
   }
   let message = issue.message;
-  if (issue.code === 'unrecognized_keys') message = `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
+  let at: number | undefined;
+  if (issue.code === 'unrecognized_keys') {
+    message = `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
+    // zod places the issue on the mapping that holds the keys: the line is that of the first unknown key.
+    const mapping = file.document.getIn(written, true) ?? (written.length === 0 ? file.document.contents : undefined);
+    const pair = isMap(mapping) ? mapping.items.find((item) => isScalar(item.key) && item.key.value === issue.keys[0]) : undefined;
+    at = isScalar(pair?.key) ? pair.key.range?.[0] : undefined;
+  }
   if (issue.code === 'invalid_value' && 'values' in issue) message = `must be one of ${issue.values.join(', ')}`;
   // A claim written as a mapping without its `value` (misspelt, say): say that, not what a value must be.
   if (issuePath[issuePath.length - 1] === 'value' && isMap(file.document.getIn(written, true)) && !file.document.hasIn([...written, 'value'])) {
     message = 'needs a "value"';
   }
-  return describeLocation({ file, path: written }, message);
+  return describeLocation({ file, path: written }, message, at);
 }
 
 /** An alias that could not be expanded, at the alias (the YAML library says neither file nor line). */
