@@ -97,6 +97,35 @@ describe('npm run seed', () => {
     expect(restored.total_budget).toBe('1319699.36');
   });
 
+  it("keeps the links of a theme moved up out of a parent theme that is removed", async () => {
+    const connection = orm.em.getConnection();
+    // A project loaded by other means than the seeds, filed under the child theme.
+    const columns = (await connection.execute(`select column_name from information_schema.columns where table_name = 'project' and is_generated = 'NEVER'`)).map(
+      (row) => `"${row.column_name as string}"`,
+    );
+    const copied = columns.map((column: string) => (column === '"id"' ? 'gen_random_uuid()' : column === '"slug"' ? `'loaded-elsewhere'` : column));
+    const [other] = await connection.execute(`insert into project (${columns.join(', ')}) select ${copied.join(', ')} from project where slug = 'weldcome' returning id`);
+    const [theme] = await connection.execute(`select id from theme where slug = 'interreg-v-fwvl-employment-and-mobility'`);
+    await connection.execute(`insert into project_theme (id, project_id, theme_id) values (gen_random_uuid(), ?, ?)`, [other.id, theme.id]);
+    const moveUp = (text: string) =>
+      text
+        .replace(/ {6}- slug: interreg-v-fwvl-axis-4\n[\s\S]*? {8}children:\n((?: {10}.*\n)+)/, (_all, children: string) => children.replace(/^ {4}/gm, ''))
+        .replace('      - { value: interreg-v-fwvl-axis-4, source: editors }\n', '')
+        .replaceAll('[{ value: interreg-v-fwvl-axis-4, source: editors }]', '[{ value: interreg-v-fwvl-employment-and-mobility, source: editors }]');
+    try {
+      await withEditedSeeds('interreg-fwvl.yaml', moveUp, async () => {
+        const themes = await connection.execute(`select slug, parent_id from theme where slug like 'interreg-v-fwvl-%' order by slug`);
+        expect(themes.map((row) => row.slug)).not.toContain('interreg-v-fwvl-axis-4');
+        expect(themes).toContainEqual({ slug: 'interreg-v-fwvl-employment-and-mobility', parent_id: null });
+        const links = await connection.execute(`select theme_id from project_theme where project_id = ?`, [other.id]);
+        expect(links).toEqual([{ theme_id: theme.id }]);
+      });
+    } finally {
+      await connection.execute(`delete from project_theme where project_id = ?`, [other.id]);
+      await connection.execute(`delete from project where id = ?`, [other.id]);
+    }
+  });
+
   it('prefers the claim marked preferred over the first one, of an amount and of a lead partner', async () => {
     // The first claim was made preferred by default even beside one marked so: "2 claims are marked preferred".
     await withEditedSeeds(

@@ -35,14 +35,20 @@ export function planSeeds(directory = DEFAULT_SEED_DIRECTORY): SeedPlan {
  * off a seeded record (its claims, edges, themes, partners, funding, outcomes) is replaced, so a fact
  * removed from a seed file is removed from the database.
  */
-const TABLES: Array<{ key: keyof SeedPlan; entity: EntityName<object>; ownedBy?: { column: string; owner: keyof SeedPlan }[] }> = [
+const TABLES: Array<{
+  key: keyof SeedPlan;
+  entity: EntityName<object>;
+  ownedBy?: { column: string; owner: keyof SeedPlan }[];
+  /** A reference to a row of the same table whose deletion cascades to this one (a theme's parent). */
+  parentColumn?: string;
+}> = [
   { key: 'sources', entity: Source },
   { key: 'territories', entity: Territory },
   { key: 'territoryEdges', entity: TerritoryEdge, ownedBy: [{ column: 'from_id', owner: 'territories' }] },
   { key: 'organisations', entity: Organisation },
   { key: 'programmes', entity: Programme },
   { key: 'programmeTerritories', entity: ProgrammeTerritory, ownedBy: [{ column: 'programme_id', owner: 'programmes' }] },
-  { key: 'themes', entity: Theme, ownedBy: [{ column: 'programme_id', owner: 'programmes' }] },
+  { key: 'themes', entity: Theme, ownedBy: [{ column: 'programme_id', owner: 'programmes' }], parentColumn: 'parent_id' },
   { key: 'projects', entity: Project },
   { key: 'projectThemes', entity: ProjectTheme, ownedBy: [{ column: 'project_id', owner: 'projects' }] },
   { key: 'projectTerritories', entity: ProjectTerritory, ownedBy: [{ column: 'project_id', owner: 'projects' }] },
@@ -98,9 +104,20 @@ export async function writeSeedPlan(em: EntityManager, plan: SeedPlan): Promise<
     let removed = 0;
     for (const table of TABLES) {
       const rows = plan[table.key];
+      const tableName = tx.getMetadata().find(table.entity)!.tableName;
+      if (table.parentColumn && rows.length > 0) {
+        // A kept row whose parent goes (a theme moved up out of a removed one) is detached from it first:
+        // the parent's deletion would cascade to it, and from it to its links, which this write keeps.
+        // The upsert below sets every kept row's parent again.
+        await connection.execute(
+          `update "${tableName}" set "${table.parentColumn}" = null where id = any(?::uuid[]) and not ("${table.parentColumn}" = any(?::uuid[]))`,
+          [ids(rows), ids(rows)],
+          'run',
+          inTransaction,
+        );
+      }
       // Delete what a seeded owner no longer has before upserting, so unique keys cannot collide.
       for (const { column, owner } of table.ownedBy ?? []) {
-        const tableName = tx.getMetadata().find(table.entity)!.tableName;
         const ownerIds = ids(plan[owner]);
         if (plan[owner].length === 0) continue;
         const result = await connection.execute(
