@@ -300,6 +300,16 @@ describe('npm run seed', () => {
       /interreg-fwvl\.yaml:280:\d+: projects\[2\]\.slug: must be at most 100 characters/,
     ],
     [
+      'a programme that is its own predecessor',
+      (text: string) => text.replace('    predecessor: { value: interreg-v-fwvl, source: editors }', '    predecessor: { value: interreg-vi-fwvl, source: editors }'),
+      /interreg-fwvl\.yaml:178:\d+: programmes\[2\]\.predecessor: a programme cannot be its own predecessor/,
+    ],
+    [
+      'a predecessor that starts later (two programmes preceding each other)',
+      (text: string) => text.replace('    predecessor: { value: interreg-iv-fwvl, source: editors }', '    predecessor: { value: interreg-vi-fwvl, source: editors }'),
+      /interreg-fwvl\.yaml:38:\d+: programmes\[1\]\.predecessor: the predecessor "interreg-vi-fwvl" starts in 2021, not before this programme \(2014\)/,
+    ],
+    [
       'a negative amount',
       (text: string) => text.replace('amount: "1319699.36"', 'amount: "-1319699.36"'),
       /interreg-fwvl\.yaml:\d+:\d+: projects\[2\]\.funding\[0\]\.amount: must not be negative/,

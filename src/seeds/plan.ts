@@ -143,6 +143,8 @@ export class SeedPlanner {
   /** Each theme's programme (its slug), and each project's themes with its programme: a project files under its own programme's themes. */
   private readonly themeProgrammes = new Map<string, string>();
   private readonly projectThemes: Array<{ theme: string; programme: string; at: SeedLocation }> = [];
+  /** Each programme's predecessor, checked once every programme is known. */
+  private readonly predecessors: Array<{ programme: string; startYear: number | null; predecessor: string; at: SeedLocation }> = [];
 
   build(files: ParsedSeedFile[]): SeedPlan {
     for (const file of files) {
@@ -165,6 +167,7 @@ export class SeedPlanner {
         this.problem(at, `theme "${theme}" is a theme of programme "${owner}", not of this project's programme "${programme}"`);
       }
     }
+    this.checkPredecessors();
     this.checkOnePreferredClaim();
     if (this.problems.length > 0) throw new SeedError(this.problems);
     return this.plan;
@@ -186,6 +189,22 @@ export class SeedPlanner {
         this.problem(at, `a second preferred claim on "${claim.field}" (the first is at ${locationText(earlier)}); keep one preferred`);
       } else {
         first.set(slot, at);
+      }
+    }
+  }
+
+  /**
+   * A predecessor starts before the programme it precedes: a programme that precedes itself, directly or
+   * through others, would send a client that walks from successor to successor round for ever.
+   */
+  private checkPredecessors(): void {
+    const startYears = new Map(this.plan.programmes.map((row) => [row.slug as string, row.startYear as number | null]));
+    for (const { programme, startYear, predecessor, at } of this.predecessors) {
+      const predecessorStart = startYears.get(predecessor);
+      if (predecessor === programme) {
+        this.problem(at, 'a programme cannot be its own predecessor');
+      } else if (predecessorStart != null && startYear !== null && predecessorStart >= startYear) {
+        this.problem(at, `the predecessor "${predecessor}" starts in ${predecessorStart}, not before this programme (${startYear})`);
       }
     }
   }
@@ -469,6 +488,7 @@ export class SeedPlanner {
     const startYear = this.required(this.fact(subject, 'startYear', programme.startYear, field('startYear'), asNumber('year')), at, 'startYear');
     const endYear = this.required(this.fact(subject, 'endYear', programme.endYear, field('endYear'), asNumber('year')), at, 'endYear');
     this.checkEndNotBeforeStart(startYear, endYear, field('endYear'));
+    if (predecessor !== null) this.predecessors.push({ programme: programme.slug, startYear, predecessor, at: field('predecessor') });
     this.addRow(
       'programmes',
       {
