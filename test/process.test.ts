@@ -386,3 +386,23 @@ describe('a command-line tool on the embedded PostgreSQL', () => {
     }
   }, 120_000);
 });
+
+describe("a command-line tool's refusals", () => {
+  it.each([
+    ['an unknown option', ['src/cli/seed.ts', '--dri', 'seeds'], /Unknown option '--dri'[\s\S]*Usage: npm run seed \[-- --dir <folder>\]/],
+    ['a file given as the seeds folder', ['src/cli/seed.ts', '--dir', 'package.json'], /package\.json: not a folder/],
+    ['an unknown option of the generator', ['src/cli/generate.ts', '--sclae', '2'], /Unknown option '--sclae'[\s\S]*Usage: npm run generate/],
+  ])('says what is wrong with %s in a line, without a stack trace, before any database starts', async (_what, script, expected) => {
+    const dataDir = temporaryDataDir();
+    const command = startCommand(script, { EMBEDDED_PG_DATA_DIR: path.join(dataDir, 'pg') });
+    try {
+      expect(await command.exited).toBe(1);
+      const output = command.lines.join('\n');
+      expect(output).toMatch(expected);
+      expect(output).not.toMatch(/^\s+at /m);
+      expect(fs.readdirSync(dataDir)).toEqual([]);
+    } finally {
+      await cleanUp(dataDir, command);
+    }
+  }, 60_000);
+});

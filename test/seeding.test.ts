@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { dropDatabase, ensureDatabaseExists } from '../src/db/database';
 import { openOrm } from '../src/db/orm';
-import { SeedError } from '../src/seeds/load';
+import { listSeedFiles, SeedError } from '../src/seeds/load';
 import { DEFAULT_SEED_DIRECTORY, planSeeds, seed, writeSeedPlan } from '../src/seeds/write';
 import { cloneTestDatabase } from './support/app';
 import { idsOf, snapshot } from './support/snapshot';
@@ -373,6 +373,21 @@ describe('npm run seed', () => {
     const breakdownClaims = plan.claims.filter((claim) => claim.field === 'breakdown' && claim.subjectId === preferred.subjectId);
     expect(breakdownClaims).toHaveLength(2);
     expect(breakdownClaims.every((claim) => claim.source === preferred.source && claim.locator === preferred.locator)).toBe(true);
+  });
+
+  it('refuses a folder with no seed files, or a folder where a seed file should be, and writes nothing', async () => {
+    const empty = fs.mkdtempSync(path.join(os.tmpdir(), 'kb-seeds-'));
+    try {
+      fs.writeFileSync(path.join(empty, 'notes.txt'), 'not a seed file');
+      const before = await snapshot(orm);
+      expect((await seedError(empty)).problems).toEqual([`${empty}: no seed files (*.yaml, *.yml) in this folder`]);
+      fs.mkdirSync(path.join(empty, 'more.yaml'));
+      expect(() => listSeedFiles(empty)).toThrow(`${path.join(empty, 'more.yaml')}: not a file`);
+      expect(() => listSeedFiles(path.join(empty, 'notes.txt'))).toThrow('not a folder');
+      expect(await snapshot(orm)).toEqual(before);
+    } finally {
+      fs.rmSync(empty, { recursive: true, force: true });
+    }
   });
 
   it('names a misspelt "value" of a claim as the unknown field it is', async () => {

@@ -7,6 +7,7 @@
 import 'reflect-metadata';
 import { SingleBar } from 'cli-progress';
 import { parseArgs } from 'node:util';
+import { isCommandLineError } from './command-line';
 import { databaseUrl, dropDatabase, ensureDatabaseExists, withDatabase } from '../db/database';
 import { openOrm } from '../db/orm';
 import { BENCH_DATABASE, generate, VACUUM_STEP } from '../generate/synthetic';
@@ -52,6 +53,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((error) => {
-  console.error(error);
+  if (isCommandLineError(error)) console.error(`${error.message}\nUsage: npm run generate [-- --scale <n> --seed <n> --database <name>]`);
+  else console.error(error);
   process.exit(1);
 });

@@ -7,12 +7,15 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { withDatabase } from '../db/database';
 import { openOrm } from '../db/orm';
-import { SeedError } from '../seeds/load';
+import { listSeedFiles, SeedError } from '../seeds/load';
+import { isCommandLineError } from './command-line';
 import { DEFAULT_SEED_DIRECTORY, seed } from '../seeds/write';
 
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { dir: { type: 'string' } } });
   const directory = values.dir ? path.resolve(values.dir) : DEFAULT_SEED_DIRECTORY;
+  // A folder that holds no seed files is said before a database is started for it.
+  listSeedFiles(directory);
   await withDatabase({}, async (url) => {
     const orm = await openOrm(url);
     try {
@@ -27,6 +30,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((error) => {
-  console.error(error instanceof SeedError ? error.message : error);
+  if (isCommandLineError(error)) console.error(`${error.message}\nUsage: npm run seed [-- --dir <folder>]`);
+  else console.error(error instanceof SeedError ? error.message : error);
   process.exit(1);
 });

@@ -146,12 +146,21 @@ export function parseSeedFile(filePath: string, problems: string[]): ParsedSeedF
   return file;
 }
 
-/** Every `*.yaml`/`*.yml` file of a folder, in name order. */
+/**
+ * Every `*.yaml`/`*.yml` file of a folder, in name order. A folder with none is an error: seeding it would
+ * write nothing and say it had, when the folder named was most likely the wrong one.
+ */
 export function listSeedFiles(directory: string): string[] {
   if (!fs.existsSync(directory)) throw new SeedError([`${directory}: no such folder`]);
-  return fs
+  if (!fs.statSync(directory).isDirectory()) throw new SeedError([`${directory}: not a folder (give the folder that holds the seed files)`]);
+  const files = fs
     .readdirSync(directory)
     .filter((entry) => /\.ya?ml$/.test(entry))
     .sort()
     .map((entry) => path.join(directory, entry));
+  // (statSync follows a link to a file.)
+  const notFiles = files.filter((file) => !fs.statSync(file).isFile());
+  if (notFiles.length > 0) throw new SeedError(notFiles.map((file) => `${file}: not a file`));
+  if (files.length === 0) throw new SeedError([`${directory}: no seed files (*.yaml, *.yml) in this folder`]);
+  return files;
 }
