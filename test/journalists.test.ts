@@ -167,6 +167,11 @@ describe('conflicts', () => {
     }
   });
 
+  it('refuses a record type that claims are not about, rather than find no conflict', async () => {
+    const response = await app.query(CONFLICTS, { filter: { recordType: ['project'] } });
+    expect(response.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', argumentName: 'filter.recordType' });
+  });
+
   it('filters conflicts by programme and record type', async () => {
     expect((await app.data(CONFLICTS, { filter: { recordType: ['Project'] } })).conflicts).toHaveLength(2);
     expect((await app.data(CONFLICTS, { filter: { programme: ['interreg-v-fwvl'] } })).conflicts).toHaveLength(5);
@@ -363,10 +368,20 @@ describe('CSV downloads', () => {
       ['/export/projects.csv?teritory=BE3', 'teritory'],
       ['/export/claims.csv?preferred=yes', 'preferred'],
       ['/export/projects.csv?territory=BE25&includeSubTerritories=no', 'includeSubTerritories'],
+      // A misspelt record type or an unknown source would otherwise export no claim, as if there were none.
+      ['/export/claims.csv?recordType=project', 'recordType'],
+      ['/export/claims.csv?source=keep37', 'source'],
     ]) {
       const refused = await csv(url);
       expect([url, refused.status, JSON.parse(refused.text).parameter]).toEqual([url, 400, parameter]);
     }
+    expect(JSON.parse((await csv('/export/claims.csv?recordType=Project,project')).text).error).toBe(
+      'Unknown record type "project" in "recordType"; use one of Source, Territory, Organisation, Programme, Theme, Project, Participation, Funding, Outcome.',
+    );
+    // Known ones still select.
+    const bySource = await csv('/export/claims.csv?source=keep-37&recordType=Programme');
+    expect(bySource.status).toBe(200);
+    expect(bySource.rows.length).toBeGreaterThan(0);
   });
 
   it('reads a blank text as no condition', async () => {

@@ -14,6 +14,7 @@ import { Claim } from '../modules/provenance/claim.entity';
 import { Source } from '../modules/provenance/source.entity';
 import { Territory, TerritoryEdge } from '../modules/territory/territory.entity';
 import { Theme } from '../modules/theme/theme.entity';
+import { CLAIM_RECORD_TABLES } from '../modules/provenance/claim.entity';
 import { listSeedFiles, ParsedSeedFile, parseSeedFile, SeedError } from './load';
 import { Row, SeedPlan, SeedPlanner } from './plan';
 
@@ -74,17 +75,6 @@ const TABLES: Array<{
   { key: 'claims', entity: Claim },
 ];
 
-const CLAIM_SUBJECT_TABLES: Record<string, string> = {
-  Source: 'source',
-  Territory: 'territory',
-  Organisation: 'organisation',
-  Programme: 'programme',
-  Theme: 'theme',
-  Project: 'project',
-  Participation: 'participation',
-  Funding: 'funding',
-  Outcome: 'outcome',
-};
 
 export interface SeedResult {
   counts: Record<keyof SeedPlan, number>;
@@ -140,7 +130,7 @@ export async function writeSeedPlan(em: EntityManager, plan: SeedPlan): Promise<
       inTransaction,
     );
     removed += (result as { affectedRows?: number }).affectedRows ?? 0;
-    for (const [subjectType, tableName] of Object.entries(CLAIM_SUBJECT_TABLES)) {
+    for (const [subjectType, tableName] of Object.entries(CLAIM_RECORD_TABLES)) {
       const orphans = await connection.execute(
         `delete from claim c where c.subject_type = ? and not exists (select 1 from "${tableName}" t where t.id = c.subject_id)`,
         [subjectType],

@@ -15,6 +15,7 @@ import { allOf, Condition } from '../../graphql/connection';
 import { createContext, RequestContext } from '../../graphql/context';
 import { toGlobalId } from '../../graphql/node';
 import { badUserInput, findNulCharacter } from '../../graphql/errors';
+import { knownIds, named } from '../../graphql/filters';
 import { normaliseDecimal } from '../common/money';
 import { OrganisationFilter } from '../organisation/organisation.inputs';
 import { OrganisationService } from '../organisation/organisation.service';
@@ -22,6 +23,8 @@ import { OrganisationKind } from '../organisation/organisation.entity';
 import { ParticipationRole } from '../participation/participation.entity';
 import { ProjectFilter } from '../project/project.inputs';
 import { ProjectService } from '../project/project.service';
+import { claimRecordTypes } from '../provenance/claim.entity';
+import { Source } from '../provenance/source.entity';
 
 type Query = Record<string, string | string[] | undefined>;
 
@@ -212,10 +215,18 @@ const EXPORTS: Record<string, Export> = {
     columns: ['id', 'record_type', 'record', 'outcome_kind', 'field', 'value_kind', 'value', 'language', 'unit', 'basis', 'approximate', 'as_of', 'preferred', 'locator',
       'source_key', 'source_title', 'source_publisher', 'source_url', 'source_published_at'],
     parameters: ['recordType', 'field', 'source', 'preferred'],
-    async query(_context, query) {
+    async query(context, query) {
       const conditions: Condition[] = [];
-      for (const [parameter, column] of [['recordType', 'c.subject_type'], ['field', 'c.field'], ['source', 's.key']] as const) {
-        const values = list(query, parameter);
+      const recordTypes = list(query, 'recordType');
+      const sourceKeys = list(query, 'source');
+      // A misspelt type or an unknown source is refused, naming it, as an unknown slug is in the project
+      // exports: an empty file would read as "no such claims".
+      const { sources } = await knownIds(context.loaders, { sources: named(sourceKeys, Source, 'key', 'source', 'source') });
+      for (const [column, values] of [
+        ['c.subject_type', recordTypes && claimRecordTypes(recordTypes, 'recordType')],
+        ['c.field', list(query, 'field')],
+        ['c.source_id', sources],
+      ] as const) {
         if (values) conditions.push({ sql: `${column} in (${values.map(() => '?').join(', ')})`, bindings: values });
       }
       const preferred = flag(query, 'preferred');

@@ -1,10 +1,36 @@
 import { Entity, Enum, Index, ManyToOne, PrimaryKey, Property } from '@mikro-orm/core';
 import type { Rel } from '@mikro-orm/core';
 import { Field, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { badUserInput } from '../../graphql/errors';
 import { Node } from '../../graphql/node';
 import { Language } from '../common/localised';
 import { Funding } from '../funding/funding.entity';
 import { Source } from './source.entity';
+
+/** The types of record a claim can be about (its `subject_type`), each with its table. */
+export const CLAIM_RECORD_TABLES: Readonly<Record<string, string>> = {
+  Source: 'source',
+  Territory: 'territory',
+  Organisation: 'organisation',
+  Programme: 'programme',
+  Theme: 'theme',
+  Project: 'project',
+  Participation: 'participation',
+  Funding: 'funding',
+  Outcome: 'outcome',
+};
+
+/**
+ * `values` if each is a type of record that claims are about, else BAD_USER_INPUT naming the argument: a
+ * type misspelt ("project") matched no claim and answered with an empty list, as if there were none.
+ */
+export function claimRecordTypes(values: string[], argumentName: string): string[] {
+  const unknown = values.filter((value) => !Object.hasOwn(CLAIM_RECORD_TABLES, value));
+  if (unknown.length > 0) {
+    throw badUserInput(argumentName, `Unknown record type ${unknown.map((value) => `"${value}"`).join(', ')} in "${argumentName}"; use one of ${Object.keys(CLAIM_RECORD_TABLES).join(', ')}.`);
+  }
+  return values;
+}
 
 export enum ClaimValueKind {
   MONEY = 'MONEY',

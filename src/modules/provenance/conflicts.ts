@@ -3,7 +3,7 @@ import type { RequestContext } from '../../graphql/context';
 import { given, knownIds, named } from '../../graphql/filters';
 import { Node } from '../../graphql/node';
 import { Programme } from '../programme/programme.entity';
-import { Claim, ClaimValueKind } from './claim.entity';
+import { Claim, claimRecordTypes, ClaimValueKind } from './claim.entity';
 
 @InputType({ description: 'Which conflicts to list.' })
 export class ConflictFilter {
@@ -54,6 +54,7 @@ export async function findConflicts(context: RequestContext, filter: ConflictFil
   const conditions: string[] = [];
   const bindings: unknown[] = [];
   if (given(filter?.recordType)) {
+    claimRecordTypes(filter.recordType, 'filter.recordType');
     conditions.push(`c.subject_type in (${filter.recordType.map(() => '?').join(', ')})`);
     bindings.push(...filter.recordType);
   }
