@@ -43,6 +43,21 @@ describe('Relay connections', () => {
     expect(tail.edges).toHaveLength(2);
   });
 
+  it("says records precede a page read backward from an after cursor, and follow one read forward to a before cursor", async () => {
+    const { territories: firstPage }: any = await app.data(TERRITORIES, { first: 4 });
+    const [one, , , four] = firstPage.edges.map((edge: any) => edge.cursor);
+    // The window between the cursors holds two records, the page both: the cursors' own records lie beyond it.
+    const backward: any = (await app.data(TERRITORIES, { last: 2, after: one, before: four })).territories;
+    expect(backward.edges.map((edge: any) => edge.cursor)).toEqual(firstPage.edges.slice(1, 3).map((edge: any) => edge.cursor));
+    expect(backward.pageInfo).toMatchObject({ hasPreviousPage: true, hasNextPage: true });
+    const forward: any = (await app.data(TERRITORIES, { first: 2, after: one, before: four })).territories;
+    expect(forward.pageInfo).toMatchObject({ hasPreviousPage: true, hasNextPage: true });
+    // From the start, read backward to a cursor: nothing precedes the first record.
+    const head: any = (await app.data(TERRITORIES, { last: 5, before: four })).territories;
+    expect(head.edges).toHaveLength(3);
+    expect(head.pageInfo).toMatchObject({ hasPreviousPage: false, hasNextPage: true });
+  });
+
   // `first` with `last`, a negative or too large `first` and a foreign cursor are in querying.test.ts.
   it.each([
     [{ last: 500 }, 'last', 'between 0 and 20'],

@@ -470,7 +470,12 @@ export async function paginate<T extends { id: string }>(
   const pageRows = rows.slice(0, size);
   if (!forward) pageRows.reverse();
   const edges = pageRows.map((row) => new KeysetEdge(mapper.map(row), listOrder, row.slice(mapper.width, mapper.width + keys.length)));
-  const more = { hasNextPage: forward ? hasMore : args.before != null, hasPreviousPage: forward ? args.after != null : hasMore };
+  // A cursor's own record lies beyond the page on its side, whichever way the page was read: `last` with
+  // `after` has records before it (the cursor's), as `first` with `before` has records after it.
+  const more = {
+    hasNextPage: (forward && hasMore) || args.before != null,
+    hasPreviousPage: (!forward && hasMore) || args.after != null,
+  };
   // Past the last record the page's statement returned no row to carry the count: a statement of its own.
   const counted = rows.length > 0 && options.withTotal ? Number(rows[0][mapper.width + keys.length]) : undefined;
   return new ConnectionResult(
