@@ -413,6 +413,21 @@ describe('bad arguments', () => {
     }
   });
 
+  it('names the cursor whose values were changed by hand when both after and before are given', async () => {
+    const { projects } = await app.data(`{ projects(first: 2, orderBy: { field: TOTAL_BUDGET }) { edges { cursor } } }`);
+    const [start, end] = projects.edges.map((edge: { cursor: string }) => edge.cursor);
+    const forge = (cursor: string) => {
+      const decoded = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+      // The id, compared in every range (a budget is not, beside a cursor of a project without one).
+      return Buffer.from(JSON.stringify(decoded.map((kept: unknown, at: number) => (at === 3 ? 'not-an-id' : kept))), 'utf8').toString('base64url');
+    };
+    const query = `query ($after: String, $before: String) { projects(first: 5, after: $after, before: $before, orderBy: { field: TOTAL_BUDGET }) { totalCount } }`;
+    for (const [variables, argumentName] of [[{ after: start, before: forge(end) }, 'before'], [{ after: forge(start), before: end }, 'after']] as const) {
+      const response = await app.query(query, variables);
+      expect({ argumentName, extensions: response.errors?.[0].extensions }).toMatchObject({ argumentName, extensions: { code: 'BAD_USER_INPUT', argumentName } });
+    }
+  });
+
   it('answers a page of 0 with whether records follow or precede, and the total', async () => {
     const { projects: empty } = await app.data(`{ projects(first: 0) { totalCount edges { cursor } pageInfo { hasNextPage hasPreviousPage } } }`);
     expect(empty).toEqual({ totalCount: 3, edges: [], pageInfo: { hasNextPage: true, hasPreviousPage: false } });

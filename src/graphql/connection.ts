@@ -459,10 +459,17 @@ export async function paginate<T extends { id: string }>(
   }
   // Run even for a page of 0 (its limit is then 1), to know whether records follow and how many there are.
   const rows = (
-    await send(page).catch((error: { code?: string }) => {
+    await send(page).catch(async (error: { code?: string }) => {
       // Values in a cursor that was made by hand, rather than taken from this list, may not fit their columns.
-      const cursorArgument = args.after != null ? 'after' : args.before != null ? 'before' : undefined;
-      throw cursorArgument && UNREADABLE_VALUE.has(error.code ?? '') ? notACursor(cursorArgument) : error;
+      if (bounds.length === 0 || !UNREADABLE_VALUE.has(error.code ?? '')) throw error;
+      if (bounds.length === 1) throw notACursor(args.after != null ? 'after' : 'before');
+      // Both cursors given: the `after` one alone, compared with the columns, tells which of them it is.
+      const after = keysetCondition(keys, bounds[0].values, true);
+      const afterFits = await sql.raw(`select 1 from ${from} where ${after.sql} limit 0`, after.bindings).then(
+        () => true,
+        (probe: { code?: string }) => !UNREADABLE_VALUE.has(probe.code ?? ''),
+      );
+      throw notACursor(afterFits ? 'before' : 'after');
     })
   ).rows;
 
