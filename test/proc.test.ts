@@ -29,9 +29,10 @@ describe('CPU times from /proc', () => {
     const start = process.cpuUsage();
     while (process.cpuUsage(start).user < 200_000);
     const [process1, thread1] = [processStat(process.pid)!.cpuSeconds, mainThreadCpuSeconds(process.pid)!];
-    // The burn runs on this thread: it counts it, as the process does (in ticks of 10 ms).
+    // The burn runs on this thread: it counts it, and the process, which also counts its other threads
+    // (the collector's helpers may run meanwhile), at least as much (in ticks of 10 ms).
     expect(thread1 - thread0).toBeGreaterThan(0.15);
-    expect(Math.abs(thread1 - thread0 - (process1 - process0))).toBeLessThan(0.05);
+    expect(thread1 - thread0).toBeLessThanOrEqual(process1 - process0 + 0.02);
     // A worker thread's 300 ms count for the process, not for the main thread, which waits meanwhile.
     // (process.cpuUsage is the whole process's: the worker counts its own thread's time, as /proc tells it.)
     const worker = new Worker(
