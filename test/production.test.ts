@@ -55,6 +55,20 @@ describe('query limits', () => {
     expect(costly.json.errors[0].extensions).toMatchObject({ code: 'QUERY_LIMIT_EXCEEDED', limit: 'cost', measured: 1100 });
   });
 
+  it('counts the fields beside one whose argument is refused, rather than run the query unmeasured', async () => {
+    // `project` fails alone at execution (its slug is null); the list beside it costs 1100.
+    const query = 'query ($s: String = "weldcome") { project(slug: $s) { slug } projects(first: 100) { edges { node { participations { role } } } } }';
+    const over = await post(app, { query, variables: { s: null } });
+    expect(over.status).toBe(400);
+    expect(over.json.data).toBeUndefined();
+    expect(over.json.errors[0].extensions).toMatchObject({ code: 'QUERY_LIMIT_EXCEEDED', limit: 'cost', maximum: 500, measured: 1100 });
+    // Within the limit, the refused argument is still that field's own error, beside the others' data.
+    const within = await post(app, { query: query.replace('first: 100', 'first: 2'), variables: { s: null } });
+    expect(within.json.errors[0]).toMatchObject({ path: ['project'], extensions: { code: 'BAD_USER_INPUT', argumentName: 'slug' } });
+    expect(within.json.data.projects.edges).toHaveLength(2);
+    expect(within.json.extensions.cost.requested).toBe(2 * 11);
+  });
+
   it('measures a repeated document afresh for each set of variables, and rejects it every time it is over', async () => {
     // The measures are kept per query, operation and variables: the same text with other variables is
     // another cost, and a kept measure over the limit still rejects.
@@ -237,6 +251,17 @@ describe('GraphQL over HTTP', () => {
     app = await startTestApp();
   });
   afterAll(() => app.close());
+
+  it('refuses a document with more selections than its cost can be measured over, at the default limits', async () => {
+    // 20 fields, 2 levels deep as fields go, in 3.6 KB: but each spread of the fragment holds 600 nested
+    // inline fragments, 12,000 selections in all.
+    const fragment = `fragment Deep on Query { ${'... { '.repeat(600)}__typename${' }'.repeat(600)} }`;
+    const query = `{ ${Array.from({ length: 20 }, () => '...Deep').join(' ')} projects(first: 100) { totalCount } } ${fragment}`;
+    const { status, json } = await post(app, { query });
+    expect(status).toBe(400);
+    expect(json.data).toBeUndefined();
+    expect(json.errors[0].extensions).toMatchObject({ code: 'QUERY_LIMIT_EXCEEDED', limit: 'selections', maximum: 10000 });
+  });
 
   it('passes every MUST of the graphql-http server audits', async () => {
     const { serverAudits } = await import('graphql-http');

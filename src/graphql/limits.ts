@@ -2,6 +2,8 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import {
   DocumentNode,
   getNamedType,
+  getOperationAST,
+  getVariableValues,
   GraphQLError,
   GraphQLSchema,
   isListType,
@@ -11,9 +13,10 @@ import {
   OperationDefinitionNode,
   SelectionSetNode,
   GraphQLOutputType,
+  validate,
   visit,
 } from 'graphql';
-import { ComplexityEstimator, getComplexity } from 'graphql-query-complexity';
+import { ComplexityEstimator, createComplexityRule } from 'graphql-query-complexity';
 import { LRUCache } from 'lru-cache';
 import { createHash } from 'node:crypto';
 import { defaultPageSize } from './connection';
@@ -139,9 +142,18 @@ function measureShape(document: DocumentNode, operation: OperationDefinitionNode
   return { fields, depth, aliases, nulInDocument };
 }
 
+/** The cost walk's bound on the selections it visits (graphql-query-complexity's default). */
+const MAX_COST_SELECTIONS = 10_000;
+
 /**
  * Measured only for a query within the depth and alias limits (a deep query's cost walk is the work those
- * limits spare); null when the variables do not fit their types (execution reports that itself).
+ * limits spare); null when execution refuses the whole operation anyway (variables that do not fit their
+ * types, or no such operation), so that its own BAD_USER_INPUT error is not masked here.
+ *
+ * An argument refused by its type (null where it may not be) fails only its own field at execution: it
+ * costs nothing here, and the fields beside it are counted. (graphql-query-complexity's `getComplexity`
+ * throws for it once its walk is done, and the query then ran unmeasured, at any cost.) A document with
+ * more selections than the walk visits (inline fragments nested in spread fragments) is refused.
  */
 function measureCost(
   schema: GraphQLSchema,
@@ -150,13 +162,31 @@ function measureCost(
   operationName: string | undefined,
   variables: Record<string, unknown>,
 ): number | null {
+  const operation = getOperationAST(document, operationName);
+  if (!operation || getVariableValues(schema, operation.variableDefinitions ?? [], variables).errors) return null;
+  let cost = 0;
+  const rule = createComplexityRule({
+    maximumComplexity: Infinity,
+    estimators: [estimator],
+    variables,
+    operationName,
+    maxQueryNodes: MAX_COST_SELECTIONS,
+    onComplete: (measured: number) => {
+      cost += measured;
+    },
+  });
   try {
-    return getComplexity({ schema, query: document, operationName, variables, estimators: [estimator] });
-  } catch {
-    // Variables that do not fit their types (or an operation the schema lacks): execution reports that
-    // with its own BAD_USER_INPUT error, so it is not masked here as an internal one.
-    return null;
+    // The errors it reports are those arguments: left to execution.
+    validate(schema, document, [rule]);
+  } catch (error) {
+    if (error instanceof GraphQLError && /maximum allowed number of nodes/.test(error.message)) {
+      throw new GraphQLError(`The query has more than ${MAX_COST_SELECTIONS} selections, counting each fragment where it is spread; its cost cannot be measured.`, {
+        extensions: { code: 'QUERY_LIMIT_EXCEEDED', limit: 'selections', maximum: MAX_COST_SELECTIONS, http: { status: 400 } },
+      });
+    }
+    throw error;
   }
+  return cost;
 }
 
 /**
