@@ -346,7 +346,8 @@ export async function createServer({ orm, config, logger }: ServerOptions): Prom
   });
 
   app.get<{ Params: { asset: string } }>(`${GRAPHIQL_ASSETS_PATH}/:asset`, async (request, reply) => {
-    const asset = GRAPHIQL_ASSETS[request.params.asset];
+    // Own names only: `constructor` or `toString` are on every object, and were served as files that are not.
+    const asset = Object.hasOwn(GRAPHIQL_ASSETS, request.params.asset) ? GRAPHIQL_ASSETS[request.params.asset] : undefined;
     if (!asset) return reply.code(404).send({ error: 'no such asset' });
     return reply.type(asset.type).header('cache-control', 'public, max-age=86400').send(fs.createReadStream(asset.file));
   });

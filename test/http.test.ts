@@ -20,6 +20,10 @@ describe('the HTTP server', () => {
       expect(response.status).toBe(200);
       expect((await response.arrayBuffer()).byteLength).toBeGreaterThan(1000);
     }
+    // Names every object answers to are no assets.
+    for (const name of ['constructor', 'toString', '__proto__', 'nope.js']) {
+      expect([name, (await fetch(`${app.baseUrl}/graphiql/${name}`)).status]).toEqual([name, 404]);
+    }
   });
 
   it('answers GraphQL over GET and POST', async () => {
