@@ -1,6 +1,8 @@
 import { MikroORM } from '@mikro-orm/postgresql';
 import { connectionPools, openOrm } from '../src/db/orm';
 import { Client } from 'pg';
+import { databaseUrl as databaseUrlOf, dropDatabase, ensureDatabaseExists } from '../src/db/database';
+import { migrationsList } from '../src/db/migrations';
 import { ormConfig, PREPARED_SESSION_OPTIONS, sessionConfig } from '../src/db/orm.config';
 import { cloneTestDatabase } from './support/app';
 
@@ -78,5 +80,27 @@ it("gives a session opened apart (the plan checks') the URL's options and the po
     expect(rows[0]).toEqual({ work_mem: '5MB', plan_cache_mode: 'force_generic_plan' });
   } finally {
     await client.end();
+  }
+});
+
+it('lets instances that start together on a new database create it, migrate it once, and all start', async () => {
+  const url = databaseUrlOf(databaseUrl, `kb_race_${process.pid}_${Date.now()}`);
+  const starts = await Promise.allSettled(
+    [1, 2, 3].map(async () => {
+      await ensureDatabaseExists(url);
+      return openOrm(url);
+    }),
+  );
+  try {
+    expect(starts.map((start) => (start.status === 'rejected' ? String(start.reason) : 'started'))).toEqual(['started', 'started', 'started']);
+    const orm = (starts[0] as PromiseFulfilledResult<MikroORM>).value;
+    const applied = await orm.em.getConnection().execute<Array<{ name: string; times: number }>>(
+      'select name, count(*)::int as times from mikro_orm_migrations group by name order by name',
+    );
+    expect(applied.length).toBe(migrationsList.length);
+    expect(applied.every((migration) => migration.times === 1)).toBe(true);
+  } finally {
+    await Promise.all(starts.map((start) => (start.status === 'fulfilled' ? start.value.close() : undefined)));
+    await dropDatabase(url);
   }
 });

@@ -39,6 +39,12 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
   }
 }
 
+/**
+ * How long a first connection may take: a server behind a firewall that drops packets is otherwise waited
+ * for as long as the system's TCP timeout (about two minutes) on each of the start's attempts.
+ */
+export const CONNECT_TIMEOUT_MS = 10_000;
+
 export function quoteIdentifier(name: string): string {
   return `"${name.replace(/"/g, '""')}"`;
 }
@@ -49,7 +55,7 @@ export async function withMaintenanceClient<T>(databaseUrl: string, work: (clien
   const database = decodeURIComponent(url.pathname.replace(/^\//, ''));
   if (!database) throw new Error(`DATABASE_URL names no database: ${url.origin}`);
   url.pathname = '/postgres';
-  const client = new Client({ connectionString: url.toString() });
+  const client = new Client({ connectionString: url.toString(), connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
   await client.connect();
   try {
     return await work(client, database);
@@ -64,7 +70,7 @@ export async function withMaintenanceClient<T>(databaseUrl: string, work: (clien
  * maintenance one (a managed or hardened server) needs nothing created.
  */
 export async function ensureDatabaseExists(databaseUrl: string): Promise<void> {
-  const probe = new Client({ connectionString: databaseUrl });
+  const probe = new Client({ connectionString: databaseUrl, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
   try {
     await probe.connect();
     return;
@@ -80,8 +86,9 @@ export async function ensureDatabaseExists(databaseUrl: string): Promise<void> {
       try {
         await client.query(`create database ${quoteIdentifier(database)}`);
       } catch (error) {
-        // Another process may have created it between our check and our create.
-        if ((error as { code?: string }).code !== '42P04') throw error;
+        // Another process may have created it between our check and our create: 42P04 once it has, 23505
+        // (pg_database's unique name) while its create is still under way.
+        if (!['42P04', '23505'].includes((error as { code?: string }).code ?? '')) throw error;
       }
     }
   });
