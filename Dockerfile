@@ -18,6 +18,7 @@ COPY package.json ./
 COPY seeds ./seeds
 USER node
 EXPOSE 4000
-HEALTHCHECK --interval=10s --timeout=3s --retries=3 CMD node -e "fetch('http://127.0.0.1:4000/readyz').then(r => process.exit(r.ok ? 0 : 1), () => process.exit(1))"
+# On the port the API listens on (PORT may be set when the container runs).
+HEALTHCHECK --interval=10s --timeout=3s --retries=3 CMD node -e "fetch('http://127.0.0.1:' + (process.env.PORT || 4000) + '/readyz').then(r => process.exit(r.ok ? 0 : 1), () => process.exit(1))"
 # The same command as `npm start` (the README's Performance section says why the flag).
 CMD ["node", "--max-semi-space-size=32", "dist/src/main.js"]

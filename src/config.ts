@@ -1,8 +1,15 @@
 import path from 'node:path';
 import { z } from 'zod';
 
-/** The project's root folder (two levels up from both `src/` and `dist/src/`). */
-export const projectRoot = path.resolve(__dirname, __dirname.includes(`${path.sep}dist${path.sep}`) ? '../..' : '..');
+/**
+ * The project's root folder: one level up from `src/`, two from `dist/src/` (the folder above this file's
+ * is `dist` only in the build; a checkout under some other `dist` folder is not one).
+ */
+export function projectRootOf(directory: string): string {
+  return path.resolve(directory, path.basename(path.dirname(directory)) === 'dist' ? '../..' : '..');
+}
+
+export const projectRoot = projectRootOf(__dirname);
 
 const booleanFlag = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
@@ -71,7 +78,8 @@ const environmentSchema = z.object({
   LOG_VARIABLES: booleanFlag.default(false),
   DB_CONNECT_RETRIES: wholeNumber(0).default(10),
   DB_CONNECT_RETRY_MS: wholeNumber(10).default(1000),
-  SHUTDOWN_TIMEOUT_MS: wholeNumber(0).default(15_000),
+  // At least a second: with none, the deadline passed before the server had closed, and every stop failed.
+  SHUTDOWN_TIMEOUT_MS: wholeNumber(1000).default(15_000),
   RESPONSE_CACHE: booleanFlag.default(true),
   RESPONSE_CACHE_MAX_ENTRIES: wholeNumber(1).default(1000),
   COMPILE_QUERIES_AFTER: wholeNumber(0).default(1),

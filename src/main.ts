@@ -1,13 +1,13 @@
 /**
  * `npm start`: reads the configuration, starts the database (the one DATABASE_URL names, or the
  * embedded PostgreSQL), applies the migrations, loads the seeds into an empty database, and serves the
- * API until SIGTERM or SIGINT, then shuts down in order.
+ * API until SIGTERM, SIGINT or SIGHUP, then shuts down in order.
  */
 import 'reflect-metadata';
 import pino from 'pino';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { Config, ConfigError, loadConfig } from './config';
-import { ensureDatabaseExists, openDatabase } from './db/database';
+import { ensureDatabaseExists, openDatabase, STOP_SIGNALS } from './db/database';
 import { EmbeddedPostgresError } from './db/embedded-postgres';
 import { databaseUnavailable } from './db/failures';
 import { openOrm } from './db/orm';
@@ -56,8 +56,7 @@ async function main(): Promise<void> {
     signalledWhileStarting ??= signal;
     logger.info(`${signal} received while the database starts: stopping as soon as it has`);
   };
-  process.on('SIGTERM', whileStarting);
-  process.on('SIGINT', whileStarting);
+  for (const signal of STOP_SIGNALS) process.on(signal, whileStarting);
   const database = await openDatabase({
     databaseUrl: config.databaseUrl,
     embeddedDataDir: config.embeddedDataDir,
@@ -107,7 +106,7 @@ async function main(): Promise<void> {
       if (clean && code === 0) logger.info('stopped cleanly');
       process.exit(clean ? code : 1);
     })());
-  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+  for (const signal of STOP_SIGNALS) {
     process.off(signal, whileStarting);
     process.on(signal, () => void stop(`${signal} received: finishing requests in flight, then stopping`, 0));
   }

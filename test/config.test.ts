@@ -1,4 +1,4 @@
-import { ConfigError, loadConfig } from '../src/config';
+import { ConfigError, loadConfig, projectRootOf } from '../src/config';
 
 describe('configuration from the environment', () => {
   it('never prints a password it could not parse', () => {
@@ -41,9 +41,21 @@ describe('configuration from the environment', () => {
     [{ MAX_COST: '1e5' }, 'MAX_COST: must be a whole number'],
     // Longer than Node's timers and PostgreSQL's integer settings hold (the timer fired at once).
     [{ SHUTDOWN_TIMEOUT_MS: '3000000000' }, 'SHUTDOWN_TIMEOUT_MS'],
+    // No time at all: the deadline passed before the server had closed, and every stop failed.
+    [{ SHUTDOWN_TIMEOUT_MS: '0' }, 'SHUTDOWN_TIMEOUT_MS: Too small: expected number to be >=1000'],
     [{ STATEMENT_TIMEOUT_MS: '3000000000' }, 'STATEMENT_TIMEOUT_MS'],
   ])('rejects %j naming the variable', (environment, expected) => {
     expect(() => loadConfig(environment)).toThrow(ConfigError);
     expect(() => loadConfig(environment)).toThrow(expected);
+  });
+});
+
+describe('the project root', () => {
+  it('is one folder above src/ and two above dist/src/, wherever the checkout is', () => {
+    expect(projectRootOf('/srv/kb/src')).toBe('/srv/kb');
+    expect(projectRootOf('/srv/kb/dist/src')).toBe('/srv/kb');
+    // A checkout under a folder named dist is not a build.
+    expect(projectRootOf('/home/me/dist/kb/src')).toBe('/home/me/dist/kb');
+    expect(projectRootOf('/home/me/dist/kb/dist/src')).toBe('/home/me/dist/kb');
   });
 });

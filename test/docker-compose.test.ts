@@ -41,5 +41,9 @@ describe('docker-compose.yml', () => {
     const start = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).scripts.start as string;
     expect(start).toMatch(/^node .* dist\/src\/main\.js$/);
     expect(dockerfile).toContain(`CMD ${JSON.stringify(start.split(' '))}`.replace(/","/g, '", "'));
+    // Its health is asked on the port the API listens on, which PORT may change.
+    const healthcheck = dockerfile.match(/^HEALTHCHECK .* CMD (.*)$/m)![1];
+    expect(healthcheck).toContain('process.env.PORT');
+    expect(healthcheck).not.toMatch(/:4000\//);
   });
 });

@@ -243,6 +243,22 @@ describe('the API process', () => {
     }
   }, 120_000);
 
+  it('on SIGHUP (its terminal closed) stops in order, as on SIGTERM, rather than leave the embedded PostgreSQL running', async () => {
+    const dataDir = temporaryDataDir();
+    const api = startApi({ PORT: '0', EMBEDDED_PG_DATA_DIR: path.join(dataDir, 'pg') });
+    try {
+      await api.waitFor(/Server listening at/);
+      expect(fs.existsSync(path.join(dataDir, 'pg', 'postmaster.pid'))).toBe(true);
+      api.child.kill('SIGHUP');
+      expect(await api.exited).toBe(0);
+      expect(api.lines.some((line) => line.includes('SIGHUP received: finishing requests in flight, then stopping'))).toBe(true);
+      expect(api.lines.some((line) => line.includes('stopped cleanly'))).toBe(true);
+      expect(fs.existsSync(path.join(dataDir, 'pg', 'postmaster.pid'))).toBe(false);
+    } finally {
+      await cleanUp(dataDir, api);
+    }
+  }, 120_000);
+
   it('on a signal while the embedded PostgreSQL starts, stops it once started, rather than leave it running', async () => {
     const dataDir = temporaryDataDir();
     // A new data folder: initdb and the first start take seconds.

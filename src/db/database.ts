@@ -120,7 +120,7 @@ export async function cloneDatabase(templateUrl: string, target: string): Promis
  * Runs `work` with a database for command-line tools: the configured one, or the embedded one (started
  * and stopped around the work). With `fresh`, a scratch database on the same server, dropped afterwards.
  *
- * A signal (Ctrl-C, SIGTERM) ends the command with the signal's exit status (130 for SIGINT), once the
+ * A signal (Ctrl-C, SIGTERM, SIGHUP) ends the command with the signal's exit status (130 for SIGINT), once the
  * embedded PostgreSQL has been let go (stopped unless another command of this project still uses it); one
  * that comes while the server starts lets it start, then stops it, and the work never begins. Node's
  * default would end the process at once and leave the detached server running, holding its port and
@@ -130,6 +130,12 @@ export async function cloneDatabase(templateUrl: string, target: string): Promis
  * database half written, replaced by the next); a scratch database is dropped first. A second signal ends
  * the process at once.
  */
+/**
+ * The signals that stop the API and the commands in order: SIGHUP too (its terminal closed, an SSH session
+ * dropped), whose default ended the process and left a detached embedded PostgreSQL running.
+ */
+export const STOP_SIGNALS = ['SIGTERM', 'SIGINT', 'SIGHUP'] as const;
+
 export async function withDatabase<T>(options: { fresh?: boolean }, work: (url: string, stopped: AbortSignal) => Promise<T>): Promise<T> {
   const config = loadConfig();
   const stop = new AbortController();
@@ -161,7 +167,7 @@ export async function withDatabase<T>(options: { fresh?: boolean }, work: (url: 
   };
   // Listened to before the server starts: its start runs initdb before it first waits, and a signal
   // meanwhile, with no listener, would end the process at once.
-  process.on('SIGINT', onSignal).on('SIGTERM', onSignal);
+  for (const signal of STOP_SIGNALS) process.on(signal, onSignal);
   const opened = openDatabase({ databaseUrl: config.databaseUrl, embeddedDataDir: config.embeddedDataDir });
   try {
     const { url } = await opened;
@@ -179,7 +185,7 @@ export async function withDatabase<T>(options: { fresh?: boolean }, work: (url: 
       await release();
     } finally {
       // Also when the database never opened, or its release failed: the error is the command's to report.
-      process.off('SIGINT', onSignal).off('SIGTERM', onSignal);
+      for (const signal of STOP_SIGNALS) process.off(signal, onSignal);
     }
   }
 }

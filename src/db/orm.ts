@@ -22,6 +22,9 @@ export async function openOrm(databaseUrl: string, options: { statementTimeoutMs
   try {
     // On a connection of its own: its end (the process's too) lets the lock go.
     const lock = new Client({ connectionString: databaseUrl, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
+    // Lost while held (its server stopped under a signalled command): the migration's own statements say
+    // so; unheard, the client's error event ended the process before the command's orderly exit.
+    lock.on('error', () => undefined);
     await lock.connect();
     try {
       await lock.query('select pg_advisory_lock($1)', [MIGRATION_LOCK]);
