@@ -197,6 +197,16 @@ describe('npm run seed', () => {
     expect(restored[0].n).toBe(claimsBefore[0].n);
   });
 
+  it('rejects territories part of each other round a chain, at the edge that closes it', async () => {
+    const directory = editedSeeds('territories.yaml', (text) =>
+      text.replace('    partOf: [FR]\n    externalIds: { wikidata: { value: Q18677767', '    partOf: [FR, FRE11]\n    externalIds: { wikidata: { value: Q18677767'),
+    );
+    const before = await snapshot(orm);
+    const error = await seedError(directory);
+    expect(error.problems).toEqual([expect.stringMatching(/territories\.yaml:16:\d+: territories\[\d+\]\.partOf\[0\]: territories part of each other round a cycle: FRE part of FRE11 part of FRE1 part of FRE$/)]);
+    expect(await snapshot(orm)).toEqual(before);
+  });
+
   it.each([
     [
       'an unquoted amount',

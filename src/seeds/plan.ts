@@ -143,6 +143,8 @@ export class SeedPlanner {
   /** Each theme's programme (its slug), and each project's themes with its programme: a project files under its own programme's themes. */
   private readonly themeProgrammes = new Map<string, string>();
   private readonly projectThemes: Array<{ theme: string; programme: string; at: SeedLocation }> = [];
+  /** Each `partOf` edge by codes, checked for cycles once every territory is known. */
+  private readonly partOf: Array<{ from: string; to: string; at: SeedLocation }> = [];
   /** Each programme's predecessor, checked once every programme is known. */
   private readonly predecessors: Array<{ programme: string; startYear: number | null; predecessor: string; at: SeedLocation }> = [];
 
@@ -168,6 +170,7 @@ export class SeedPlanner {
       }
     }
     this.checkPredecessors();
+    this.checkPartOfCycles();
     this.checkOnePreferredClaim();
     if (this.problems.length > 0) throw new SeedError(this.problems);
     return this.plan;
@@ -206,6 +209,40 @@ export class SeedPlanner {
       } else if (predecessorStart != null && startYear !== null && predecessorStart >= startYear) {
         this.problem(at, `the predecessor "${predecessor}" starts in ${predecessorStart}, not before this programme (${startYear})`);
       }
+    }
+  }
+
+  /**
+   * No territory is part of itself round a chain (A part of B, B part of A): it would be among its own
+   * ancestors and descendants, and each territory of the chain inside every other.
+   */
+  private checkPartOfCycles(): void {
+    const edges = new Map<string, Array<{ to: string; at: SeedLocation }>>();
+    for (const edge of this.partOf) edges.set(edge.from, [...(edges.get(edge.from) ?? []), edge]);
+    const done = new Set<string>();
+    for (const start of edges.keys()) {
+      // A depth-first walk up the partOf edges; `path` is the chain from `start` to where it is.
+      const path: string[] = [];
+      const onPath = new Set<string>();
+      const walk = (code: string): boolean => {
+        if (done.has(code)) return false;
+        path.push(code);
+        onPath.add(code);
+        for (const edge of edges.get(code) ?? []) {
+          if (onPath.has(edge.to)) {
+            const cycle = [...path.slice(path.indexOf(edge.to)), edge.to];
+            this.problem(edge.at, `territories part of each other round a cycle: ${cycle.join(' part of ')}`);
+            return true;
+          }
+          if (walk(edge.to)) return true;
+        }
+        path.pop();
+        onPath.delete(code);
+        done.add(code);
+        return false;
+      };
+      walk(start);
+      for (const code of path) done.add(code);
     }
   }
 
@@ -419,6 +456,7 @@ export class SeedPlanner {
     const edges = (relation: TerritoryRelation, field: 'partOf' | 'overlaps') =>
       this.listItems(subject, field, territory[field], this.child(at, field), asReference('Territory')).forEach(({ value: code, at: edgeAt }) => {
         if (code === territory.code) this.problem(edgeAt, `a territory cannot be ${field === 'partOf' ? 'part of' : 'overlap'} itself`);
+        else if (relation === TerritoryRelation.PART_OF) this.partOf.push({ from: territory.code, to: code, at: edgeAt });
         this.addRow(
           'territoryEdges',
           { id: stableId('TerritoryEdge', territory.code, code, relation), from: subject.id, to: this.refer('Territory', code, edgeAt), relation },
