@@ -1,3 +1,6 @@
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 
@@ -5,6 +8,15 @@ import { z } from 'zod';
  * The project's root folder: one level up from `src/`, two from `dist/src/` (the folder above this file's
  * is `dist` only in the build; a checkout under some other `dist` folder is not one).
  */
+/**
+ * The data folder of the checkout at `root` outside it: in /var/tmp, which outlives a restart, where the
+ * system has one.
+ */
+export function fallbackDataDir(root: string): string {
+  const base = fs.existsSync('/var/tmp') ? '/var/tmp' : os.tmpdir();
+  return path.join(base, `interreg-kb-${createHash('sha1').update(path.resolve(root)).digest('hex').slice(0, 12)}`, 'postgres');
+}
+
 export function projectRootOf(directory: string): string {
   return path.resolve(directory, path.basename(path.dirname(directory)) === 'dist' ? '../..' : '..');
 }
@@ -92,6 +104,12 @@ export interface Config {
   host: string;
   /** Where the embedded PostgreSQL keeps its data (git-ignored). */
   embeddedDataDir: string;
+  /**
+   * Where it keeps them when run as root with the default folder out of the `postgres` user's reach (a
+   * checkout in a private home): a folder of this checkout's own outside it, the same for every command.
+   * Absent when EMBEDDED_PG_DATA_DIR names the folder: that is then an error to mend.
+   */
+  embeddedFallbackDataDir?: string;
   logLevel: z.infer<typeof environmentSchema>['LOG_LEVEL'];
   /** Load `seeds/` when the database holds no programme yet. */
   seedOnEmpty: boolean;
@@ -153,6 +171,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     port: env.PORT,
     host: env.HOST,
     embeddedDataDir: path.resolve(env.EMBEDDED_PG_DATA_DIR ?? path.join(projectRoot, '.data', 'postgres')),
+    embeddedFallbackDataDir: env.EMBEDDED_PG_DATA_DIR ? undefined : fallbackDataDir(projectRoot),
     logLevel: env.LOG_LEVEL,
     seedOnEmpty: env.SEED_ON_EMPTY,
     queryStats: env.QUERY_STATS,

@@ -60,11 +60,12 @@ async function main(): Promise<void> {
   const database = await openDatabase({
     databaseUrl: config.databaseUrl,
     embeddedDataDir: config.embeddedDataDir,
+    embeddedFallbackDataDir: config.embeddedFallbackDataDir,
     log: (line) => logger.debug({ component: 'embedded-postgres' }, line),
     notice: (line) => logger.warn({ component: 'embedded-postgres' }, line),
     ensureExists: false,
   });
-  logger.info(database.embedded ? `embedded PostgreSQL on port ${database.embedded.port}, data in ${config.embeddedDataDir}` : 'using DATABASE_URL');
+  logger.info(database.embedded ? `embedded PostgreSQL on port ${database.embedded.port}, data in ${database.embedded.dataDir}` : 'using DATABASE_URL');
 
   // From here on, whatever stops the process (a signal, a failed start) closes what is open, newest
   // first, and always lets go of the embedded PostgreSQL, which stops it unless another command of this

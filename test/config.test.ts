@@ -1,4 +1,4 @@
-import { ConfigError, loadConfig, projectRootOf } from '../src/config';
+import { ConfigError, fallbackDataDir, loadConfig, projectRoot, projectRootOf } from '../src/config';
 
 describe('configuration from the environment', () => {
   it('never prints a password it could not parse', () => {
@@ -57,5 +57,14 @@ describe('the project root', () => {
     // A checkout under a folder named dist is not a build.
     expect(projectRootOf('/home/me/dist/kb/src')).toBe('/home/me/dist/kb');
     expect(projectRootOf('/home/me/dist/kb/dist/src')).toBe('/home/me/dist/kb');
+  });
+});
+
+describe("the embedded PostgreSQL's data folder", () => {
+  it('falls back to a folder of this checkout outside it only when the folder is the default', () => {
+    expect(loadConfig({}).embeddedFallbackDataDir).toBe(fallbackDataDir(projectRoot));
+    expect(fallbackDataDir('/srv/kb')).toMatch(/\/interreg-kb-[0-9a-f]{12}\/postgres$/);
+    expect(fallbackDataDir('/srv/kb')).not.toBe(fallbackDataDir('/srv/other'));
+    expect(loadConfig({ EMBEDDED_PG_DATA_DIR: '/srv/pg' }).embeddedFallbackDataDir).toBeUndefined();
   });
 });

@@ -165,3 +165,33 @@ describe('the copy of the binaries in the shared temporary folder', () => {
     }
   });
 });
+
+describe('a data folder out of the reach of the user the server runs as', () => {
+  it('is replaced by the fallback folder when one is given (the default folder of a checkout in a private home), and refused when not', async () => {
+    // mkdtemp makes it private (0700), as a home folder is.
+    const home = fs.mkdtempSync(path.join(os.tmpdir(), 'kb-home-'));
+    const inCheckout = path.join(home, 'kb', '.data', 'postgres');
+    const fallback = path.join(root, 'fallback', 'postgres');
+    const notices: string[] = [];
+    const server = new EmbeddedPostgres({ dataDir: inCheckout, fallbackDataDir: fallback, notice: (line) => notices.push(line) });
+    try {
+      if (process.getuid?.() === 0) {
+        // As root the server runs as the `postgres` user, who cannot pass the private folder.
+        await expect(new EmbeddedPostgres({ dataDir: inCheckout }).start()).rejects.toThrow(`The "postgres" user cannot reach ${inCheckout}`);
+        await server.start();
+        expect(server.dataDir).toBe(fallback);
+        expect(fs.existsSync(path.join(fallback, 'PG_VERSION'))).toBe(true);
+        expect(notices.join('\n')).toContain(`cannot reach ${inCheckout} (a parent folder is private): the data is kept in ${fallback}`);
+      } else {
+        // Run as its owner, the server reaches the private folder: no fallback.
+        await server.start();
+        expect(server.dataDir).toBe(inCheckout);
+        expect(fs.existsSync(fallback)).toBe(false);
+      }
+      expect(await query(server, 'select 1 as one')).toEqual([{ one: 1 }]);
+    } finally {
+      await server.stop();
+      fs.rmSync(home, { recursive: true, force: true });
+    }
+  }, 120_000);
+});

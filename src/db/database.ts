@@ -16,6 +16,8 @@ export const EMBEDDED_DATABASE_NAME = 'interreg_kb';
 export interface OpenDatabaseOptions {
   databaseUrl?: string;
   embeddedDataDir: string;
+  /** See EmbeddedPostgresOptions.fallbackDataDir. */
+  embeddedFallbackDataDir?: string;
   log?: (line: string) => void;
   notice?: (line: string) => void;
   /** Create DATABASE_URL's database when missing (main.ts does it itself, between retries). */
@@ -27,7 +29,12 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
     if (options.ensureExists !== false) await ensureDatabaseExists(options.databaseUrl);
     return { url: options.databaseUrl, close: async () => undefined };
   }
-  const embedded = new EmbeddedPostgres({ dataDir: options.embeddedDataDir, log: options.log, notice: options.notice });
+  const embedded = new EmbeddedPostgres({
+    dataDir: options.embeddedDataDir,
+    fallbackDataDir: options.embeddedFallbackDataDir,
+    log: options.log,
+    notice: options.notice,
+  });
   await embedded.start();
   try {
     const url = embedded.url(EMBEDDED_DATABASE_NAME);
@@ -168,7 +175,7 @@ export async function withDatabase<T>(options: { fresh?: boolean }, work: (url: 
   // Listened to before the server starts: its start runs initdb before it first waits, and a signal
   // meanwhile, with no listener, would end the process at once.
   for (const signal of STOP_SIGNALS) process.on(signal, onSignal);
-  const opened = openDatabase({ databaseUrl: config.databaseUrl, embeddedDataDir: config.embeddedDataDir });
+  const opened = openDatabase({ databaseUrl: config.databaseUrl, embeddedDataDir: config.embeddedDataDir, embeddedFallbackDataDir: config.embeddedFallbackDataDir });
   try {
     const { url } = await opened;
     // Signalled while the server started: the work does not begin.

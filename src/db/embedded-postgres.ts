@@ -17,6 +17,11 @@ import { processStat } from './proc';
  */
 export interface EmbeddedPostgresOptions {
   dataDir: string;
+  /**
+   * Where the data goes instead when the `postgres` user, as which root runs the server, cannot reach
+   * `dataDir` (the default folder of a checkout in a private home); without it, that is an error.
+   */
+  fallbackDataDir?: string;
   /** A free port is chosen when absent; the standard 5432 is never used. */
   port?: number;
   /** The server's own output (verbose). */
@@ -193,6 +198,7 @@ export class EmbeddedPostgres {
   port = 0;
 
   constructor(private readonly options: EmbeddedPostgresOptions) {
+    this.dataDir = options.dataDir;
     this.log = options.log ?? (() => undefined);
     this.notice = options.notice ?? this.log;
   }
@@ -202,10 +208,13 @@ export class EmbeddedPostgres {
     return `postgresql://${SUPERUSER}@127.0.0.1:${this.port}/${database}`;
   }
 
+  /** The folder the server's data is in: `dataDir`, or `fallbackDataDir` once `start` found it out of reach. */
+  dataDir: string;
+
   async start(): Promise<void> {
     const nativeDir = reachableNativeDir(this.runAs);
-    const { dataDir } = this.options;
-    this.prepareDataDir(dataDir);
+    this.dataDir = this.prepareDataDir();
+    const { dataDir } = this;
     if (!fs.existsSync(path.join(dataDir, 'PG_VERSION'))) this.initdb(nativeDir, dataDir);
     this.nativeDir = nativeDir;
     // Registered before anything else, so that a command starting meanwhile finds a live user and shares
@@ -248,7 +257,7 @@ export class EmbeddedPostgres {
 
   /** The other live users of the server, by their files (this instance's left out). */
   private otherUsers(): number {
-    return liveUserFiles(this.options.dataDir, false).filter((file) => file !== this.userFile).length;
+    return liveUserFiles(this.dataDir, false).filter((file) => file !== this.userFile).length;
   }
 
   /**
@@ -271,19 +280,28 @@ export class EmbeddedPostgres {
     }
   }
 
-  private prepareDataDir(dataDir: string): void {
+  /** Makes the data folder ready for the server's user; gives the folder used (see `fallbackDataDir`). */
+  private prepareDataDir(): string {
+    const { dataDir, fallbackDataDir } = this.options;
+    if (this.makeReachable(dataDir)) return dataDir;
+    if (fallbackDataDir && this.makeReachable(fallbackDataDir)) {
+      this.notice(`the "postgres" user cannot reach ${dataDir} (a parent folder is private): the data is kept in ${fallbackDataDir}`);
+      return fallbackDataDir;
+    }
+    throw new EmbeddedPostgresError(
+      `The "postgres" user cannot reach ${dataDir} (a parent folder is private). Set EMBEDDED_PG_DATA_DIR to a ` +
+        'folder it can reach, or set DATABASE_URL to use an existing PostgreSQL.',
+    );
+  }
+
+  /** Creates `dataDir` for the server's user; whether that user can reach and write it. */
+  private makeReachable(dataDir: string): boolean {
     // Only the data folder itself is private: its parents must stay reachable by the `postgres` user.
     fs.mkdirSync(path.dirname(dataDir), { recursive: true });
     fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-    if (this.runAs) {
-      fs.chownSync(dataDir, this.runAs.uid, this.runAs.gid);
-      if (!canAccess(this.runAs, '-w', dataDir)) {
-        throw new EmbeddedPostgresError(
-          `The "postgres" user cannot reach ${dataDir} (a parent folder is private). Set EMBEDDED_PG_DATA_DIR to a ` +
-            'folder it can reach, or set DATABASE_URL to use an existing PostgreSQL.',
-        );
-      }
-    }
+    if (!this.runAs) return true;
+    fs.chownSync(dataDir, this.runAs.uid, this.runAs.gid);
+    return canAccess(this.runAs, '-w', dataDir);
   }
 
   private initdb(nativeDir: string, dataDir: string): void {
@@ -393,7 +411,7 @@ export class EmbeddedPostgres {
     const child = this.child;
     if (!child) {
       // A shared server whose starter has gone before us: stopped through pg_ctl, as a user of its folder.
-      if (this.shared && this.nativeDir) this.pgCtlStop(this.nativeDir, this.options.dataDir);
+      if (this.shared && this.nativeDir) this.pgCtlStop(this.nativeDir, this.dataDir);
       return;
     }
     if (child.exitCode !== null || child.signalCode !== null) return;
