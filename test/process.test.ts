@@ -422,3 +422,47 @@ describe("a command-line tool's refusals", () => {
     }
   }, 60_000);
 });
+
+describe('npm test interrupted', () => {
+  it("on Ctrl-C drops the run's databases and stops its PostgreSQL, rather than leave them running", async () => {
+    // A run of one test file that waits for good, with the project's setup and teardown.
+    const fixture = fs.mkdtempSync(path.join(os.tmpdir(), 'kb-interrupted-'));
+    const marker = path.join(fixture, 'running');
+    fs.writeFileSync(
+      path.join(fixture, 'waits.test.ts'),
+      `import fs from 'node:fs';\nit('waits', async () => {\n  fs.writeFileSync(${JSON.stringify(marker)}, process.env.KB_TEST_TEMPLATE_URL ?? '');\n  await new Promise(() => undefined);\n}, 600_000);\n`,
+    );
+    fs.writeFileSync(
+      path.join(fixture, 'jest.config.js'),
+      `module.exports = { ...require(${JSON.stringify(path.join(ROOT, 'jest.config.js'))}), rootDir: ${JSON.stringify(ROOT)}, roots: [${JSON.stringify(fixture)}] };\n`,
+    );
+    const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: '', TEST_DATABASE_URL: '' };
+    delete env.KB_TEST_TEMPLATE_URL;
+    delete env.KB_TEST_RUN;
+    // In a process group of its own, signalled whole, as a terminal's Ctrl-C signals Jest and its workers.
+    const jest = spawn(process.execPath, [path.join(ROOT, 'node_modules/.bin/jest'), '--config', path.join(fixture, 'jest.config.js')], {
+      cwd: ROOT,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    });
+    const output: string[] = [];
+    jest.stdout!.on('data', (chunk) => output.push(chunk.toString()));
+    jest.stderr!.on('data', (chunk) => output.push(chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => jest.once('close', (code) => resolve(code)));
+    try {
+      await waitUntil(() => fs.existsSync(marker), 90_000, 100);
+      const templateUrl = fs.readFileSync(marker, 'utf8');
+      expect(templateUrl).toMatch(/^postgresql:\/\//);
+      process.kill(-jest.pid!, 'SIGINT');
+      expect(await exited).toBe(130);
+      expect(output.join('')).toContain("SIGINT received: dropping this run's databases and stopping its PostgreSQL");
+      // Its server is gone: nothing answers on its port.
+      const client = new Client({ connectionString: templateUrl, connectionTimeoutMillis: 3000 });
+      await expect(client.connect()).rejects.toThrow();
+    } finally {
+      if (jest.exitCode === null && jest.signalCode === null) process.kill(-jest.pid!, 'SIGKILL');
+      fs.rmSync(fixture, { recursive: true, force: true });
+    }
+  }, 180_000);
+});
