@@ -192,7 +192,14 @@ export async function createServer({ orm, config, logger }: ServerOptions): Prom
   app.setErrorHandler((error: Error & { statusCode?: number }, request, reply) => {
     const status = error.statusCode && error.statusCode >= 400 ? error.statusCode : 500;
     // The rate limiter's refusal is already shaped as a GraphQL response.
-    if (status < 500 && 'errors' in error) return reply.code(status).send({ errors: (error as { errors: unknown }).errors });
+    if (status < 500 && 'errors' in error) {
+      return reply.code(status).send({ errors: (error as { errors: unknown }).errors, extensions: { requestId: request.id } });
+    }
+    // A request to the GraphQL endpoint that Fastify refused (malformed JSON, a body too large, a type it
+    // does not read) is answered as GraphQL answers, with a code and the request id.
+    if (status < 500 && request.url.split('?')[0] === GRAPHQL_PATH) {
+      return reply.code(status).send({ errors: [{ message: error.message, extensions: { code: 'BAD_REQUEST' } }], extensions: { requestId: request.id } });
+    }
     if (status < 500) return reply.code(status).send({ error: error.message, statusCode: status });
     // JSON, whatever type the route had set (an export sets its download headers only once its first
     // line is ready, after which its errors no longer come here).
@@ -296,12 +303,12 @@ export async function createServer({ orm, config, logger }: ServerOptions): Prom
       // The whole body of a POST (its extensions are written into the cache's key too), a GET's variables.
       if (parameters ? variablesTooDeep(parameters.get('variables')) : nestsDeeperThan(request.body, MAX_VARIABLES_DEPTH + 1)) {
         const message = `The request's variables or extensions nest deeper than ${MAX_VARIABLES_DEPTH} levels of arrays and objects.`;
-        return reply.code(400).send({ errors: [{ message, extensions: { code: 'BAD_USER_INPUT' } }] });
+        return reply.code(400).send({ errors: [{ message, extensions: { code: 'BAD_USER_INPUT' } }], extensions: { requestId: request.id } });
       }
       if (typeof query === 'string' && Buffer.byteLength(query) > config.maxDocumentBytes) {
         const size = Buffer.byteLength(query);
         const error = limitExceeded('documentBytes', config.maxDocumentBytes, size, `The query document is ${size} bytes; at most ${config.maxDocumentBytes} are allowed.`);
-        return reply.code(400).send({ errors: [{ message: error.message, extensions: { ...error.extensions, http: undefined } }] });
+        return reply.code(400).send({ errors: [{ message: error.message, extensions: { ...error.extensions, http: undefined } }], extensions: { requestId: request.id } });
       }
       // Reads are answered from the cache when the same request was answered since the data last changed.
       // `cache-control: no-cache` asks for a fresh answer (the benchmark measures both).

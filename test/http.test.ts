@@ -26,6 +26,26 @@ describe('the HTTP server', () => {
     }
   });
 
+  it("answers what it refuses before GraphQL runs as GraphQL answers: a code, and the request's id", async () => {
+    const send = (body: string, contentType = 'application/json') =>
+      fetch(`${app.baseUrl}/graphql`, { method: 'POST', headers: { 'content-type': contentType, 'x-request-id': 'test-refused-2' }, body });
+    const nested = (depth: number): unknown => (depth === 0 ? 1 : { a: nested(depth - 1) });
+    for (const [what, response, status, code] of [
+      ['malformed JSON', await send('{"query": '), 400, 'BAD_REQUEST'],
+      ['a type it does not read', await send('<query/>', 'application/xml'), 415, 'BAD_REQUEST'],
+      ['variables nested too deep', await send(JSON.stringify({ query: '{ __typename }', variables: nested(70) })), 400, 'BAD_USER_INPUT'],
+      ['a document too large', await send(JSON.stringify({ query: `{ __typename ${' '.repeat(21_000)}}` })), 400, 'QUERY_LIMIT_EXCEEDED'],
+    ] as const) {
+      const json = (await response.json()) as { errors?: Array<{ extensions?: { code?: string } }>; extensions?: unknown };
+      expect({ what, status: response.status, code: json.errors?.[0]?.extensions?.code, extensions: json.extensions }).toEqual({
+        what,
+        status,
+        code,
+        extensions: { requestId: 'test-refused-2' },
+      });
+    }
+  });
+
   it('answers GraphQL over GET and POST', async () => {
     const get = await fetch(`${app.baseUrl}/graphql?query=${encodeURIComponent('{ project(slug: "act-emploi") { title } }')}`, {
       headers: { 'apollo-require-preflight': 'true' },

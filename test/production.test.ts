@@ -232,8 +232,9 @@ describe('rate limiting', () => {
     expect(first.headers.get('ratelimit-remaining')).toBe('2');
     await post(app, query);
     await post(app, query);
-    const refused = await post(app, query);
+    const refused = await post(app, query, { 'x-request-id': 'test-limited-1' });
     expect(refused.status).toBe(429);
+    expect(refused.json.extensions).toEqual({ requestId: 'test-limited-1' });
     expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
     expect(refused.json.errors[0].extensions).toMatchObject({ code: 'RATE_LIMITED' });
     expect(refused.json.errors[0].message).toMatch(/Retry in \d+ s/);
