@@ -246,6 +246,8 @@ export async function createServer({ orm, config, logger }: ServerOptions): Prom
     // The schema, executed compiled once a query is seen again (see CompiledExecution).
     gateway: new CompiledExecution(schema, config.compileQueriesAfter),
     introspection: config.introspection,
+    // Without introspection, validation's "Did you mean ...?" would still spell the schema out field by field.
+    hideSchemaDetailsFromClientErrors: !config.introspection,
     csrfPrevention: true,
     includeStacktraceInErrorResponses: false,
     // Shutdown is ours (main.ts): Apollo's own signal handlers would race it.

@@ -312,5 +312,9 @@ describe('introspection switch', () => {
     const { json } = await post(app, { query: '{ __schema { queryType { name } } }' });
     expect(json.errors[0].extensions.code).toBe('GRAPHQL_VALIDATION_FAILED');
     expect((await post(app, { query: '{ programmes { totalCount } }' })).json.data.programmes.totalCount).toBe(3);
+    // Nor are the schema's names told through suggestions for a misspelt field.
+    const misspelt = await post(app, { query: '{ programme(slug: "interreg-v-fwvl") { nam } }' });
+    expect(misspelt.json.errors[0].extensions.code).toBe('GRAPHQL_VALIDATION_FAILED');
+    expect(misspelt.json.errors[0].message).not.toMatch(/Did you mean/);
   });
 });
