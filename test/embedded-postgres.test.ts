@@ -136,6 +136,25 @@ describe('a lock file left behind', () => {
   });
 });
 
+describe('a new cluster', () => {
+  it('is built beside its folder and moved in whole, and what a killed build left is cleared', async () => {
+    const parent = path.join(root, 'new');
+    fs.mkdirSync(parent);
+    // A build whose initdb was killed half-way (its process, beyond any pid Linux gives, is gone).
+    const killed = path.join(parent, 'data.initdb-4194305-0badc0de');
+    fs.mkdirSync(killed);
+    fs.writeFileSync(path.join(killed, 'PG_VERSION'), '16\n');
+    const server = new EmbeddedPostgres({ dataDir: path.join(parent, 'data') });
+    try {
+      await server.start();
+      expect(await query(server, 'select 1 as one')).toEqual([{ one: 1 }]);
+      expect(fs.readdirSync(parent)).toEqual(['data']);
+    } finally {
+      await server.stop();
+    }
+  }, 120_000);
+});
+
 describe('the copy of the binaries in the shared temporary folder', () => {
   it('is trusted only as a folder of its own user that no one else may write to', () => {
     const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'kb-trust-'));

@@ -304,15 +304,43 @@ export class EmbeddedPostgres {
     return canAccess(this.runAs, '-w', dataDir);
   }
 
+  /**
+   * A new cluster, built beside `dataDir` and moved into it whole. initdb writes PG_VERSION first: a
+   * command starting meanwhile took the half-built folder for a cluster (and the bootstrap backend's lock
+   * for a stale one, started a server on it), and after an initdb killed half-way every start failed on
+   * it. Two commands that build one at once each build their own; the first to move it in wins, and the
+   * other uses it.
+   */
   private initdb(nativeDir: string, dataDir: string): void {
     this.notice(`initialising a new PostgreSQL cluster in ${dataDir}`);
-    const result = spawnSync(
-      path.join(nativeDir, 'bin', 'initdb'),
-      ['--pgdata', dataDir, '--username', SUPERUSER, '--auth', 'trust', '--encoding', 'UTF8', '--no-locale', '--no-sync'],
-      { ...this.runAs, encoding: 'utf8' },
-    );
-    if (result.status !== 0) {
-      throw new EmbeddedPostgresError(`initdb failed for ${dataDir}:\n${result.stderr || result.error?.message}`);
+    const prefix = `${path.basename(dataDir)}.initdb-`;
+    // What a killed initdb left: the folders of builders no longer running.
+    for (const entry of fs.readdirSync(path.dirname(dataDir))) {
+      const builder = entry.startsWith(prefix) ? Number(entry.slice(prefix.length).split('-')[0]) : NaN;
+      if (Number.isInteger(builder) && builder > 0 && !isAlive(builder)) fs.rmSync(path.join(path.dirname(dataDir), entry), { recursive: true, force: true });
+    }
+    const building = path.join(path.dirname(dataDir), `${prefix}${process.pid}-${randomUUID().slice(0, 8)}`);
+    fs.mkdirSync(building, { mode: 0o700 });
+    try {
+      if (this.runAs) fs.chownSync(building, this.runAs.uid, this.runAs.gid);
+      const result = spawnSync(
+        path.join(nativeDir, 'bin', 'initdb'),
+        ['--pgdata', building, '--username', SUPERUSER, '--auth', 'trust', '--encoding', 'UTF8', '--no-locale', '--no-sync'],
+        { ...this.runAs, encoding: 'utf8' },
+      );
+      if (result.status !== 0) {
+        throw new EmbeddedPostgresError(`initdb failed for ${dataDir}:\n${result.stderr || result.error?.message}`);
+      }
+      try {
+        // Onto the empty folder made for it: a rename replaces an empty folder, and fails on one that holds
+        // another command's cluster.
+        fs.renameSync(building, dataDir);
+      } catch (error) {
+        if (!fs.existsSync(path.join(dataDir, 'PG_VERSION'))) throw error;
+        this.notice(`another command made the cluster in ${dataDir} meanwhile: using it`);
+      }
+    } finally {
+      fs.rmSync(building, { recursive: true, force: true });
     }
   }
 
