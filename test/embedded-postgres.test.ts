@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -152,6 +153,57 @@ describe('a new cluster', () => {
     } finally {
       await server.stop();
     }
+  }, 120_000);
+});
+
+describe('two commands started at once on a new data folder', () => {
+  it('both start, on one server: one builds the cluster, or each builds its own and the first moved in is used', async () => {
+    const dataDir = path.join(root, 'together', 'data');
+    fs.mkdirSync(path.dirname(dataDir));
+    // Each a process of its own, as `npm start` and `npm run seed` would be.
+    const script = path.join(root, 'start-one.js');
+    fs.writeFileSync(
+      script,
+      `require('@swc-node/register');
+       const { EmbeddedPostgres } = require(${JSON.stringify(path.join(__dirname, '..', 'src', 'db', 'embedded-postgres.ts'))});
+       const { Client } = require('pg');
+       (async () => {
+         const server = new EmbeddedPostgres({ dataDir: process.argv[2] });
+         try {
+           await server.start();
+           const client = new Client({ connectionString: server.url() });
+           await client.connect();
+           await client.query('select 1');
+           await client.end();
+           console.log('port ' + server.port);
+           // Both running at once before either stops.
+           await new Promise((resolve) => setTimeout(resolve, 2000));
+         } catch (error) {
+           console.log('error ' + String(error && error.message).split('\\n')[0]);
+         } finally {
+           await server.stop().catch(() => undefined);
+         }
+       })();`,
+    );
+    const run = () =>
+      new Promise<string>((resolve) => {
+        // (The script is outside the project: its packages are found through NODE_PATH.)
+        const child = spawn(process.execPath, [script, dataDir], {
+          cwd: path.join(__dirname, '..'),
+          env: { ...process.env, NODE_PATH: path.join(__dirname, '..', 'node_modules') },
+          stdio: ['ignore', 'pipe', 'pipe'],
+        });
+        let output = '';
+        child.stdout.on('data', (chunk) => (output += chunk));
+        child.stderr.on('data', (chunk) => (output += chunk));
+        child.once('close', () => resolve(output));
+      });
+    const outputs = await Promise.all([run(), run()]);
+    const ports = outputs.map((output) => output.match(/^port (\d+)$/m)?.[1] ?? output);
+    expect(ports[0]).toMatch(/^\d+$/);
+    expect(ports[1]).toBe(ports[0]);
+    expect(fs.readdirSync(path.dirname(dataDir))).toEqual(['data']);
+    expect(readLock(dataDir)).toBeUndefined();
   }, 120_000);
 });
 
