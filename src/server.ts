@@ -351,6 +351,12 @@ export async function createServer({ orm, config, logger }: ServerOptions): Prom
     // reference dropped here, a list page's minor collections paused 1.7 ms instead of 17
     // (src/generate/README.md, "What moved the numbers").
     if (request.graphqlStats) request.graphqlStats.response = undefined;
+    // Apollo's own refusals (a request that could be a cross-site forgery, an Accept it cannot answer) are
+    // sent without the plugins that add the request id to every other answer.
+    if (reply.statusCode >= 400 && typeof payload === 'string' && payload.startsWith('{"errors"') && !payload.includes('"requestId"') && request.url.split('?')[0] === GRAPHQL_PATH) {
+      const body = JSON.parse(payload) as { extensions?: Record<string, unknown> };
+      return JSON.stringify({ ...body, extensions: { ...body.extensions, requestId: request.id } });
+    }
     return payload;
   });
 

@@ -35,6 +35,18 @@ describe('the HTTP server', () => {
       ['a type it does not read', await send('<query/>', 'application/xml'), 415, 'BAD_REQUEST'],
       ['variables nested too deep', await send(JSON.stringify({ query: '{ __typename }', variables: nested(70) })), 400, 'BAD_USER_INPUT'],
       ['a document too large', await send(JSON.stringify({ query: `{ __typename ${' '.repeat(21_000)}}` })), 400, 'QUERY_LIMIT_EXCEEDED'],
+      // Apollo's own: a GET that a cross-site page could make (no preflight), and an Accept it cannot answer.
+      ['a possible cross-site forgery', await fetch(`${app.baseUrl}/graphql?query=%7B__typename%7D`, { headers: { 'x-request-id': 'test-refused-2' } }), 400, 'BAD_REQUEST'],
+      [
+        'an Accept it cannot answer',
+        await fetch(`${app.baseUrl}/graphql`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', accept: 'text/plain', 'x-request-id': 'test-refused-2' },
+          body: JSON.stringify({ query: '{ __typename }' }),
+        }),
+        406,
+        'BAD_REQUEST',
+      ],
     ] as const) {
       const json = (await response.json()) as { errors?: Array<{ extensions?: { code?: string } }>; extensions?: unknown };
       expect({ what, status: response.status, code: json.errors?.[0]?.extensions?.code, extensions: json.extensions }).toEqual({
