@@ -5,10 +5,6 @@ import path from 'node:path';
 import { z } from 'zod';
 
 /**
- * The project's root folder: one level up from `src/`, two from `dist/src/` (the folder above this file's
- * is `dist` only in the build; a checkout under some other `dist` folder is not one).
- */
-/**
  * The data folder of the checkout at `root` outside it: in /var/tmp, which outlives a restart, where the
  * system has one.
  */
@@ -17,6 +13,10 @@ export function fallbackDataDir(root: string): string {
   return path.join(base, `interreg-kb-${createHash('sha1').update(path.resolve(root)).digest('hex').slice(0, 12)}`, 'postgres');
 }
 
+/**
+ * The project's root folder: one level up from `src/`, two from `dist/src/` (the folder above this file's
+ * is `dist` only in the build; a checkout under some other `dist` folder is not one).
+ */
 export function projectRootOf(directory: string): string {
   return path.resolve(directory, path.basename(path.dirname(directory)) === 'dist' ? '../..' : '..');
 }

@@ -125,8 +125,10 @@ async function requestInFlight(
   return { response, release };
 }
 
-/** After a test, however it ended: stops each server still running gently (a killed one leaves its PostgreSQL behind). */
-/** Stops the processes still running (SIGTERM, then SIGKILL after 20 s), then removes the data folder. */
+/**
+ * After a test, however it ended: stops each process still running gently (SIGTERM, then SIGKILL after
+ * 20 s; a killed one leaves its PostgreSQL behind), then removes the data folder.
+ */
 async function cleanUp(dataDir: string, ...runs: Array<Running | undefined>): Promise<void> {
   await stopRunning(...runs);
   fs.rmSync(dataDir, { recursive: true, force: true });

@@ -124,6 +124,12 @@ export async function cloneDatabase(templateUrl: string, target: string): Promis
 }
 
 /**
+ * The signals that stop the API and the commands in order: SIGHUP too (its terminal closed, an SSH session
+ * dropped), whose default ended the process and left a detached embedded PostgreSQL running.
+ */
+export const STOP_SIGNALS = ['SIGTERM', 'SIGINT', 'SIGHUP'] as const;
+
+/**
  * Runs `work` with a database for command-line tools: the configured one, or the embedded one (started
  * and stopped around the work). With `fresh`, a scratch database on the same server, dropped afterwards.
  *
@@ -137,12 +143,6 @@ export async function cloneDatabase(templateUrl: string, target: string): Promis
  * database half written, replaced by the next); a scratch database is dropped first. A second signal ends
  * the process at once.
  */
-/**
- * The signals that stop the API and the commands in order: SIGHUP too (its terminal closed, an SSH session
- * dropped), whose default ended the process and left a detached embedded PostgreSQL running.
- */
-export const STOP_SIGNALS = ['SIGTERM', 'SIGINT', 'SIGHUP'] as const;
-
 export async function withDatabase<T>(options: { fresh?: boolean }, work: (url: string, stopped: AbortSignal) => Promise<T>): Promise<T> {
   const config = loadConfig();
   const stop = new AbortController();
