@@ -42,11 +42,11 @@ describe('profile shares', () => {
     const { functions } = profileShares(profile, 2);
     expect(functions).toHaveLength(7);
     expect(functions.slice(0, 3)).toEqual([
-      { function: '(anonymous)', place: 'src/graphql/loaders.js:5', percent: 38.3 },
+      { function: '(anonymous)', place: 'dist/src/graphql/loaders.js:5', percent: 38.3 },
       { function: 'executeField', place: 'graphql/execution/execute.js:10', percent: 30.7 },
       { function: 'runHttpQuery', place: '@apollo/server/dist/cjs/runHttpQuery.js:42', percent: 7.7 },
     ]);
-    expect(functions).toContainEqual({ function: 'paginate', place: 'src/graphql/connection.js:100', percent: 7.7 });
+    expect(functions).toContainEqual({ function: 'paginate', place: 'dist/src/graphql/connection.js:100', percent: 7.7 });
     expect(functions).toContainEqual({ function: 'emit', place: 'node:events:1', percent: 7.7 });
     expect(functions).toContainEqual({ function: '(garbage collector)', place: '(garbage collector)', percent: 7.7 });
   });

@@ -1,4 +1,4 @@
-import { withDatabase } from '../src/db/database';
+import { STOP_SIGNALS, withDatabase } from '../src/db/database';
 
 /** `withDatabase`, the database of the command-line tools, when the database cannot be had. */
 describe('withDatabase', () => {
@@ -11,10 +11,11 @@ describe('withDatabase', () => {
   it('gives back its signal listeners and begins no work when the database cannot be reached', async () => {
     // Port 1: nothing listens there.
     process.env.DATABASE_URL = 'postgresql://postgres@127.0.0.1:1/interreg_kb_unreachable';
-    const listeners = [process.listenerCount('SIGINT'), process.listenerCount('SIGTERM')];
+    const counts = () => STOP_SIGNALS.map((signal) => process.listenerCount(signal));
+    const listeners = counts();
     const work = jest.fn(async () => 'done');
     await expect(withDatabase({}, work)).rejects.toMatchObject({ code: 'ECONNREFUSED' });
     expect(work).not.toHaveBeenCalled();
-    expect([process.listenerCount('SIGINT'), process.listenerCount('SIGTERM')]).toEqual(listeners);
+    expect(counts()).toEqual(listeners);
   });
 });

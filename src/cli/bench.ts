@@ -40,27 +40,15 @@ import { cpuSeconds, databaseCpuSeconds, mainThreadCpuSeconds, findPostmaster, m
 import { StatementReplay } from '../generate/replay';
 import { targetLines, targetVerdicts } from '../generate/targets';
 
-interface Measure {
+/** An operation measured through the API: its rate and latency, and the CPU readings of the work. */
+interface Measure extends Omit<CpuReadings, 'ownCpuMs'> {
   requestsPerSecond: number;
   p50Ms: number;
   p99Ms: number;
   errors: number;
   requests: number;
-  /** CPU time per request of the API process; null where /proc cannot tell (not Linux). */
-  apiCpuMs: number | null;
-  /** CPU time per request of the API's JavaScript thread (its main thread); null where /proc cannot tell. */
-  apiThreadCpuMs: number | null;
-  /**
-   * The share of the measure's time the API's JavaScript thread was running, in percent: near 100, that
-   * thread bounds the API's rate, whatever the other cores have left.
-   */
-  apiThreadBusyPercent: number | null;
-  /** CPU time per request of PostgreSQL's processes; null where /proc cannot tell (a remote server). */
-  databaseCpuMs: number | null;
   /** CPU time per request of this process, which runs autocannon and nothing else meanwhile. */
   loadGeneratorCpuMs: number;
-  /** The share of the machine's CPU time its host held back meanwhile (steal time), in percent. */
-  stealPercent: number | null;
 }
 
 /** The processes whose CPU time a run charges to the API and to the database. */
@@ -105,12 +93,16 @@ interface Result {
 
 /** CPU time per request of each process taking part in a piece of work, and the steal time meanwhile. */
 interface CpuReadings {
-  /** The API process's; null where /proc cannot tell, or for work done without the API. */
+  /** The API process's; null where /proc cannot tell (not Linux), or for work done without the API. */
   apiCpuMs: number | null;
-  /** Its JavaScript thread's, and the share of the time it ran (percent); null as the process's is. */
+  /** Its JavaScript thread's (its main thread); null as the process's is. */
   apiThreadCpuMs: number | null;
+  /**
+   * The share of the work's time the API's JavaScript thread was running, in percent: near 100, that
+   * thread bounds the API's rate, whatever the other cores have left.
+   */
   apiThreadBusyPercent: number | null;
-  /** PostgreSQL's processes'; null where /proc cannot tell. */
+  /** PostgreSQL's processes'; null where /proc cannot tell (a remote server). */
   databaseCpuMs: number | null;
   /** This process's: autocannon's, or node-postgres replaying statements. */
   ownCpuMs: number;
@@ -152,18 +144,15 @@ async function measure(url: string, body: string, headers: Record<string, string
     () => autocannon({ url, method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body, duration, connections }),
     (done) => done.requests.total,
   );
+  const { ownCpuMs, ...readings } = cpu;
   return {
     requestsPerSecond: Math.round(result.requests.average),
     p50Ms: result.latency.p50,
     p99Ms: result.latency.p99,
     errors: result.errors + result.non2xx + result.timeouts,
     requests: result.requests.total,
-    apiCpuMs: cpu.apiCpuMs,
-    apiThreadCpuMs: cpu.apiThreadCpuMs,
-    apiThreadBusyPercent: cpu.apiThreadBusyPercent,
-    databaseCpuMs: cpu.databaseCpuMs,
-    loadGeneratorCpuMs: cpu.ownCpuMs,
-    stealPercent: cpu.stealPercent,
+    ...readings,
+    loadGeneratorCpuMs: ownCpuMs,
   };
 }
 

@@ -22,11 +22,15 @@ function partOf(frame: Profile['nodes'][number]['callFrame']): string {
   return frame.functionName.startsWith('(') ? frame.functionName : 'native';
 }
 
-/** Where a frame's code is: its file (the path from its package on) and line, or its part alone. */
+/**
+ * Where a frame's code is: its file (the path from its package on, or from the build's `dist/`, whose
+ * JavaScript the line numbers are of: the profiler applies no source maps) and line, or its part alone.
+ */
 function placeOf(frame: Profile['nodes'][number]['callFrame']): string {
   if (!frame.url) return partOf(frame);
   const dependency = frame.url.match(/node_modules\/(.*)$/);
-  const file = dependency ? dependency[1] : frame.url.replace(/^.*\/(src\/)/, '$1');
+  const inProject = frame.url.match(/^.*\/(dist\/src\/.*)$/) ?? frame.url.match(/^.*\/(src\/.*)$/);
+  const file = dependency?.[1] ?? inProject?.[1] ?? frame.url;
   return frame.lineNumber === undefined ? file : `${file}:${frame.lineNumber + 1}`;
 }
 

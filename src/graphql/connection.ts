@@ -263,6 +263,8 @@ function keysetCondition(keys: SortKey[], values: unknown[], forward: boolean): 
 interface CursorBound {
   values: unknown[];
   follows: boolean;
+  /** The argument it came from, for errors. */
+  argument: 'after' | 'before';
 }
 
 /**
@@ -412,7 +414,7 @@ export async function paginate<T extends { id: string }>(
       [args.after, true, 'after'],
       [args.before, false, 'before'],
     ] as const
-  ).flatMap(([cursor, follows, name]) => (cursor != null ? [{ values: decodeCursor(cursor, listOrder, keys.length, name), follows }] : []));
+  ).flatMap(([cursor, follows, argument]) => (cursor != null ? [{ values: decodeCursor(cursor, listOrder, keys.length, argument), follows, argument }] : []));
   let page: Condition;
   if (options.withTotal && query.where.some((condition) => condition.byIds)) {
     // A list filtered by collected ids, with its total, finds its records once, keeping only their ids
@@ -462,7 +464,7 @@ export async function paginate<T extends { id: string }>(
     await send(page).catch(async (error: { code?: string }) => {
       // Values in a cursor that was made by hand, rather than taken from this list, may not fit their columns.
       if (bounds.length === 0 || !UNREADABLE_VALUE.has(error.code ?? '')) throw error;
-      if (bounds.length === 1) throw notACursor(args.after != null ? 'after' : 'before');
+      if (bounds.length === 1) throw notACursor(bounds[0].argument);
       // Both cursors given: the `after` one alone, compared with the columns, tells which of them it is.
       const after = keysetCondition(keys, bounds[0].values, true);
       const afterFits = await sql.raw(`select 1 from ${from} where ${after.sql} limit 0`, after.bindings).then(

@@ -75,14 +75,17 @@ const countryCode = z.string().regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-
 const withoutNul = (value: string) => !value.includes('\u0000');
 const NUL_MESSAGE = 'must not contain the NUL character (U+0000)';
 const url = z.httpUrl({ error: 'must be an absolute http(s) URL' }).refine(withoutNul, NUL_MESSAGE);
-const text = z.string().trim().min(1, 'must not be empty').refine(withoutNul, NUL_MESSAGE);
+/** A text; at most `maxLength` characters where it is given. */
+const textOf = (maxLength = Infinity) =>
+  z
+    .string()
+    .trim()
+    .min(1, 'must not be empty')
+    .max(maxLength, `must be at most ${maxLength} characters (a name or title, not a description)`)
+    .refine(withoutNul, NUL_MESSAGE);
+const text = textOf();
 /** A name, title or acronym: a sort key (see MAX_NAME_LENGTH). */
-const name = z
-  .string()
-  .trim()
-  .min(1, 'must not be empty')
-  .max(MAX_NAME_LENGTH, `must be at most ${MAX_NAME_LENGTH} characters (a name or title, not a description)`)
-  .refine(withoutNul, NUL_MESSAGE);
+const name = textOf(MAX_NAME_LENGTH);
 
 const claimMeta = {
   source: key.optional(),
@@ -137,18 +140,17 @@ export type ClaimMeta = { [K in keyof typeof claimMeta]?: z.infer<(typeof claimM
 /** A claim about something whose value is given elsewhere (a funding amount): only its provenance. */
 const provenance = claimObject({});
 
-const localisedFacts = z
-  .strictObject({ fr: fact(text).optional(), nl: fact(text).optional(), en: fact(text).optional() })
-  .refine((names) => names.fr || names.nl || names.en, 'needs a text in at least one of fr, nl, en');
+/** A value in each of the languages, at least one of them. */
+function localised<T extends z.ZodType>(value: T) {
+  return z
+    .strictObject({ fr: value.optional(), nl: value.optional(), en: value.optional() })
+    .refine((texts) => texts.fr || texts.nl || texts.en, 'needs a text in at least one of fr, nl, en');
+}
 
+const localisedFacts = localised(fact(text));
 /** Names or titles in each language (see `name`). */
-const localisedNames = z
-  .strictObject({ fr: fact(name).optional(), nl: fact(name).optional(), en: fact(name).optional() })
-  .refine((names) => names.fr || names.nl || names.en, 'needs a text in at least one of fr, nl, en');
-
-const localisedText = z
-  .strictObject({ fr: text.optional(), nl: text.optional(), en: text.optional() })
-  .refine((names) => names.fr || names.nl || names.en, 'needs a text in at least one of fr, nl, en');
+const localisedNames = localised(fact(name));
+const localisedText = localised(text);
 
 /** Fields every record may carry: the default source of its facts. */
 const recordBase = { source: key.optional() };

@@ -15,7 +15,7 @@ import { allOf, Condition } from '../../graphql/connection';
 import { createContext, RequestContext } from '../../graphql/context';
 import { toGlobalId } from '../../graphql/node';
 import { badUserInput, findNulCharacter } from '../../graphql/errors';
-import { knownIds, named } from '../../graphql/filters';
+import { inList, knownIds, named } from '../../graphql/filters';
 import { normaliseDecimal } from '../common/money';
 import { OrganisationFilter } from '../organisation/organisation.inputs';
 import { OrganisationService } from '../organisation/organisation.service';
@@ -227,7 +227,7 @@ const EXPORTS: Record<string, Export> = {
         ['c.field', list(query, 'field')],
         ['c.source_id', sources],
       ] as const) {
-        if (values) conditions.push({ sql: `${column} in (${values.map(() => '?').join(', ')})`, bindings: values });
+        if (values) conditions.push(inList(column, values));
       }
       const preferred = flag(query, 'preferred');
       if (preferred !== undefined) conditions.push({ sql: 'c.preferred = ?', bindings: [preferred] });

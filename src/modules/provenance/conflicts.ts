@@ -1,6 +1,6 @@
 import { Field, InputType, Int, ObjectType } from 'type-graphql';
 import type { RequestContext } from '../../graphql/context';
-import { given, knownIds, named } from '../../graphql/filters';
+import { given, inList, knownIds, named } from '../../graphql/filters';
 import { Node } from '../../graphql/node';
 import { Programme } from '../programme/programme.entity';
 import { Claim, claimRecordTypes, ClaimValueKind } from './claim.entity';
@@ -54,9 +54,9 @@ export async function findConflicts(context: RequestContext, filter: ConflictFil
   const conditions: string[] = [];
   const bindings: unknown[] = [];
   if (given(filter?.recordType)) {
-    claimRecordTypes(filter.recordType, 'filter.recordType');
-    conditions.push(`c.subject_type in (${filter.recordType.map(() => '?').join(', ')})`);
-    bindings.push(...filter.recordType);
+    const recordTypes = inList('c.subject_type', claimRecordTypes(filter.recordType, 'filter.recordType'));
+    conditions.push(recordTypes.sql);
+    bindings.push(...recordTypes.bindings!);
   }
   const { programme } = await knownIds(context.loaders, { programme: named(filter?.programme, Programme, 'slug', 'filter.programme', 'programme') });
   if (programme) {

@@ -99,11 +99,24 @@ export function formatDecimal(value: string, lang: Language, unit?: string | nul
   const normalised = normaliseDecimal(value);
   const negative = normalised.startsWith('-');
   const [whole, fraction] = (negative ? normalised.slice(1) : normalised).split('.');
-  const format = new Intl.NumberFormat(LOCALES[lang], { maximumFractionDigits: 0, useGrouping: !UNGROUPED_UNITS.has(unit ?? '') });
-  const parts = new Intl.NumberFormat(LOCALES[lang]).formatToParts(-1.5);
-  const part = (type: string) => parts.find((entry) => entry.type === type)!.value;
-  const written = format.format(BigInt(whole)) + (fraction ? `${part('decimal')}${fraction}` : '');
-  return negative && /[1-9]/.test(written) ? `${part('minusSign')}${written}` : written;
+  const { wholes, decimal, minus } = numberFormat(lang, !UNGROUPED_UNITS.has(unit ?? ''));
+  const written = wholes.format(BigInt(whole)) + (fraction ? `${decimal}${fraction}` : '');
+  return negative && /[1-9]/.test(written) ? `${minus}${written}` : written;
+}
+
+/** A language's formatter of whole numbers (grouped or not), decimal separator and minus sign, made once. */
+const numberFormats = new Map<string, { wholes: Intl.NumberFormat; decimal: string; minus: string }>();
+
+function numberFormat(lang: Language, grouped: boolean) {
+  const key = `${lang}:${grouped}`;
+  let format = numberFormats.get(key);
+  if (!format) {
+    const parts = new Intl.NumberFormat(LOCALES[lang]).formatToParts(-1.5);
+    const part = (type: string) => parts.find((entry) => entry.type === type)!.value;
+    format = { wholes: new Intl.NumberFormat(LOCALES[lang], { maximumFractionDigits: 0, useGrouping: grouped }), decimal: part('decimal'), minus: part('minusSign') };
+    numberFormats.set(key, format);
+  }
+  return format;
 }
 
 @ObjectType({ description: 'A source as cited in a fact sheet.' })
