@@ -141,8 +141,8 @@ describe('a new cluster', () => {
   it('is built beside its folder and moved in whole, and what a killed build left is cleared', async () => {
     const parent = path.join(root, 'new');
     fs.mkdirSync(parent);
-    // A build whose initdb was killed half-way (its process, beyond any pid Linux gives, is gone).
-    const killed = path.join(parent, 'data.initdb-4194305-0badc0de');
+    // A build whose initdb was killed half-way: its pid is now another process's (this one's), started later.
+    const killed = path.join(parent, `data.initdb-${process.pid}-1-0badc0de`);
     fs.mkdirSync(killed);
     fs.writeFileSync(path.join(killed, 'PG_VERSION'), '16\n');
     const server = new EmbeddedPostgres({ dataDir: path.join(parent, 'data') });

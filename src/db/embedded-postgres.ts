@@ -178,10 +178,20 @@ function liveUserFiles(dataDir: string, prune: boolean): string[] {
         return false;
       }
       const [pid, startTime] = text.trim().split(' ');
-      const live = startTime !== undefined && processStat(pid)?.startTime === startTime;
+      const live = isRunning(pid, startTime);
       if (!live && prune) fs.rmSync(file, { force: true });
       return live;
     });
+}
+
+/** Whether the process `pid` that started at `startTime` still runs (a pid alone could be a later process's). */
+function isRunning(pid: string, startTime: string | undefined): boolean {
+  return startTime !== undefined && processStat(pid)?.startTime === startTime;
+}
+
+/** This process, named as `isRunning` reads it. */
+function ownProcessName(): string {
+  return `${process.pid}-${processStat(process.pid)?.startTime}`;
 }
 
 export class EmbeddedPostgres {
@@ -314,12 +324,13 @@ export class EmbeddedPostgres {
   private initdb(nativeDir: string, dataDir: string): void {
     this.notice(`initialising a new PostgreSQL cluster in ${dataDir}`);
     const prefix = `${path.basename(dataDir)}.initdb-`;
-    // What a killed initdb left: the folders of builders no longer running.
+    // What a killed initdb left: the folders of builders no longer running (named `<pid>-<start time>-<id>`).
     for (const entry of fs.readdirSync(path.dirname(dataDir))) {
-      const builder = entry.startsWith(prefix) ? Number(entry.slice(prefix.length).split('-')[0]) : NaN;
-      if (Number.isInteger(builder) && builder > 0 && !isAlive(builder)) fs.rmSync(path.join(path.dirname(dataDir), entry), { recursive: true, force: true });
+      if (!entry.startsWith(prefix)) continue;
+      const [pid, startTime] = entry.slice(prefix.length).split('-');
+      if (!isRunning(pid, startTime)) fs.rmSync(path.join(path.dirname(dataDir), entry), { recursive: true, force: true });
     }
-    const building = path.join(path.dirname(dataDir), `${prefix}${process.pid}-${randomUUID().slice(0, 8)}`);
+    const building = path.join(path.dirname(dataDir), `${prefix}${ownProcessName()}-${randomUUID().slice(0, 8)}`);
     fs.mkdirSync(building, { mode: 0o700 });
     try {
       if (this.runAs) fs.chownSync(building, this.runAs.uid, this.runAs.gid);
