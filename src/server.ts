@@ -193,12 +193,12 @@ export async function createServer({ orm, config, logger }: ServerOptions): Prom
     const status = error.statusCode && error.statusCode >= 400 ? error.statusCode : 500;
     // The rate limiter's refusal is already shaped as a GraphQL response.
     if (status < 500 && 'errors' in error) {
-      return reply.code(status).send({ errors: (error as { errors: unknown }).errors, extensions: { requestId: request.id } });
+      return reply.code(status).send({ errors: (error as { errors: unknown }).errors });
     }
     // A request to the GraphQL endpoint that Fastify refused (malformed JSON, a body too large, a type it
     // does not read) is answered as GraphQL answers, with a code and the request id.
     if (status < 500 && request.url.split('?')[0] === GRAPHQL_PATH) {
-      return reply.code(status).send({ errors: [{ message: error.message, extensions: { code: 'BAD_REQUEST' } }], extensions: { requestId: request.id } });
+      return reply.code(status).send({ errors: [{ message: error.message, extensions: { code: 'BAD_REQUEST' } }] });
     }
     if (status < 500) return reply.code(status).send({ error: error.message, statusCode: status });
     // JSON, whatever type the route had set (an export sets its download headers only once its first
@@ -305,12 +305,12 @@ export async function createServer({ orm, config, logger }: ServerOptions): Prom
       // The whole body of a POST (its extensions are written into the cache's key too), a GET's variables.
       if (parameters ? variablesTooDeep(parameters.get('variables')) : nestsDeeperThan(request.body, MAX_VARIABLES_DEPTH + 1)) {
         const message = `The request's variables or extensions nest deeper than ${MAX_VARIABLES_DEPTH} levels of arrays and objects.`;
-        return reply.code(400).send({ errors: [{ message, extensions: { code: 'BAD_USER_INPUT' } }], extensions: { requestId: request.id } });
+        return reply.code(400).send({ errors: [{ message, extensions: { code: 'BAD_USER_INPUT' } }] });
       }
       if (typeof query === 'string' && Buffer.byteLength(query) > config.maxDocumentBytes) {
         const size = Buffer.byteLength(query);
         const error = limitExceeded('documentBytes', config.maxDocumentBytes, size, `The query document is ${size} bytes; at most ${config.maxDocumentBytes} are allowed.`);
-        return reply.code(400).send({ errors: [{ message: error.message, extensions: { ...error.extensions, http: undefined } }], extensions: { requestId: request.id } });
+        return reply.code(400).send({ errors: [{ message: error.message, extensions: { ...error.extensions, http: undefined } }] });
       }
       // Reads are answered from the cache when the same request was answered since the data last changed.
       // `cache-control: no-cache` asks for a fresh answer (the benchmark measures both).
@@ -351,11 +351,12 @@ export async function createServer({ orm, config, logger }: ServerOptions): Prom
     // reference dropped here, a list page's minor collections paused 1.7 ms instead of 17
     // (src/generate/README.md, "What moved the numbers").
     if (request.graphqlStats) request.graphqlStats.response = undefined;
-    // Apollo's own refusals (a request that could be a cross-site forgery, an Accept it cannot answer) are
-    // sent without the plugins that add the request id to every other answer.
-    if (reply.statusCode >= 400 && typeof payload === 'string' && payload.startsWith('{"errors"') && !payload.includes('"requestId"') && request.url.split('?')[0] === GRAPHQL_PATH) {
+    // Every refusal in GraphQL's shape carries the request id, as every answer does: the rate limiter's,
+    // Fastify's and the handler's own, and Apollo's (a possible cross-site forgery, an Accept it cannot
+    // answer), which are sent without the plugins that add it to the others. Error answers only.
+    if (reply.statusCode >= 400 && typeof payload === 'string' && payload.startsWith('{"errors"')) {
       const body = JSON.parse(payload) as { extensions?: Record<string, unknown> };
-      return JSON.stringify({ ...body, extensions: { ...body.extensions, requestId: request.id } });
+      if (body.extensions?.requestId === undefined) return JSON.stringify({ ...body, extensions: { ...body.extensions, requestId: request.id } });
     }
     return payload;
   });
