@@ -243,9 +243,10 @@ describe('search', () => {
     const query = `query ($query: String!, $types: [SearchType!], $after: String) { search(query: $query, types: $types, after: $after) { totalCount } }`;
     expect((await app.query(query, { query: 'emploi', after: cursor })).errors).toBeUndefined();
     // Another search's position would skip results that no page of this one could reach again.
-    const beyond = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    // An integer, but past what PostgreSQL's bigint holds.
-    const tooFar = Buffer.from(JSON.stringify({ ...beyond, offset: 1e21 }), 'utf8').toString('base64url');
+    const [search, position] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    expect(position).toBe(1);
+    // This search's, at an integer past what PostgreSQL's bigint holds.
+    const tooFar = Buffer.from(JSON.stringify([search, 1e21]), 'utf8').toString('base64url');
     for (const variables of [{ query: 'soudage', after: cursor }, { query: 'emploi', types: ['PROJECT'], after: cursor }, { query: 'emploi', after: tooFar }]) {
       const refused = await app.query(query, variables);
       expect({ variables, extensions: refused.errors?.[0].extensions }).toMatchObject({ variables, extensions: { code: 'BAD_USER_INPUT', argumentName: 'after' } });

@@ -205,28 +205,34 @@ export interface ListQuery {
  */
 const orderDigests = new Map<string, string>();
 
+/** What a cursor names its list by: a short digest of the list's description (an order, a search). */
+export function cursorDigest(list: string): string {
+  return createHash('sha1').update(list).digest('base64url').slice(0, 8);
+}
+
 function orderDigest(table: string, keys: SortKey[]): string {
   const order = `${table}:${keys.map((key) => `${key.sql} ${key.direction}`).join(', ')}`;
   let digest = orderDigests.get(order);
   if (!digest) {
-    digest = createHash('sha1').update(order).digest('base64url').slice(0, 8);
+    digest = cursorDigest(order);
     orderDigests.set(order, digest);
   }
   return digest;
 }
 
-function encodeCursor(order: string, values: unknown[]): string {
-  return Buffer.from(JSON.stringify([order, ...values]), 'utf8').toString('base64url');
+export function encodeCursor(list: string, values: unknown[]): string {
+  return Buffer.from(JSON.stringify([list, ...values]), 'utf8').toString('base64url');
 }
 
-function notACursor(argument: string) {
+export function notACursor(argument: string) {
   return badUserInput(argument, `"${argument}" is not a cursor of this list (or of this order); use a cursor from its edges or pageInfo.`);
 }
 
-function decodeCursor(cursor: string, order: string, length: number, argument: string): unknown[] {
+/** The values of a cursor of the list `list` names, `length` of them; BAD_USER_INPUT naming `argument` for any other. */
+export function decodeCursor(cursor: string, list: string, length: number, argument: string): unknown[] {
   try {
     const values = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (Array.isArray(values) && values.length === length + 1 && values[0] === order) return values.slice(1);
+    if (Array.isArray(values) && values.length === length + 1 && values[0] === list) return values.slice(1);
   } catch {
     // fall through to the error below
   }

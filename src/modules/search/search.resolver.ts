@@ -1,6 +1,5 @@
-import { createHash } from 'node:crypto';
 import { Arg, Ctx, Field, Float, Int, ObjectType, Query, registerEnumType, Resolver } from 'type-graphql';
-import { ConnectionResult, PageInfo, pageRequest } from '../../graphql/connection';
+import { ConnectionResult, cursorDigest, decodeCursor, encodeCursor, notACursor, PageInfo, pageRequest } from '../../graphql/connection';
 import type { RequestContext } from '../../graphql/context';
 import { badUserInput } from '../../graphql/errors';
 import { Node } from '../../graphql/node';
@@ -44,25 +43,19 @@ export class SearchConnection {
 }
 
 /**
- * A cursor holds the position of its result and names its search (a digest of the words and types): one
- * taken from another search's results was read as a position in these, and skipped results no page
- * could reach again.
+ * A search's cursors name it (a digest of its words and types) beside their result's position: a cursor
+ * taken from another search's results was read as a position in these, and skipped results no page could
+ * reach again.
  */
-function searchDigest(text: string, types: SearchType[]): string {
-  return createHash('sha1').update(`${text}\u0000${[...types].sort().join(',')}`).digest('base64url').slice(0, 8);
+function searchCursorList(text: string, types: SearchType[]): string {
+  return cursorDigest(`search:${text}\u0000${[...types].sort().join(',')}`);
 }
 
-const encodeOffset = (search: string, offset: number) => Buffer.from(JSON.stringify({ search, offset }), 'utf8').toString('base64url');
-
-function decodeOffset(cursor: string, search: string): number {
-  try {
-    const decoded = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    // A safe integer: a larger one (1e21) reached PostgreSQL as a bigint out of range, an internal error.
-    if (decoded?.search === search && Number.isSafeInteger(decoded.offset) && decoded.offset >= 0) return decoded.offset;
-  } catch {
-    // fall through to the error below
-  }
-  throw badUserInput('after', '"after" is not a cursor of these search results; use a cursor from its edges or pageInfo.');
+function decodeOffset(cursor: string, list: string): number {
+  const [offset] = decodeCursor(cursor, list, 1, 'after');
+  // A safe integer: a larger one (1e21) reached PostgreSQL as a bigint out of range, an internal error.
+  if (Number.isSafeInteger(offset) && (offset as number) >= 0) return offset as number;
+  throw notACursor('after');
 }
 
 @Resolver()
@@ -85,14 +78,14 @@ export class SearchResolver {
     const { size } = pageRequest({ first }, context.config.maxPageSize);
     const chosen = types && types.length > 0 ? types : Object.values(SearchType);
     // An empty cursor is refused like any other that is not one of these results'.
-    const search = searchDigest(text, chosen);
-    const offset = after != null ? decodeOffset(after, search) + 1 : 0;
+    const list = searchCursorList(text, chosen);
+    const offset = after != null ? decodeOffset(after, list) + 1 : 0;
     const service = new SearchService(context);
     // Run even for a page of 0 (its limit is then 1), to know whether hits follow and how many there are.
     const { hits, total } = await service.search(text, chosen, offset, size + 1);
     const page = hits.slice(0, size);
     const nodes = await Promise.all(page.map((hit) => loadNode(context, hit.recordType, hit.recordId)));
-    const edges = page.map((hit, index) => ({ cursor: encodeOffset(search, offset + index), rank: hit.rank, node: nodes[index]! }));
+    const edges = page.map((hit, index) => ({ cursor: encodeCursor(list, [offset + index]), rank: hit.rank, node: nodes[index]! }));
     // The page's statement counted the hits.
     return new ConnectionResult(edges, { hasNextPage: hits.length > size, hasPreviousPage: offset > 0 }, total);
   }
