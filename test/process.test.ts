@@ -406,7 +406,13 @@ describe('a command-line tool on the embedded PostgreSQL', () => {
 });
 
 describe("a command-line tool's refusals", () => {
+  // A seeds folder whose one file has a mistake (a programme without its required fields).
+  const badSeeds = fs.mkdtempSync(path.join(os.tmpdir(), 'kb-bad-seeds-'));
+  fs.writeFileSync(path.join(badSeeds, 'programmes.yaml'), 'programmes:\n  - slug: nameless\n');
+  afterAll(() => fs.rmSync(badSeeds, { recursive: true, force: true }));
+
   it.each([
+    ['a seed file with a mistake', ['src/cli/seed.ts', '--dir', badSeeds], /programmes\.yaml:2:\d+: programmes\[0\]/],
     ['an unknown option', ['src/cli/seed.ts', '--dri', 'seeds'], /Unknown option '--dri'[\s\S]*Usage: npm run seed \[-- --dir <folder>\]/],
     ['a file given as the seeds folder', ['src/cli/seed.ts', '--dir', 'package.json'], /package\.json: not a folder/],
     ['an unknown option of the generator', ['src/cli/generate.ts', '--sclae', '2'], /Unknown option '--sclae'[\s\S]*Usage: npm run generate/],
