@@ -201,7 +201,9 @@ function measureCost(
  */
 export function queryLimitsPlugin(schema: GraphQLSchema, limits: QueryLimits): ApolloServerPlugin<RequestContext> {
   const shapes = new LRUCache<string, Measured>({ max: 1000 });
-  const costs = new LRUCache<string, { cost: number | null }>({ max: 1000 });
+  // A measure, or the refusal of a document the walk cannot measure (kept too: the next request with it
+  // would otherwise be walked again, as far as the walk's bound).
+  const costs = new LRUCache<string, { cost: number | null } | { refused: GraphQLError }>({ max: 1000 });
   const estimator = costEstimator(defaultPageSize(limits.maxPageSize), limits.maxPageSize);
   return {
     async requestDidStart() {
@@ -240,9 +242,15 @@ export function queryLimitsPlugin(schema: GraphQLSchema, limits: QueryLimits): A
           const costKey = `${operationKey}\u0000${createHash('sha1').update(JSON.stringify(variables)).digest('base64url')}`;
           let known = costs.get(costKey);
           if (!known) {
-            known = { cost: measureCost(schema, estimator, document, operationName, variables) };
+            try {
+              known = { cost: measureCost(schema, estimator, document, operationName, variables) };
+            } catch (error) {
+              if (!(error instanceof GraphQLError)) throw error;
+              known = { refused: error };
+            }
             costs.set(costKey, known);
           }
+          if ('refused' in known) throw known.refused;
           const { cost } = known;
           if (cost === null) return;
           contextValue.cost = cost;
