@@ -130,6 +130,33 @@ export async function cloneDatabase(templateUrl: string, target: string): Promis
 export const STOP_SIGNALS = ['SIGTERM', 'SIGINT', 'SIGHUP'] as const;
 
 /**
+ * Listens to the stop signals: the first runs `stop`, then ends the process with the signal's exit
+ * status (130 for SIGINT); a second ends it at once. `exiting` is that end once a signal came (it never
+ * resolves: the process ends), for work that must not go on meanwhile; `stopListening` gives the
+ * listeners back.
+ */
+export function onStopSignals(stop: (signal: NodeJS.Signals) => Promise<unknown>): { exiting: () => Promise<never> | undefined; stopListening: () => void } {
+  let exiting: Promise<never> | undefined;
+  const onSignal = (signal: NodeJS.Signals) => {
+    const status = 128 + os.constants.signals[signal];
+    if (exiting) {
+      console.error(`${signal} received again: stopping now`);
+      process.exit(status);
+    }
+    exiting = stop(signal)
+      .catch(() => undefined)
+      .then(() => process.exit(status));
+  };
+  for (const signal of STOP_SIGNALS) process.on(signal, onSignal);
+  return {
+    exiting: () => exiting,
+    stopListening: () => {
+      for (const signal of STOP_SIGNALS) process.off(signal, onSignal);
+    },
+  };
+}
+
+/**
  * Runs `work` with a database for command-line tools: the configured one, or the embedded one (started
  * and stopped around the work). With `fresh`, a scratch database on the same server, dropped afterwards.
  *
@@ -159,40 +186,32 @@ export async function withDatabase<T>(options: { fresh?: boolean }, work: (url: 
         await handle.close();
       }
     })());
-  let exiting: Promise<never> | undefined;
-  const onSignal = (signal: NodeJS.Signals) => {
-    const status = 128 + os.constants.signals[signal];
-    if (exiting) {
-      console.error(`${signal} received again: stopping now`);
-      process.exit(status);
-    }
-    console.error(`${signal} received: letting go of the database, then stopping`);
-    stop.abort();
-    exiting = release()
-      .catch(() => undefined)
-      .then(() => process.exit(status));
-  };
   // Listened to before the server starts: its start runs initdb before it first waits, and a signal
   // meanwhile, with no listener, would end the process at once.
-  for (const signal of STOP_SIGNALS) process.on(signal, onSignal);
+  const signals = onStopSignals((signal) => {
+    console.error(`${signal} received: letting go of the database, then stopping`);
+    stop.abort();
+    return release();
+  });
+  const exiting = () => signals.exiting();
   const opened = openDatabase({ databaseUrl: config.databaseUrl, embeddedDataDir: config.embeddedDataDir, embeddedFallbackDataDir: config.embeddedFallbackDataDir });
   try {
     const { url } = await opened;
     // Signalled while the server started: the work does not begin.
-    if (exiting) await exiting;
+    await exiting();
     if (!options.fresh) return await work(url, stop.signal);
     scratch = cloneDatabase(databaseUrl(url, 'template1'), `interreg_kb_scratch_${process.pid}`);
     const scratchUrl = await scratch;
-    if (exiting) await exiting;
+    await exiting();
     return await work(scratchUrl, stop.signal);
   } finally {
     // Signalled: the work failed or ended as its server went; the process ends with the signal's status.
-    if (exiting) await exiting;
+    await exiting();
     try {
       await release();
     } finally {
       // Also when the database never opened, or its release failed: the error is the command's to report.
-      for (const signal of STOP_SIGNALS) process.off(signal, onSignal);
+      signals.stopListening();
     }
   }
 }

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import fs from 'node:fs';
 import { randomBytes } from 'node:crypto';
-import { databaseUrl, dropDatabase, ensureDatabaseExists, STOP_SIGNALS } from '../../src/db/database';
+import { databaseUrl, dropDatabase, ensureDatabaseExists, onStopSignals } from '../../src/db/database';
 import { EmbeddedPostgres } from '../../src/db/embedded-postgres';
 import { openOrm } from '../../src/db/orm';
 import { seed } from '../../src/seeds/write';
@@ -62,10 +62,8 @@ export default async function globalSetup(): Promise<void> {
   // Ctrl-C ends Jest without its teardown (it listens to no signal): the detached server and this run's
   // databases outlived every interrupted run. Torn down here instead; then the run ends as the signal
   // would have ended it. A second signal ends it at once.
-  for (const signal of STOP_SIGNALS) {
-    process.once(signal, () => {
-      console.error(`\n${signal} received: dropping this run's databases and stopping its PostgreSQL`);
-      void globalTeardown().finally(() => process.exit(128 + os.constants.signals[signal]));
-    });
-  }
+  onStopSignals(async (signal) => {
+    console.error(`\n${signal} received: dropping this run's databases and stopping its PostgreSQL`);
+    await globalTeardown();
+  });
 }
