@@ -65,6 +65,10 @@ const cases: Array<{ name: string; query: string; variables?: Record<string, unk
   { name: '@include and @skip on fragments, true', query: `query ($withLead: Boolean!) { projects(first: 3) { edges { node { ...Card } } } } ${CARD}`, variables: { withLead: true } },
   // Another text (an operation name): the same text would run compiled at once, having been seen above.
   { name: '@include and @skip on fragments, false', query: `query Lean($withLead: Boolean!) { projects(first: 3) { edges { node { ...Card } } } } ${CARD}`, variables: { withLead: false } },
+  {
+    name: 'records not found: a lookup, and an id whose record is missing (an error in place of the item)',
+    query: `{ project(slug: "nothing") { slug } nodes(ids: ["${Buffer.from('Project:00000000-0000-5000-8000-000000000000').toString('base64url')}"]) { id } programmes(first: 1) { totalCount } }`,
+  },
   { name: 'aliases', query: `{ a: project(slug: "weldcome") { slug } b: project(slug: "act-emploi") { t: title(lang: NL) en: title } none: project(slug: "nothing") { slug } }` },
   {
     name: 'one of several operations, by name',

@@ -45,14 +45,49 @@ describe('node(id)', () => {
     expect(nodes.map((node: any) => node.id)).toEqual(Object.values(ids));
   });
 
-  it('gives null for a well-formed id of a record that does not exist', async () => {
-    const id = Buffer.from('Project:00000000-0000-5000-8000-000000000000').toString('base64url');
-    expect(await app.data(`query ($id: ID!) { node(id: $id) { id } }`, { id })).toEqual({ node: null });
+  it('answers a well-formed id of a record that does not exist with null and NOT_FOUND, in place, the others answered', async () => {
+    const missing = Buffer.from('Project:00000000-0000-5000-8000-000000000000').toString('base64url');
+    const single = await app.query(`query ($id: ID!) { node(id: $id) { id } }`, { id: missing });
+    expect(single.data).toEqual({ node: null });
+    expect(single.errors).toHaveLength(1);
+    expect(single.errors![0]).toMatchObject({ path: ['node'], extensions: { code: 'NOT_FOUND', argumentName: 'id' } });
+    expect(single.errors![0].message).toContain(missing);
+
+    const { Theme: theme, Source: source } = await oneIdOfEachType();
+    const many = await app.query(`query ($ids: [ID!]!) { nodes(ids: $ids) { id } }`, { ids: [theme, missing, source] });
+    expect(many.data).toEqual({ nodes: [{ id: theme }, null, { id: source }] });
+    expect(many.errors).toHaveLength(1);
+    expect(many.errors![0]).toMatchObject({ path: ['nodes', 1], extensions: { code: 'NOT_FOUND', argumentName: 'ids' } });
   });
 
   it('rejects an id that is not one of ours with BAD_USER_INPUT naming the argument', async () => {
     const response = await app.query(`{ node(id: "not-an-id") { id } }`);
     expect(response.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', argumentName: 'id' });
     expect(response.errors?.[0].message).toContain('not-an-id');
+  });
+});
+
+describe('lookups by natural key', () => {
+  it.each([
+    ['programme', 'slug'],
+    ['project', 'slug'],
+    ['organisation', 'slug'],
+    ['territory', 'code'],
+    ['theme', 'slug'],
+    ['source', 'key'],
+  ])('%s(%s) of nothing is null with a NOT_FOUND error naming the argument and the value, beside the fields that answer', async (field, argumentName) => {
+    const response = await app.query(`{ missing: ${field}(${argumentName}: "no-such-${field}") { id } programmes(first: 1) { totalCount } }`);
+    expect(response.data?.missing).toBeNull();
+    expect(response.data?.programmes.totalCount).toBeGreaterThan(0);
+    expect(response.errors).toHaveLength(1);
+    expect(response.errors![0]).toMatchObject({ path: ['missing'], extensions: { code: 'NOT_FOUND', argumentName } });
+    expect(response.errors![0].message).toBe(`No ${field} has the ${argumentName} "no-such-${field}".`);
+  });
+
+  it('quotes a long key cut short, not whole', async () => {
+    const slug = 'x'.repeat(5000);
+    const response = await app.query(`query ($slug: String!) { project(slug: $slug) { id } }`, { slug });
+    expect(response.errors![0].extensions).toMatchObject({ code: 'NOT_FOUND', argumentName: 'slug' });
+    expect(response.errors![0].message.length).toBeLessThan(200);
   });
 });

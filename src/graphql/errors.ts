@@ -78,3 +78,23 @@ export function findNulCharacter(value: unknown, path = ''): string | null {
 export function badUserInput(argumentName: string, message: string): GraphQLError {
   return new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT', argumentName } });
 }
+
+/** A lookup that matched nothing: the field is null, and this error says which argument named what. */
+export function notFound(argumentName: string, message: string): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: 'NOT_FOUND', argumentName } });
+}
+
+/** A value as quoted in an error message: in JSON's quotes, and cut short, as a client may send megabytes. */
+export function quoted(value: string, maxLength = 100): string {
+  return JSON.stringify(value.length > maxLength ? `${value.slice(0, maxLength)}…` : value);
+}
+
+/**
+ * The record a lookup by key found, or a NOT_FOUND error (DESIGN.md: not found is an expected failure, with
+ * a code a client can act on) saying that no `what` has that `argumentName`.
+ */
+export async function foundBy<T>(lookup: Promise<T | null>, what: string, argumentName: string, value: string): Promise<T> {
+  const record = await lookup;
+  if (record === null) throw notFound(argumentName, `No ${what} has the ${argumentName} ${quoted(value)}.`);
+  return record;
+}

@@ -1,3 +1,4 @@
+import { GraphQLError } from 'graphql';
 import { Arg, Ctx, ID, Query, Resolver } from 'type-graphql';
 import { Funding } from '../modules/funding/funding.entity';
 import { Organisation } from '../modules/organisation/organisation.entity';
@@ -10,7 +11,7 @@ import { Source } from '../modules/provenance/source.entity';
 import { Territory } from '../modules/territory/territory.entity';
 import { Theme } from '../modules/theme/theme.entity';
 import type { RequestContext } from './context';
-import { badUserInput } from './errors';
+import { badUserInput, notFound, quoted } from './errors';
 import { fromGlobalId, Node } from './node';
 import type { RecordClass } from './record-resolver';
 
@@ -28,28 +29,45 @@ export async function loadNode(context: RequestContext, typename: string, id: st
   return (await context.loaders.byId(type).load(id)) as unknown as Node | null;
 }
 
+/** A well-formed id whose record is not there (any more: re-seeding without it removes it). */
+function gone(argumentName: string, globalId: string): GraphQLError {
+  return notFound(argumentName, `No record has the id ${quoted(globalId)}; it may have been removed since the id was read.`);
+}
+
 function decode(globalId: string, argumentName: string): { typename: string; id: string } {
   const decoded = fromGlobalId(globalId);
   if (!decoded || !NODE_TYPES.has(decoded.typename)) {
-    throw badUserInput(argumentName, `"${globalId}" is not an id of this API; ids come from the "id" field of its records.`);
+    throw badUserInput(argumentName, `${quoted(globalId)} is not an id of this API; ids come from the "id" field of its records.`);
   }
   return decoded;
 }
 
 @Resolver()
 export class NodeResolver {
-  @Query(() => Node, { nullable: true, description: 'Any record by its global id; null when it no longer exists.' })
-  node(@Arg('id', () => ID, { description: 'A global id.' }) id: string, @Ctx() context: RequestContext): Promise<Node | null> {
+  @Query(() => Node, {
+    nullable: true,
+    description: 'Any record by its global id; null, with a `NOT_FOUND` error, when it no longer exists.',
+  })
+  async node(@Arg('id', () => ID, { description: 'A global id.' }) id: string, @Ctx() context: RequestContext): Promise<Node> {
     const { typename, id: databaseId } = decode(id, 'id');
-    return loadNode(context, typename, databaseId);
+    const record = await loadNode(context, typename, databaseId);
+    if (!record) throw gone('id', id);
+    return record;
   }
 
-  @Query(() => [Node], { nullable: 'items', description: 'Records by global id, in the order asked; null for each one that no longer exists.' })
-  nodes(@Arg('ids', () => [ID], { description: 'Global ids (at most 100).' }) ids: string[], @Ctx() context: RequestContext): Promise<Array<Node | null>> {
+  @Query(() => [Node], {
+    nullable: 'items',
+    description: 'Records by global id, in the order asked; null, with a `NOT_FOUND` error at its place in the list, for each one that no longer exists.',
+  })
+  nodes(
+    @Arg('ids', () => [ID], { description: 'Global ids (at most `MAX_PAGE_SIZE`, 100 unless the server is set otherwise).' }) ids: string[],
+    @Ctx() context: RequestContext,
+  ): Promise<Array<Node | GraphQLError>> {
     if (ids.length > context.config.maxPageSize) {
       throw badUserInput('ids', `"ids" holds ${ids.length} ids; at most ${context.config.maxPageSize} can be asked at once.`);
     }
     const decoded = ids.map((id) => decode(id, 'ids'));
-    return Promise.all(decoded.map(({ typename, id }) => loadNode(context, typename, id)));
+    // An error in place of an item is that item's null and its error (with the item's path), the others answered.
+    return Promise.all(decoded.map(async ({ typename, id }, index) => (await loadNode(context, typename, id)) ?? gone('ids', ids[index]!)));
   }
 }

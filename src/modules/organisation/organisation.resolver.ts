@@ -2,6 +2,7 @@ import type { GraphQLResolveInfo } from 'graphql';
 import { Arg, Args, Ctx, Info, Field, FieldResolver, Int, ObjectType, Query, Resolver, Root } from 'type-graphql';
 import type { RequestContext } from '../../graphql/context';
 import { Connection, ConnectionArgs, ConnectionResult, selectsField } from '../../graphql/connection';
+import { foundBy } from '../../graphql/errors';
 import { refId } from '../../graphql/loaders';
 import { NAME_FIELDS, NamedRecordResolver } from '../../graphql/record-resolver';
 import { Outcome, OutcomeOrganisation } from '../outcome/outcome.entity';
@@ -52,9 +53,9 @@ export class Collaborator {
 
 @Resolver(() => Organisation)
 export class OrganisationResolver extends NamedRecordResolver(Organisation, NAME_FIELDS) {
-  @Query(() => Organisation, { nullable: true, description: 'An organisation by its slug ("le-forem"); null when there is none.' })
+  @Query(() => Organisation, { nullable: true, description: 'An organisation by its slug ("le-forem"); null, with a `NOT_FOUND` error naming the argument, when there is none.' })
   organisation(@Arg('slug', { description: 'The organisation’s slug.' }) slug: string, @Ctx() context: RequestContext): Promise<Organisation | null> {
-    return context.loaders.byKey(Organisation, 'slug').load(slug);
+    return foundBy(context.loaders.byKey(Organisation, 'slug').load(slug), 'organisation', 'slug', slug);
   }
 
   @Query(() => OrganisationConnection, { description: 'Organisations matching a filter, by slug unless `orderBy` says otherwise.' })

@@ -2,6 +2,7 @@ import type { GraphQLResolveInfo } from 'graphql';
 import { Arg, Args, Ctx, Info, FieldResolver, Query, Resolver, Root } from 'type-graphql';
 import type { RequestContext } from '../../graphql/context';
 import { Connection, ConnectionArgs, ConnectionResult, selectsField } from '../../graphql/connection';
+import { foundBy } from '../../graphql/errors';
 import { refId } from '../../graphql/loaders';
 import { NAME_FIELDS, NamedRecordResolver } from '../../graphql/record-resolver';
 import { Money, money } from '../common/money';
@@ -22,9 +23,9 @@ export const ProgrammeConnection = Connection(Programme, 'Programme');
 
 @Resolver(() => Programme)
 export class ProgrammeResolver extends NamedRecordResolver(Programme, NAME_FIELDS) {
-  @Query(() => Programme, { nullable: true, description: 'A programme by its slug ("interreg-v-fwvl"); null when there is none.' })
+  @Query(() => Programme, { nullable: true, description: 'A programme by its slug ("interreg-v-fwvl"); null, with a `NOT_FOUND` error naming the argument, when there is none.' })
   programme(@Arg('slug', { description: 'The programme’s slug.' }) slug: string, @Ctx() context: RequestContext): Promise<Programme | null> {
-    return context.loaders.byKey(Programme, 'slug').load(slug);
+    return foundBy(context.loaders.byKey(Programme, 'slug').load(slug), 'programme', 'slug', slug);
   }
 
   @Query(() => ProgrammeConnection, { description: 'Programmes matching a filter, oldest period first unless `orderBy` says otherwise.' })

@@ -2,6 +2,7 @@ import type { GraphQLResolveInfo } from 'graphql';
 import { Arg, Args, Ctx, Info, FieldResolver, Query, Resolver, Root } from 'type-graphql';
 import type { RequestContext } from '../../graphql/context';
 import { asksRecordsOnly, Connection, ConnectionArgs, ConnectionResult, selectsField } from '../../graphql/connection';
+import { foundBy } from '../../graphql/errors';
 import { refId } from '../../graphql/loaders';
 import { NamedRecordResolver } from '../../graphql/record-resolver';
 import { allTexts, Language, LocalisedItem, LocalisedString, pickText } from '../common/localised';
@@ -47,9 +48,9 @@ export const PROJECT_FIELDS_WITHOUT_LONG_TEXTS: ReadonlySet<string> = new Set([
 
 @Resolver(() => Project)
 export class ProjectResolver extends NamedRecordResolver(Project, { single: 'title', plural: 'titles', property: 'titles', description: 'title' }) {
-  @Query(() => Project, { nullable: true, description: 'A project by its slug ("weldcome"); null when there is none.' })
+  @Query(() => Project, { nullable: true, description: 'A project by its slug ("weldcome"); null, with a `NOT_FOUND` error naming the argument, when there is none.' })
   project(@Arg('slug', { description: 'The project’s slug.' }) slug: string, @Ctx() context: RequestContext): Promise<Project | null> {
-    return context.loaders.byKey(Project, 'slug').load(slug);
+    return foundBy(context.loaders.byKey(Project, 'slug').load(slug), 'project', 'slug', slug);
   }
 
   @Query(() => ProjectConnection, { description: 'Projects matching a filter, by slug unless `orderBy` says otherwise.' })

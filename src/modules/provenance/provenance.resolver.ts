@@ -2,6 +2,7 @@ import type { GraphQLResolveInfo } from 'graphql';
 import { Arg, Args, Ctx, Info, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
 import type { RequestContext } from '../../graphql/context';
 import { Connection, ConnectionArgs, ConnectionResult, selectsField } from '../../graphql/connection';
+import { foundBy } from '../../graphql/errors';
 import { refId } from '../../graphql/loaders';
 import { Node, toGlobalId } from '../../graphql/node';
 import { loadNode } from '../../graphql/node.resolver';
@@ -18,9 +19,9 @@ export const SourceConnection = Connection(Source, 'Source');
 
 @Resolver(() => Source)
 export class SourceResolver {
-  @Query(() => Source, { nullable: true, description: 'A source by its key ("keep-37"); null when there is none.' })
+  @Query(() => Source, { nullable: true, description: 'A source by its key ("keep-37"); null, with a `NOT_FOUND` error naming the argument, when there is none.' })
   source(@Arg('key', { description: 'The source’s key.' }) key: string, @Ctx() context: RequestContext): Promise<Source | null> {
-    return context.loaders.byKey(Source, 'key').load(key);
+    return foundBy(context.loaders.byKey(Source, 'key').load(key), 'source', 'key', key);
   }
 
   @Query(() => SourceConnection, { description: 'Sources matching a filter, by key unless `orderBy` says otherwise.' })

@@ -2,6 +2,7 @@ import type { GraphQLResolveInfo } from 'graphql';
 import { Arg, Args, Ctx, Info, FieldResolver, Query, Resolver, Root } from 'type-graphql';
 import type { RequestContext } from '../../graphql/context';
 import { Connection, ConnectionArgs, ConnectionResult, selectsField } from '../../graphql/connection';
+import { foundBy } from '../../graphql/errors';
 import { claimsOf, NAME_FIELDS, NamedRecordResolver } from '../../graphql/record-resolver';
 import { Claim } from '../provenance/claim.entity';
 import { ExternalId, externalIds } from '../organisation/organisation.resolver';
@@ -24,9 +25,9 @@ async function neighbours(context: RequestContext, territory: Territory, relatio
 
 @Resolver(() => Territory)
 export class TerritoryResolver extends NamedRecordResolver(Territory, NAME_FIELDS) {
-  @Query(() => Territory, { nullable: true, description: 'A territory by its NUTS code ("BE25") or slug ("cote-d-opale"); null when there is none.' })
+  @Query(() => Territory, { nullable: true, description: 'A territory by its NUTS code ("BE25") or slug ("cote-d-opale"); null, with a `NOT_FOUND` error naming the argument, when there is none.' })
   territory(@Arg('code', { description: 'The NUTS code or slug.' }) code: string, @Ctx() context: RequestContext): Promise<Territory | null> {
-    return context.loaders.byKey(Territory, 'code').load(code);
+    return foundBy(context.loaders.byKey(Territory, 'code').load(code), 'territory', 'code', code);
   }
 
   @Query(() => TerritoryConnection, { description: 'Territories matching a filter, by code unless `orderBy` says otherwise.' })

@@ -2,6 +2,7 @@ import type { GraphQLResolveInfo } from 'graphql';
 import { Arg, Args, Ctx, Info, FieldResolver, Query, Resolver, Root } from 'type-graphql';
 import type { RequestContext } from '../../graphql/context';
 import { Connection, ConnectionArgs, ConnectionResult, selectsField } from '../../graphql/connection';
+import { foundBy } from '../../graphql/errors';
 import { refId } from '../../graphql/loaders';
 import { NAME_FIELDS, NamedRecordResolver } from '../../graphql/record-resolver';
 import { Programme } from '../programme/programme.entity';
@@ -14,9 +15,9 @@ export const ThemeConnection = Connection(Theme, 'Theme');
 
 @Resolver(() => Theme)
 export class ThemeResolver extends NamedRecordResolver(Theme, NAME_FIELDS) {
-  @Query(() => Theme, { nullable: true, description: 'A theme by its slug ("interreg-v-fwvl-axis-4"); null when there is none.' })
+  @Query(() => Theme, { nullable: true, description: 'A theme by its slug ("interreg-v-fwvl-axis-4"); null, with a `NOT_FOUND` error naming the argument, when there is none.' })
   theme(@Arg('slug', { description: 'The theme’s slug.' }) slug: string, @Ctx() context: RequestContext): Promise<Theme | null> {
-    return context.loaders.byKey(Theme, 'slug').load(slug);
+    return foundBy(context.loaders.byKey(Theme, 'slug').load(slug), 'theme', 'slug', slug);
   }
 
   @Query(() => ThemeConnection, { description: 'Themes matching a filter, by slug unless `orderBy` says otherwise.' })
