@@ -270,6 +270,20 @@ describe('fundingBreakdown', () => {
     expect(total).toBeGreaterThan(Number(fundingBreakdown.total.amount));
   });
 
+  it('writes its note in the language asked, as its labels', async () => {
+    const note = async (lang: string, by = 'THEME') => (await app.data(`{ fundingBreakdown(by: ${by}, lang: ${lang}) { note } }`)).fundingBreakdown.note;
+    expect(await note('EN')).toBe(
+      'Amounts are the projects’ total budgets, as published; a budget is not spending. 1 of 3 projects had a published amount; the others are left out of the sums. Each project sits in one bucket.',
+    );
+    expect(await note('FR')).toBe(
+      'Les montants sont les budgets totaux des projets, tels que publiés\u202f; un budget n’est pas une dépense. Un montant était publié pour 1 des 3 projets\u202f; les autres sont laissés hors des sommes. Chaque projet figure dans un seul groupe.',
+    );
+    expect(await note('NL')).toBe(
+      'De bedragen zijn de totale budgetten van de projecten, zoals gepubliceerd; een budget is geen uitgave. Voor 1 van de 3 projecten was een bedrag gepubliceerd; de andere blijven buiten de sommen. Elk project staat in één groep.',
+    );
+    expect(await note('FR', 'COUNTRY')).toMatch(/^Les montants sont les budgets propres publiés des partenaires.* des \d+ participations\u202f;/);
+  });
+
   it("never derives a partner's money from the project total", async () => {
     for (const by of ['COUNTRY', 'ORGANISATION_KIND']) {
       const { fundingBreakdown } = await app.data(BREAKDOWN, { by });

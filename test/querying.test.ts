@@ -145,6 +145,23 @@ describe('who works with whom', () => {
   });
 });
 
+describe('languages', () => {
+  it('reads a lang left out or sent as null (a nullable variable) as English, and one given as that language', async () => {
+    const query = `query ($lang: Language) {
+      project(slug: "weldcome") { title(lang: $lang) summary(lang: $lang) factSheet(lang: $lang) { label } derivedFigures(lang: $lang) { label } }
+      organisation(slug: "le-forem") { name(lang: $lang) }
+      fundingBreakdown(by: COUNTRY, lang: $lang) { buckets { label } }
+    }`;
+    const english = await app.data(query.replace(/\(lang: \$lang\)|, lang: \$lang/g, '').replace('query ($lang: Language) ', ''));
+    const nulls = await app.data(query, { lang: null });
+    expect(nulls).toEqual(english);
+    const french = await app.data(query, { lang: 'FR' });
+    expect(french.project.factSheet.map((entry: { label: string }) => entry.label)).not.toEqual(english.project.factSheet.map((entry: { label: string }) => entry.label));
+    expect(french.fundingBreakdown.buckets.map((bucket: { label: string }) => bucket.label)).toContain('Belgique');
+    expect(english.fundingBreakdown.buckets.map((bucket: { label: string }) => bucket.label)).toContain('Belgium');
+  });
+});
+
 describe('sorting', () => {
   it('sorts by title in a language, accents and case ignored', async () => {
     const { projects } = await app.data(`{ projects(orderBy: { field: TITLE, lang: FR }) { edges { node { title(lang: FR) } } } }`);

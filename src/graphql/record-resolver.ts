@@ -4,7 +4,7 @@ import { Source } from '../modules/provenance/source.entity';
 import type { RequestContext } from './context';
 import { refId } from './loaders';
 import { toGlobalId } from './node';
-import { allTexts, Language, LocalisedString, LocalisedText, pickText } from '../modules/common/localised';
+import { allTexts, LangArg, Language, LocalisedString, LocalisedText, pickText } from '../modules/common/localised';
 
 export interface RecordClass<T extends object> extends ClassType<T> {
   typename: string;
@@ -81,7 +81,7 @@ export function NamedRecordResolver<T extends { id: string }>(
     })
     localisedName(
       @Root() record: T,
-      @Arg('lang', () => Language, { defaultValue: Language.EN, description: 'The language wanted.' }) lang: Language,
+      @LangArg() lang: Language | null,
     ): string | null {
       return pickText(record[fields.property] as LocalisedText, lang);
     }

@@ -32,13 +32,22 @@ export const LANGUAGE_FALLBACK: Readonly<Record<Language, readonly Language[]>> 
 };
 
 /** The text in the asked language, else in the first language that has it (`LANGUAGE_FALLBACK`). */
-export function pickText(text: LocalisedText | null | undefined, lang: Language = Language.EN): string | null {
+export function pickText(text: LocalisedText | null | undefined, lang: Language | null = Language.EN): string | null {
   if (!text) return null;
-  for (const candidate of LANGUAGE_FALLBACK[lang]) {
+  for (const candidate of LANGUAGE_FALLBACK[lang ?? Language.EN]) {
     const value = text[candidate];
     if (value) return value;
   }
   return null;
+}
+
+/**
+ * The `lang` argument of a localised field, typed as DESIGN.md writes it (`lang: Language`): English when it
+ * is left out, and also when it is sent as null (from a client's nullable variable), which a `Language!`
+ * argument refused. Resolvers read a null as English (`lang ?? Language.EN`).
+ */
+export function LangArg(description = 'The language wanted; English when absent or null.') {
+  return Arg('lang', () => Language, { nullable: true, defaultValue: Language.EN, description });
 }
 
 @ObjectType({ description: 'A text in one language.' })
@@ -62,7 +71,7 @@ export class LocalisedItem {
   constructor(private readonly texts_: LocalisedText) {}
 
   @Field(() => String, { nullable: true, description: 'The text in the asked language, else in another one.' })
-  text(@Arg('lang', () => Language, { defaultValue: Language.EN, description: 'The language wanted.' }) lang: Language): string | null {
+  text(@LangArg() lang: Language | null): string | null {
     return pickText(this.texts_, lang);
   }
 

@@ -2,7 +2,7 @@ import { Arg, Ctx, Field, Int, ObjectType, Query, registerEnumType, Resolver } f
 import { allOf, type Condition } from '../../graphql/connection';
 import { badUserInput } from '../../graphql/errors';
 import type { RequestContext } from '../../graphql/context';
-import { Language, LocalisedText, pickText } from '../common/localised';
+import { LangArg, Language, LocalisedText, pickText } from '../common/localised';
 import { Money, money } from '../common/money';
 import { ORGANISATION_KIND_LABELS, OrganisationKind } from '../organisation/organisation.entity';
 import { ProjectFilter } from '../project/project.inputs';
@@ -166,8 +166,9 @@ export class FundingBreakdownResolver {
       description: 'For project-level groupings: total budgets or EU funding (PARTNER_SHARE is refused). Partner-level groupings always sum partner shares.',
     })
     basis: FundingBasis = FundingBasis.TOTAL_BUDGET,
-    @Arg('lang', () => Language, { defaultValue: Language.EN, description: 'The language of labels and of the note.' }) lang: Language = Language.EN,
+    @LangArg('The language of labels and of the note; English when absent or null.') asked?: Language | null,
   ): Promise<FundingBreakdown> {
+    const lang = asked ?? Language.EN;
     const partnerLevel = PARTNER_LEVEL.has(by);
     // Project-level groupings sum a project amount: they would sum total budgets under a partner-share label.
     if (!partnerLevel && basis === FundingBasis.PARTNER_SHARE) {
@@ -186,15 +187,7 @@ export class FundingBreakdownResolver {
     };
     const overlapping = totals.memberships > totals.records;
     const recordsWord = partnerLevel ? 'participations' : 'projects';
-    const notes = [
-      partnerLevel
-        ? 'Amounts are the partners’ own published budgets; a project’s total is never split among its partners.'
-        : `Amounts are the projects’ ${basis === FundingBasis.EU_FUNDING ? 'EU funding' : 'total budgets'}, as published; a budget is not spending.`,
-      `${totals.with_amount} of ${totals.records} ${recordsWord} had a published amount; the others are left out of the sums.`,
-      overlapping
-        ? `Some ${recordsWord} sit in more than one bucket, so the buckets add up to more than the total, which counts each once.`
-        : `Each ${partnerLevel ? 'participation' : 'project'} sits in one bucket.`,
-    ];
+    const note = breakdownNote(lang, { partnerLevel, basis, withAmount: totals.with_amount, records: totals.records, overlapping });
     return {
       by,
       basis: effectiveBasis,
@@ -210,7 +203,62 @@ export class FundingBreakdownResolver {
       projectCount: totals.projects,
       total: money(totals.amount),
       overlapping,
-      note: notes.join(' '),
+      note,
     };
   }
+}
+
+interface NoteFacts {
+  partnerLevel: boolean;
+  basis: FundingBasis;
+  withAmount: number;
+  records: number;
+  overlapping: boolean;
+}
+
+/**
+ * What a reader must know to quote a breakdown, in the asked language: what the amounts are, how many
+ * records had none, and whether buckets overlap. French puts a narrow no-break space before ";".
+ */
+function breakdownNote(lang: Language, { partnerLevel, basis, withAmount, records, overlapping }: NoteFacts): string {
+  const euFunding = basis === FundingBasis.EU_FUNDING;
+  const sentences: Record<Language, () => string[]> = {
+    [Language.EN]: () => {
+      const [one, many] = partnerLevel ? ['participation', 'participations'] : ['project', 'projects'];
+      return [
+        partnerLevel
+          ? 'Amounts are the partners’ own published budgets; a project’s total is never split among its partners.'
+          : `Amounts are the projects’ ${euFunding ? 'EU funding' : 'total budgets'}, as published; a budget is not spending.`,
+        `${withAmount} of ${records} ${many} had a published amount; the others are left out of the sums.`,
+        overlapping
+          ? `Some ${many} sit in more than one bucket, so the buckets add up to more than the total, which counts each once.`
+          : `Each ${one} sits in one bucket.`,
+      ];
+    },
+    [Language.FR]: () => {
+      const [each, some, many] = partnerLevel ? ['Chaque participation', 'Certaines participations', 'participations'] : ['Chaque projet', 'Certains projets', 'projets'];
+      return [
+        partnerLevel
+          ? 'Les montants sont les budgets propres publiés des partenaires\u202f; le total d’un projet n’est jamais réparti entre ses partenaires.'
+          : `Les montants sont ${euFunding ? 'le financement UE' : 'les budgets totaux'} des projets, tels que publiés\u202f; un budget n’est pas une dépense.`,
+        `Un montant était publié pour ${withAmount} des ${records} ${many}\u202f; les autres sont laissés hors des sommes.`,
+        overlapping
+          ? `${some} figurent dans plusieurs groupes\u202f: les groupes additionnés dépassent donc le total, qui compte chacun une fois.`
+          : `${each} figure dans un seul groupe.`,
+      ];
+    },
+    [Language.NL]: () => {
+      const [each, many] = partnerLevel ? ['Elke deelname', 'deelnames'] : ['Elk project', 'projecten'];
+      return [
+        partnerLevel
+          ? 'De bedragen zijn de eigen gepubliceerde budgetten van de partners; het totaal van een project wordt nooit over zijn partners verdeeld.'
+          : `De bedragen zijn ${euFunding ? 'de EU-financiering' : 'de totale budgetten'} van de projecten, zoals gepubliceerd; een budget is geen uitgave.`,
+        `Voor ${withAmount} van de ${records} ${many} was een bedrag gepubliceerd; de andere blijven buiten de sommen.`,
+        overlapping
+          ? `Sommige ${many} staan in meer dan één groep, zodat de groepen samen meer zijn dan het totaal, dat elk één keer telt.`
+          : `${each} staat in één groep.`,
+      ];
+    },
+  };
+  return sentences[lang]().join(' ');
 }

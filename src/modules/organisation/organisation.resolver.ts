@@ -11,7 +11,7 @@ import { Programme } from '../programme/programme.entity';
 import { Territory } from '../territory/territory.entity';
 import { Project } from '../project/project.entity';
 import { claimsOf } from '../../graphql/record-resolver';
-import { Language } from '../common/localised';
+import { LangArg, Language } from '../common/localised';
 import { FactSheetEntry, recordFactSheet } from '../provenance/fact-sheet';
 import { Organisation } from './organisation.entity';
 import { CollaborationFilter, OrganisationFilter, OrganisationOrder } from './organisation.inputs';
@@ -91,7 +91,8 @@ export class OrganisationResolver extends NamedRecordResolver(Organisation, NAME
   }
 
   @FieldResolver(() => [FactSheetEntry], { description: 'Every sourced statement about the organisation, ready to quote.' })
-  async factSheet(@Root() organisation: Organisation, @Ctx() context: RequestContext, @Arg('lang', () => Language, { defaultValue: Language.EN, description: 'The language of labels and number formats.' }) lang: Language): Promise<FactSheetEntry[]> {
+  async factSheet(@Root() organisation: Organisation, @Ctx() context: RequestContext, @LangArg('The language of labels and number formats; English when absent or null.') asked: Language | null): Promise<FactSheetEntry[]> {
+    const lang = asked ?? Language.EN;
     return recordFactSheet(context, await claimsOf(context, organisation.id), [], lang);
   }
 

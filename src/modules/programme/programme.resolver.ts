@@ -13,7 +13,7 @@ import { Project } from '../project/project.entity';
 import { Territory } from '../territory/territory.entity';
 import { Theme } from '../theme/theme.entity';
 import { claimsOf } from '../../graphql/record-resolver';
-import { Language } from '../common/localised';
+import { LangArg, Language } from '../common/localised';
 import { FactSheetEntry, outcomeName, recordFactSheet } from '../provenance/fact-sheet';
 import { Programme, ProgrammeTerritory } from './programme.entity';
 import { ProgrammeFilter, ProgrammeOrder } from './programme.inputs';
@@ -105,7 +105,8 @@ export class ProgrammeResolver extends NamedRecordResolver(Programme, NAME_FIELD
   }
 
   @FieldResolver(() => [FactSheetEntry], { description: 'Every sourced statement about the programme and its outcomes, ready to quote.' })
-  async factSheet(@Root() programme: Programme, @Ctx() context: RequestContext, @Arg('lang', () => Language, { defaultValue: Language.EN, description: 'The language of labels and number formats.' }) lang: Language): Promise<FactSheetEntry[]> {
+  async factSheet(@Root() programme: Programme, @Ctx() context: RequestContext, @LangArg('The language of labels and number formats; English when absent or null.') asked: Language | null): Promise<FactSheetEntry[]> {
+    const lang = asked ?? Language.EN;
     const [own, outcomes] = await Promise.all([claimsOf(context, programme.id), this.outcomes(programme, context)]);
     const related = await Promise.all(outcomes.map(async (outcome) => ({ id: outcome.id, name: outcomeName(outcome, lang), claims: await claimsOf(context, outcome.id) })));
     return recordFactSheet(context, own, related, lang);

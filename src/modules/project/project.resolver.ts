@@ -5,7 +5,7 @@ import { asksRecordsOnly, Connection, ConnectionArgs, ConnectionResult, selectsF
 import { foundBy } from '../../graphql/errors';
 import { refId } from '../../graphql/loaders';
 import { NamedRecordResolver } from '../../graphql/record-resolver';
-import { allTexts, Language, LocalisedItem, LocalisedString, pickText } from '../common/localised';
+import { allTexts, LangArg, Language, LocalisedItem, LocalisedString, pickText } from '../common/localised';
 import { Money, money, normaliseDecimal } from '../common/money';
 import { Funding } from '../funding/funding.entity';
 import { Organisation } from '../organisation/organisation.entity';
@@ -68,7 +68,7 @@ export class ProjectResolver extends NamedRecordResolver(Project, { single: 'tit
   }
 
   @FieldResolver(() => String, { nullable: true, description: 'The summary in the asked language, else in another one.' })
-  summary(@Root() project: Project, @Arg('lang', () => Language, { defaultValue: Language.EN, description: 'The language wanted.' }) lang: Language): string | null {
+  summary(@Root() project: Project, @LangArg() lang: Language | null): string | null {
     return pickText(project.summaries, lang);
   }
 
@@ -78,7 +78,7 @@ export class ProjectResolver extends NamedRecordResolver(Project, { single: 'tit
   }
 
   @FieldResolver(() => String, { nullable: true, description: 'How the sources describe the partnership beyond the named partners.' })
-  partnership(@Root() project: Project, @Arg('lang', () => Language, { defaultValue: Language.EN, description: 'The language wanted.' }) lang: Language): string | null {
+  partnership(@Root() project: Project, @LangArg() lang: Language | null): string | null {
     return pickText(project.partnership, lang);
   }
 
@@ -158,7 +158,8 @@ export class ProjectResolver extends NamedRecordResolver(Project, { single: 'tit
   @FieldResolver(() => [FactSheetEntry], {
     description: 'Every sourced statement about the project, its partners and its outcomes, ready to quote.',
   })
-  async factSheet(@Root() project: Project, @Ctx() context: RequestContext, @Arg('lang', () => Language, { defaultValue: Language.EN, description: 'The language of labels and number formats.' }) lang: Language): Promise<FactSheetEntry[]> {
+  async factSheet(@Root() project: Project, @Ctx() context: RequestContext, @LangArg('The language of labels and number formats; English when absent or null.') asked: Language | null): Promise<FactSheetEntry[]> {
+    const lang = asked ?? Language.EN;
     const [own, participations, outcomes] = await Promise.all([
       claimsOf(context, project.id),
       this.participations(project, context),
@@ -180,7 +181,8 @@ export class ProjectResolver extends NamedRecordResolver(Project, { single: 'tit
   @FieldResolver(() => [DerivedFigure], {
     description: 'Figures computed from the sourced ones (cost per trainee), each with its formula, inputs and caveat.',
   })
-  async derivedFigures(@Root() project: Project, @Ctx() context: RequestContext, @Arg('lang', () => Language, { defaultValue: Language.EN, description: 'The language of labels and number formats.' }) lang: Language): Promise<DerivedFigure[]> {
+  async derivedFigures(@Root() project: Project, @Ctx() context: RequestContext, @LangArg('The language of the labels; English when absent or null.') asked: Language | null): Promise<DerivedFigure[]> {
+    const lang = asked ?? Language.EN;
     if (project.totalBudget == null) return [];
     const [own, outcomes] = await Promise.all([claimsOf(context, project.id), this.outcomes(project, context)]);
     const budgetClaim = own.find((claim) => claim.field === 'totalBudget' && claim.preferred);
