@@ -236,6 +236,36 @@ describe('search', () => {
     expect((await search(query))[0]).toEqual({ type, key });
   });
 
+  it('leaves out a record with an excluded word in any language, whichever form it has there', async () => {
+    const projects = async (query: string) => (await search(query, ['PROJECT'])).map((hit) => hit.key);
+    // Weldcome's French summary says "une formation diplômante": the plural excluded must leave it out too, as
+    // the French stemmer reads both alike. Before, the unstemmed and Dutch readings of "formations" let it through.
+    expect(await projects('soudage')).toEqual(['weldcome']);
+    expect(await projects('soudage -formations')).toEqual([]);
+    expect(await projects('soudage -"formation diplomante"')).toEqual([]);
+    expect(await projects('soudage -opleidingen')).toEqual(['weldcome']);
+    expect(await projects('emploi')).toContain('weldcome');
+    const excluded = await projects('emploi -formations');
+    expect(excluded).not.toContain('weldcome');
+    // "or" beside an exclusion is left out with it: the rest is still a search for "emploi".
+    expect(await projects('emploi or -formations')).toEqual(excluded);
+    // Alone, "or" is a word to look for (French for gold), not an operator left dangling.
+    expect((await app.query(`{ search(query: "or") { totalCount } }`)).errors).toBeUndefined();
+    const { projects: filtered } = await app.data(`{ projects(filter: { text: "emploi -formations" }) { edges { node { slug } } } }`);
+    expect(filtered.edges.map((edge: any) => edge.node.slug).sort()).toEqual([...excluded].sort());
+  });
+
+  it.each([
+    ['{ search(query: "-emploi") { totalCount } }', 'query'],
+    ['{ search(query: "-emploi -\\"de la formation\\" or") { totalCount } }', 'query'],
+    ['{ projects(filter: { text: "-emploi" }) { totalCount } }', 'filter.text'],
+    ['{ organisations(filter: { text: " --forem" }) { totalCount } }', 'filter.text'],
+  ])('refuses %s, which only excludes, naming %s', async (query, argumentName) => {
+    const response = await app.query(query);
+    expect(response.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', argumentName });
+    expect(response.errors?.[0].message).toContain('only excludes');
+  });
+
   it('ranks the three projects first for "emploi transfrontalier"', async () => {
     const results = await search('emploi transfrontalier');
     expect(results.slice(0, 3).map((result) => result.key).sort()).toEqual(['act-emploi', 'emploi-sans-frontieres', 'weldcome']);

@@ -121,19 +121,69 @@ export function territoryReachSql(territoryIds: string[], includeSubTerritories:
   return { sql: 'array(select r.reached_id from territory_reach r where r.territory_id = any(?))', bindings: [territoryIds] };
 }
 
+/** A term after a "-" that begins it, a word or a quoted phrase: websearch syntax for "without it". */
+const EXCLUDED_TERM = /(^|\s)-+("[^"]*"?|[^\s"]+)/g;
+/** An "or" left with nothing on one side once the excluded terms are taken out ("emploi or -formation"). */
+const DANGLING_OR = /^(?:or(?:\s+|$))+|(?:(?:^|\s+)or)+$/i;
+
 /**
- * A full-text query in every language at once: French (with and without accents), Dutch and English
- * stemming, and the unstemmed words. A record matches when one of them matches it whole. Languages that
- * read the words alike give the same alternative ("welding training" is the same query in four of the
- * five); each alternative is kept once, which halves the index work of such a search.
+ * A search text (websearch syntax: words, "quoted phrases", `or`, `-excluded`) split into what is looked
+ * for and what is excluded, the excluded terms joined by `or`: a record with any of them is left out.
+ */
+export function splitExclusions(text: string): { wanted: string; excluded: string } {
+  const excluded: string[] = [];
+  const rest = text.replace(EXCLUDED_TERM, (_match, space: string, term: string) => {
+    excluded.push(term);
+    return space;
+  });
+  // Only beside an exclusion: "or" alone is a word (French for gold).
+  const wanted = excluded.length > 0 ? rest.trim().replace(DANGLING_OR, '') : rest;
+  return { wanted: wanted.trim(), excluded: excluded.join(' or ') };
+}
+
+/**
+ * A search text's words to look for, refused (BAD_USER_INPUT naming `argumentName`) when it has none: a text
+ * that only excludes ("-formation") would match every record that lacks the word, and rank them all.
+ */
+export function checkSearchText(text: string, argumentName: string): string {
+  const trimmed = text.trim();
+  if (!trimmed) throw badUserInput(argumentName, `"${argumentName}" must contain at least one word.`);
+  if (!splitExclusions(trimmed).wanted) {
+    throw badUserInput(argumentName, `"${argumentName}" only excludes words ("-word"); give at least one word to look for as well.`);
+  }
+  return trimmed;
+}
+
+const TEXT_CONFIGS = ['french', 'kb_french', 'kb_dutch', 'kb_english', 'kb_simple'];
+
+/**
+ * A text's query in every language at once: French (with and without accents), Dutch and English
+ * stemming, and the unstemmed words, as one tsquery whose alternatives are ORed; null when no language
+ * finds a word in it. Languages that read the words alike give the same alternative ("welding training"
+ * is the same query in four of the five); each alternative is kept once, which halves the index work.
+ */
+function everyLanguageSql(): string {
+  return `(select string_agg(distinct '(' || alternative::text || ')', ' | ')::tsquery
+      from unnest(array[${TEXT_CONFIGS.map((config) => `websearch_to_tsquery('${config}', kb_clean(?))`).join(', ')}]) as alternative
+      where numnode(alternative) > 0)`;
+}
+
+/**
+ * A full-text query in every language at once (see everyLanguageSql): a record matches when one language's
+ * reading of the wanted words matches it whole, and none of the excluded terms matches it in any language.
+ * Exclusions are applied once, outside the alternatives: within each, a record escaped an exclusion when
+ * any one language read the excluded word differently from the record's text (a French "formations" is
+ * "format" to the French stemmer, "formation" to the Dutch one), which was nearly always.
  */
 export function textQuerySql(text: string): Condition {
-  const configs = ['french', 'kb_french', 'kb_dutch', 'kb_english', 'kb_simple'];
+  const { wanted, excluded } = splitExclusions(text);
+  const wantedBindings = TEXT_CONFIGS.map(() => wanted);
+  if (!excluded) return { sql: everyLanguageSql(), bindings: wantedBindings };
   return {
-    sql: `(select string_agg(distinct '(' || alternative::text || ')', ' | ')::tsquery
-      from unnest(array[${configs.map((config) => `websearch_to_tsquery('${config}', kb_clean(?))`).join(', ')}]) as alternative
-      where numnode(alternative) > 0)`,
-    bindings: configs.map(() => text),
+    // No excluded term that any language reads as a word (a stop word): nothing to exclude.
+    sql: `(select case when excluded.query is null then wanted.query else wanted.query && !! excluded.query end
+      from (select ${everyLanguageSql()} as query) as wanted, (select ${everyLanguageSql()} as query) as excluded)`,
+    bindings: [...wantedBindings, ...TEXT_CONFIGS.map(() => excluded)],
   };
 }
 

@@ -19,7 +19,7 @@ export class OrganisationFilter {
   @Field(() => [String], { nullable: true, description: 'Programme slugs: organisations taking part in projects of any of them.' })
   programme?: string[] | null;
 
-  @Field(() => String, { nullable: true, description: 'Words in names, acronyms or aliases, in any language.' })
+  @Field(() => String, { nullable: true, description: 'Words in names, acronyms or aliases, in any language, read as `search` reads them ("a phrase", `or`, `-word` to leave out).' })
   text?: string | null;
 }
 

@@ -1,7 +1,7 @@
 import { localisedSortColumn } from '../../db/indexes';
 import type { RequestContext } from '../../graphql/context';
 import { allOf, Condition, ConnectionArgs, ConnectionResult, paginate, PageOptions } from '../../graphql/connection';
-import { countryCodes, given, inList, knownIds, named, orderKeys, SortColumns, territoryReachSql, textMatchCondition } from '../../graphql/filters';
+import { checkSearchText, countryCodes, given, inList, knownIds, named, orderKeys, SortColumns, territoryReachSql, textMatchCondition } from '../../graphql/filters';
 import { Programme } from '../programme/programme.entity';
 import { Territory } from '../territory/territory.entity';
 import { Organisation } from './organisation.entity';
@@ -40,7 +40,7 @@ export class OrganisationService {
         bindings: [ids.programme],
       });
     }
-    if (filter.text?.trim()) conditions.push(textMatchCondition('o.id', 'Organisation', filter.text));
+    if (filter.text?.trim()) conditions.push(textMatchCondition('o.id', 'Organisation', checkSearchText(filter.text, 'filter.text')));
     return conditions;
   }
 

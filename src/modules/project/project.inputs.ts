@@ -43,7 +43,8 @@ export class ProjectFilter {
   @Field(() => DecimalRange, { nullable: true, description: 'Total budget between these amounts (projects without a published budget never match).' })
   totalBudget?: DecimalRange | null;
 
-  @Field(() => String, { nullable: true, description: 'Words in titles, summaries, objectives or activities, in any language.' })
+  @Field(() => String, { nullable: true, description:
+      'Words in the acronym, titles, summaries, objectives, activities, target groups or obstacles, in any language, read as `search` reads them ("a phrase", `or`, `-word` to leave out).', })
   text?: string | null;
 }
 

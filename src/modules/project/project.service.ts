@@ -1,7 +1,7 @@
 import { localisedSortColumn, plainTextSortColumn } from '../../db/indexes';
 import type { RequestContext } from '../../graphql/context';
 import { Condition, ConnectionArgs, ConnectionResult, paginate, PageOptions } from '../../graphql/connection';
-import { checkIsoDate, countryCodes, decimalRangeConditions, given, inList, knownIds, named, orderKeys, SortColumns, territoryReachSql, textMatchCondition } from '../../graphql/filters';
+import { checkIsoDate, checkSearchText, countryCodes, decimalRangeConditions, given, inList, knownIds, named, orderKeys, SortColumns, territoryReachSql, textMatchCondition } from '../../graphql/filters';
 import { Organisation } from '../organisation/organisation.entity';
 import { Programme } from '../programme/programme.entity';
 import { Territory } from '../territory/territory.entity';
@@ -95,7 +95,7 @@ export class ProjectService {
       conditions.push({ sql: 'p.start_date <= ? and p.end_date >= ?', bindings: [day, day] });
     }
     conditions.push(...decimalRangeConditions('p.total_budget', filter.totalBudget, name('totalBudget')));
-    if (filter.text?.trim()) conditions.push(textMatchCondition('p.id', 'Project', filter.text));
+    if (filter.text?.trim()) conditions.push(textMatchCondition('p.id', 'Project', checkSearchText(filter.text, 'filter.text')));
     return conditions;
   }
 

@@ -2,6 +2,7 @@ import { Arg, Ctx, Field, Float, Int, ObjectType, Query, registerEnumType, Resol
 import { ConnectionResult, cursorDigest, decodeCursor, encodeCursor, notACursor, PageInfo, pageRequest } from '../../graphql/connection';
 import type { RequestContext } from '../../graphql/context';
 import { badUserInput } from '../../graphql/errors';
+import { checkSearchText } from '../../graphql/filters';
 import { Node } from '../../graphql/node';
 import { loadNode } from '../../graphql/node.resolver';
 import { SearchService, SearchType } from './search.service';
@@ -63,17 +64,21 @@ export class SearchResolver {
   @Query(() => SearchConnection, {
     description:
       'Finds records by words in any language: accents and case do not matter, French, Dutch and English word forms ' +
-      'match ("soudage", "welding"), names match in every language ("Courtrai" finds Kortrijk) and small typos are forgiven.',
+      'match ("soudage", "welding"), names match in every language ("Courtrai" finds Kortrijk) and, when no record matches ' +
+      'the words as typed, names with a small typo are found.',
   })
   async search(
     @Ctx() context: RequestContext,
-    @Arg('query', { description: 'Words to look for.' }) query: string,
+    @Arg('query', {
+      description:
+        'Words to look for, every one of them: "a quoted phrase" keeps its words together and in order, `or` between two ' +
+        'words accepts either, and -word or -"a phrase" leaves out the records that have it (in any language). At most 200 characters.',
+    }) query: string,
     @Arg('types', () => [SearchType], { nullable: true, description: 'Only these kinds of record; all when absent.' }) types?: SearchType[] | null,
     @Arg('first', () => Int, { nullable: true, description: 'How many results (at most the page size cap); 20 when absent.' }) first?: number | null,
     @Arg('after', () => String, { nullable: true, description: 'Cursor of the result to continue after.' }) after?: string | null,
   ): Promise<ConnectionResult<Node>> {
-    const text = query.trim();
-    if (!text) throw badUserInput('query', '"query" must contain at least one word.');
+    const text = checkSearchText(query, 'query');
     if (text.length > 200) throw badUserInput('query', `"query" must be at most 200 characters; got ${text.length}.`);
     const { size } = pageRequest({ first }, context.config.maxPageSize);
     const chosen = types && types.length > 0 ? types : Object.values(SearchType);
