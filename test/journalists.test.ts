@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { Language } from '../src/modules/common/localised';
+import { normaliseDecimal } from '../src/modules/common/money';
 import { formatDecimal } from '../src/modules/provenance/fact-sheet';
 import { Client } from 'pg';
 import { fetchCsv, sqlStatementsOf, startTestApp, TestApp } from './support/app';
@@ -167,6 +168,39 @@ describe('conflicts', () => {
     }
   });
 
+  it('says which language and list item each conflict is about, and leaves out one whose record is gone', async () => {
+    const LOCATED = `{ conflicts { recordType field language position record { id } } }`;
+    const before = (await app.data(LOCATED)).conflicts;
+    expect(before.length).toBeGreaterThan(0);
+    expect(before.every((conflict: any) => conflict.language === null && conflict.position === 0)).toBe(true);
+    const client = new Client({ connectionString: app.databaseUrl });
+    await client.connect();
+    let added: string[] = [];
+    try {
+      // Two versions of a Dutch text at the second place of a list, and two of a record that no longer exists.
+      const inserted = await client.query(
+        `insert into claim (id, subject_type, subject_id, field, value_kind, value, language, preferred, position, source_id)
+         select gen_random_uuid(), 'Programme', p.id, 'objectives', 'TEXT', v.value, 'nl', v.preferred, 1, (select id from source limit 1)
+         from programme p, (values ('Werkgelegenheid', true), ('Tewerkstelling', false)) as v(value, preferred) where p.slug = 'interreg-v-fwvl'
+         union all
+         select gen_random_uuid(), 'Project', '00000000-0000-5000-8000-000000000001', 'acronym', 'TEXT', v.value, null, v.preferred, 0, (select id from source limit 1)
+         from (values ('GONE', true), ('AWAY', false)) as v(value, preferred)
+         returning id`,
+      );
+      added = inserted.rows.map((row) => row.id);
+      const response = await app.query(LOCATED);
+      expect(response.errors).toBeUndefined();
+      const after = response.data!.conflicts;
+      expect(after).toHaveLength(before.length + 1);
+      expect(after.filter((conflict: any) => conflict.field === 'objectives')).toEqual([
+        { recordType: 'Programme', field: 'objectives', language: 'NL', position: 1, record: { id: expect.any(String) } },
+      ]);
+    } finally {
+      await client.query('delete from claim where id = any($1)', [added]);
+      await client.end();
+    }
+  });
+
   it('refuses a record type that claims are not about, rather than find no conflict', async () => {
     const response = await app.query(CONFLICTS, { filter: { recordType: ['project'] } });
     expect(response.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', argumentName: 'filter.recordType' });
@@ -235,6 +269,13 @@ describe('fact sheets', () => {
     expect(formatDecimal('-0.50', Language.EN)).toBe('-0.5');
     expect(formatDecimal('-1319699.36', Language.EN)).toBe('-1,319,699.36');
     expect(formatDecimal('-0.000', Language.EN)).toBe('0');
+  });
+
+  it('writes each decimal one way, whatever zeros it was written with', () => {
+    // Outcome breakdowns keep their values as the seed wrote them.
+    expect(['069', '069.50', '-007', '-0', '-0.0', '0.000', '0', '10', '100.0', '-0.5', '1319699.360'].map(normaliseDecimal)).toEqual([
+      '69', '69.5', '-7', '0', '0', '0', '0', '10', '100', '-0.5', '1319699.36',
+    ]);
   });
 
   it('has one for organisations too', async () => {

@@ -13,8 +13,13 @@ export function money(amount: string | null | undefined, currency = 'EUR'): Mone
   return amount == null ? null : { amount: normaliseDecimal(amount), currency };
 }
 
-/** "170000000.00" -> "170000000", "1319699.360" -> "1319699.36": one spelling per value. */
+/**
+ * "170000000.00" -> "170000000", "1319699.360" -> "1319699.36", "069" -> "69", "-0.0" -> "0": one spelling per
+ * value. PostgreSQL's numeric columns never give leading zeros, but values kept as written (an outcome's
+ * breakdown, in JSON) can hold them.
+ */
 export function normaliseDecimal(value: string): string {
-  if (!value.includes('.')) return value;
-  return value.replace(/0+$/, '').replace(/\.$/, '');
+  const trimmed = value.includes('.') ? value.replace(/0+$/, '').replace(/\.$/, '') : value;
+  const unpadded = trimmed.replace(/^(-?)0+(?=\d)/, '$1');
+  return unpadded === '-0' ? '0' : unpadded;
 }

@@ -76,7 +76,7 @@ export class Programme {
   @Enum({ items: () => ProgrammeKind })
   kind!: ProgrammeKind;
 
-  @Field(() => [Fund], { description: 'The EU funds the programme draws on.' })
+  @Field(() => [Fund], { description: 'Where the programme’s money comes from: the EU funds it draws on (ERDF, ESF), and national, regional or private co-financing where the sources name it.' })
   @Property({ type: 'json' })
   funds: Fund[] = [];
 

@@ -63,7 +63,7 @@ export class ProgrammeResolver extends NamedRecordResolver(Programme, NAME_FIELD
     return successors[0] ?? null;
   }
 
-  @FieldResolver(() => [Funding], { description: 'Every published amount for the programme, on every basis, preferred first.' })
+  @FieldResolver(() => [Funding], { description: 'Every published amount for the programme, grouped by basis, the preferred one first within each.' })
   fundings(@Root() programme: Programme, @Ctx() context: RequestContext): Promise<Funding[]> {
     return context.loaders.byOwner(Funding, 'programme', { basis: 'asc', preferred: 'desc' }).load(programme.id);
   }

@@ -2,6 +2,7 @@ import { Field, InputType, Int, ObjectType } from 'type-graphql';
 import type { RequestContext } from '../../graphql/context';
 import { given, inList, knownIds, named } from '../../graphql/filters';
 import { Node } from '../../graphql/node';
+import { Language } from '../common/localised';
 import { Programme } from '../programme/programme.entity';
 import { Claim, claimRecordTypes, ClaimValueKind } from './claim.entity';
 
@@ -9,7 +10,7 @@ import { Claim, claimRecordTypes, ClaimValueKind } from './claim.entity';
 export class ConflictFilter {
   @Field(() => [String], {
     nullable: true,
-    description: 'Programme slugs: conflicts about these programmes and about their themes, projects, partners and outcomes.',
+    description: 'Programme slugs: conflicts about these programmes and about their themes, projects, participations, outcomes and funding.',
   })
   programme?: string[] | null;
 
@@ -28,6 +29,12 @@ export class Conflict {
   @Field({ description: 'The field, as named in the API ("leadPartner").' })
   field!: string;
 
+  @Field(() => Language, { nullable: true, description: 'The language of the text the sources disagree on; null for a value that has none.' })
+  language!: Language | null;
+
+  @Field(() => Int, { description: 'Which item of a list-valued field (its claims’ `position`); 0 for a single value.' })
+  position!: number;
+
   @Field(() => Int, { description: 'How many different values the sources give.' })
   valueCount!: number;
 
@@ -42,6 +49,8 @@ export interface ConflictGroup {
   recordType: string;
   recordId: string;
   field: string;
+  language: Language | null;
+  position: number;
   claimIds: string[];
   valueCount: number;
 }
@@ -75,9 +84,9 @@ export async function findConflicts(context: RequestContext, filter: ConflictFil
   // Numbers are compared as numbers: the seeds keep a value as written, and 170000000 and 170000000.00 are
   // one amount (as Money.amount shows both), not two versions.
   const value = `case when c.value_kind in ('${ClaimValueKind.MONEY}', '${ClaimValueKind.NUMBER}') then trim_scale(c.value::numeric)::text else c.value end`;
-  const result: { rows: Array<{ subject_type: string; subject_id: string; field: string; claim_ids: string[]; value_count: number }> } =
+  const result: { rows: Array<{ subject_type: string; subject_id: string; field: string; language: Language | null; position: number; claim_ids: string[]; value_count: number }> } =
     await context.sql.raw(
-      `select c.subject_type, c.subject_id, c.field, array_agg(c.id order by c.preferred desc, c.id) as claim_ids,
+      `select c.subject_type, c.subject_id, c.field, c.language, c.position, array_agg(c.id order by c.preferred desc, c.id) as claim_ids,
               count(distinct ${value})::int as value_count
        from claim c
        ${conditions.length ? `where ${conditions.join(' and ')}` : ''}
@@ -90,6 +99,8 @@ export async function findConflicts(context: RequestContext, filter: ConflictFil
     recordType: row.subject_type,
     recordId: row.subject_id,
     field: row.field,
+    language: row.language,
+    position: row.position,
     claimIds: row.claim_ids,
     valueCount: row.value_count,
   }));

@@ -49,16 +49,22 @@ export class SourceResolver {
       context.loaders.existing(Claim, groups.flatMap((group) => group.claimIds)),
       Promise.all(groups.map((group) => loadNode(context, group.recordType, group.recordId))),
     ]);
-    return groups.map((group, index) => {
+    // A claim's record is not a foreign key (claims are about records of every type): one whose record is
+    // gone (seeding removes such claims) is left out rather than void the whole list through a null record.
+    return groups.flatMap((group, index) => {
+      const record = records[index];
+      if (!record) return [];
       const groupClaims = group.claimIds.map((id) => claimById.get(id)!).filter(Boolean);
-      return {
+      return [{
         recordType: group.recordType,
-        record: records[index]!,
+        record,
         field: group.field,
+        language: group.language,
+        position: group.position,
         valueCount: group.valueCount,
         preferred: groupClaims.find((claim) => claim.preferred) ?? null,
         claims: groupClaims,
-      };
+      }];
     });
   }
 
