@@ -83,4 +83,32 @@ describe('the HTTP server', () => {
       await own.close();
     }
   });
+
+  it('is not ready while a migration is pending, and names it', async () => {
+    const own = await startTestApp();
+    try {
+      const connection = own.orm.em.getConnection();
+      const [last] = await connection.execute('select name from mikro_orm_migrations order by id desc limit 1');
+      await connection.execute('delete from mikro_orm_migrations where name = ?', [last.name]);
+      const response = await fetch(`${own.baseUrl}/readyz`);
+      expect(response.status).toBe(503);
+      expect(await response.json()).toEqual({ status: 'migrations pending', pending: [expect.stringContaining(String(last.name).replace(/\.[jt]s$/, ''))] });
+    } finally {
+      await own.close();
+    }
+  });
+
+  it('keeps a request id of the client’s only when it is safe to log, and makes one otherwise', async () => {
+    const requestIdOf = async (given: string) => {
+      const response = await fetch(`${app.baseUrl}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-request-id': given },
+        body: JSON.stringify({ query: '{ __typename }' }),
+      });
+      return ((await response.json()) as { extensions: { requestId: string } }).extensions.requestId;
+    };
+    expect(await requestIdOf('client-42.a_b')).toBe('client-42.a_b');
+    const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+    for (const given of ['bad id!', 'x'.repeat(129), 'line\tbreak']) expect(await requestIdOf(given)).toMatch(uuid);
+  });
 });

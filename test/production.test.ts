@@ -243,6 +243,9 @@ describe('rate limiting', () => {
     expect((await post(app, query, { 'x-api-key': 'researcher-1' })).status).toBe(200);
     expect((await post(app, query, { 'x-api-key': 'made-up-1' })).status).toBe(429);
     expect((await fetch(`${app.baseUrl}/healthz`)).status).toBe(200);
+    expect((await fetch(`${app.baseUrl}/readyz`)).status).toBe(200);
+    // When the allowance comes back, in whole seconds.
+    expect(refused.headers.get('ratelimit-reset')).toMatch(/^[1-9]\d*$/);
   });
 });
 
@@ -285,6 +288,27 @@ describe('GraphQL over HTTP', () => {
       'SHOULD use 200 status code on document validation failure when accepting application/json',
       'SHOULD use a status code of 200 on variable coercion failure when accepting application/json',
     ]);
+  });
+
+  it('allows only the origins CORS_ORIGINS lists, when it lists them', async () => {
+    const own = await startTestApp({ CORS_ORIGINS: 'https://maps.example.org,https://atlas.example.eu' });
+    try {
+      const preflight = (origin: string) =>
+        fetch(`${own.baseUrl}/graphql`, {
+          method: 'OPTIONS',
+          headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' },
+        });
+      expect((await preflight('https://atlas.example.eu')).headers.get('access-control-allow-origin')).toBe('https://atlas.example.eu');
+      expect((await preflight('https://evil.example.com')).headers.get('access-control-allow-origin')).toBeNull();
+      const answered = await fetch(`${own.baseUrl}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', origin: 'https://evil.example.com' },
+        body: JSON.stringify({ query: '{ __typename }' }),
+      });
+      expect(answered.headers.get('access-control-allow-origin')).toBeNull();
+    } finally {
+      await own.close();
+    }
   });
 
   it('allows other origins (CORS) and still blocks simple cross-site requests (CSRF prevention)', async () => {

@@ -120,6 +120,25 @@ describe('who works with whom', () => {
     }
   });
 
+  it('puts the collaborators with the most projects shared first', async () => {
+    // Le Forem and VDAB both join Act'Emploi: VDAB then shares two projects with Le Forem, the others one.
+    const connection = app.orm.em.getConnection();
+    const added: Array<{ id: string }> = await connection.execute(
+      `insert into participation (id, project_id, organisation_id, role)
+       select gen_random_uuid(), p.id, o.id, 'PARTNER' from project p, organisation o
+       where p.slug = 'act-emploi' and o.slug in ('le-forem', 'vdab') returning id`,
+    );
+    try {
+      const { organisation } = await app.data(`{ organisation(slug: "le-forem") { collaborators { count organisation { slug } projects { slug } } } }`);
+      expect(organisation.collaborators[0]).toEqual({ count: 2, organisation: { slug: 'vdab' }, projects: expect.arrayContaining([{ slug: 'act-emploi' }, { slug: 'emploi-sans-frontieres' }]) });
+      const counts = organisation.collaborators.map((collaborator: any) => collaborator.count);
+      expect(counts.slice(1).every((count: number) => count === 1)).toBe(true);
+      expect(counts.length).toBeGreaterThan(3);
+    } finally {
+      await connection.execute('delete from participation where id in (?)', [added.map((row) => row.id)]);
+    }
+  });
+
   it('filters collaborations by programme and period', async () => {
     const data = await app.data(`{
       v: organisation(slug: "vdab") { collaborators(filter: { programme: ["interreg-v-fwvl"], period: { from: 2014, to: 2020 } }) { organisation { slug } } }

@@ -97,6 +97,22 @@ describe('npm run seed', () => {
     expect(restored.total_budget).toBe('1319699.36');
   });
 
+  it('brings the search index up to date with the files: a new word is found, the word it replaced no longer', async () => {
+    const connection = orm.em.getConnection();
+    const matches = async (word: string) =>
+      (await connection.execute(`select d.record_id from search_document d join project p on p.id = d.record_id where p.slug = 'weldcome' and d.document @@ to_tsquery('kb_simple', ?)`, [word])).length;
+    expect(await matches('weldcome')).toBe(1);
+    await withEditedSeeds(
+      'interreg-fwvl.yaml',
+      (text) => text.replace('acronym: WELDCOME\n', 'acronym: ZWELQUORN\n'),
+      async () => {
+        expect(await matches('zwelquorn')).toBe(1);
+        expect(await matches('weldcome')).toBe(0);
+      },
+    );
+    expect(await matches('weldcome')).toBe(1);
+  });
+
   it("keeps the links of a theme moved up out of a parent theme that is removed", async () => {
     const connection = orm.em.getConnection();
     // A project loaded by other means than the seeds, filed under the child theme.

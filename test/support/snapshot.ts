@@ -18,12 +18,29 @@ export const TABLES = [
   'outcome_organisation',
 ];
 
-/** Every row of every table, as JSON, ordered by id: two snapshots are equal when nothing changed. */
+/**
+ * What is computed from the tables when data is written, by its key: the search index, the territories
+ * each territory reaches, and the row counts kept for unfiltered lists. A write that failed must leave
+ * them as they were too, and a write that succeeded must have brought them up to date.
+ */
+export const DERIVED: Record<string, string> = {
+  search_document: `record_type || ':' || record_id`,
+  territory_reach: `territory_id || ':' || reached_id`,
+  row_count: 'table_name',
+};
+
+/**
+ * Every row of every table and of what is derived from them, as JSON, ordered by id (or key): two
+ * snapshots are equal when nothing changed.
+ */
 export async function snapshot(orm: MikroORM): Promise<Record<string, Array<{ id: string; row: unknown }>>> {
   const connection = orm.em.getConnection();
   const result: Record<string, Array<{ id: string; row: unknown }>> = {};
   for (const table of TABLES) {
     result[table] = await connection.execute(`select id, to_jsonb(t.*) as row from "${table}" t order by id`);
+  }
+  for (const [relation, key] of Object.entries(DERIVED)) {
+    result[relation] = await connection.execute(`select ${key} as id, to_jsonb(t.*) as row from "${relation}" t order by 1`);
   }
   return result;
 }
