@@ -65,9 +65,11 @@ const cases: Array<{ name: string; query: string; variables?: Record<string, unk
   { name: '@include and @skip on fragments, true', query: `query ($withLead: Boolean!) { projects(first: 3) { edges { node { ...Card } } } } ${CARD}`, variables: { withLead: true } },
   // Another text (an operation name): the same text would run compiled at once, having been seen above.
   { name: '@include and @skip on fragments, false', query: `query Lean($withLead: Boolean!) { projects(first: 3) { edges { node { ...Card } } } } ${CARD}`, variables: { withLead: false } },
+  // One missing record a query: the order of errors from two fields that fail apart is the order they fail in.
+  { name: 'a record not found by its slug', query: `{ project(slug: "nothing") { slug } programmes(first: 1) { totalCount } }` },
   {
-    name: 'records not found: a lookup, and an id whose record is missing (an error in place of the item)',
-    query: `{ project(slug: "nothing") { slug } nodes(ids: ["${Buffer.from('Project:00000000-0000-5000-8000-000000000000').toString('base64url')}"]) { id } programmes(first: 1) { totalCount } }`,
+    name: 'an id whose record is missing, among ids (an error in place of the item)',
+    query: `{ nodes(ids: ["${Buffer.from('Project:00000000-0000-5000-8000-000000000000').toString('base64url')}", "${Buffer.from('Theme:00000000-0000-5000-8000-000000000000').toString('base64url')}"]) { id } }`,
   },
   { name: 'aliases', query: `{ a: project(slug: "weldcome") { slug } b: project(slug: "act-emploi") { t: title(lang: NL) en: title } none: project(slug: "nothing") { slug } }` },
   {

@@ -273,6 +273,23 @@ describe('GraphQL over HTTP', () => {
     }
   });
 
+  it("counts the lists that can hold thousands of records (a country's projects, a source's claims) as that many", async () => {
+    const cost = async (query: string) => {
+      const { json } = await post(app, { query });
+      return json.errors ? { refused: json.errors[0].extensions } : { cost: json.extensions.cost.requested };
+    };
+    // One territory's projects, one source's claims: what a client asks of one record is answered.
+    expect(await cost('{ territory(code: "FR") { projects { slug } } }')).toEqual({ cost: 1 + 2000 });
+    expect(await cost('{ source(key: "keep-37") { claims { value } } }')).toEqual({ cost: 1 + 10000 });
+    // A page of territories with their projects' partners: at keep.eu's size, 600,000 records when each list counted as 10.
+    expect(await cost('{ territories(first: 100) { edges { node { projects { slug participations { role } } } } } }')).toEqual({
+      refused: expect.objectContaining({ code: 'QUERY_LIMIT_EXCEEDED', limit: 'cost', measured: 100 * (1 + 2000 * (1 + 10)) }),
+    });
+    expect(await cost('{ sources(first: 10) { edges { node { claims { value } } } } }')).toEqual({
+      refused: expect.objectContaining({ code: 'QUERY_LIMIT_EXCEEDED', limit: 'cost', measured: 10 * (1 + 10000) }),
+    });
+  });
+
   it('passes every MUST of the graphql-http server audits', async () => {
     const { serverAudits } = await import('graphql-http');
     const results = await Promise.all(serverAudits({ url: `${app.baseUrl}/graphql`, fetchFn: fetch }).map(async (audit) => ({ audit, result: await audit.fn() })));

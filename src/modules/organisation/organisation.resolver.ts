@@ -3,6 +3,7 @@ import { Arg, Args, Ctx, Info, Field, FieldResolver, Int, ObjectType, Query, Res
 import type { RequestContext } from '../../graphql/context';
 import { Connection, ConnectionArgs, ConnectionResult, selectsField } from '../../graphql/connection';
 import { foundBy } from '../../graphql/errors';
+import { ListSize } from '../../graphql/limits';
 import { refId } from '../../graphql/loaders';
 import { NAME_FIELDS, NamedRecordResolver } from '../../graphql/record-resolver';
 import { Outcome, OutcomeOrganisation } from '../outcome/outcome.entity';
@@ -69,8 +70,9 @@ export class OrganisationResolver extends NamedRecordResolver(Organisation, NAME
     return new OrganisationService(context).list(filter, orderBy, args, { withTotal: selectsField(info, 'totalCount') });
   }
 
+  @ListSize(100)
   @FieldResolver(() => [Collaborator], {
-    description: 'Who works with this organisation: every co-partner, with the projects shared, most shared first.',
+    description: 'Who works with this organisation: every co-partner, with the projects shared, most shared first. Counted as 100 records in a query’s cost.',
   })
   async collaborators(
     @Root() organisation: Organisation,

@@ -3,6 +3,7 @@ import { Arg, Args, Ctx, Info, FieldResolver, Query, Resolver, Root } from 'type
 import type { RequestContext } from '../../graphql/context';
 import { Connection, ConnectionArgs, ConnectionResult, selectsField } from '../../graphql/connection';
 import { foundBy } from '../../graphql/errors';
+import { ListSize } from '../../graphql/limits';
 import { refId } from '../../graphql/loaders';
 import { NAME_FIELDS, NamedRecordResolver } from '../../graphql/record-resolver';
 import { Money, money } from '../common/money';
@@ -94,12 +95,14 @@ export class ProgrammeResolver extends NamedRecordResolver(Programme, NAME_FIELD
     return themes.filter((theme) => !theme.parent);
   }
 
-  @FieldResolver(() => [Territory], { description: 'The territories eligible under the programme (NUTS 3 units).' })
+  @ListSize(100)
+  @FieldResolver(() => [Territory], { description: 'The territories eligible under the programme (NUTS 3 units). Counted as 100 records in a query’s cost.' })
   eligibleTerritories(@Root() programme: Programme, @Ctx() context: RequestContext): Promise<Territory[]> {
     return context.loaders.through(ProgrammeTerritory, 'programme', 'territory', Territory).load(programme.id);
   }
 
-  @FieldResolver(() => [Project], { description: 'The projects the programme funds, by slug.' })
+  @ListSize(100)
+  @FieldResolver(() => [Project], { description: 'The projects the programme funds, by slug. Counted as 100 records in a query’s cost.' })
   projects(@Root() programme: Programme, @Ctx() context: RequestContext): Promise<Project[]> {
     return context.loaders.byOwner(Project, 'programme', { slug: 'asc' }).load(programme.id);
   }

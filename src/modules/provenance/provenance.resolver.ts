@@ -3,6 +3,7 @@ import { Arg, Args, Ctx, Info, FieldResolver, ID, Int, Query, Resolver, Root } f
 import type { RequestContext } from '../../graphql/context';
 import { Connection, ConnectionArgs, ConnectionResult, selectsField } from '../../graphql/connection';
 import { foundBy } from '../../graphql/errors';
+import { ListSize } from '../../graphql/limits';
 import { refId } from '../../graphql/loaders';
 import { Node, toGlobalId } from '../../graphql/node';
 import { loadNode } from '../../graphql/node.resolver';
@@ -88,7 +89,8 @@ export class SourceResolver {
       .load(source.id);
   }
 
-  @FieldResolver(() => [Claim], { description: 'The claims this source supports, or those about one field.' })
+  @ListSize(10000)
+  @FieldResolver(() => [Claim], { description: 'The claims this source supports, or those about one field. Counted as 10,000 records in a query’s cost.' })
   async claims(
     @Root() source: Source,
     @Ctx() context: RequestContext,

@@ -3,6 +3,7 @@ import { Arg, Args, Ctx, Info, FieldResolver, Query, Resolver, Root } from 'type
 import type { RequestContext } from '../../graphql/context';
 import { Connection, ConnectionArgs, ConnectionResult, selectsField } from '../../graphql/connection';
 import { foundBy } from '../../graphql/errors';
+import { ListSize } from '../../graphql/limits';
 import { claimsOf, NAME_FIELDS, NamedRecordResolver } from '../../graphql/record-resolver';
 import { Claim } from '../provenance/claim.entity';
 import { ExternalId, externalIds } from '../organisation/organisation.resolver';
@@ -46,7 +47,8 @@ export class TerritoryResolver extends NamedRecordResolver(Territory, NAME_FIELD
     return this.walk(territory, context, 'up');
   }
 
-  @FieldResolver(() => [Territory], { description: 'Every territory inside this one, at any depth, nearest first.' })
+  @ListSize(100)
+  @FieldResolver(() => [Territory], { description: 'Every territory inside this one, at any depth, nearest first. Counted as 100 records in a query’s cost.' })
   descendants(@Root() territory: Territory, @Ctx() context: RequestContext): Promise<Territory[]> {
     return this.walk(territory, context, 'down');
   }
@@ -96,8 +98,9 @@ export class TerritoryResolver extends NamedRecordResolver(Territory, NAME_FIELD
     return [...new Map([...outgoing, ...incoming].map((other) => [other.id, other])).values()].sort(byCode);
   }
 
+  @ListSize(2000)
   @FieldResolver(() => [Project], {
-    description: 'The projects that address this territory, a territory inside it, or a territory overlapping one inside it.',
+    description: 'The projects that address this territory, a territory inside it, or a territory overlapping one inside it. Counted as 2,000 records in a query’s cost.',
   })
   async projects(
     @Root() territory: Territory,
@@ -112,12 +115,14 @@ export class TerritoryResolver extends NamedRecordResolver(Territory, NAME_FIELD
     return [...projects.values()].sort((a, b) => a.slug.localeCompare(b.slug));
   }
 
-  @FieldResolver(() => [Organisation], { description: 'The organisations based in this territory (not in the territories inside it).' })
+  @ListSize(100)
+  @FieldResolver(() => [Organisation], { description: 'The organisations based in this territory (not in the territories inside it). Counted as 100 records in a query’s cost.' })
   organisations(@Root() territory: Territory, @Ctx() context: RequestContext): Promise<Organisation[]> {
     return context.loaders.byOwner(Organisation, 'location', { slug: 'asc' }).load(territory.id);
   }
 
-  @FieldResolver(() => [Programme], { description: 'The programmes that list this territory itself as eligible (their NUTS 3 units); a region or place inside or above one is not listed here: ask its ancestors or descendants.' })
+  @ListSize(50)
+  @FieldResolver(() => [Programme], { description: 'The programmes that list this territory itself as eligible (their NUTS 3 units); a region or place inside or above one is not listed here: ask its ancestors or descendants. Counted as 50 records in a query’s cost.' })
   programmes(@Root() territory: Territory, @Ctx() context: RequestContext): Promise<Programme[]> {
     return context.loaders.through(ProgrammeTerritory, 'territory', 'programme', Programme).load(territory.id);
   }

@@ -3,6 +3,7 @@ import { Arg, Args, Ctx, Info, FieldResolver, Query, Resolver, Root } from 'type
 import type { RequestContext } from '../../graphql/context';
 import { Connection, ConnectionArgs, ConnectionResult, selectsField } from '../../graphql/connection';
 import { foundBy } from '../../graphql/errors';
+import { ListSize } from '../../graphql/limits';
 import { refId } from '../../graphql/loaders';
 import { NAME_FIELDS, NamedRecordResolver } from '../../graphql/record-resolver';
 import { Programme } from '../programme/programme.entity';
@@ -48,7 +49,8 @@ export class ThemeResolver extends NamedRecordResolver(Theme, NAME_FIELDS) {
     return context.loaders.byOwner(Theme, 'parent', { position: 'asc' }).load(theme.id);
   }
 
-  @FieldResolver(() => [Project], { description: 'The projects filed under this theme.' })
+  @ListSize(100)
+  @FieldResolver(() => [Project], { description: 'The projects filed under this theme. Counted as 100 records in a query’s cost.' })
   projects(@Root() theme: Theme, @Ctx() context: RequestContext): Promise<Project[]> {
     return context.loaders.through(ProjectTheme, 'theme', 'project', Project).load(theme.id);
   }
