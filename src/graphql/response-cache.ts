@@ -51,6 +51,8 @@ export class ResponseCache {
   /** The connection that listens; set only once it listens, so the cache is on exactly while it is set. */
   private listener?: Client;
   private reconnect?: NodeJS.Timeout;
+  /** Asks the listening connection a question now and then: see `start`. */
+  private heartbeat?: NodeJS.Timeout;
   private stopped = false;
   /**
    * Counts the times the cache was emptied. A response computed before an emptying must not be kept
@@ -73,6 +75,7 @@ export class ResponseCache {
     maxEntries: number,
     maxBytes = 64 * 1024 * 1024,
     private readonly reconnectMs = 5000,
+    private readonly heartbeat_ = { everyMs: 15_000, timeoutMs: 5_000 },
   ) {
     this.entries = new LRUCache({ max: maxEntries, maxSize: maxBytes, maxEntrySize: Math.floor(maxBytes / 8) });
   }
@@ -113,6 +116,28 @@ export class ResponseCache {
         return;
       }
       this.listener = client;
+      // A connection can die without a word: a server that hangs, or a network that drops its packets (a
+      // failover, a NAT's idle timeout). TCP keepalive alone notices the second only after about 11 minutes
+      // (libuv sets the first probe's delay, the kernel's defaults the rest: 9 probes 75 s apart), and never
+      // the first; all that time the cache would answer with data a seed may have changed. So the connection
+      // is asked `select 1` now and then, and counts as lost when the answer is late.
+      const { everyMs, timeoutMs } = this.heartbeat_;
+      this.heartbeat = setInterval(() => {
+        let late: NodeJS.Timeout | undefined;
+        const answered = client.query('select 1');
+        const timedOut = new Promise<never>((_resolve, reject) => {
+          late = setTimeout(() => reject(new Error(`the listening connection did not answer within ${timeoutMs} ms`)), timeoutMs);
+        });
+        Promise.race([answered, timedOut]).then(
+          () => clearTimeout(late),
+          (error: Error) => {
+            clearTimeout(late);
+            onLost(error);
+          },
+        );
+        // Its failure, when the connection is closed under it, is the loss already handled.
+        answered.catch(() => undefined);
+      }, everyMs).unref();
     } catch (error) {
       onLost(error as Error);
     }
@@ -124,7 +149,11 @@ export class ResponseCache {
   }
 
   private lost(client: Client, error: Error): void {
-    if (this.listener === client) this.listener = undefined;
+    if (this.listener === client) {
+      this.listener = undefined;
+      clearInterval(this.heartbeat);
+      this.heartbeat = undefined;
+    }
     this.empty();
     void client.end().catch(() => undefined);
     if (this.stopped || this.reconnect) return;
@@ -168,6 +197,8 @@ export class ResponseCache {
   async stop(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.reconnect);
+    clearInterval(this.heartbeat);
+    this.heartbeat = undefined;
     this.reconnect = undefined;
     const client = this.listener;
     this.listener = undefined;
