@@ -268,6 +268,10 @@ describe('search', () => {
     expect(excluded).not.toContain('weldcome');
     // "or" beside an exclusion is left out with it: the rest is still a search for "emploi".
     expect(await projects('emploi or -formations')).toEqual(excluded);
+    // The names with a typo, asked when no record matches the words, leave out what is excluded as well.
+    expect(await projects('Weldcom')).toEqual(['weldcome']);
+    expect(await projects('Weldcom -zzzz')).toEqual(['weldcome']);
+    expect(await projects('Weldcom -soudage')).toEqual([]);
     // Alone, "or" is a word to look for (French for gold), not an operator left dangling.
     expect((await app.query(`{ search(query: "or") { totalCount } }`)).errors).toBeUndefined();
     const { projects: filtered } = await app.data(`{ projects(filter: { text: "emploi -formations" }) { edges { node { slug } } } }`);

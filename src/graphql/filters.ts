@@ -121,24 +121,56 @@ export function territoryReachSql(territoryIds: string[], includeSubTerritories:
   return { sql: 'array(select r.reached_id from territory_reach r where r.territory_id = any(?))', bindings: [territoryIds] };
 }
 
-/** A term after a "-" that begins it, a word or a quoted phrase: websearch syntax for "without it". */
-const EXCLUDED_TERM = /(^|\s)-+("[^"]*"?|[^\s"]+)/g;
-/** An "or" left with nothing on one side once the excluded terms are taken out ("emploi or -formation"). */
-const DANGLING_OR = /^(?:or(?:\s+|$))+|(?:(?:^|\s+)or)+$/i;
+/** What ends a word in websearch syntax, where a "-" then starts an exclusion ("a - b", "(-b)", "a &-b"). */
+const WORD_END = /[\s()&|!]/;
+/** Dashes that phones and word processors put for a typed "-": an exclusion when a word follows at once. */
+const TYPOGRAPHIC_DASHES = new Set(['\u2013', '\u2014', '\u2212']);
 
 /**
  * A search text (websearch syntax: words, "quoted phrases", `or`, `-excluded`) split into what is looked
  * for and what is excluded, the excluded terms joined by `or`: a record with any of them is left out.
+ * Read as PostgreSQL's websearch_to_tsquery reads it: a "-" where a word may start excludes the word or
+ * phrase after it ("a -b", "a - b", "(-b)"), not one inside a word ("Nord-Pas-de-Calais") or inside quotes;
+ * an en or em dash or a minus sign directly before a word ("–formation", as phones write "-") excludes too.
+ * Without exclusions the text is kept as it is; with some, the words left are kept in order, and an "or"
+ * left with nothing on one side ("emploi or -formation") goes with them.
  */
 export function splitExclusions(text: string): { wanted: string; excluded: string } {
+  const wanted: string[] = [];
   const excluded: string[] = [];
-  const rest = text.replace(EXCLUDED_TERM, (_match, space: string, term: string) => {
-    excluded.push(term);
-    return space;
-  });
-  // Only beside an exclusion: "or" alone is a word (French for gold).
-  const wanted = excluded.length > 0 ? rest.trim().replace(DANGLING_OR, '') : rest;
-  return { wanted: wanted.trim(), excluded: excluded.join(' or ') };
+  /** A quoted phrase from `from` (at its opening quote) to its closing quote, or to the end. */
+  const phraseEnd = (from: number) => {
+    const closing = text.indexOf('"', from + 1);
+    return closing < 0 ? text.length : closing + 1;
+  };
+  const wordEnd = (from: number) => {
+    let end = from;
+    while (end < text.length && !WORD_END.test(text[end])) end++;
+    return end;
+  };
+  let at = 0;
+  while (at < text.length) {
+    const char = text[at];
+    const typographic = TYPOGRAPHIC_DASHES.has(char);
+    if (char === '-' || (typographic && at + 1 < text.length && !WORD_END.test(text[at + 1]))) {
+      at++;
+      while (at < text.length && (text[at] === '-' || /\s/.test(text[at]))) at++;
+      const end = text[at] === '"' ? phraseEnd(at) : wordEnd(at);
+      if (end > at) excluded.push(text.slice(at, end));
+      at = end;
+    } else if (WORD_END.test(char) || typographic) {
+      at++;
+    } else {
+      const end = char === '"' ? phraseEnd(at) : wordEnd(at);
+      wanted.push(text.slice(at, end));
+      at = end;
+    }
+  }
+  if (excluded.length === 0) return { wanted: text.trim(), excluded: '' };
+  // "or" alone is a word (French for gold): only an "or" with nothing on one side is dropped.
+  const isOr = (word: string | undefined) => word?.toLowerCase() === 'or';
+  const kept = wanted.filter((word, index) => !(isOr(word) && (index === 0 || index === wanted.length - 1 || isOr(wanted[index + 1]))));
+  return { wanted: kept.join(' '), excluded: excluded.join(' or ') };
 }
 
 /**
@@ -185,6 +217,16 @@ export function textQuerySql(text: string): Condition {
       from (select ${everyLanguageSql()} as query) as wanted, (select ${everyLanguageSql()} as query) as excluded)`,
     bindings: [...wantedBindings, ...TEXT_CONFIGS.map(() => excluded)],
   };
+}
+
+/**
+ * That a search document (`documentSql`) has none of a text's excluded terms in any language, or undefined
+ * when the text excludes nothing. Terms that no language reads as a word (stop words) exclude nothing.
+ */
+export function withoutExcludedSql(text: string, documentSql: string): Condition | undefined {
+  const { excluded } = splitExclusions(text);
+  if (!excluded) return undefined;
+  return { sql: `not coalesce(${documentSql} @@ ${everyLanguageSql()}, false)`, bindings: TEXT_CONFIGS.map(() => excluded) };
 }
 
 /** Records of a type whose search document matches a text. */

@@ -71,8 +71,9 @@ export class SearchResolver {
     @Ctx() context: RequestContext,
     @Arg('query', {
       description:
-        'Words to look for, every one of them: "a quoted phrase" keeps its words together and in order, `or` between two ' +
-        'words accepts either, and -word or -"a phrase" leaves out the records that have it (in any language). At most 200 characters.',
+        'Words to look for, all of them unless `or` stands between two, which accepts either: "a quoted phrase" keeps its ' +
+        'words together and in order, and -word or -"a phrase" leaves out the records that have it (in any language). ' +
+        'At most 200 characters.',
     }) query: string,
     @Arg('types', () => [SearchType], { nullable: true, description: 'Only these kinds of record; all when absent.' }) types?: SearchType[] | null,
     @Arg('first', () => Int, { nullable: true, description: 'How many results (at most the page size cap); 20 when absent.' }) first?: number | null,

@@ -1,5 +1,5 @@
 import type { RequestContext } from '../../graphql/context';
-import { textQuerySql } from '../../graphql/filters';
+import { splitExclusions, textQuerySql, withoutExcludedSql } from '../../graphql/filters';
 
 export enum SearchType {
   PROJECT = 'Project',
@@ -72,13 +72,17 @@ export class SearchService {
         bindings: [...query.bindings!, ...typeBindings],
       },
       // Name similarity is the fallback for typos: a loose trigram match on every name would otherwise be
-      // computed for every search. Its text is written only for a search that needs it.
-      typos: () => ({
-        sql: `select d.record_type, d.record_id, ${rank(`${TYPO_WEIGHT} * word_similarity(q.folded, d.names)`)}
-          from search_document d, (select kb_fold(?) as folded) as q
-          where ${ofType}q.folded <% d.names`,
-        bindings: [text, ...typeBindings],
-      }),
+      // computed for every search. Its text is written only for a search that needs it. It looks for the
+      // words wanted, and leaves out what the text excludes, as the word matches do.
+      typos: () => {
+        const without = withoutExcludedSql(text, 'd.document');
+        return {
+          sql: `select d.record_type, d.record_id, ${rank(`${TYPO_WEIGHT} * word_similarity(q.folded, d.names)`)}
+            from search_document d, (select kb_fold(?) as folded) as q
+            where ${ofType}q.folded <% d.names${without ? ` and ${without.sql}` : ''}`,
+          bindings: [splitExclusions(text).wanted, ...typeBindings, ...(without?.bindings ?? [])],
+        };
+      },
     };
   }
 

@@ -1,0 +1,49 @@
+import 'reflect-metadata';
+import { checkSearchText, splitExclusions } from '../src/graphql/filters';
+
+/**
+ * How a search text is split into the words looked for and those excluded, read as PostgreSQL's
+ * websearch_to_tsquery reads its "-" (checked against it: `select websearch_to_tsquery('simple', '...')`).
+ */
+describe('a search text with exclusions', () => {
+  it.each([
+    // No exclusion: the text as it is, whatever it holds.
+    ['emploi transfrontalier', 'emploi transfrontalier', ''],
+    ['or', 'or', ''],
+    ['a or or b', 'a or or b', ''],
+    ['Nord-Pas-de-Calais', 'Nord-Pas-de-Calais', ''],
+    ['"x -y" z', '"x -y" z', ''],
+    ['a--b', 'a--b', ''],
+    ['a:-b', 'a:-b', ''],
+    ['x — y', 'x — y', ''],
+    // A dash with nothing after it excludes nothing: PostgreSQL reads "a -" as "a".
+    ['a -', 'a -', ''],
+    // A "-" where a word may start: the word or phrase after it.
+    ['soudage -formations', 'soudage', 'formations'],
+    ['a - b', 'a', 'b'],
+    ['(-b) a', 'a', 'b'],
+    ['a &-b', 'a', 'b'],
+    ['-a-b c', 'c', 'a-b'],
+    ['x -"foo bar" y', 'x y', '"foo bar"'],
+    ['x -"unterminated phrase', 'x', '"unterminated phrase'],
+    ['a --b', 'a', 'b'],
+    // A typographic dash typed for "-", directly before a word; spaced, it separates.
+    ['soudage –formation', 'soudage', 'formation'],
+    ['soudage —formation', 'soudage', 'formation'],
+    ['soudage −formation', 'soudage', 'formation'],
+    // Several, and "or" left with nothing on one side.
+    ['a -b -"c d"', 'a', 'b or "c d"'],
+    ['emploi or -formation', 'emploi', 'formation'],
+    ['emploi or -formation or soudage', 'emploi or soudage', 'formation'],
+    ['or emploi -x', 'emploi', 'x'],
+    ['-b', '', 'b'],
+    ['- qqq', '', 'qqq'],
+    ['(-qqq)', '', 'qqq'],
+  ])('%j looks for %j without %j', (text, wanted, excluded) => {
+    expect(splitExclusions(text)).toEqual({ wanted, excluded });
+  });
+
+  it.each(['-qqq', '- qqq', '(-qqq)', '-a -b', 'or -b', '–formation'])('refuses %j, which only excludes', (text) => {
+    expect(() => checkSearchText(text, 'query')).toThrow(/only excludes/);
+  });
+});
