@@ -218,10 +218,12 @@ interface NoteFacts {
 
 /**
  * What a reader must know to quote a breakdown, in the asked language: what the amounts are, how many
- * records had none, and whether buckets overlap. French puts a narrow no-break space before ";".
+ * records had none, and whether buckets overlap.
  */
 function breakdownNote(lang: Language, { partnerLevel, basis, withAmount, records, overlapping }: NoteFacts): string {
   const euFunding = basis === FundingBasis.EU_FUNDING;
+  const count = new Intl.NumberFormat(lang);
+  const [some, all] = [count.format(withAmount), count.format(records)];
   const sentences: Record<Language, () => string[]> = {
     [Language.EN]: () => {
       const [one, many] = partnerLevel ? ['participation', 'participations'] : ['project', 'projects'];
@@ -229,22 +231,25 @@ function breakdownNote(lang: Language, { partnerLevel, basis, withAmount, record
         partnerLevel
           ? 'Amounts are the partners’ own published budgets; a project’s total is never split among its partners.'
           : `Amounts are the projects’ ${euFunding ? 'EU funding' : 'total budgets'}, as published; a budget is not spending.`,
-        `${withAmount} of ${records} ${many} had a published amount; the others are left out of the sums.`,
+        `${some} of ${all} ${many} had a published amount; the others are left out of the sums.`,
         overlapping
           ? `Some ${many} sit in more than one bucket, so the buckets add up to more than the total, which counts each once.`
           : `Each ${one} sits in one bucket.`,
       ];
     },
+    // Participations are feminine, projects masculine; a narrow no-break space before ";", a no-break space before ":".
     [Language.FR]: () => {
-      const [each, some, many] = partnerLevel ? ['Chaque participation', 'Certaines participations', 'participations'] : ['Chaque projet', 'Certains projets', 'projets'];
+      const words = partnerLevel
+        ? { each: 'Chaque participation', some: 'Certaines participations', many: 'participations', left: 'laissées', eachOne: 'chacune' }
+        : { each: 'Chaque projet', some: 'Certains projets', many: 'projets', left: 'laissés', eachOne: 'chacun' };
       return [
         partnerLevel
           ? 'Les montants sont les budgets propres publiés des partenaires\u202f; le total d’un projet n’est jamais réparti entre ses partenaires.'
-          : `Les montants sont ${euFunding ? 'le financement UE' : 'les budgets totaux'} des projets, tels que publiés\u202f; un budget n’est pas une dépense.`,
-        `Un montant était publié pour ${withAmount} des ${records} ${many}\u202f; les autres sont laissés hors des sommes.`,
+          : `Les montants correspondent ${euFunding ? 'au financement de l’UE' : 'aux budgets totaux'} des projets, tels que publiés\u202f; un budget n’est pas une dépense.`,
+        `Un montant était publié pour ${some} des ${all} ${words.many}\u202f; les autres sont ${words.left} hors des sommes.`,
         overlapping
-          ? `${some} figurent dans plusieurs groupes\u202f: les groupes additionnés dépassent donc le total, qui compte chacun une fois.`
-          : `${each} figure dans un seul groupe.`,
+          ? `${words.some} figurent dans plusieurs groupes\u00a0: les groupes additionnés dépassent donc le total, qui compte ${words.eachOne} une fois.`
+          : `${words.each} figure dans un seul groupe.`,
       ];
     },
     [Language.NL]: () => {
@@ -253,9 +258,9 @@ function breakdownNote(lang: Language, { partnerLevel, basis, withAmount, record
         partnerLevel
           ? 'De bedragen zijn de eigen gepubliceerde budgetten van de partners; het totaal van een project wordt nooit over zijn partners verdeeld.'
           : `De bedragen zijn ${euFunding ? 'de EU-financiering' : 'de totale budgetten'} van de projecten, zoals gepubliceerd; een budget is geen uitgave.`,
-        `Voor ${withAmount} van de ${records} ${many} was een bedrag gepubliceerd; de andere blijven buiten de sommen.`,
+        `Voor ${some} van de ${all} ${many} was een bedrag gepubliceerd; de andere blijven buiten de totalen.`,
         overlapping
-          ? `Sommige ${many} staan in meer dan één groep, zodat de groepen samen meer zijn dan het totaal, dat elk één keer telt.`
+          ? `Sommige ${many} staan in meer dan één groep, zodat de groepen samen meer bedragen dan het totaal, dat elk één keer telt.`
           : `${each} staat in één groep.`,
       ];
     },
