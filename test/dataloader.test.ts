@@ -2,7 +2,9 @@ import { sqlStatementsOf, startTestApp, TestApp } from './support/app';
 
 let app: TestApp;
 beforeAll(async () => {
-  app = await startTestApp({ MAX_PAGE_SIZE: '500' });
+  // Pages of 300 projects, their partners and the partners' other projects: past the default cost limit (an
+  // organisation's participations count as 100 records), which the limits' own tests cover.
+  app = await startTestApp({ MAX_PAGE_SIZE: '500', MAX_COST: '10000000' });
   // 297 more projects, each with two of 150 generated partners, so that a page can hold 300 projects
   // and each partner leads on to a few other projects.
   const connection = app.orm.em.getConnection();

@@ -124,6 +124,30 @@ describe('query limits', () => {
   });
 });
 
+describe('what responses and logs carry, as configured', () => {
+  it('logs no variables and reports statement counts by default; LOG_VARIABLES=true and QUERY_STATS=false change each', async () => {
+    const query = 'query Lookup($slug: String!) { project(slug: $slug) { acronym } }';
+    const run = async (environment: Record<string, string>) => {
+      const logs = capturingLogger();
+      const app = await startTestApp(environment, { logger: logs.logger });
+      try {
+        const { json } = await post(app, { query, variables: { slug: 'weldcome' } }, { 'x-request-id': 'test-configured-1' });
+        const line = logs.lines().find((entry) => entry.reqId === 'test-configured-1' && entry.msg === 'request');
+        return { extensions: json.extensions, line };
+      } finally {
+        await app.close();
+      }
+    };
+    const byDefault = await run({});
+    expect(byDefault.extensions.queryStats).toEqual({ sqlStatements: 1 });
+    expect(byDefault.line).toMatchObject({ operationName: 'Lookup', sqlStatements: 1 });
+    expect(byDefault.line).not.toHaveProperty('variables');
+    const configured = await run({ LOG_VARIABLES: 'true', QUERY_STATS: 'false' });
+    expect(configured.extensions).not.toHaveProperty('queryStats');
+    expect(configured.line).toMatchObject({ operationName: 'Lookup', variables: { slug: 'weldcome' } });
+  });
+});
+
 describe('errors, timeouts and logs', () => {
   let app: TestApp;
   let logs: ReturnType<typeof capturingLogger>;
@@ -279,11 +303,11 @@ describe('GraphQL over HTTP', () => {
       return json.errors ? { refused: json.errors[0].extensions } : { cost: json.extensions.cost.requested };
     };
     // One territory's projects, one source's claims: what a client asks of one record is answered.
-    expect(await cost('{ territory(code: "FR") { projects { slug } } }')).toEqual({ cost: 1 + 2000 });
+    expect(await cost('{ territory(code: "FR") { projects { slug } } }')).toEqual({ cost: 1 + 2500 });
     expect(await cost('{ source(key: "keep-37") { claims { value } } }')).toEqual({ cost: 1 + 10000 });
     // A page of territories with their projects' partners: at keep.eu's size, 600,000 records when each list counted as 10.
     expect(await cost('{ territories(first: 100) { edges { node { projects { slug participations { role } } } } } }')).toEqual({
-      refused: expect.objectContaining({ code: 'QUERY_LIMIT_EXCEEDED', limit: 'cost', measured: 100 * (1 + 2000 * (1 + 10)) }),
+      refused: expect.objectContaining({ code: 'QUERY_LIMIT_EXCEEDED', limit: 'cost', measured: 100 * (1 + 2500 * (1 + 10)) }),
     });
     expect(await cost('{ sources(first: 10) { edges { node { claims { value } } } } }')).toEqual({
       refused: expect.objectContaining({ code: 'QUERY_LIMIT_EXCEEDED', limit: 'cost', measured: 10 * (1 + 10000) }),

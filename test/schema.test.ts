@@ -31,6 +31,22 @@ describe('schema/schema.graphql', () => {
     }
     expect(missing).toEqual([]);
   });
+
+  it('says in the description of each list counted as more than 10 records how many it is counted as', async () => {
+    const schema = await getSchema();
+    const sized: Array<[string, number, boolean]> = [];
+    for (const type of Object.values(schema.getTypeMap())) {
+      if (!isObjectType(type) || type.name.startsWith('__')) continue;
+      for (const field of Object.values(type.getFields())) {
+        const records = field.extensions.listSize;
+        if (typeof records !== 'number') continue;
+        sized.push([`${type.name}.${field.name}`, records, field.description!.endsWith(`Counted as ${records.toLocaleString('en')} records in a query’s cost.`)]);
+      }
+    }
+    expect(sized.length).toBeGreaterThanOrEqual(10);
+    expect(sized.filter(([, , said]) => !said)).toEqual([]);
+    expect(sized.find(([name]) => name === 'Territory.projects')?.[1]).toBe(2500);
+  });
 });
 
 describe('field resolvers with arguments', () => {

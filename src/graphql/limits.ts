@@ -39,11 +39,12 @@ export interface QueryLimits {
 export const ASSUMED_LIST_SIZE = 10;
 
 /**
- * A list relation without paging that can hold many more records than ASSUMED_LIST_SIZE: the most it holds
- * at keep.eu's size, which the query cost counts it as. Counted as 10, a country's projects (2,205 in the
- * generated dataset) or a source's claims (up to 9,997) let a query within the cost limit return hundreds of
- * thousands of records: a page of 100 NUTS 1 regions with their projects' partners was 600,000 records for
- * a cost of 21,100. Its field's description says the number.
+ * A list without paging that can hold many more records than ASSUMED_LIST_SIZE, counted in the query cost
+ * as the most it holds: in the keep.eu-sized generated dataset (a country's projects, 2,205; a source's
+ * claims, 9,997), or in real programmes where they hold more (Interreg Europe's some 1,200 eligible NUTS 3
+ * units, Germany's 454 territories). Counted as 10, they let a query within the cost limit return hundreds
+ * of thousands of records: a page of 100 NUTS 1 regions with their projects' partners, about 600,000 at
+ * full size, for a cost of 21,100. The field's description says the number (test/schema.test.ts checks).
  */
 export function ListSize(records: number): MethodDecorator & PropertyDecorator {
   return Extensions({ listSize: records });

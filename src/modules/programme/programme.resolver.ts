@@ -95,8 +95,8 @@ export class ProgrammeResolver extends NamedRecordResolver(Programme, NAME_FIELD
     return themes.filter((theme) => !theme.parent);
   }
 
-  @ListSize(100)
-  @FieldResolver(() => [Territory], { description: 'The territories eligible under the programme (NUTS 3 units). Counted as 100 records in a query’s cost.' })
+  @ListSize(1500)
+  @FieldResolver(() => [Territory], { description: 'The territories eligible under the programme (NUTS 3 units). Counted as 1,500 records in a query’s cost.' })
   eligibleTerritories(@Root() programme: Programme, @Ctx() context: RequestContext): Promise<Territory[]> {
     return context.loaders.through(ProgrammeTerritory, 'programme', 'territory', Territory).load(programme.id);
   }

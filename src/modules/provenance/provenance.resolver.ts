@@ -36,10 +36,11 @@ export class SourceResolver {
     return new SourceService(context).list(filter, orderBy, args, { withTotal: selectsField(info, 'totalCount') });
   }
 
+  @ListSize(1000)
   @Query(() => [Conflict], {
     description:
       'Every field about which sources disagree: each version with its source, basis and date, and the one preferred. ' +
-      'Conflicts are kept on purpose; this is where to read them.',
+      'Conflicts are kept on purpose; this is where to read them. Counted as 1,000 records in a query’s cost.',
   })
   async conflicts(
     @Ctx() context: RequestContext,

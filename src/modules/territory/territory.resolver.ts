@@ -47,8 +47,8 @@ export class TerritoryResolver extends NamedRecordResolver(Territory, NAME_FIELD
     return this.walk(territory, context, 'up');
   }
 
-  @ListSize(100)
-  @FieldResolver(() => [Territory], { description: 'Every territory inside this one, at any depth, nearest first. Counted as 100 records in a query’s cost.' })
+  @ListSize(500)
+  @FieldResolver(() => [Territory], { description: 'Every territory inside this one, at any depth, nearest first. Counted as 500 records in a query’s cost.' })
   descendants(@Root() territory: Territory, @Ctx() context: RequestContext): Promise<Territory[]> {
     return this.walk(territory, context, 'down');
   }
@@ -98,9 +98,9 @@ export class TerritoryResolver extends NamedRecordResolver(Territory, NAME_FIELD
     return [...new Map([...outgoing, ...incoming].map((other) => [other.id, other])).values()].sort(byCode);
   }
 
-  @ListSize(2000)
+  @ListSize(2500)
   @FieldResolver(() => [Project], {
-    description: 'The projects that address this territory, a territory inside it, or a territory overlapping one inside it. Counted as 2,000 records in a query’s cost.',
+    description: 'The projects that address this territory, a territory inside it, or a territory overlapping one inside it. Counted as 2,500 records in a query’s cost.',
   })
   async projects(
     @Root() territory: Territory,
