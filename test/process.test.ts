@@ -4,6 +4,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
+import { dropDatabase, ensureDatabaseExists } from '../src/db/database';
 import { readLock } from '../src/db/embedded-postgres';
 import { cloneTestDatabase, waitUntil } from './support/app';
 
@@ -292,6 +293,34 @@ describe('the API process', () => {
     } finally {
       taken.close();
       await cleanUp(dataDir, api);
+    }
+  }, 120_000);
+
+  it('loads the seeds into an empty database on start, and leaves it empty with SEED_ON_EMPTY=false', async () => {
+    const empty = new URL(await cloneTestDatabase());
+    empty.pathname = `${empty.pathname}_empty`;
+    const programmesOnStart = async (seedOnEmpty: string) => {
+      await dropDatabase(empty.toString());
+      await ensureDatabaseExists(empty.toString());
+      const api = startApi({ PORT: '0', DATABASE_URL: empty.toString(), SEED_ON_EMPTY: seedOnEmpty });
+      try {
+        const [, url] = await api.waitFor(/Server listening at (http:\/\/127\.0\.0\.1:\d+)/);
+        const response = await fetch(`${url}/graphql`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ query: '{ programmes { totalCount } }' }),
+        });
+        const seeded = api.lines.some((line) => line.includes('the database was empty: loaded the seeds'));
+        return { programmes: ((await response.json()) as any).data.programmes.totalCount, seeded };
+      } finally {
+        await stopRunning(api);
+      }
+    };
+    try {
+      expect(await programmesOnStart('false')).toEqual({ programmes: 0, seeded: false });
+      expect(await programmesOnStart('true')).toEqual({ programmes: 3, seeded: true });
+    } finally {
+      await dropDatabase(empty.toString());
     }
   }, 120_000);
 

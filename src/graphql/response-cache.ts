@@ -52,7 +52,7 @@ export class ResponseCache {
   private listener?: Client;
   private reconnect?: NodeJS.Timeout;
   /** Asks the listening connection a question now and then: see `start`. */
-  private heartbeat?: NodeJS.Timeout;
+  private heartbeatTimer?: NodeJS.Timeout;
   private stopped = false;
   /**
    * Counts the times the cache was emptied. A response computed before an emptying must not be kept
@@ -75,7 +75,7 @@ export class ResponseCache {
     maxEntries: number,
     maxBytes = 64 * 1024 * 1024,
     private readonly reconnectMs = 5000,
-    private readonly heartbeat_ = { everyMs: 15_000, timeoutMs: 5_000 },
+    private readonly heartbeat = { everyMs: 15_000, timeoutMs: 5_000 },
   ) {
     this.entries = new LRUCache({ max: maxEntries, maxSize: maxBytes, maxEntrySize: Math.floor(maxBytes / 8) });
   }
@@ -92,8 +92,10 @@ export class ResponseCache {
   async start(): Promise<void> {
     this.connectionAttempts++;
     // TCP keepalive: a connection dropped without a reset (a failover, an idle NAT or load-balancer
-    // timeout) would otherwise look alive for hours while notifications no longer arrive.
-    const client = new Client({ connectionString: this.databaseUrl, keepAlive: true, keepAliveInitialDelayMillis: 10_000 });
+    // timeout) would otherwise look alive for as long as the system's TCP timeout while notifications no
+    // longer arrive; with it, about 11 minutes, and the heartbeat below notices within 20 s.
+    // A connection attempt gives up after 10 s, as the pools' do, rather than the system's TCP timeout.
+    const client = new Client({ connectionString: this.databaseUrl, keepAlive: true, keepAliveInitialDelayMillis: 10_000, connectionTimeoutMillis: 10_000 });
     client.on('notification', () => this.empty());
     // A lost connection emits `error` and then `end`: whichever comes first counts, once per client.
     let lost = false;
@@ -120,16 +122,25 @@ export class ResponseCache {
       // failover, a NAT's idle timeout). TCP keepalive alone notices the second only after about 11 minutes
       // (libuv sets the first probe's delay, the kernel's defaults the rest: 9 probes 75 s apart), and never
       // the first; all that time the cache would answer with data a seed may have changed. So the connection
-      // is asked `select 1` now and then, and counts as lost when the answer is late.
-      const { everyMs, timeoutMs } = this.heartbeat_;
-      this.heartbeat = setInterval(() => {
+      // is asked `select 1` now and then, and counts as lost when the answer is late. An event loop held up
+      // for longer than the timeout can read an answer late that came in time: the cache then empties and
+      // listens again, which costs it its entries, never its correctness.
+      const { everyMs, timeoutMs } = this.heartbeat;
+      let asking = false;
+      this.heartbeatTimer = setInterval(() => {
+        // One question at a time (a connection runs one query at a time): an answer still awaited is late.
+        if (asking) return;
+        asking = true;
         let late: NodeJS.Timeout | undefined;
         const answered = client.query('select 1');
         const timedOut = new Promise<never>((_resolve, reject) => {
-          late = setTimeout(() => reject(new Error(`the listening connection did not answer within ${timeoutMs} ms`)), timeoutMs);
+          late = setTimeout(() => reject(new Error(`the listening connection did not answer within ${timeoutMs} ms`)), timeoutMs).unref();
         });
         Promise.race([answered, timedOut]).then(
-          () => clearTimeout(late),
+          () => {
+            clearTimeout(late);
+            asking = false;
+          },
           (error: Error) => {
             clearTimeout(late);
             onLost(error);
@@ -151,8 +162,8 @@ export class ResponseCache {
   private lost(client: Client, error: Error): void {
     if (this.listener === client) {
       this.listener = undefined;
-      clearInterval(this.heartbeat);
-      this.heartbeat = undefined;
+      clearInterval(this.heartbeatTimer);
+      this.heartbeatTimer = undefined;
     }
     this.empty();
     void client.end().catch(() => undefined);
@@ -197,8 +208,8 @@ export class ResponseCache {
   async stop(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.reconnect);
-    clearInterval(this.heartbeat);
-    this.heartbeat = undefined;
+    clearInterval(this.heartbeatTimer);
+    this.heartbeatTimer = undefined;
     this.reconnect = undefined;
     const client = this.listener;
     this.listener = undefined;
