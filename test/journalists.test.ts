@@ -156,6 +156,8 @@ describe('conflicts', () => {
         [value],
       );
       added.push(rows[0].id);
+      // As seeding does after writing claims: conflicts are found when data is written.
+      await client.query('refresh materialized view claim_conflict');
     };
     const startYear = async () => (await app.data(CONFLICTS)).conflicts.filter((conflict: any) => conflict.field === 'startYear');
     try {
@@ -167,6 +169,7 @@ describe('conflicts', () => {
       expect(conflict.claims.map((claim: any) => claim.value).sort()).toEqual(['2014', '2014.00', '2015']);
     } finally {
       await client.query('delete from claim where id = any($1)', [added]);
+      await client.query('refresh materialized view claim_conflict');
       await client.end();
     }
   });
@@ -191,6 +194,7 @@ describe('conflicts', () => {
          returning id`,
       );
       added = inserted.rows.map((row) => row.id);
+      await client.query('refresh materialized view claim_conflict');
       const response = await app.query(LOCATED);
       expect(response.errors).toBeUndefined();
       const after = response.data!.conflicts;
@@ -200,6 +204,7 @@ describe('conflicts', () => {
       ]);
     } finally {
       await client.query('delete from claim where id = any($1)', [added]);
+      await client.query('refresh materialized view claim_conflict');
       await client.end();
     }
   });

@@ -3,7 +3,8 @@ import { checkSearchText, splitExclusions } from '../src/graphql/filters';
 
 /**
  * How a search text is split into the words looked for and those excluded, read as PostgreSQL's
- * websearch_to_tsquery reads its "-" (checked against it: `select websearch_to_tsquery('simple', '...')`).
+ * websearch_to_tsquery reads its "-" (each checked against `select websearch_to_tsquery('simple', '...')`),
+ * except for the typographic dashes, which PostgreSQL reads as spaces and this reads as a typed "-".
  */
 describe('a search text with exclusions', () => {
   it.each([

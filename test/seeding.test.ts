@@ -113,6 +113,18 @@ describe('npm run seed', () => {
     expect(await matches('weldcome')).toBe(1);
   });
 
+  it('finds the conflicts between sources again when the files change: one resolved goes, and comes back', async () => {
+    const connection = orm.em.getConnection();
+    const populationConflicts = async () => (await connection.execute(`select value_count from claim_conflict where field = 'population'`)).map((row) => row.value_count);
+    expect(await populationConflicts()).toEqual([2]);
+    await withEditedSeeds(
+      'interreg-fwvl.yaml',
+      (text) => text.replace('{ value: 11000000, source: article, locator: "près de 11 millions', '{ value: 10800000, source: article, locator: "près de 11 millions'),
+      async () => expect(await populationConflicts()).toEqual([]),
+    );
+    expect(await populationConflicts()).toEqual([2]);
+  });
+
   it("keeps the links of a theme moved up out of a parent theme that is removed", async () => {
     const connection = orm.em.getConnection();
     // A project loaded by other means than the seeds, filed under the child theme.

@@ -1,11 +1,12 @@
 /**
- * Data derived from the records, kept in materialized views: the search index and the territories'
- * reach. Whatever writes records in bulk (seeding, the generator, the tests' data builder) refreshes
+ * Data derived from the records, kept in materialized views: the search index, the territories' reach
+ * and the fields about which sources disagree. Whatever writes records in bulk (seeding, the generator, the tests' data builder) refreshes
  * every one of them after writing, in the same transaction, so that none lags behind the records.
  */
 const DERIVED_VIEWS = [
   { view: 'search_document', name: 'search index' },
   { view: 'territory_reach', name: 'territory reach' },
+  { view: 'claim_conflict', name: 'conflicts' },
 ] as const;
 
 /** The statements that refresh the derived views, each with a name for progress reports. */

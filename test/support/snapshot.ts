@@ -20,12 +20,13 @@ export const TABLES = [
 
 /**
  * What is computed from the tables when data is written, by its key: the search index, the territories
- * each territory reaches, and the row counts kept for unfiltered lists. A write that failed must leave
+ * each territory reaches, the conflicts between sources, and the row counts kept for unfiltered lists. A write that failed must leave
  * them as they were too, and a write that succeeded must have brought them up to date.
  */
 export const DERIVED: Record<string, string> = {
   search_document: `record_type || ':' || record_id`,
   territory_reach: `territory_id || ':' || reached_id`,
+  claim_conflict: `subject_id || ':' || field || ':' || coalesce(language, '') || ':' || position`,
   row_count: 'table_name',
 };
 

@@ -9,6 +9,7 @@ import { Migration20261127150000 } from './Migration20261127150000';
 import { Migration20261127170000 } from './Migration20261127170000';
 import { Migration20261127180000 } from './Migration20261127180000';
 import { Migration20261127200000 } from './Migration20261127200000';
+import { Migration20261128000000 } from './Migration20261128000000';
 
 /**
  * Every migration, in order. Listed explicitly (not found by a file glob) so that the same list runs from
@@ -27,4 +28,5 @@ export const migrationsList = [
   { name: 'Migration20261127170000', class: Migration20261127170000 },
   { name: 'Migration20261127180000', class: Migration20261127180000 },
   { name: 'Migration20261127200000', class: Migration20261127200000 },
+  { name: 'Migration20261128000000', class: Migration20261128000000 },
 ];

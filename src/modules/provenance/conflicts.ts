@@ -4,7 +4,7 @@ import { given, inList, knownIds, named } from '../../graphql/filters';
 import { Node } from '../../graphql/node';
 import { Language } from '../common/localised';
 import { Programme } from '../programme/programme.entity';
-import { Claim, claimRecordTypes, ClaimValueKind } from './claim.entity';
+import { Claim, claimRecordTypes } from './claim.entity';
 
 @InputType({ description: 'Which conflicts to list.' })
 export class ConflictFilter {
@@ -57,7 +57,8 @@ export interface ConflictGroup {
 
 /**
  * Fields where claims disagree: claims about the same record, field, language and list position with
- * more than one value. List items are told apart by position, so a list is not a conflict.
+ * more than one value (a list is not a conflict: its items are told apart by position), as found when the
+ * data was written (the claim_conflict view, refreshed with every write).
  */
 export async function findConflicts(context: RequestContext, filter: ConflictFilter | null | undefined): Promise<ConflictGroup[]> {
   const conditions: string[] = [];
@@ -81,17 +82,11 @@ export async function findConflicts(context: RequestContext, filter: ConflictFil
       union all select id from funding where programme_id in (select id from g) or project_id in (select id from p))`);
     bindings.push(programme);
   }
-  // Numbers are compared as numbers: the seeds keep a value as written, and 170000000 and 170000000.00 are
-  // one amount (as Money.amount shows both), not two versions.
-  const value = `case when c.value_kind in ('${ClaimValueKind.MONEY}', '${ClaimValueKind.NUMBER}') then trim_scale(c.value::numeric)::text else c.value end`;
   const result: { rows: Array<{ subject_type: string; subject_id: string; field: string; language: Language | null; position: number; claim_ids: string[]; value_count: number }> } =
     await context.sql.raw(
-      `select c.subject_type, c.subject_id, c.field, c.language, c.position, array_agg(c.id order by c.preferred desc, c.id) as claim_ids,
-              count(distinct ${value})::int as value_count
-       from claim c
+      `select c.subject_type, c.subject_id, c.field, c.language, c.position, c.claim_ids, c.value_count
+       from claim_conflict c
        ${conditions.length ? `where ${conditions.join(' and ')}` : ''}
-       group by c.subject_type, c.subject_id, c.field, c.language, c.position
-       having count(distinct ${value}) > 1
        order by c.subject_type, c.field, c.subject_id, c.language, c.position`,
       bindings,
     );
