@@ -3,8 +3,10 @@ import { checkSearchText, splitExclusions } from '../src/graphql/filters';
 
 /**
  * How a search text is split into the words looked for and those excluded, read as PostgreSQL's
- * websearch_to_tsquery reads its "-" (each checked against `select websearch_to_tsquery('simple', '...')`),
- * except for the typographic dashes, which PostgreSQL reads as spaces and this reads as a typed "-".
+ * websearch_to_tsquery reads its "-" (each case checked against `select websearch_to_tsquery('simple', '...')`),
+ * but for three readings on purpose: a typographic dash before a word, which PostgreSQL reads as a space, is
+ * read as a typed "-"; "--b", which PostgreSQL reads as not not b, excludes b; and beside an exclusion, an
+ * "or" with nothing on one side goes, a leading one too, which PostgreSQL reads as the word "or".
  */
 describe('a search text with exclusions', () => {
   it.each([
