@@ -4,7 +4,7 @@ import { Source } from '../modules/provenance/source.entity';
 import type { RequestContext } from './context';
 import { refId } from './loaders';
 import { toGlobalId } from './node';
-import { allTexts, LangArg, Language, LocalisedString, LocalisedText, pickText } from '../modules/common/localised';
+import { allTexts, LangArg, Language, LocalisedString, LocalisedText, requiredText } from '../modules/common/localised';
 
 export interface RecordClass<T extends object> extends ClassType<T> {
   typename: string;
@@ -76,14 +76,13 @@ export function NamedRecordResolver<T extends { id: string }>(
   abstract class NamedRecordResolverBase extends RecordResolver(type) {
     @FieldResolver(() => String, {
       name: fields.single,
-      nullable: true,
       description: `The ${fields.description} in the asked language, else in another one.`,
     })
     localisedName(
       @Root() record: T,
       @LangArg() lang: Language | null,
-    ): string | null {
-      return pickText(record[fields.property] as LocalisedText, lang);
+    ): string {
+      return requiredText(record[fields.property] as LocalisedText, lang, record.id, fields.description);
     }
 
     @FieldResolver(() => [LocalisedString], { name: fields.plural, description: `The ${fields.description} in every language it exists in.` })

@@ -42,6 +42,18 @@ export function pickText(text: LocalisedText | null | undefined, lang: Language 
 }
 
 /**
+ * A text that the data always holds in at least one language (the seeds refuse a name, title or label
+ * without one): the asked language's, else another's. Never null, so that clients can type it as a string;
+ * a record without any text breaks that rule of the data, and fails here by name rather than as a null.
+ */
+export function requiredText(text: LocalisedText | null | undefined, lang: Language | null, owner: string, field: string): string {
+  const picked = pickText(text, lang);
+  // Plain strings, the message written only on failure: this runs for every name of every record of a page.
+  if (picked === null) throw new Error(`${owner}'s ${field} has no text in any language`);
+  return picked;
+}
+
+/**
  * The `lang` argument of a localised field, typed as DESIGN.md writes it (`lang: Language`): English when it
  * is left out, and also when it is sent as null (from a client's nullable variable), which a `Language!`
  * argument refused. Resolvers read a null as English (`lang ?? Language.EN`).
@@ -70,9 +82,9 @@ export function allTexts(text: LocalisedText | null | undefined): LocalisedStrin
 export class LocalisedItem {
   constructor(private readonly texts_: LocalisedText) {}
 
-  @Field(() => String, { nullable: true, description: 'The text in the asked language, else in another one.' })
-  text(@LangArg() lang: Language | null): string | null {
-    return pickText(this.texts_, lang);
+  @Field(() => String, { description: 'The text in the asked language, else in another one.' })
+  text(@LangArg() lang: Language | null): string {
+    return requiredText(this.texts_, lang, 'a list item', 'text');
   }
 
   @Field(() => [LocalisedString], { description: 'The text in every language it exists in.' })

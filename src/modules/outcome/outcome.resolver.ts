@@ -2,7 +2,7 @@ import { Arg, Ctx, Field, FieldResolver, ObjectType, Resolver, Root } from 'type
 import type { RequestContext } from '../../graphql/context';
 import { refId } from '../../graphql/loaders';
 import { NamedRecordResolver } from '../../graphql/record-resolver';
-import { allTexts, LangArg, Language, LocalisedString, LocalisedText, pickText } from '../common/localised';
+import { allTexts, LangArg, Language, LocalisedString, LocalisedText, pickText, requiredText } from '../common/localised';
 import { normaliseDecimal } from '../common/money';
 import { Organisation } from '../organisation/organisation.entity';
 import { Programme } from '../programme/programme.entity';
@@ -29,9 +29,9 @@ export class OutcomeBreakdown {
 
   private labels_: LocalisedText;
 
-  @Field(() => String, { nullable: true, description: 'The group’s label in the asked language, else in another one.' })
-  label(@LangArg() lang: Language | null): string | null {
-    return pickText(this.labels_, lang);
+  @Field(() => String, { description: 'The group’s label in the asked language, else in another one.' })
+  label(@LangArg() lang: Language | null): string {
+    return requiredText(this.labels_, lang, 'a breakdown group', 'label');
   }
 
   @Field(() => [LocalisedString], { description: 'The group’s label in every language it exists in.' })
