@@ -175,6 +175,21 @@ describe('errors, timeouts and logs', () => {
     }
   });
 
+  it('fails a name that the data holds in no language, by name in the log, rather than answer null for a String!', async () => {
+    const connection = app.orm.em.getConnection();
+    const [{ names }] = await connection.execute(`select names from territory where code = 'BE25'`);
+    await connection.execute(`update territory set names = '{}' where code = 'BE25'`);
+    try {
+      const { json } = await post(app, { query: '{ territory(code: "BE25") { code name } }' }, { 'x-request-id': 'test-nameless-1' });
+      expect(json.data.territory).toBeNull();
+      expect(json.errors[0]).toMatchObject({ path: ['territory', 'name'], extensions: { code: 'INTERNAL_SERVER_ERROR' } });
+      const logged = logs.lines().find((line) => line.reqId === 'test-nameless-1' && line.err);
+      expect(logged!.err.message).toMatch(/'s name has no text in any language/);
+    } finally {
+      await connection.execute(`update territory set names = ? where code = 'BE25'`, [JSON.stringify(names)]);
+    }
+  });
+
   it("says graphql-js's refusal of an argument's value as the client's mistake, in the answer and in the log", async () => {
     const query = 'query ($s: String = "weldcome") { project(slug: $s) { acronym } }';
     const { json } = await post(app, { query, variables: { s: null } }, { 'x-request-id': 'test-refused-1' });
