@@ -177,13 +177,21 @@ export function splitExclusions(text: string): { wanted: string; excluded: strin
  * A search text's words to look for, refused (BAD_USER_INPUT naming `argumentName`) when it has none: a text
  * that only excludes ("-formation") would match every record that lacks the word, and rank them all.
  */
-export function checkSearchText(text: string, argumentName: string): string {
+export function checkSearchText(text: string, argumentName: string): SearchText {
   const trimmed = text.trim();
   if (!trimmed) throw badUserInput(argumentName, `"${argumentName}" must contain at least one word.`);
-  if (!splitExclusions(trimmed).wanted) {
+  const { wanted, excluded } = splitExclusions(trimmed);
+  if (!wanted) {
     throw badUserInput(argumentName, `"${argumentName}" only excludes words ("-word"); give at least one word to look for as well.`);
   }
-  return trimmed;
+  return { text: trimmed, wanted, excluded };
+}
+
+/** A search text as checked, read once: the text, the words it looks for and the terms it excludes. */
+export interface SearchText {
+  text: string;
+  wanted: string;
+  excluded: string;
 }
 
 const TEXT_CONFIGS = ['french', 'kb_french', 'kb_dutch', 'kb_english', 'kb_simple'];
@@ -207,8 +215,7 @@ function everyLanguageSql(): string {
  * any one language read the excluded word differently from the record's text (a French "formations" is
  * "format" to the French stemmer, "formation" to the Dutch one), which was nearly always.
  */
-export function textQuerySql(text: string): Condition {
-  const { wanted, excluded } = splitExclusions(text);
+export function textQuerySql({ wanted, excluded }: SearchText): Condition {
   const wantedBindings = TEXT_CONFIGS.map(() => wanted);
   if (!excluded) return { sql: everyLanguageSql(), bindings: wantedBindings };
   return {
@@ -223,14 +230,13 @@ export function textQuerySql(text: string): Condition {
  * That a search document (`documentSql`) has none of a text's excluded terms in any language, or undefined
  * when the text excludes nothing. Terms that no language reads as a word (stop words) exclude nothing.
  */
-export function withoutExcludedSql(text: string, documentSql: string): Condition | undefined {
-  const { excluded } = splitExclusions(text);
+export function withoutExcludedSql({ excluded }: SearchText, documentSql: string): Condition | undefined {
   if (!excluded) return undefined;
   return { sql: `not coalesce(${documentSql} @@ ${everyLanguageSql()}, false)`, bindings: TEXT_CONFIGS.map(() => excluded) };
 }
 
 /** Records of a type whose search document matches a text. */
-export function textMatchCondition(idSql: string, recordType: string, text: string): Condition {
+export function textMatchCondition(idSql: string, recordType: string, text: SearchText): Condition {
   const query = textQuerySql(text);
   return {
     sql: `${idSql} in (select record_id from search_document where record_type = ? and document @@ ${query.sql})`,

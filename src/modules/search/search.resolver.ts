@@ -79,7 +79,8 @@ export class SearchResolver {
     @Arg('first', () => Int, { nullable: true, description: 'How many results (at most the page size cap); 20 when absent.' }) first?: number | null,
     @Arg('after', () => String, { nullable: true, description: 'Cursor of the result to continue after.' }) after?: string | null,
   ): Promise<ConnectionResult<Node>> {
-    const text = checkSearchText(query, 'query');
+    const search = checkSearchText(query, 'query');
+    const { text } = search;
     if (text.length > 200) throw badUserInput('query', `"query" must be at most 200 characters; got ${text.length}.`);
     const { size } = pageRequest({ first }, context.config.maxPageSize);
     const chosen = types && types.length > 0 ? types : Object.values(SearchType);
@@ -88,7 +89,7 @@ export class SearchResolver {
     const offset = after != null ? decodeOffset(after, list) + 1 : 0;
     const service = new SearchService(context);
     // Run even for a page of 0 (its limit is then 1), to know whether hits follow and how many there are.
-    const { hits, total } = await service.search(text, chosen, offset, size + 1);
+    const { hits, total } = await service.search(search, chosen, offset, size + 1);
     const page = hits.slice(0, size);
     const nodes = await Promise.all(page.map((hit) => loadNode(context, hit.recordType, hit.recordId)));
     const edges = page.map((hit, index) => ({ cursor: encodeCursor(list, [offset + index]), rank: hit.rank, node: nodes[index]! }));

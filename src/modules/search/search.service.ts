@@ -1,5 +1,5 @@
 import type { RequestContext } from '../../graphql/context';
-import { splitExclusions, textQuerySql, withoutExcludedSql } from '../../graphql/filters';
+import { SearchText, textQuerySql, withoutExcludedSql } from '../../graphql/filters';
 
 export enum SearchType {
   PROJECT = 'Project',
@@ -49,7 +49,7 @@ export class SearchService {
    * similar to the query (a typo). Both are served by GIN indexes on `search_document`. The texts depend
    * only on the set of types asked (values are bindings), so they are prepared statements: planning took 6 ms.
    */
-  private statements(text: string, asked: SearchType[]) {
+  private statements(text: SearchText, asked: SearchType[]) {
     // Each type once, in the enum's order, whatever was asked (each text is a prepared statement of every
     // connection); projects first, as most matches are, for the weights' CASE. Weights are float8: a
     // numeric weight was converted to float8 for every match, through its text form (5,501 matches: 0.5
@@ -80,7 +80,7 @@ export class SearchService {
           sql: `select d.record_type, d.record_id, ${rank(`${TYPO_WEIGHT} * word_similarity(q.folded, d.names)`)}
             from search_document d, (select kb_fold(?) as folded) as q
             where ${ofType}q.folded <% d.names${without ? ` and ${without.sql}` : ''}`,
-          bindings: [splitExclusions(text).wanted, ...typeBindings, ...(without?.bindings ?? [])],
+          bindings: [text.wanted, ...typeBindings, ...(without?.bindings ?? [])],
         };
       },
     };
@@ -90,7 +90,7 @@ export class SearchService {
    * A page of hits and the number of hits in all: the word matches, or, when no record matches the words,
    * the names similar to the query (a typo), asked in a second statement.
    */
-  async search(text: string, types: SearchType[], offset: number, limit: number): Promise<SearchPage> {
+  async search(text: SearchText, types: SearchType[], offset: number, limit: number): Promise<SearchPage> {
     const { words, typos } = this.statements(text, types);
     const found = await this.page(words, offset, limit);
     return found.total > 0 ? found : this.page(typos(), offset, limit);
