@@ -4,6 +4,7 @@ import { normaliseDecimal } from '../src/modules/common/money';
 import { formatDecimal } from '../src/modules/provenance/fact-sheet';
 import { Client } from 'pg';
 import { fetchCsv, sqlStatementsOf, startTestApp, TestApp } from './support/app';
+import { refreshDerived } from './support/snapshot';
 
 let app: TestApp;
 beforeAll(async () => {
@@ -157,7 +158,7 @@ describe('conflicts', () => {
       );
       added.push(rows[0].id);
       // As seeding does after writing claims: conflicts are found when data is written.
-      await client.query('refresh materialized view claim_conflict');
+      await refreshDerived((sql) => client.query(sql));
     };
     const startYear = async () => (await app.data(CONFLICTS)).conflicts.filter((conflict: any) => conflict.field === 'startYear');
     try {
@@ -169,7 +170,7 @@ describe('conflicts', () => {
       expect(conflict.claims.map((claim: any) => claim.value).sort()).toEqual(['2014', '2014.00', '2015']);
     } finally {
       await client.query('delete from claim where id = any($1)', [added]);
-      await client.query('refresh materialized view claim_conflict');
+      await refreshDerived((sql) => client.query(sql));
       await client.end();
     }
   });
@@ -194,7 +195,7 @@ describe('conflicts', () => {
          returning id`,
       );
       added = inserted.rows.map((row) => row.id);
-      await client.query('refresh materialized view claim_conflict');
+      await refreshDerived((sql) => client.query(sql));
       const response = await app.query(LOCATED);
       expect(response.errors).toBeUndefined();
       const after = response.data!.conflicts;
@@ -204,7 +205,7 @@ describe('conflicts', () => {
       ]);
     } finally {
       await client.query('delete from claim where id = any($1)', [added]);
-      await client.query('refresh materialized view claim_conflict');
+      await refreshDerived((sql) => client.query(sql));
       await client.end();
     }
   });

@@ -1,4 +1,5 @@
 import { sqlStatementsOf, startTestApp, TestApp } from './support/app';
+import { refreshDerived } from './support/snapshot';
 import { addSyntheticRecords } from './support/synthetic';
 
 let app: TestApp;
@@ -88,14 +89,14 @@ describe('no N+1 in the lists that are not connections', () => {
        from (select id from project where slug like 'gen-project-%' order by slug limit 200) as p, (values ('ONE', true), ('OTHER', false)) as v(value, preferred)`,
     );
     // As seeding does after writing claims: conflicts are found when data is written.
-    await connection.execute('refresh materialized view claim_conflict');
+    await refreshDerived((sql) => connection.execute(sql));
     try {
       const many = await counted();
       expect(many.conflicts).toBe(few.conflicts + 200);
       expect(many.statements).toBe(few.statements);
     } finally {
       await connection.execute(`delete from claim where field = 'acronym' and value in ('ONE', 'OTHER') and subject_type = 'Project'`);
-      await connection.execute('refresh materialized view claim_conflict');
+      await refreshDerived((sql) => connection.execute(sql));
     }
   }, 60_000);
 });

@@ -9,6 +9,9 @@ const DERIVED_VIEWS = [
   { view: 'claim_conflict', name: 'conflicts' },
 ] as const;
 
+/** A derived view's name. */
+export type DerivedView = (typeof DERIVED_VIEWS)[number]['view'];
+
 /** The statements that refresh the derived views, each with a name for progress reports. */
 export function refreshDerivedViews(): Array<{ name: string; sql: string }> {
   return DERIVED_VIEWS.map(({ view, name }) => ({ name, sql: `refresh materialized view ${view}` }));

@@ -1,4 +1,5 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
+import { DerivedView, refreshDerivedViews } from '../../src/db/derived';
 
 export const TABLES = [
   'source',
@@ -19,16 +20,25 @@ export const TABLES = [
 ];
 
 /**
- * What is computed from the tables when data is written, by its key: the search index, the territories
- * each territory reaches, the conflicts between sources, and the row counts kept for unfiltered lists. A write that failed must leave
- * them as they were too, and a write that succeeded must have brought them up to date.
+ * What is computed from the tables when data is written, by its key: every derived view (a view added to
+ * src/db/derived.ts without its key here does not compile) and the row counts kept for unfiltered lists. A
+ * write that failed must leave them as they were too, and a write that succeeded must have brought them up
+ * to date.
  */
-export const DERIVED: Record<string, string> = {
+export const DERIVED: Record<DerivedView | 'row_count', string> = {
   search_document: `record_type || ':' || record_id`,
   territory_reach: `territory_id || ':' || reached_id`,
   claim_conflict: `subject_id || ':' || field || ':' || coalesce(language, '') || ':' || position`,
   row_count: 'table_name',
 };
+
+/**
+ * Refreshes what is derived from the tables, as a write does after writing, for a test that writes rows
+ * by hand (`execute` runs one statement on the test's connection).
+ */
+export async function refreshDerived(execute: (sql: string) => Promise<unknown>): Promise<void> {
+  for (const { sql } of refreshDerivedViews()) await execute(sql);
+}
 
 /**
  * Every row of every table and of what is derived from them, as JSON, ordered by id (or key): two
