@@ -202,14 +202,12 @@ const TEXT_CONFIGS = ['french', 'kb_french', 'kb_dutch', 'kb_english', 'kb_simpl
  * finds a word in it. Languages that read the words alike give the same alternative ("welding training"
  * is the same query in four of the five); each alternative is kept once, which halves the index work.
  */
-function everyLanguageSql(): string {
-  return `(select string_agg(distinct '(' || alternative::text || ')', ' | ')::tsquery
+const EVERY_LANGUAGE_SQL = `(select string_agg(distinct '(' || alternative::text || ')', ' | ')::tsquery
       from unnest(array[${TEXT_CONFIGS.map((config) => `websearch_to_tsquery('${config}', kb_clean(?))`).join(', ')}]) as alternative
       where numnode(alternative) > 0)`;
-}
 
 /**
- * A full-text query in every language at once (see everyLanguageSql): a record matches when one language's
+ * A full-text query in every language at once (see EVERY_LANGUAGE_SQL): a record matches when one language's
  * reading of the wanted words matches it whole, and none of the excluded terms matches it in any language.
  * Exclusions are applied once, outside the alternatives: within each, a record escaped an exclusion when
  * any one language read the excluded word differently from the record's text (a French "formations" is
@@ -217,11 +215,11 @@ function everyLanguageSql(): string {
  */
 export function textQuerySql({ wanted, excluded }: SearchText): Condition {
   const wantedBindings = TEXT_CONFIGS.map(() => wanted);
-  if (!excluded) return { sql: everyLanguageSql(), bindings: wantedBindings };
+  if (!excluded) return { sql: EVERY_LANGUAGE_SQL, bindings: wantedBindings };
   return {
     // No excluded term that any language reads as a word (a stop word): nothing to exclude.
     sql: `(select case when excluded.query is null then wanted.query else wanted.query && !! excluded.query end
-      from (select ${everyLanguageSql()} as query) as wanted, (select ${everyLanguageSql()} as query) as excluded)`,
+      from (select ${EVERY_LANGUAGE_SQL} as query) as wanted, (select ${EVERY_LANGUAGE_SQL} as query) as excluded)`,
     bindings: [...wantedBindings, ...TEXT_CONFIGS.map(() => excluded)],
   };
 }
@@ -232,7 +230,7 @@ export function textQuerySql({ wanted, excluded }: SearchText): Condition {
  */
 export function withoutExcludedSql({ excluded }: SearchText, documentSql: string): Condition | undefined {
   if (!excluded) return undefined;
-  return { sql: `not coalesce(${documentSql} @@ ${everyLanguageSql()}, false)`, bindings: TEXT_CONFIGS.map(() => excluded) };
+  return { sql: `not coalesce(${documentSql} @@ ${EVERY_LANGUAGE_SQL}, false)`, bindings: TEXT_CONFIGS.map(() => excluded) };
 }
 
 /** Records of a type whose search document matches a text. */

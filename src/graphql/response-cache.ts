@@ -2,6 +2,7 @@ import { LRUCache } from 'lru-cache';
 import { createHash } from 'node:crypto';
 import { Client } from 'pg';
 import type { Logger } from 'pino';
+import { CONNECT_TIMEOUT_MS } from '../db/database';
 
 /** The channel the seeder and the generator notify when they change data. */
 export const DATA_CHANGED_CHANNEL = 'kb_data_changed';
@@ -94,8 +95,8 @@ export class ResponseCache {
     // TCP keepalive: a connection dropped without a reset (a failover, an idle NAT or load-balancer
     // timeout) would otherwise look alive for as long as the system's TCP timeout while notifications no
     // longer arrive; with it, about 11 minutes, and the heartbeat below notices within 20 s.
-    // A connection attempt gives up after 10 s, as the pools' do, rather than the system's TCP timeout.
-    const client = new Client({ connectionString: this.databaseUrl, keepAlive: true, keepAliveInitialDelayMillis: 10_000, connectionTimeoutMillis: 10_000 });
+    // A connection attempt gives up after CONNECT_TIMEOUT_MS, as the pools' do, rather than the system's TCP timeout.
+    const client = new Client({ connectionString: this.databaseUrl, keepAlive: true, keepAliveInitialDelayMillis: 10_000, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
     client.on('notification', () => this.empty());
     // A lost connection emits `error` and then `end`: whichever comes first counts, once per client.
     let lost = false;

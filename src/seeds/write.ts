@@ -10,11 +10,10 @@ import { Outcome, OutcomeOrganisation } from '../modules/outcome/outcome.entity'
 import { Participation } from '../modules/participation/participation.entity';
 import { Programme, ProgrammeTerritory } from '../modules/programme/programme.entity';
 import { Project, ProjectTerritory, ProjectTheme } from '../modules/project/project.entity';
-import { Claim } from '../modules/provenance/claim.entity';
+import { Claim, CLAIM_RECORD_TABLES } from '../modules/provenance/claim.entity';
 import { Source } from '../modules/provenance/source.entity';
 import { Territory, TerritoryEdge } from '../modules/territory/territory.entity';
 import { Theme } from '../modules/theme/theme.entity';
-import { CLAIM_RECORD_TABLES } from '../modules/provenance/claim.entity';
 import { listSeedFiles, ParsedSeedFile, parseSeedFile, SeedError } from './load';
 import { Row, SeedPlan, SeedPlanner } from './plan';
 

@@ -7,6 +7,7 @@ import { Money, money } from '../common/money';
 import { ORGANISATION_KIND_LABELS, OrganisationKind } from '../organisation/organisation.entity';
 import { ProjectFilter } from '../project/project.inputs';
 import { ProjectService } from '../project/project.service';
+import { formatDecimal } from '../provenance/fact-sheet';
 import { FundingBasis } from './funding.entity';
 
 export enum BreakdownDimension {
@@ -222,8 +223,8 @@ interface NoteFacts {
  */
 function breakdownNote(lang: Language, { partnerLevel, basis, withAmount, records, overlapping }: NoteFacts): string {
   const euFunding = basis === FundingBasis.EU_FUNDING;
-  const count = new Intl.NumberFormat(lang);
-  const [some, all] = [count.format(withAmount), count.format(records)];
+  // As the fact sheets write numbers in each language.
+  const [some, all] = [formatDecimal(String(withAmount), lang), formatDecimal(String(records), lang)];
   const sentences: Record<Language, () => string[]> = {
     [Language.EN]: () => {
       const [one, many] = partnerLevel ? ['participation', 'participations'] : ['project', 'projects'];

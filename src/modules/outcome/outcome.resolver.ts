@@ -1,8 +1,8 @@
-import { Arg, Ctx, Field, FieldResolver, ObjectType, Resolver, Root } from 'type-graphql';
+import { Ctx, Field, FieldResolver, ObjectType, Resolver, Root } from 'type-graphql';
 import type { RequestContext } from '../../graphql/context';
 import { refId } from '../../graphql/loaders';
 import { NamedRecordResolver } from '../../graphql/record-resolver';
-import { allTexts, LangArg, Language, LocalisedString, LocalisedText, pickText, requiredText } from '../common/localised';
+import { allTexts, LangArg, Language, LocalisedString, LocalisedText, requiredText } from '../common/localised';
 import { normaliseDecimal } from '../common/money';
 import { Organisation } from '../organisation/organisation.entity';
 import { Programme } from '../programme/programme.entity';
