@@ -146,7 +146,7 @@ export class SeedPlanner {
   /** Each `partOf` edge by codes, checked for cycles once every territory is known. */
   private readonly partOf: Array<{ from: string; to: string; at: SeedLocation }> = [];
   /** Each programme's predecessor, checked once every programme is known. */
-  private readonly predecessors: Array<{ programme: string; startYear: number | null; predecessor: string; at: SeedLocation }> = [];
+  private readonly predecessors: Array<{ programme: string; predecessor: string; at: SeedLocation }> = [];
 
   build(files: ParsedSeedFile[]): SeedPlan {
     for (const file of files) {
@@ -202,7 +202,8 @@ export class SeedPlanner {
    */
   private checkPredecessors(): void {
     const startYears = new Map(this.plan.programmes.map((row) => [row.slug as string, row.startYear as number | null]));
-    for (const { programme, startYear, predecessor, at } of this.predecessors) {
+    for (const { programme, predecessor, at } of this.predecessors) {
+      const startYear = startYears.get(programme) ?? null;
       const predecessorStart = startYears.get(predecessor);
       if (predecessor === programme) {
         this.problem(at, 'a programme cannot be its own predecessor');
@@ -526,7 +527,7 @@ export class SeedPlanner {
     const startYear = this.required(this.fact(subject, 'startYear', programme.startYear, field('startYear'), asNumber('year')), at, 'startYear');
     const endYear = this.required(this.fact(subject, 'endYear', programme.endYear, field('endYear'), asNumber('year')), at, 'endYear');
     this.checkEndNotBeforeStart(startYear, endYear, field('endYear'));
-    if (predecessor !== null) this.predecessors.push({ programme: programme.slug, startYear, predecessor, at: field('predecessor') });
+    if (predecessor !== null) this.predecessors.push({ programme: programme.slug, predecessor, at: field('predecessor') });
     this.addRow(
       'programmes',
       {
