@@ -84,3 +84,29 @@ it.each(['TOTAL_BUDGET', 'EU_FUNDING'])('sums project %s by programme, each proj
   expect(fundingBreakdown.buckets).toEqual(expectedBuckets(placed));
   expect(fundingBreakdown.projectCount).toBe(projects.length);
 });
+
+it('counts the projects that no partner-level bucket holds, and says so in its note', async () => {
+  const partnerless = async () =>
+    (await rows<{ id: string }>('select p.id from project p where not exists (select from participation pa where pa.project_id = p.id)')).length;
+  const breakdown = async (by: string) =>
+    (await app.data(`{ fundingBreakdown(by: ${by}) { projectCount projectsInNoBucket note buckets { projectCount } } }`)).fundingBreakdown;
+  expect(await partnerless()).toBe(0);
+  expect(await breakdown('COUNTRY')).toMatchObject({ projectsInNoBucket: 0 });
+  expect((await breakdown('COUNTRY')).note).not.toContain('no partner');
+
+  const [{ slug }] = await rows<{ slug: string }>('select slug from project order by slug limit 1');
+  await rows(`delete from participation where project_id = (select id from project where slug = '${slug}')`);
+  expect(await partnerless()).toBe(1);
+  for (const by of ['COUNTRY', 'ORGANISATION_KIND']) {
+    const result = await breakdown(by);
+    expect(result.projectsInNoBucket).toBe(1);
+    expect(result.note).toContain(`1 of the ${result.projectCount} projects has no partner on record and is in no bucket.`);
+  }
+  // Project-level groupings keep such a project in its programme's bucket.
+  const byProgramme = await breakdown('PROGRAMME');
+  expect(byProgramme.projectsInNoBucket).toBe(0);
+  expect(byProgramme.buckets.reduce((sum: number, bucket: { projectCount: number }) => sum + bucket.projectCount, 0)).toBe(byProgramme.projectCount);
+  const notes = await app.data(`{ fr: fundingBreakdown(by: COUNTRY, lang: FR) { note } nl: fundingBreakdown(by: COUNTRY, lang: NL) { note } }`);
+  expect(notes.fr.note).toMatch(/ 1 des \d+ projets n’a aucun partenaire enregistré et ne figure dans aucun groupe\.$/);
+  expect(notes.nl.note).toMatch(/ 1 van de \d+ projecten heeft geen geregistreerde partner en staat in geen enkele groep\.$/);
+});

@@ -69,6 +69,14 @@ export class FundingBreakdown {
   @Field(() => Int, { description: 'How many projects match the filter, each counted once.' })
   projectCount!: number;
 
+  @Field(() => Int, {
+    description:
+      'How many of the matching projects are in no bucket. Grouped by COUNTRY or ORGANISATION_KIND, these are the projects ' +
+      'with no partner on record. Project-level groupings put a project with no programme, theme or territory in the ' +
+      'bucket whose key is null, so this is 0 for them.',
+  })
+  projectsInNoBucket!: number;
+
   @Field(() => Money, { nullable: true, description: 'The sum over every matching record, each counted once.' })
   total!: Money | null;
 
@@ -107,6 +115,8 @@ type BucketRow = { key: string | null; labels: LocalisedText | null; projects: n
 interface BucketsAndTotals {
   buckets: BucketRow[];
   projects: number;
+  /** Selected projects that no bucket holds: under a partner-level grouping, those without participations. */
+  unplaced: number;
   amount: string | null;
   /** Records placed in buckets, counting a record once per bucket it sits in. */
   memberships: number;
@@ -136,13 +146,15 @@ async function bucketsAndTotals(context: RequestContext, by: BreakdownDimension,
         placed as (select ${by === BreakdownDimension.COUNTRY ? 'o.country' : 'o.kind'} as key, null::jsonb as labels, pa.project_id, pa.budget as amount
           from participation pa join selected on selected.id = pa.project_id join organisation o on o.id = pa.organisation_id),
         ${grouped('count(distinct project_id)')}
-       select ${buckets} as buckets, (select count(*) from selected)::int as projects, (select sum(amount) from placed)::text as amount,
+       select ${buckets} as buckets, (select count(*) from selected)::int as projects,
+              ((select count(*) from selected) - (select count(distinct project_id) from placed))::int as unplaced,
+              (select sum(amount) from placed)::text as amount,
               (select count(*) from placed)::int as memberships, (select count(*) from placed)::int as records,
               (select count(amount) from placed)::int as with_amount`
     : `with ${selected}, buckets as (${groupingSql(by)}),
         placed as (select buckets.key, buckets.labels, selected.amount from selected left join buckets on buckets.project_id = selected.id),
         ${grouped('count(*)')}
-       select ${buckets} as buckets, (select count(*) from selected)::int as projects, (select sum(amount) from selected)::text as amount,
+       select ${buckets} as buckets, (select count(*) from selected)::int as projects, 0 as unplaced, (select sum(amount) from selected)::text as amount,
               (select count(*) from placed)::int as memberships, (select count(*) from selected)::int as records,
               (select count(amount) from selected)::int as with_amount`;
   const bindings = filter.bindings!;
@@ -188,7 +200,15 @@ export class FundingBreakdownResolver {
     };
     const overlapping = totals.memberships > totals.records;
     const recordsWord = partnerLevel ? 'participations' : 'projects';
-    const note = breakdownNote(lang, { partnerLevel, basis, withAmount: totals.with_amount, records: totals.records, overlapping });
+    const note = breakdownNote(lang, {
+      partnerLevel,
+      basis,
+      withAmount: totals.with_amount,
+      records: totals.records,
+      overlapping,
+      unplaced: totals.unplaced,
+      projects: totals.projects,
+    });
     return {
       by,
       basis: effectiveBasis,
@@ -202,6 +222,7 @@ export class FundingBreakdownResolver {
         recordsWithoutAmount: row.without_amount,
       })),
       projectCount: totals.projects,
+      projectsInNoBucket: totals.unplaced,
       total: money(totals.amount),
       overlapping,
       note,
@@ -215,16 +236,20 @@ interface NoteFacts {
   withAmount: number;
   records: number;
   overlapping: boolean;
+  /** Matching projects in no bucket (partner-level groupings: no partner on record). */
+  unplaced: number;
+  projects: number;
 }
 
 /**
  * What a reader must know to quote a breakdown, in the asked language: what the amounts are, how many
  * records had none, and whether buckets overlap.
  */
-function breakdownNote(lang: Language, { partnerLevel, basis, withAmount, records, overlapping }: NoteFacts): string {
+function breakdownNote(lang: Language, { partnerLevel, basis, withAmount, records, overlapping, unplaced, projects }: NoteFacts): string {
   const euFunding = basis === FundingBasis.EU_FUNDING;
   // As the fact sheets write numbers in each language.
   const [some, all] = [formatDecimal(String(withAmount), lang), formatDecimal(String(records), lang)];
+  const [partnerless, matching, single] = [formatDecimal(String(unplaced), lang), formatDecimal(String(projects), lang), unplaced === 1];
   const sentences: Record<Language, () => string[]> = {
     [Language.EN]: () => {
       const [one, many] = partnerLevel ? ['participation', 'participations'] : ['project', 'projects'];
@@ -236,6 +261,9 @@ function breakdownNote(lang: Language, { partnerLevel, basis, withAmount, record
         overlapping
           ? `Some ${many} sit in more than one bucket, so the buckets add up to more than the total, which counts each once.`
           : `Each ${one} sits in one bucket.`,
+        ...(unplaced
+          ? [`${partnerless} of the ${matching} projects ${single ? 'has' : 'have'} no partner on record and ${single ? 'is' : 'are'} in no bucket.`]
+          : []),
       ];
     },
     // Participations are feminine, projects masculine; a narrow no-break space before ";", a no-break space before ":".
@@ -251,6 +279,9 @@ function breakdownNote(lang: Language, { partnerLevel, basis, withAmount, record
         overlapping
           ? `${words.some} figurent dans plusieurs groupes\u00a0: les groupes additionnés dépassent donc le total, qui compte ${words.eachOne} une fois.`
           : `${words.each} figure dans un seul groupe.`,
+        ...(unplaced
+          ? [`${partnerless} des ${matching} projets ${single ? 'n’a' : 'n’ont'} aucun partenaire enregistré et ne ${single ? 'figure' : 'figurent'} dans aucun groupe.`]
+          : []),
       ];
     },
     [Language.NL]: () => {
@@ -263,6 +294,9 @@ function breakdownNote(lang: Language, { partnerLevel, basis, withAmount, record
         overlapping
           ? `Sommige ${many} staan in meer dan één groep, zodat de groepen samen meer bedragen dan het totaal, dat elk één keer telt.`
           : `${each} staat in één groep.`,
+        ...(unplaced
+          ? [`${partnerless} van de ${matching} projecten ${single ? 'heeft' : 'hebben'} geen geregistreerde partner en ${single ? 'staat' : 'staan'} in geen enkele groep.`]
+          : []),
       ];
     },
   };
