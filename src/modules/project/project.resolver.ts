@@ -17,7 +17,7 @@ import { Theme } from '../theme/theme.entity';
 import { claimsOf } from '../../graphql/record-resolver';
 import { Claim } from '../provenance/claim.entity';
 import { DerivedFigure, divideDecimals } from '../provenance/derived';
-import { FactSheetEntry, formatDecimal, nameOf, outcomeName, recordFactSheet } from '../provenance/fact-sheet';
+import { FactSheetEntry, formatMoney, nameOf, outcomeName, recordFactSheet } from '../provenance/fact-sheet';
 import { Project, ProjectTerritory, ProjectTheme } from './project.entity';
 import { ProjectFilter, ProjectOrder } from './project.inputs';
 import { ProjectService } from './project.service';
@@ -190,21 +190,23 @@ export class ProjectResolver extends NamedRecordResolver(Project, { single: 'tit
     const counted = outcomes.filter((outcome) => outcome.unit === 'person' && outcome.kind === 'ACHIEVED' && Number(outcome.value) > 0);
     // One batch for the claims of every counted outcome, not one statement per outcome.
     const outcomeClaims = await Promise.all(counted.map((outcome) => claimsOf(context, outcome.id)));
+    // An indicator counted twice (as of two dates) gives two figures, told apart by the date.
+    const repeated = new Set(counted.map((outcome) => outcome.indicator).filter((indicator, index, all) => all.indexOf(indicator) !== index));
     for (const [index, outcome] of counted.entries()) {
       const valueClaim = outcomeClaims[index].find((claim: Claim) => claim.field === 'value' && claim.preferred);
       const value = divideDecimals(project.totalBudget, outcome.value);
       const per = pickText(outcome.labels, lang) ?? outcome.indicator;
       figures.push({
-        key: `cost-per-${outcome.indicator}`,
+        key: `cost-per-${outcome.indicator}${repeated.has(outcome.indicator) ? `-as-of-${outcome.asOf ?? 'undated'}` : ''}`,
         label: { en: `Total budget per person (${per})`, fr: `Budget total par personne (${per})`, nl: `Totaal budget per persoon (${per})` }[lang],
         value,
         unit: 'EUR per person',
-        formula: `totalBudget / outcomes[${outcome.indicator}].value = ${formatDecimal(project.totalBudget, Language.EN)} / ${normaliseDecimal(outcome.value)}`,
+        formula: `totalBudget / outcomes[${outcome.indicator}].value = ${formatMoney(project.totalBudget, Language.EN)} / ${normaliseDecimal(outcome.value)}`,
         inputs: [budgetClaim, valueClaim].filter((claim): claim is Claim => claim !== undefined),
         caveat:
           'Derived here, not published by a source. A budget is not spending: the total budget is what was planned for the ' +
           'whole project, not what was spent, and it pays for more than the people counted' +
-          (outcome.asOf ? `; the count is as of ${outcome.asOf}, before the project ended.` : '.'),
+          (outcome.asOf ? `; the count is as of ${outcome.asOf}${countedBeforeEnd(outcome.asOf, project.endDate) ? ', before the project ended' : ''}.` : '.'),
       });
     }
     return figures;
@@ -214,4 +216,12 @@ export class ProjectResolver extends NamedRecordResolver(Project, { single: 'tit
   outcomes(@Root() project: Project, @Ctx() context: RequestContext): Promise<Outcome[]> {
     return context.loaders.byOwner(Outcome, 'project', { kind: 'asc', indicator: 'asc' }).load(project.id);
   }
+}
+
+/**
+ * Whether a count dated `asOf` ("2021-05", as precise as known) was made before a project ending on `endDate`
+ * ended: a month ends before the end date's own month only when it is an earlier one. Unknown when either is.
+ */
+function countedBeforeEnd(asOf: string, endDate: string | null | undefined): boolean {
+  return endDate != null && asOf < endDate.slice(0, asOf.length);
 }

@@ -96,11 +96,22 @@ const UNGROUPED_UNITS = new Set(['year']);
  * "-0.5" has a whole part of 0, which as a number has no sign.
  */
 export function formatDecimal(value: string, lang: Language, unit?: string | null): string {
-  const normalised = normaliseDecimal(value);
+  return writeDecimal(normaliseDecimal(value), lang, unit, 0);
+}
+
+/**
+ * An amount of money as `formatDecimal` writes it, with its cents whole: "123 456,50 EUR", not "123 456,5"
+ * (normalising drops the zero); an amount without cents stays without them ("170 000 000").
+ */
+export function formatMoney(value: string, lang: Language): string {
+  return writeDecimal(normaliseDecimal(value), lang, null, 2);
+}
+
+function writeDecimal(normalised: string, lang: Language, unit: string | null | undefined, fractionDigits: number): string {
   const negative = normalised.startsWith('-');
   const [whole, fraction] = (negative ? normalised.slice(1) : normalised).split('.');
   const { wholes, decimal, minus } = numberFormat(lang, !UNGROUPED_UNITS.has(unit ?? ''));
-  const written = wholes.format(BigInt(whole)) + (fraction ? `${decimal}${fraction}` : '');
+  const written = wholes.format(BigInt(whole)) + (fraction ? `${decimal}${fraction.padEnd(fractionDigits, '0')}` : '');
   return negative && /[1-9]/.test(written) ? `${minus}${written}` : written;
 }
 
@@ -214,7 +225,7 @@ export async function factSheetEntries(
     let value: string;
     switch (claim.valueKind) {
       case ClaimValueKind.MONEY:
-        value = `${formatDecimal(claim.value, lang)} ${claim.unit ?? 'EUR'}`;
+        value = `${formatMoney(claim.value, lang)} ${claim.unit ?? 'EUR'}`;
         break;
       case ClaimValueKind.NUMBER:
         value = formatDecimal(claim.value, lang, claim.unit);
