@@ -1,3 +1,4 @@
+import { existsSync, readFileSync } from 'node:fs';
 import http from 'node:http';
 import pino from 'pino';
 import { DATA_CHANGED_CHANNEL, ResponseCache } from '../src/graphql/response-cache';
@@ -195,17 +196,28 @@ describe('ResponseCache on its own', () => {
     expect(await listening()).toBe(0);
   });
 
-  it('goes off when its connection stops answering, though the connection stays open, and comes back when it answers', async () => {
+  /** The TCP states of the sockets bound to a local port, as /proc/net lists them (01 is ESTABLISHED). */
+  const tcpStates = (localPort: number): string[] => {
+    const port = `:${localPort.toString(16).toUpperCase().padStart(4, '0')}`;
+    return ['/proc/net/tcp', '/proc/net/tcp6']
+      .flatMap((file) => (existsSync(file) ? readFileSync(file, 'utf8').trim().split('\n').slice(1) : []))
+      .map((line) => line.trim().split(/\s+/))
+      .filter(([, local]) => local.endsWith(port))
+      .map(([, , , state]) => state);
+  };
+
+  it('goes off when its connection stops answering, though the connection stays open, closes that socket, and comes back when it answers', async () => {
     const url = new URL(app.databaseUrl);
     url.searchParams.set('application_name', 'cache-heartbeat');
     const cache = new ResponseCache(url.toString(), pino({ level: 'silent' }), 10, 1024 * 1024, 100, { everyMs: 100, timeoutMs: 300 });
     const connection = app.orm.em.getConnection();
-    const listenerPids = async () =>
-      (await connection.execute<Array<{ pid: number }>>(`select pid from pg_stat_activity where application_name = 'cache-heartbeat'`)).map((row) => row.pid);
+    const listeners = async () =>
+      connection.execute<Array<{ pid: number; client_port: number }>>(`select pid, client_port from pg_stat_activity where application_name = 'cache-heartbeat'`);
     await cache.start();
     try {
-      const [pid, ...others] = await listenerPids();
-      expect([pid, others]).toEqual([expect.any(Number), []]);
+      const [{ pid, client_port: clientPort }, ...others] = await listeners();
+      expect([pid, clientPort, others]).toEqual([expect.any(Number), expect.any(Number), []]);
+      expect(tcpStates(clientPort)).toEqual(['01']);
       const sent = '{"data":{"project":null},"extensions":{"cost":1}}';
       cache.set('kept', { extensions: { cost: 1 } }, cache.currentGeneration, sent);
       expect(cache.usage.entries).toBe(1);
@@ -214,6 +226,11 @@ describe('ResponseCache on its own', () => {
       try {
         await waitUntil(() => !cache.active, 10_000, 20);
         expect(cache.usage.entries).toBe(0);
+        // The hung connection's socket is closed at once (node-postgres destroys it when a query is still
+        // awaited), not left open until TCP gives up on it: our side has sent its FIN, which the server's
+        // kernel acknowledges though its process is stopped.
+        await waitUntil(() => !tcpStates(clientPort).includes('01'), 5_000, 20);
+        expect(tcpStates(clientPort)).not.toContain('01');
       } finally {
         process.kill(pid, 'SIGCONT');
       }
