@@ -125,7 +125,7 @@ describe('conflicts', () => {
     const { conflicts } = await app.data(CONFLICTS);
     const summary = conflicts.map((c: any) => `${c.record.slug}.${c.field}: ${c.preferred.value} (${c.preferred.source.key})`).sort();
     expect(summary).toEqual([
-      'emploi-sans-frontieres.durationMonths: 48 (esf-site)',
+      'emploi-sans-frontieres.durationMonths: 48 (editors)',
       'emploi-sans-frontieres.leadPartner: pole-emploi-hauts-de-france (esf-site)',
       'interreg-v-fwvl.borderRegionCount: 4 (fwvl-v-en)',
       'interreg-v-fwvl.euFunding: 170000000 (fwvl-v-en)',

@@ -192,7 +192,7 @@ describe('npm run seed', () => {
     );
   });
 
-  it("gives an outcome the date and approximation of its preferred value's claim, where the claim states them", async () => {
+  it("gives an outcome and its breakdown the date and approximation of its preferred value's claim, where the claim states them", async () => {
     await withEditedSeeds(
       'interreg-fwvl.yaml',
       (text) =>
@@ -203,6 +203,16 @@ describe('npm run seed', () => {
       async () => {
         const rows = await orm.em.getConnection().execute(`select o.as_of, o.approximate from outcome o join project p on p.id = o.project_id where p.slug = 'weldcome' and o.value = 89`);
         expect(rows).toEqual([{ as_of: '2021-04', approximate: true }]);
+        // 89 split into 69 and 20 is split as of April, approximately, as the 89 is.
+        const claims = await orm.em.getConnection().execute(
+          `select c.field, c.value, c.as_of, c.approximate from claim c join outcome o on o.id = c.subject_id join project p on p.id = o.project_id
+           where p.slug = 'weldcome' and o.value = 89 and c.field in ('value', 'breakdown') order by c.field desc, c.position`,
+        );
+        expect(claims).toEqual([
+          { field: 'value', value: '89', as_of: '2021-04', approximate: true },
+          { field: 'breakdown', value: '69', as_of: '2021-04', approximate: true },
+          { field: 'breakdown', value: '20', as_of: '2021-04', approximate: true },
+        ]);
       },
     );
   });
@@ -258,7 +268,7 @@ describe('npm run seed', () => {
     ],
     [
       'two disagreeing claims with none preferred',
-      (text: string) => text.replace('locator: "2016-01-01 to 2019-12-31", preferred: true', 'locator: "2016-01-01 to 2019-12-31"'),
+      (text: string) => text.replace('the dates esf-site gives", preferred: true', 'the dates esf-site gives"'),
       /interreg-fwvl\.yaml:\d+:\d+: projects\[0\]\.durationMonths: 2 claims disagree/,
     ],
     ['a YAML syntax error', (text: string) => text.replace('  - slug: weldcome\n', '  - slug: weldcome\n   oops: [\n'), /interreg-fwvl\.yaml:\d+:\d+: YAML syntax/],

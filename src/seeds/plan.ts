@@ -646,8 +646,9 @@ export class SeedPlanner {
     const valueClaim = this.factClaim(subject, 'value', outcome.value, this.child(at, 'value'), (v) => asNumber(outcome.unit)(v), extras);
     const value = this.required(valueClaim?.value ?? null, at, 'value');
     // A breakdown row states no source of its own: it comes from where the value does (the preferred
-    // value claim's source and quote), not from the outcome's default source.
+    // value claim's source, quote, date and approximation), not from the outcome's defaults.
     const valueSource = valueClaim?.source;
+    const asTheValue = { ...extras, asOf: valueClaim?.asOf ?? outcome.asOf, approximate: valueClaim?.approximate ?? outcome.approximate };
     const breakdown = (outcome.breakdown ?? []).map((row, index) => {
       this.fact(
         subject,
@@ -655,7 +656,7 @@ export class SeedPlanner {
         { claims: [{ value: row.value, locator: row.locator ?? valueClaim?.locator, source: valueSource }] },
         this.child(at, 'breakdown', index),
         (v) => ({ ...asNumber(outcome.unit)(v), basis: `${row.dimension}: ${row.key}` }),
-        { ...extras, discriminator: `${row.dimension}:${row.key}`, position: index },
+        { ...asTheValue, discriminator: `${row.dimension}:${row.key}`, position: index },
       );
       return { dimension: row.dimension, key: row.key, labels: row.labels, value: row.value };
     });
