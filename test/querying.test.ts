@@ -473,6 +473,15 @@ describe('bad arguments', () => {
     expect(known.extensions?.queryStats).toEqual({ sqlStatements: 4 });
   });
 
+  it('quotes the unknown names it refuses, each cut short, and lists ten of them at most', async () => {
+    const names = ['x'.repeat(500), ...Array.from({ length: 11 }, (_, index) => `nope-${index}`)];
+    const response = await app.query('query ($names: [String!]) { projects(filter: { programme: $names }) { totalCount } }', { names });
+    const listed = ['x'.repeat(100) + '…', ...names.slice(1, 10)].map((name) => `"${name}"`).join(', ');
+    expect(response.errors?.map((error) => error.message)).toEqual([`Unknown programmes ${listed} and 2 more in "filter.programme".`]);
+    const one = await app.query('{ projects(filter: { territory: ["XX99"] }) { totalCount } }');
+    expect(one.errors?.map((error) => error.message)).toEqual(['Unknown territory code "XX99" in "filter.territory".']);
+  });
+
   it.each([
     ['programmes by name, then by start year (as many sort keys)', '{ programmes(first: 1, orderBy: { field: NAME }) { pageInfo { endCursor } } }', 'programmes(first: 1, after: $after)'],
     ['projects by English title, then by French title', '{ projects(first: 1, orderBy: { field: TITLE, lang: EN }) { pageInfo { endCursor } } }', 'projects(first: 1, after: $after, orderBy: { field: TITLE, lang: FR })'],

@@ -89,6 +89,20 @@ export function quoted(value: string, maxLength = 100): string {
   return JSON.stringify(value.length > maxLength ? `${value.slice(0, maxLength)}…` : value);
 }
 
+/** How many unknown values an error lists before it only counts the rest. */
+const UNKNOWN_VALUES_LISTED = 10;
+
+/**
+ * BAD_USER_INPUT naming `argumentName` and the values of it that are not `what` (each quoted and cut short,
+ * the first ten listed), and the values allowed when there are few enough to list.
+ */
+export function unknownValues(argumentName: string, what: string, unknown: readonly string[], allowed?: Iterable<string>): GraphQLError {
+  const listed = unknown.slice(0, UNKNOWN_VALUES_LISTED).map((value) => quoted(value)).join(', ');
+  const more = unknown.length > UNKNOWN_VALUES_LISTED ? ` and ${unknown.length - UNKNOWN_VALUES_LISTED} more` : '';
+  const choice = allowed === undefined ? '' : `; use one of ${[...allowed].join(', ')}`;
+  return badUserInput(argumentName, `Unknown ${what}${unknown.length > 1 ? 's' : ''} ${listed}${more} in "${argumentName}"${choice}.`);
+}
+
 /**
  * The record a lookup by key found, or a NOT_FOUND error (DESIGN.md: not found is an expected failure, with
  * a code a client can act on) saying that no `what` has that `argumentName`.

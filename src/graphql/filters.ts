@@ -3,7 +3,7 @@ import { Field, InputType, Int, registerEnumType } from 'type-graphql';
 import { isCalendarDay, ISO_DAY } from '../modules/common/dates';
 import { Language } from '../modules/common/localised';
 import type { Condition, SortKey } from './connection';
-import { badUserInput } from './errors';
+import { badUserInput, quoted, unknownValues } from './errors';
 import type { Loaders } from './loaders';
 
 export enum OrderDirection {
@@ -47,7 +47,7 @@ const COUNTRY_CODE = /^[A-Za-z]{2}$/;
  */
 export function countryCodes(values: string[], argumentName: string): string[] {
   const wrong = values.find((value) => !COUNTRY_CODE.test(value));
-  if (wrong !== undefined) throw badUserInput(argumentName, `"${argumentName}" takes two-letter ISO country codes such as "BE" or "FR"; got "${wrong.slice(0, 40)}".`);
+  if (wrong !== undefined) throw badUserInput(argumentName, `"${argumentName}" takes two-letter ISO country codes such as "BE" or "FR"; got ${quoted(wrong)}.`);
   return values.map((value) => value.toUpperCase());
 }
 
@@ -89,7 +89,7 @@ async function idsOf(loaders: Loaders, named: NamedRecords): Promise<string[]> {
   const records = await Promise.all(asked.map((value) => loader.load(value)));
   const unknown = asked.filter((_value, index) => records[index] === null);
   if (unknown.length > 0) {
-    throw badUserInput(argumentName, `Unknown ${what}${unknown.length > 1 ? 's' : ''} ${unknown.map((value) => `"${value}"`).join(', ')} in "${argumentName}".`);
+    throw unknownValues(argumentName, what, unknown);
   }
   return records.map((record) => record!.id);
 }
@@ -249,7 +249,7 @@ const DECIMAL = /^-?\d{1,30}(\.\d{1,30})?$/;
 
 export function checkIsoDate(value: string, argumentName: string): string {
   if (!ISO_DAY.test(value) || !isCalendarDay(value)) {
-    throw badUserInput(argumentName, `"${argumentName}" must be an ISO date such as "2020-06-30"; got "${value}".`);
+    throw badUserInput(argumentName, `"${argumentName}" must be an ISO date such as "2020-06-30"; got ${quoted(value)}.`);
   }
   return value;
 }
@@ -260,8 +260,7 @@ export function decimalRangeConditions(sql: string, range: DecimalRange | null |
     const value = range?.[end];
     if (value == null) continue;
     if (!DECIMAL.test(value)) {
-      const shown = value.length > 40 ? `${value.slice(0, 40)}…" (${value.length} characters)` : `${value}"`;
-      throw badUserInput(`${argumentName}.${end}`, `"${argumentName}.${end}" must be a decimal such as "1000000.50", with at most 30 digits before and after the point; got "${shown}.`);
+      throw badUserInput(`${argumentName}.${end}`, `"${argumentName}.${end}" must be a decimal such as "1000000.50", with at most 30 digits before and after the point; got ${quoted(value)}.`);
     }
     conditions.push({ sql: `${sql} ${operator} ?::numeric`, bindings: [value] });
   }
