@@ -397,7 +397,11 @@ describe('CSV downloads', () => {
   it('takes the filters of the GraphQL lists as query parameters', async () => {
     expect((await csv('/export/projects.csv?territory=BE3')).rows.map((row) => row.slug)).toEqual(['emploi-sans-frontieres', 'weldcome']);
     expect((await csv('/export/projects.csv?territory=BE25&includeSubTerritories=false')).rows.map((row) => row.slug)).toEqual(['emploi-sans-frontieres']);
+    // Each condition is about any partner: Emploi sans frontières has Belgian partners (VDAB, Le Forem) and a
+    // lead partner (Pôle emploi, French); Weldcome's one partner, Icam, is French.
     expect((await csv('/export/projects.csv?country=BE,FR&role=LEAD_PARTNER')).rows).toHaveLength(3);
+    expect((await csv('/export/projects.csv?country=BE&role=LEAD_PARTNER')).rows.map((row) => row.slug)).toEqual(['act-emploi', 'emploi-sans-frontieres']);
+    expect((await csv('/export/projects.csv?role=ASSOCIATED_PARTNER')).rows).toEqual([]);
     expect((await csv('/export/organisations.csv?kind=PUBLIC_EMPLOYMENT_SERVICE&country=BE')).rows.map((row) => row.slug)).toEqual(['le-forem', 'vdab']);
     expect((await csv('/export/participations.csv?organisation=icam')).rows).toEqual([
       expect.objectContaining({ project: 'weldcome', organisation: 'icam', role: 'LEAD_PARTNER' }),
@@ -405,6 +409,8 @@ describe('CSV downloads', () => {
     const funding = (await csv('/export/funding.csv?programme=interreg-v-fwvl')).rows;
     expect(funding.find((row) => row.amount === '159778423')).toMatchObject({ recipient: 'interreg-v-fwvl', technical_assistance: 'EXCLUDED', sources: 'keep-37' });
     expect((await csv('/export/funding.csv?organisation=icam')).rows.map((row) => row.recipient)).toEqual(['weldcome']);
+    // Weldcome is the only project with money of its own: a partner of another project's selects none.
+    expect((await csv('/export/funding.csv?organisation=vdab')).rows).toEqual([]);
   });
 
   it('gives claims with their source columns', async () => {
@@ -438,13 +444,20 @@ describe('CSV downloads', () => {
       // A misspelt record type or an unknown source would otherwise export no claim, as if there were none.
       ['/export/claims.csv?recordType=project', 'recordType'],
       ['/export/claims.csv?source=keep37', 'source'],
+      ['/export/claims.csv?field=eufunding', 'field'],
+      // Claims about money are filed under the record the money is for: none is about a funding record.
+      ['/export/claims.csv?recordType=Funding', 'recordType'],
     ]) {
       const refused = await csv(url);
       expect([url, refused.status, JSON.parse(refused.text).parameter]).toEqual([url, 400, parameter]);
+      // HEAD answers as GET does, though it runs no download.
+      expect([url, (await fetch(`${app.baseUrl}${url}`, { method: 'HEAD' })).status]).toEqual([url, 400]);
     }
     expect(JSON.parse((await csv('/export/claims.csv?recordType=Project,project')).text).error).toBe(
-      'Unknown record type "project" in "recordType"; use one of Source, Territory, Organisation, Programme, Theme, Project, Participation, Funding, Outcome.',
+      'Unknown record type "project" in "recordType"; use one of Territory, Organisation, Programme, Theme, Project, Participation, Outcome.',
     );
+    expect(JSON.parse((await csv('/export/claims.csv?field=euFunding,eufunding,EUFunding')).text).error).toBe('Unknown claim fields "eufunding", "EUFunding" in "field".');
+    expect((await fetch(`${app.baseUrl}/export/projects.csv?territory=BE3`, { method: 'HEAD' })).status).toBe(200);
     // Known ones still select.
     const bySource = await csv('/export/claims.csv?source=keep-37&recordType=Programme');
     expect(bySource.status).toBe(200);

@@ -14,7 +14,7 @@ import { SESSION_OPTIONS, sessionConfig } from '../../db/orm.config';
 import { allOf, Condition } from '../../graphql/connection';
 import { createContext, RequestContext } from '../../graphql/context';
 import { toGlobalId } from '../../graphql/node';
-import { badUserInput, findNulCharacter } from '../../graphql/errors';
+import { badUserInput, findNulCharacter, quoted, unknownValues } from '../../graphql/errors';
 import { inList, knownIds, named } from '../../graphql/filters';
 import { normaliseDecimal } from '../common/money';
 import { OrganisationFilter } from '../organisation/organisation.inputs';
@@ -51,7 +51,7 @@ function flag(query: Query, name: string): boolean | undefined {
   const value = single(query, name);
   if (value === undefined) return undefined;
   if (value === 'true' || value === 'false') return value === 'true';
-  throw badUserInput(name, `"${name}" must be true or false; got "${value}".`);
+  throw badUserInput(name, `"${name}" must be true or false; got ${quoted(value)}.`);
 }
 
 function enumList<E extends string>(query: Query, name: string, allowed: Record<string, E>): E[] | undefined {
@@ -59,7 +59,7 @@ function enumList<E extends string>(query: Query, name: string, allowed: Record<
   const known = new Set<string>(Object.values(allowed));
   const unknown = values?.filter((value) => !known.has(value));
   if (unknown?.length) {
-    throw badUserInput(name, `Unknown ${name} ${unknown.map((v) => `"${v}"`).join(', ')}; use one of ${[...known].join(', ')}.`);
+    throw unknownValues(name, name, unknown, known);
   }
   return values as E[] | undefined;
 }
@@ -222,9 +222,11 @@ const EXPORTS: Record<string, Export> = {
       // A misspelt type or an unknown source is refused, naming it, as an unknown slug is in the project
       // exports: an empty file would read as "no such claims".
       const { sources } = await knownIds(context.loaders, { sources: named(sourceKeys, Source, 'key', 'source', 'source') });
+      const fields = list(query, 'field');
+      if (fields) await checkClaimFields(context, fields);
       for (const [column, values] of [
         ['c.subject_type', recordTypes && claimRecordTypes(recordTypes, 'recordType')],
-        ['c.field', list(query, 'field')],
+        ['c.field', fields],
         ['c.source_id', sources],
       ] as const) {
         if (values) conditions.push(inList(column, values));
@@ -249,6 +251,20 @@ const EXPORTS: Record<string, Export> = {
     format: (row) => ({ ...row, id: toGlobalId('Claim', row.id as string) }),
   },
 };
+
+/**
+ * Refuses, naming them, the fields that no claim is about ("eufunding" for "euFunding"), as unknown record
+ * types and sources are: an empty file would read as "no such claims". Fields are data (a seed file may
+ * claim any), so the claims are asked, one probe a field: a field in use is found at once, an unknown one
+ * costs what the download's own statement would have.
+ */
+async function checkClaimFields(context: RequestContext, fields: string[]): Promise<void> {
+  const { rows }: { rows: Array<{ field: string }> } = await context.sql.raw(
+    'select asked.field from unnest(?::text[]) with ordinality as asked(field, at) where not exists (select from claim c where c.field = asked.field) order by at',
+    [fields],
+  );
+  if (rows.length > 0) throw unknownValues('field', 'claim field', rows.map((row) => row.field));
+}
 
 /**
  * A cell that a spreadsheet would run as a formula (starting with =, +, -, @, a tab or a carriage return)
@@ -324,7 +340,7 @@ export function registerExports(app: FastifyInstance, orm: MikroORM, config: Con
     const disposition = `attachment; filename="${name}.csv"`;
     // HEAD says what a download is without running its query (Fastify's own HEAD route ran the GET's
     // handler, statement and all, and threw the rows away).
-    // Parameters a download does not take, or that PostgreSQL could not read: the same answer for HEAD and GET.
+    // Parameters a download does not take, or that PostgreSQL could not read.
     const refused = (query: Query): { error: string; parameter: string } | undefined => {
       const nul = findNulCharacter(query);
       if (nul) return { error: `The parameter "${nul}" contains the NUL character (U+0000), which is not allowed.`, parameter: nul };
@@ -332,27 +348,36 @@ export function registerExports(app: FastifyInstance, orm: MikroORM, config: Con
       if (unknown.length > 0) return { error: `Unknown parameter "${unknown[0]}"; /export/${name}.csv takes ${definition.parameters.join(', ')}.`, parameter: unknown[0] };
       return undefined;
     };
-    app.head(`/export/${name}.csv`, async (request, reply) => {
+    /**
+     * The download's statement, or the 400 that refuses its parameters: names it does not take, values
+     * PostgreSQL could not read, unknown slugs, keys or fields. HEAD asks it too, so that HEAD and GET give
+     * the same answer to the same request; only GET then runs the statement.
+     */
+    const statementOf = async (request: FastifyRequest): Promise<{ statement: { sql: string; bindings: unknown[] } } | { refusal: { error: string; parameter: string } }> => {
       const refusal = refused(request.query as Query);
-      if (refusal) return reply.code(400).send(refusal);
-      return reply.type('text/csv; charset=utf-8').header('content-disposition', disposition).send();
-    });
-    app.get(`/export/${name}.csv`, { exposeHeadRoute: false }, async (request: FastifyRequest, reply: FastifyReply) => {
-      const refusal = refused(request.query as Query);
-      if (refusal) return reply.code(400).send(refusal);
+      if (refusal) return { refusal };
       const context = createContext(orm, config, request.id, { sqlStatements: 0 }, request.log as unknown as Logger);
-      let statement: { sql: string; bindings: unknown[] };
       try {
-        statement = await definition.query(context, request.query as Query);
+        return { statement: await definition.query(context, request.query as Query) };
       } catch (error) {
         if (error instanceof GraphQLError && error.extensions.code === 'BAD_USER_INPUT') {
           const argument = String(error.extensions.argumentName ?? '');
           const parameter = argument.replace(/^filter\./, '').replace(/\.(min|max)$/, (_m, end: string) => (end === 'min' ? 'Min' : 'Max'));
           // The message names the GraphQL argument ("filter.totalBudget.min"): here it is a parameter.
-          return reply.code(400).send({ error: argument ? error.message.split(`"${argument}"`).join(`"${parameter}"`) : error.message, parameter });
+          return { refusal: { error: argument ? error.message.split(`"${argument}"`).join(`"${parameter}"`) : error.message, parameter } };
         }
         throw error;
       }
+    };
+    app.head(`/export/${name}.csv`, async (request, reply) => {
+      const prepared = await statementOf(request);
+      if ('refusal' in prepared) return reply.code(400).send(prepared.refusal);
+      return reply.type('text/csv; charset=utf-8').header('content-disposition', disposition).send();
+    });
+    app.get(`/export/${name}.csv`, { exposeHeadRoute: false }, async (request: FastifyRequest, reply: FastifyReply) => {
+      const prepared = await statementOf(request);
+      if ('refusal' in prepared) return reply.code(400).send(prepared.refusal);
+      const { statement } = prepared;
       let rows: Readable;
       try {
         rows = await streamRows(downloads, knex, statement);

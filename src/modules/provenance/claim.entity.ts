@@ -1,22 +1,24 @@
 import { Entity, Enum, Index, ManyToOne, PrimaryKey, Property } from '@mikro-orm/core';
 import type { Rel } from '@mikro-orm/core';
 import { Field, Int, ObjectType, registerEnumType } from 'type-graphql';
-import { badUserInput } from '../../graphql/errors';
+import { unknownValues } from '../../graphql/errors';
 import { Node } from '../../graphql/node';
 import { Language } from '../common/localised';
 import { Funding } from '../funding/funding.entity';
 import { Source } from './source.entity';
 
-/** The types of record a claim can be about (its `subject_type`), each with its table. */
+/**
+ * The types of record a claim can be about (its `subject_type`), each with its table. A claim about an amount
+ * of money is about the programme, project or participation the money is for, and names its funding
+ * record (`funding_id`): no claim is about a funding record, or about a source, itself.
+ */
 export const CLAIM_RECORD_TABLES: Readonly<Record<string, string>> = {
-  Source: 'source',
   Territory: 'territory',
   Organisation: 'organisation',
   Programme: 'programme',
   Theme: 'theme',
   Project: 'project',
   Participation: 'participation',
-  Funding: 'funding',
   Outcome: 'outcome',
 };
 
@@ -27,7 +29,7 @@ export const CLAIM_RECORD_TABLES: Readonly<Record<string, string>> = {
 export function claimRecordTypes(values: string[], argumentName: string): string[] {
   const unknown = values.filter((value) => !Object.hasOwn(CLAIM_RECORD_TABLES, value));
   if (unknown.length > 0) {
-    throw badUserInput(argumentName, `Unknown record type ${unknown.map((value) => `"${value}"`).join(', ')} in "${argumentName}"; use one of ${Object.keys(CLAIM_RECORD_TABLES).join(', ')}.`);
+    throw unknownValues(argumentName, 'record type', unknown, Object.keys(CLAIM_RECORD_TABLES));
   }
   return values;
 }
