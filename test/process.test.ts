@@ -359,7 +359,7 @@ describe('a command-line tool on the embedded PostgreSQL', () => {
   const generating = () => {
     const dataDir = temporaryDataDir();
     const pgDir = path.join(dataDir, 'pg');
-    const command = startCommand(['src/cli/generate.ts', '--scale', '1', '--database', 'interreg_kb_interrupted'], { EMBEDDED_PG_DATA_DIR: pgDir });
+    const command = startCommand(['src/cli/generate.ts', '--scale', '1', '--database', 'interreg_kb_bench_interrupted'], { EMBEDDED_PG_DATA_DIR: pgDir });
     return { dataDir, pgDir, pidFile: path.join(pgDir, 'postmaster.pid'), command };
   };
   /**
@@ -399,8 +399,8 @@ describe('a command-line tool on the embedded PostgreSQL', () => {
       // Once the server runs for the command (its user file written) and the work has begun (its database
       // created).
       const usersDir = path.join(pgDir, 'kb-users');
-      await waitUntil(async () => fs.existsSync(usersDir) && fs.readdirSync(usersDir).length > 0 && (await holds(pgDir, 'interreg_kb_interrupted')), 60_000, 100);
-      expect(await holds(pgDir, 'interreg_kb_interrupted')).toBe(true);
+      await waitUntil(async () => fs.existsSync(usersDir) && fs.readdirSync(usersDir).length > 0 && (await holds(pgDir, 'interreg_kb_bench_interrupted')), 60_000, 100);
+      expect(await holds(pgDir, 'interreg_kb_bench_interrupted')).toBe(true);
       const postmaster = readLock(pgDir)!.pid;
       command.child.kill('SIGINT');
       expect(await command.exited).toBe(130);
@@ -445,6 +445,11 @@ describe("a command-line tool's refusals", () => {
     ['an unknown option', ['src/cli/seed.ts', '--dri', 'seeds'], /Unknown option '--dri'[\s\S]*Usage: npm run seed \[-- --dir <folder>\]/],
     ['a file given as the seeds folder', ['src/cli/seed.ts', '--dir', 'package.json'], /package\.json: not a folder/],
     ['an unknown option of the generator', ['src/cli/generate.ts', '--sclae', '2'], /Unknown option '--sclae'[\s\S]*Usage: npm run generate/],
+    ['a scale that is not a number', ['src/cli/generate.ts', '--scale', 'abc'], /--scale must be a number above 0; got "abc"\.[\s\S]*Usage: npm run generate/],
+    // The generator drops the database it fills: the API's own is refused by name, before anything starts.
+    ['the API’s database given to the generator', ['src/cli/generate.ts', '--database', 'interreg_kb'], /--database must name a database of the generator's, starting with "interreg_kb_bench".*got "interreg_kb"\.[\s\S]*Usage: npm run generate/],
+    ['a bench duration that is not a number', ['src/cli/bench.ts', '--duration', 'ten'], /--duration must be a number above 0; got "ten"\.[\s\S]*Usage: npm run bench/],
+    ['a profile of no requests', ['src/cli/profile.ts', '--requests', '0'], /--requests must be a whole number of at least 1; got "0"\.[\s\S]*Usage: npm run bench:profile/],
   ])('says what is wrong with %s in a line, without a stack trace, before any database starts', async (_what, script, expected) => {
     const dataDir = temporaryDataDir();
     const command = startCommand(script, { EMBEDDED_PG_DATA_DIR: path.join(dataDir, 'pg') });

@@ -18,6 +18,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { projectRoot } from '../config';
+import { isCommandLineError, positiveNumber, wholeNumber } from './command-line';
 import { findFreePort } from '../db/embedded-postgres';
 import { openOrm } from '../db/orm';
 import { POOL_SIZE } from '../db/orm.config';
@@ -246,9 +247,9 @@ async function main(): Promise<void> {
       operations: { type: 'string' },
     },
   });
-  const duration = Number(values.duration);
-  const connections = Number(values.connections);
-  const warmup = Number(values.warmup);
+  const duration = positiveNumber('duration', values.duration);
+  const connections = wholeNumber('connections', values.connections, 1);
+  const warmup = wholeNumber('warmup', values.warmup, 0);
   await withBench(async (url, sample, stopped) => {
     // Checked before the API starts: an unknown name fails at once, naming the known ones.
     const measured = values.operations ? operationsNamed(sample, values.operations).filter(({ key }) => key !== FLOOR_OPERATION.key) : benchOperations(sample);
@@ -393,6 +394,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((error) => {
-  console.error(error instanceof Error ? error.message : error);
+  if (isCommandLineError(error)) console.error(`${error.message}\nUsage: npm run bench [-- --duration <seconds> --connections <n> --warmup <seconds> --operations <names>]`);
+  else console.error(error instanceof Error ? error.message : error);
   process.exit(1);
 });

@@ -7,7 +7,7 @@
 import 'reflect-metadata';
 import { SingleBar } from 'cli-progress';
 import { parseArgs } from 'node:util';
-import { isCommandLineError } from './command-line';
+import { invalidOption, isCommandLineError, positiveNumber, wholeNumber } from './command-line';
 import { databaseUrl, dropDatabase, ensureDatabaseExists, withDatabase } from '../db/database';
 import { openOrm } from '../db/orm';
 import { BENCH_DATABASE, generate, VACUUM_STEP } from '../generate/synthetic';
@@ -17,9 +17,13 @@ async function main(): Promise<void> {
   const { values } = parseArgs({
     options: { scale: { type: 'string', default: '1' }, seed: { type: 'string', default: '1' }, database: { type: 'string', default: BENCH_DATABASE } },
   });
-  const scale = Number(values.scale);
-  const seedNumber = Number(values.seed);
-  if (!(scale > 0) || !Number.isInteger(seedNumber)) throw new Error('--scale must be a positive number and --seed an integer');
+  const scale = positiveNumber('scale', values.scale);
+  const seedNumber = wholeNumber('seed', values.seed, Number.MIN_SAFE_INTEGER);
+  // The generator drops its database and makes it again: it writes only to databases named for it, so that a
+  // mistyped `--database interreg_kb` cannot drop the API's own data.
+  if (!values.database!.startsWith(BENCH_DATABASE)) {
+    throw invalidOption(`--database must name a database of the generator's, starting with "${BENCH_DATABASE}" (it is dropped and made again); got ${JSON.stringify(values.database)}.`);
+  }
   await withDatabase({}, async (serverUrl) => {
     const url = databaseUrl(serverUrl, values.database!);
     await dropDatabase(url);

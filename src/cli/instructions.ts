@@ -15,6 +15,7 @@
 import 'reflect-metadata';
 import { spawn } from 'node:child_process';
 import { parseArgs } from 'node:util';
+import { isCommandLineError, wholeNumber } from './command-line';
 import { openOrm } from '../db/orm';
 import { benchConfig, injectRepeatedly, measuredServer, operationsNamed, withBench, writeBenchFile } from '../generate/plans';
 
@@ -85,8 +86,9 @@ async function main(): Promise<void> {
     await serve(process.env.KB_BENCH_URL!, process.env.KB_BENCH_QUERY!, warmup, requests);
     return;
   }
-  const [requests, base, warmup] = [values.requests, values.base, values.warmup].map(Number);
-  if (!(requests > base)) throw new Error('--requests must be more than --base');
+  const base = wholeNumber('base', values.base, 1);
+  const requests = wholeNumber('requests', values.requests, base + 1);
+  const warmup = wholeNumber('warmup', values.warmup, 0);
 
   await withBench(async (url, sample, stopped) => {
     const results: Array<{ operation: string; instructionsPerRequest: number }> = [];
@@ -104,6 +106,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((error) => {
-  console.error(error instanceof Error ? error.message : error);
+  if (isCommandLineError(error)) console.error(`${error.message}\nUsage: npm run bench:instructions [-- --operations <names> --requests <n> --base <n> --warmup <n>]`);
+  else console.error(error instanceof Error ? error.message : error);
   process.exit(1);
 });

@@ -15,6 +15,7 @@
 import 'reflect-metadata';
 import { Session } from 'node:inspector/promises';
 import { parseArgs } from 'node:util';
+import { isCommandLineError, wholeNumber } from './command-line';
 import { openOrm } from '../db/orm';
 import { postRepeatedly } from '../generate/http-load';
 import { benchConfig, LIST_PAGE_KEY, listenLocally, measuredServer, operationsNamed, withBench, writeBenchFile } from '../generate/plans';
@@ -29,7 +30,9 @@ async function main(): Promise<void> {
       'in-flight': { type: 'string', default: '4' },
     },
   });
-  const [requests, warmup, inFlight] = [values.requests, values.warmup, values['in-flight']].map(Number);
+  const requests = wholeNumber('requests', values.requests, 1);
+  const warmup = wholeNumber('warmup', values.warmup, 0);
+  const inFlight = wholeNumber('in-flight', values['in-flight'], 1);
 
   await withBench(async (url, sample) => {
     const operations = operationsNamed(sample, values.operations);
@@ -65,6 +68,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((error) => {
-  console.error(error instanceof Error ? error.message : error);
+  if (isCommandLineError(error)) console.error(`${error.message}\nUsage: npm run bench:profile [-- --operations <names> --requests <n> --warmup <n> --in-flight <n>]`);
+  else console.error(error instanceof Error ? error.message : error);
   process.exit(1);
 });
