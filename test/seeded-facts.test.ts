@@ -163,6 +163,24 @@ describe('the seeded facts come back through the API', () => {
     expect(data.alstom.participations).toEqual([]);
   });
 
+  it('lists related records in an order a reader can follow, not by the ids of their links', async () => {
+    const { programme, project, theme, territory } = await app.data(`{
+      programme(slug: "interreg-v-fwvl") { eligibleTerritories { code } }
+      project(slug: "emploi-sans-frontieres") { territories { code } }
+      theme(slug: "interreg-v-fwvl-axis-4") { projects { slug } }
+      territory(code: "FRE11") { programmes { startYear } }
+    }`);
+    const byCode = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+    const codes = programme.eligibleTerritories.map((t: { code: string }) => t.code);
+    expect(codes).toHaveLength(31);
+    expect(codes).toEqual([...codes].sort(byCode));
+    expect(project.territories.map((t: { code: string }) => t.code)).toEqual(['BE25', 'cote-d-opale', 'eurometropole-lille-kortrijk-tournai', 'valenciennois']);
+    expect(theme.projects.map((p: { slug: string }) => p.slug)).toEqual(['act-emploi', 'emploi-sans-frontieres', 'weldcome']);
+    const years = territory.programmes.map((p: { startYear: number }) => p.startYear);
+    expect(years.length).toBeGreaterThan(0);
+    expect(years).toEqual([...years].sort((a: number, b: number) => a - b));
+  });
+
   it('lists every source with the claims it supports', async () => {
     const { source } = await app.data(`{ source(key: "keep-37") { publisher publishedAt kind licence claims { field value subject { __typename } } } }`);
     expect(source).toMatchObject({ publisher: 'keep.eu (Interact)', publishedAt: '2018-10-20', kind: 'AGGREGATOR' });

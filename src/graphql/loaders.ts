@@ -134,8 +134,9 @@ export class Loaders {
 
   /**
    * Records reached through a link table: `link` rows whose `from` points at the key (and, when given,
-   * whose `where` columns hold the given values), joined to their `to` record, in link order. One
-   * statement per level for the whole batch.
+   * whose `where` columns hold the given values), joined to their `to` record, in `orderBy` order of the
+   * records' columns, then in link order (a link's id, which says nothing to a reader). One statement per
+   * level for the whole batch.
    */
   through<L extends WithId, T extends WithId>(
     link: EntityClass<L>,
@@ -143,16 +144,18 @@ export class Loaders {
     to: keyof L & string,
     target: EntityClass<T>,
     where: Partial<Record<keyof L & string, string>> = {},
+    orderBy: QueryOrderMap<T> = {},
   ): DataLoader<string, T[]> {
-    return this.memo(['through', link, from, to, target, objectKey(where)], () => {
+    return this.memo(['through', link, from, to, target, objectKey(where), objectKey(orderBy)], () => {
       const links = rowMapper(this.metadata, link);
       const targets = rowMapper(this.metadata, target);
       const fromColumn = quoteIdentifier(links.column(from));
       // The values of `where` come from the code, never from a request: they are written into the text.
       const conditions = Object.entries(where).map(([property, value]) => ` and l.${quoteIdentifier(links.column(property))} = ${literal(value as string)}`);
+      const order = Object.entries(orderBy).map(([property, direction]) => `t.${quoteIdentifier(targets.column(property))} ${direction === 'desc' ? 'desc' : 'asc'}`);
       const sql =
         `select ${targets.selectList('t')}, l.${fromColumn} as "__owner" from ${quoteIdentifier(links.table)} as l join ${quoteIdentifier(targets.table)} as t on t.id = l.${quoteIdentifier(links.column(to))}` +
-        ` where l.${fromColumn} = any(?)${conditions.join('')} order by l.${fromColumn}, l.id`;
+        ` where l.${fromColumn} = any(?)${conditions.join('')} order by ${[`l.${fromColumn}`, ...order, 'l.id'].join(', ')}`;
       return new DataLoader<string, T[]>(async (ownerIds) => {
         const groups = new Map<unknown, T[]>(ownerIds.map((id) => [id, []]));
         // The owner is selected right after the target's columns.

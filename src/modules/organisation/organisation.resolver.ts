@@ -120,8 +120,8 @@ export class OrganisationResolver extends NamedRecordResolver(Organisation, NAME
     return context.loaders.byOwner(Programme, 'managingAuthority', { startYear: 'asc' }).load(organisation.id);
   }
 
-  @FieldResolver(() => [Outcome], { description: 'Outcomes that involve the organisation without it being a partner (e.g. as an employer).' })
+  @FieldResolver(() => [Outcome], { description: 'Outcomes that involve the organisation without it being a partner (e.g. as an employer), by indicator.' })
   outcomes(@Root() organisation: Organisation, @Ctx() context: RequestContext): Promise<Outcome[]> {
-    return context.loaders.through(OutcomeOrganisation, 'organisation', 'outcome', Outcome).load(organisation.id);
+    return context.loaders.through(OutcomeOrganisation, 'organisation', 'outcome', Outcome, {}, { indicator: 'asc', kind: 'asc' }).load(organisation.id);
   }
 }

@@ -122,9 +122,9 @@ export class ProjectResolver extends NamedRecordResolver(Project, { single: 'tit
     return context.loaders.through(ProjectTheme, 'project', 'theme', Theme).load(project.id);
   }
 
-  @FieldResolver(() => [Territory], { description: 'The territories the project names as addressed (works in or aims at).' })
+  @FieldResolver(() => [Territory], { description: 'The territories the project names as addressed (works in or aims at), by code.' })
   territories(@Root() project: Project, @Ctx() context: RequestContext): Promise<Territory[]> {
-    return context.loaders.through(ProjectTerritory, 'project', 'territory', Territory).load(project.id);
+    return context.loaders.through(ProjectTerritory, 'project', 'territory', Territory, {}, { code: 'asc' }).load(project.id);
   }
 
   @FieldResolver(() => [Participation], { description: 'The partners with their roles: lead partner first.' })

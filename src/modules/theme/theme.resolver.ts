@@ -50,8 +50,8 @@ export class ThemeResolver extends NamedRecordResolver(Theme, NAME_FIELDS) {
   }
 
   @ListSize(100)
-  @FieldResolver(() => [Project], { description: 'The projects filed under this theme. Counted as 100 records in a query’s cost.' })
+  @FieldResolver(() => [Project], { description: 'The projects filed under this theme, by slug. Counted as 100 records in a query’s cost.' })
   projects(@Root() theme: Theme, @Ctx() context: RequestContext): Promise<Project[]> {
-    return context.loaders.through(ProjectTheme, 'theme', 'project', Project).load(theme.id);
+    return context.loaders.through(ProjectTheme, 'theme', 'project', Project, {}, { slug: 'asc' }).load(theme.id);
   }
 }
