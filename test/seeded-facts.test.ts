@@ -181,6 +181,12 @@ describe('the seeded facts come back through the API', () => {
     expect(years).toEqual([...years].sort((a: number, b: number) => a - b));
   });
 
+  it("gives a territory the overlap claims other territories state about it, whether or not an empty field is asked", async () => {
+    const { territory } = await app.data(`{ territory(code: "FRE11") { all: claims { field source { key } } empty: claims(field: "") { field source { key } } } }`);
+    expect(territory.all.filter((claim: { field: string }) => claim.field === 'overlaps').length).toBeGreaterThan(0);
+    expect(territory.empty).toEqual(territory.all);
+  });
+
   it('lists every source with the claims it supports', async () => {
     const { source } = await app.data(`{ source(key: "keep-37") { publisher publishedAt kind licence claims { field value subject { __typename } } } }`);
     expect(source).toMatchObject({ publisher: 'keep.eu (Interact)', publishedAt: '2018-10-20', kind: 'AGGREGATOR' });

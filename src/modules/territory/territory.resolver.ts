@@ -80,7 +80,8 @@ export class TerritoryResolver extends NamedRecordResolver(Territory, NAME_FIELD
    * for another field than `overlaps` read only its own.
    */
   protected override async loadClaims(territory: Territory, context: RequestContext, field?: string | null): Promise<Claim[]> {
-    if (field != null && field !== 'overlaps') return claimsOf(context, territory.id);
+    // An empty field asks for every claim, as `filterByField` reads it.
+    if (field && field !== 'overlaps') return claimsOf(context, territory.id);
     const [own, declaredByOthers] = await Promise.all([
       claimsOf(context, territory.id),
       context.loaders.byOwner(Claim, 'referenceId', { preferred: 'desc' }, { field: 'overlaps' }).load(territory.id),
