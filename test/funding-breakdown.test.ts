@@ -100,13 +100,13 @@ it('counts the projects that no partner-level bucket holds, and says so in its n
   for (const by of ['COUNTRY', 'ORGANISATION_KIND']) {
     const result = await breakdown(by);
     expect(result.projectsInNoBucket).toBe(1);
-    expect(result.note).toContain(`1 of the ${result.projectCount} projects has no partner on record and is in no bucket.`);
+    expect(result.note).toMatch(new RegExp(` Projects with no partner on record, so in no bucket: 1 of ${result.projectCount}\\.$`));
   }
   // Project-level groupings keep such a project in its programme's bucket.
   const byProgramme = await breakdown('PROGRAMME');
   expect(byProgramme.projectsInNoBucket).toBe(0);
   expect(byProgramme.buckets.reduce((sum: number, bucket: { projectCount: number }) => sum + bucket.projectCount, 0)).toBe(byProgramme.projectCount);
   const notes = await app.data(`{ fr: fundingBreakdown(by: COUNTRY, lang: FR) { note } nl: fundingBreakdown(by: COUNTRY, lang: NL) { note } }`);
-  expect(notes.fr.note).toMatch(/ 1 des \d+ projets n’a aucun partenaire enregistré et ne figure dans aucun groupe\.$/);
-  expect(notes.nl.note).toMatch(/ 1 van de \d+ projecten heeft geen geregistreerde partner en staat in geen enkele groep\.$/);
+  expect(notes.fr.note).toMatch(/ Projets sans partenaire enregistré, donc dans aucun groupe\u00a0: 1 sur \d+\.$/);
+  expect(notes.nl.note).toMatch(/ Projecten zonder geregistreerde partner, dus in geen enkele groep: 1 van \d+\.$/);
 });

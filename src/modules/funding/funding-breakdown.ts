@@ -72,7 +72,7 @@ export class FundingBreakdown {
   @Field(() => Int, {
     description:
       'How many of the matching projects are in no bucket. Grouped by COUNTRY or ORGANISATION_KIND, these are the projects ' +
-      'with no partner on record. Project-level groupings put a project with no programme, theme or territory in the ' +
+      'with no partner on record. Project-level groupings put a project with no theme or territory in the ' +
       'bucket whose key is null, so this is 0 for them.',
   })
   projectsInNoBucket!: number;
@@ -243,13 +243,14 @@ interface NoteFacts {
 
 /**
  * What a reader must know to quote a breakdown, in the asked language: what the amounts are, how many
- * records had none, and whether buckets overlap.
+ * records had none, whether buckets overlap, and how many projects no bucket holds.
  */
 function breakdownNote(lang: Language, { partnerLevel, basis, withAmount, records, overlapping, unplaced, projects }: NoteFacts): string {
   const euFunding = basis === FundingBasis.EU_FUNDING;
   // As the fact sheets write numbers in each language.
   const [some, all] = [formatDecimal(String(withAmount), lang), formatDecimal(String(records), lang)];
-  const [partnerless, matching, single] = [formatDecimal(String(unplaced), lang), formatDecimal(String(projects), lang), unplaced === 1];
+  // Written as a count of a count, which reads right for one project as for many, of one as of many.
+  const [partnerless, matching] = [formatDecimal(String(unplaced), lang), formatDecimal(String(projects), lang)];
   const sentences: Record<Language, () => string[]> = {
     [Language.EN]: () => {
       const [one, many] = partnerLevel ? ['participation', 'participations'] : ['project', 'projects'];
@@ -262,7 +263,7 @@ function breakdownNote(lang: Language, { partnerLevel, basis, withAmount, record
           ? `Some ${many} sit in more than one bucket, so the buckets add up to more than the total, which counts each once.`
           : `Each ${one} sits in one bucket.`,
         ...(unplaced
-          ? [`${partnerless} of the ${matching} projects ${single ? 'has' : 'have'} no partner on record and ${single ? 'is' : 'are'} in no bucket.`]
+          ? [`Projects with no partner on record, so in no bucket: ${partnerless} of ${matching}.`]
           : []),
       ];
     },
@@ -280,7 +281,7 @@ function breakdownNote(lang: Language, { partnerLevel, basis, withAmount, record
           ? `${words.some} figurent dans plusieurs groupes\u00a0: les groupes additionnés dépassent donc le total, qui compte ${words.eachOne} une fois.`
           : `${words.each} figure dans un seul groupe.`,
         ...(unplaced
-          ? [`${partnerless} des ${matching} projets ${single ? 'n’a' : 'n’ont'} aucun partenaire enregistré et ne ${single ? 'figure' : 'figurent'} dans aucun groupe.`]
+          ? [`Projets sans partenaire enregistré, donc dans aucun groupe\u00a0: ${partnerless} sur ${matching}.`]
           : []),
       ];
     },
@@ -295,7 +296,7 @@ function breakdownNote(lang: Language, { partnerLevel, basis, withAmount, record
           ? `Sommige ${many} staan in meer dan één groep, zodat de groepen samen meer bedragen dan het totaal, dat elk één keer telt.`
           : `${each} staat in één groep.`,
         ...(unplaced
-          ? [`${partnerless} van de ${matching} projecten ${single ? 'heeft' : 'hebben'} geen geregistreerde partner en ${single ? 'staat' : 'staan'} in geen enkele groep.`]
+          ? [`Projecten zonder geregistreerde partner, dus in geen enkele groep: ${partnerless} van ${matching}.`]
           : []),
       ];
     },
