@@ -32,13 +32,22 @@ it('tells apart the figures of an indicator counted at two dates', async () => {
     select (jsonb_populate_record(o, jsonb_build_object('id', gen_random_uuid(), 'as_of', '2022-06', 'value', 100))).*
     from outcome o where o.project_id = ${WELDCOME} and o.indicator = 'trainees' and o.kind = 'ACHIEVED'`);
   try {
-    const keyed = (await figures()).map(({ key, value }) => ({ key, value }));
-    expect(keyed.sort((a, b) => a.key.localeCompare(b.key))).toEqual([
+    // In the outcomes' order: by date.
+    expect((await figures()).map(({ key, value }) => ({ key, value }))).toEqual([
       { key: 'cost-per-trainees-as-of-2021-05', value: '14828.08' },
       { key: 'cost-per-trainees-as-of-2022-06', value: '13196.99' },
     ]);
+    // Two more counts, neither dated: numbered, so that no two figures share a key.
+    for (const value of [50, 40]) {
+      await execute(`insert into outcome
+        select (jsonb_populate_record(o, jsonb_build_object('id', gen_random_uuid(), 'as_of', null, 'value', ${value}))).*
+        from outcome o where o.project_id = ${WELDCOME} and o.indicator = 'trainees' and o.kind = 'ACHIEVED' and o.as_of = '2021-05'`);
+    }
+    const keys = (await figures()).map((figure) => figure.key);
+    expect(keys.slice(0, 2)).toEqual(['cost-per-trainees-as-of-2021-05', 'cost-per-trainees-as-of-2022-06']);
+    expect(keys.slice(2).sort()).toEqual(['cost-per-trainees-as-of-undated-1', 'cost-per-trainees-as-of-undated-2']);
   } finally {
-    await execute(`delete from outcome where project_id = ${WELDCOME} and as_of = '2022-06'`);
+    await execute(`delete from outcome where project_id = ${WELDCOME} and (as_of = '2022-06' or as_of is null) and indicator = 'trainees'`);
   }
   expect((await figures()).map((figure) => figure.key)).toEqual(['cost-per-trainees']);
 });

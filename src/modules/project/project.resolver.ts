@@ -190,14 +190,13 @@ export class ProjectResolver extends NamedRecordResolver(Project, { single: 'tit
     const counted = outcomes.filter((outcome) => outcome.unit === 'person' && outcome.kind === 'ACHIEVED' && Number(outcome.value) > 0);
     // One batch for the claims of every counted outcome, not one statement per outcome.
     const outcomeClaims = await Promise.all(counted.map((outcome) => claimsOf(context, outcome.id)));
-    // An indicator counted twice (as of two dates) gives two figures, told apart by the date.
-    const repeated = new Set(counted.map((outcome) => outcome.indicator).filter((indicator, index, all) => all.indexOf(indicator) !== index));
+    const keys = figureKeys(counted);
     for (const [index, outcome] of counted.entries()) {
       const valueClaim = outcomeClaims[index].find((claim: Claim) => claim.field === 'value' && claim.preferred);
       const value = divideDecimals(project.totalBudget, outcome.value);
       const per = pickText(outcome.labels, lang) ?? outcome.indicator;
       figures.push({
-        key: `cost-per-${outcome.indicator}${repeated.has(outcome.indicator) ? `-as-of-${outcome.asOf ?? 'undated'}` : ''}`,
+        key: keys[index],
         label: { en: `Total budget per person (${per})`, fr: `Budget total par personne (${per})`, nl: `Totaal budget per persoon (${per})` }[lang],
         value,
         unit: 'EUR per person',
@@ -212,10 +211,28 @@ export class ProjectResolver extends NamedRecordResolver(Project, { single: 'tit
     return figures;
   }
 
-  @FieldResolver(() => [Outcome], { description: 'Indicators the project reports or targets.' })
+  @FieldResolver(() => [Outcome], { description: 'Indicators the project reports or targets: achieved ones first, then by indicator and date.' })
   outcomes(@Root() project: Project, @Ctx() context: RequestContext): Promise<Outcome[]> {
-    return context.loaders.byOwner(Outcome, 'project', { kind: 'asc', indicator: 'asc' }).load(project.id);
+    return context.loaders.byOwner(Outcome, 'project', { kind: 'asc', indicator: 'asc', asOf: 'asc' }).load(project.id);
   }
+}
+
+/**
+ * The key of each counted outcome's figure: "cost-per-" and its indicator; with "-as-of-" and its date
+ * when the project counts that indicator more than once; numbered in the outcomes' order when two such
+ * counts also share a date (or both have none), so that no two figures share a key.
+ */
+function figureKeys(counted: readonly Outcome[]): string[] {
+  const occurrences = <T>(values: readonly T[]) => values.reduce((counts, value) => counts.set(value, (counts.get(value) ?? 0) + 1), new Map<T, number>());
+  const perIndicator = occurrences(counted.map((outcome) => outcome.indicator));
+  const dated = counted.map((outcome) => `cost-per-${outcome.indicator}${perIndicator.get(outcome.indicator)! > 1 ? `-as-of-${outcome.asOf ?? 'undated'}` : ''}`);
+  const perKey = occurrences(dated);
+  const numbered = new Map<string, number>();
+  return dated.map((key) => {
+    if (perKey.get(key)! === 1) return key;
+    numbered.set(key, (numbered.get(key) ?? 0) + 1);
+    return `${key}-${numbered.get(key)}`;
+  });
 }
 
 /**

@@ -3,7 +3,7 @@ import { Claim } from './claim.entity';
 
 @ObjectType({ description: 'A figure computed from sourced figures, with its formula, its inputs and what it does not say.' })
 export class DerivedFigure {
-  @Field({ description: 'What is computed, as a stable key: "cost-per-" and the outcome’s indicator ("cost-per-trainees"), with "-as-of-" and the count’s date when the project counts that indicator at more than one date.' })
+  @Field({ description: 'What is computed, as a stable key: "cost-per-" and the outcome’s indicator ("cost-per-trainees"), with "-as-of-" and the count’s date when the project counts that indicator more than once (and a number after it when two counts share a date).' })
   key!: string;
 
   @Field({ description: 'What is computed, in words.' })
