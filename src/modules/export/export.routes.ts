@@ -217,15 +217,17 @@ const EXPORTS: Record<string, Export> = {
     parameters: ['recordType', 'field', 'source', 'preferred'],
     async query(context, query) {
       const conditions: Condition[] = [];
+      // Checked without the database first.
       const recordTypes = list(query, 'recordType');
+      if (recordTypes) claimRecordTypes(recordTypes, 'recordType');
       const sourceKeys = list(query, 'source');
       // A misspelt type or an unknown source is refused, naming it, as an unknown slug is in the project
       // exports: an empty file would read as "no such claims".
       const { sources } = await knownIds(context.loaders, { sources: named(sourceKeys, Source, 'key', 'source', 'source') });
       const fields = list(query, 'field');
-      if (fields) await checkClaimFields(context, fields);
+      if (fields) await checkClaimFields(context, [...new Set(fields)]);
       for (const [column, values] of [
-        ['c.subject_type', recordTypes && claimRecordTypes(recordTypes, 'recordType')],
+        ['c.subject_type', recordTypes],
         ['c.field', fields],
         ['c.source_id', sources],
       ] as const) {
@@ -255,8 +257,7 @@ const EXPORTS: Record<string, Export> = {
 /**
  * Refuses, naming them, the fields that no claim is about ("eufunding" for "euFunding"), as unknown record
  * types and sources are: an empty file would read as "no such claims". Fields are data (a seed file may
- * claim any), so the claims are asked, one probe a field: a field in use is found at once, an unknown one
- * costs what the download's own statement would have.
+ * claim any), so the claims are asked: one probe of the claim_field index a field.
  */
 async function checkClaimFields(context: RequestContext, fields: string[]): Promise<void> {
   const { rows }: { rows: Array<{ field: string }> } = await context.sql.raw(

@@ -60,6 +60,8 @@ registerEnumType(ClaimValueKind, {
 @ObjectType({ implements: Node, description: 'One sourced statement about one field of one record.' })
 @Entity({ tableName: 'claim' })
 @Index({ properties: ['subjectId', 'field'] })
+// For claims.csv?field= (Migration20261128100000).
+@Index({ name: 'claim_field', properties: ['field'] })
 @Index({ name: 'claim_overlap_reference', expression: `create index "claim_overlap_reference" on "claim" (reference_id) where field = 'overlaps'` })
 export class Claim {
   static readonly typename = 'Claim';
