@@ -449,6 +449,7 @@ describe("a command-line tool's refusals", () => {
     // The generator drops the database it fills: the API's own is refused by name, before anything starts.
     ['the API’s database given to the generator', ['src/cli/generate.ts', '--database', 'interreg_kb'], /--database must name a database of the generator's, starting with "interreg_kb_bench".*got "interreg_kb"\.[\s\S]*Usage: npm run generate/],
     ['a bench duration that is not a number', ['src/cli/bench.ts', '--duration', 'ten'], /--duration must be a number above 0; got "ten"\.[\s\S]*Usage: npm run bench/],
+    ['instruction counts of fewer requests than their base', ['src/cli/instructions.ts', '--requests', '10'], /--requests must be more than --base \(50\); got 10\.[\s\S]*Usage: npm run bench:instructions/],
     ['a profile of no requests', ['src/cli/profile.ts', '--requests', '0'], /--requests must be a whole number of at least 1; got "0"\.[\s\S]*Usage: npm run bench:profile/],
   ])('says what is wrong with %s in a line, without a stack trace, before any database starts', async (_what, script, expected) => {
     const dataDir = temporaryDataDir();

@@ -249,7 +249,7 @@ async function main(): Promise<void> {
   });
   const duration = positiveNumber('duration', values.duration);
   const connections = wholeNumber('connections', values.connections, 1);
-  const warmup = wholeNumber('warmup', values.warmup, 0);
+  const warmup = positiveNumber('warmup', values.warmup, { orZero: true });
   await withBench(async (url, sample, stopped) => {
     // Checked before the API starts: an unknown name fails at once, naming the known ones.
     const measured = values.operations ? operationsNamed(sample, values.operations).filter(({ key }) => key !== FLOOR_OPERATION.key) : benchOperations(sample);

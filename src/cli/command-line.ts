@@ -12,11 +12,14 @@ export function invalidOption(message: string): Error {
   return Object.assign(new TypeError(message), { code: 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' });
 }
 
-/** `--name`'s value as a number above 0; refused otherwise (`Number('abc')` would run on as NaN). */
-export function positiveNumber(name: string, text: string | undefined): number {
+/**
+ * `--name`'s value as a number above 0, or of at least 0 with `orZero`; refused otherwise (`Number('abc')`
+ * would run on as NaN).
+ */
+export function positiveNumber(name: string, text: string | undefined, { orZero = false } = {}): number {
   const value = Number(text);
-  if (text === undefined || text.trim() === '' || !Number.isFinite(value) || value <= 0) {
-    throw invalidOption(`--${name} must be a number above 0; got ${JSON.stringify(text ?? '')}.`);
+  if (text === undefined || text.trim() === '' || !Number.isFinite(value) || value < 0 || (value === 0 && !orZero)) {
+    throw invalidOption(`--${name} must be a number ${orZero ? 'of at least 0' : 'above 0'}; got ${JSON.stringify(text ?? '')}.`);
   }
   return value;
 }

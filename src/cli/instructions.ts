@@ -15,7 +15,7 @@
 import 'reflect-metadata';
 import { spawn } from 'node:child_process';
 import { parseArgs } from 'node:util';
-import { isCommandLineError, wholeNumber } from './command-line';
+import { invalidOption, isCommandLineError, wholeNumber } from './command-line';
 import { openOrm } from '../db/orm';
 import { benchConfig, injectRepeatedly, measuredServer, operationsNamed, withBench, writeBenchFile } from '../generate/plans';
 
@@ -86,8 +86,10 @@ async function main(): Promise<void> {
     await serve(process.env.KB_BENCH_URL!, process.env.KB_BENCH_QUERY!, warmup, requests);
     return;
   }
-  const base = wholeNumber('base', values.base, 1);
-  const requests = wholeNumber('requests', values.requests, base + 1);
+  const base = wholeNumber('base', values.base, 0);
+  const requests = wholeNumber('requests', values.requests, 1);
+  // The count a request is the difference of two runs' counts over their difference in requests.
+  if (requests <= base) throw invalidOption(`--requests must be more than --base (${base}); got ${requests}.`);
   const warmup = wholeNumber('warmup', values.warmup, 0);
 
   await withBench(async (url, sample, stopped) => {
