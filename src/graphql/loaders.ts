@@ -119,7 +119,7 @@ export class Loaders {
     return this.memo(['byOwner', entity, property, objectKey(orderBy), objectKey(where)], () => {
       const mapper = rowMapper(this.metadata, entity);
       const column = mapper.column(property);
-      const order = Object.entries({ ...orderBy, id: 'asc' }).map(([key, direction]) => `${quoteIdentifier(mapper.column(key))} ${direction === 'desc' ? 'desc' : 'asc'}`);
+      const order = Object.entries({ ...orderBy, id: 'asc' }).map(([key, direction]) => `${quoteIdentifier(mapper.column(key))} ${sqlDirection(direction)}`);
       const conditions = Object.entries(where).map(([key, value]) => ` and ${quoteIdentifier(mapper.column(key))} = ${literal(String(value))}`);
       const sql = `select ${mapper.selectList()} from ${quoteIdentifier(mapper.table)} where ${quoteIdentifier(column)} = any(?)${conditions.join('')} order by ${order.join(', ')}`;
       const ownerAt = mapper.position(property);
@@ -152,7 +152,7 @@ export class Loaders {
       const fromColumn = quoteIdentifier(links.column(from));
       // The values of `where` come from the code, never from a request: they are written into the text.
       const conditions = Object.entries(where).map(([property, value]) => ` and l.${quoteIdentifier(links.column(property))} = ${literal(value as string)}`);
-      const order = Object.entries(orderBy).map(([property, direction]) => `t.${quoteIdentifier(targets.column(property))} ${direction === 'desc' ? 'desc' : 'asc'}`);
+      const order = Object.entries(orderBy).map(([property, direction]) => `t.${quoteIdentifier(targets.column(property))} ${sqlDirection(direction)}`);
       const sql =
         `select ${targets.selectList('t')}, l.${fromColumn} as "__owner" from ${quoteIdentifier(links.table)} as l join ${quoteIdentifier(targets.table)} as t on t.id = l.${quoteIdentifier(links.column(to))}` +
         ` where l.${fromColumn} = any(?)${conditions.join('')} order by ${[`l.${fromColumn}`, ...order, 'l.id'].join(', ')}`;
@@ -169,4 +169,9 @@ export class Loaders {
   custom<V>(key: string, batch: (keys: readonly string[]) => Promise<V[]>): DataLoader<string, V> {
     return this.memo(['custom', key], () => new DataLoader<string, V>(batch, BATCH_ONLY));
   }
+}
+
+/** An order map's direction as SQL: 'desc', 'DESC' and QueryOrderNumeric's -1 alike (anything else ascends). */
+function sqlDirection(direction: unknown): 'asc' | 'desc' {
+  return direction === -1 || String(direction).toLowerCase() === 'desc' ? 'desc' : 'asc';
 }

@@ -122,6 +122,6 @@ export class OrganisationResolver extends NamedRecordResolver(Organisation, NAME
 
   @FieldResolver(() => [Outcome], { description: 'Outcomes that involve the organisation without it being a partner (e.g. as an employer), by indicator.' })
   outcomes(@Root() organisation: Organisation, @Ctx() context: RequestContext): Promise<Outcome[]> {
-    return context.loaders.through(OutcomeOrganisation, 'organisation', 'outcome', Outcome, {}, { indicator: 'asc', kind: 'asc' }).load(organisation.id);
+    return context.loaders.through(OutcomeOrganisation, 'organisation', 'outcome', Outcome, {}, { indicator: 'asc', kind: 'asc', asOf: 'asc' }).load(organisation.id);
   }
 }

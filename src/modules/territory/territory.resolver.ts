@@ -125,6 +125,6 @@ export class TerritoryResolver extends NamedRecordResolver(Territory, NAME_FIELD
   @ListSize(50)
   @FieldResolver(() => [Programme], { description: 'The programmes that list this territory itself as eligible (their NUTS 3 units), the earliest first; a region or place inside or above one is not listed here: ask its ancestors or descendants. Counted as 50 records in a query’s cost.' })
   programmes(@Root() territory: Territory, @Ctx() context: RequestContext): Promise<Programme[]> {
-    return context.loaders.through(ProgrammeTerritory, 'territory', 'programme', Programme, {}, { startYear: 'asc' }).load(territory.id);
+    return context.loaders.through(ProgrammeTerritory, 'territory', 'programme', Programme, {}, { startYear: 'asc', slug: 'asc' }).load(territory.id);
   }
 }
