@@ -672,8 +672,8 @@ export class SeedPlanner {
         value,
         unit: outcome.unit,
         // As the preferred value's claim says, where it says (a figure of another date than the outcome's).
-        approximate: valueClaim?.approximate ?? outcome.approximate ?? false,
-        asOf: valueClaim?.asOf ?? outcome.asOf ?? null,
+        approximate: asTheValue.approximate ?? false,
+        asOf: asTheValue.asOf ?? null,
         breakdown,
       },
       at,
