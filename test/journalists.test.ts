@@ -2,6 +2,8 @@ import 'reflect-metadata';
 import { Language } from '../src/modules/common/localised';
 import { normaliseDecimal } from '../src/modules/common/money';
 import { formatDecimal } from '../src/modules/provenance/fact-sheet';
+import { Claim, ClaimValueKind } from '../src/modules/provenance/claim.entity';
+import { contradictory } from '../src/modules/provenance/conflicts';
 import { Client } from 'pg';
 import { fetchCsv, sqlStatementsOf, startTestApp, TestApp } from './support/app';
 import { refreshDerived } from './support/snapshot';
@@ -114,7 +116,7 @@ describe('every fact leads to its sources', () => {
 describe('conflicts', () => {
   const CONFLICTS = `query ($filter: ConflictFilter) {
     conflicts(filter: $filter) {
-      recordType field valueCount
+      recordType field valueCount contradictory
       record { ... on Project { slug } ... on Programme { slug } }
       preferred { value source { key } }
       claims { value basis asOf preferred source { key url } }
@@ -141,6 +143,29 @@ describe('conflicts', () => {
       ['170000000', 'fwvl-v-en', true],
     ]);
     expect(funding.claims.find((claim: any) => claim.source.key === 'keep-37').basis).toContain('excluding technical assistance');
+  });
+
+  it('says which conflicts are contradictions, and which only values on different bases', async () => {
+    const { conflicts } = await app.data(CONFLICTS);
+    const contradictions = Object.fromEntries(conflicts.map((c: any) => [`${c.record.slug}.${c.field}`, c.contradictory]));
+    // 170 M EUR with technical assistance and 159,778,423 without: both may be right.
+    expect(contradictions).toEqual({
+      'emploi-sans-frontieres.durationMonths': true,
+      'emploi-sans-frontieres.leadPartner': true,
+      'interreg-v-fwvl.borderRegionCount': true,
+      'interreg-v-fwvl.euFunding': false,
+      'interreg-v-fwvl.population': true,
+    });
+  });
+
+  it.each([
+    ['one basis, two values', [['EU funding', '170000000'], ['EU funding', '159778423']], true],
+    ['two bases, a value each', [['with', '170000000'], ['without', '159778423']], false],
+    ['two bases, two values in one of them', [['with', '1'], ['with', '2'], ['without', '3']], true],
+    ['no basis, the same number written two ways', [[null, '170000000'], [null, '170000000.00']], false],
+  ])('tells a contradiction from values on other bases: %s', (_what, versions, expected) => {
+    const claims = (versions as Array<[string | null, string]>).map(([basis, value]) => ({ basis, value, valueKind: ClaimValueKind.MONEY }) as Claim);
+    expect(contradictory(claims)).toBe(expected);
   });
 
   it('counts numbers that differ only in their trailing zeros as one value', async () => {

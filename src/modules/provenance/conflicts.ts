@@ -3,8 +3,9 @@ import type { RequestContext } from '../../graphql/context';
 import { given, inList, knownIds, named } from '../../graphql/filters';
 import { Node } from '../../graphql/node';
 import { Language } from '../common/localised';
+import { normaliseDecimal } from '../common/money';
 import { Programme } from '../programme/programme.entity';
-import { Claim, claimRecordTypes } from './claim.entity';
+import { Claim, claimRecordTypes, ClaimValueKind } from './claim.entity';
 
 @InputType({ description: 'Which conflicts to list.' })
 export class ConflictFilter {
@@ -37,6 +38,14 @@ export class Conflict {
 
   @Field(() => Int, { description: 'How many different values the sources give.' })
   valueCount!: number;
+
+  @Field({
+    description:
+      'True when sources give different values on the same basis, so that they cannot all be right. False when the values ' +
+      'differ only from one basis to another (EU funding with and without technical assistance): each may be right on its ' +
+      'own, and a figure should be quoted with its basis.',
+  })
+  contradictory!: boolean;
 
   @Field(() => Claim, { nullable: true, description: 'The claim the API shows; null when the question is left open.' })
   preferred!: Claim | null;
@@ -99,4 +108,19 @@ export async function findConflicts(context: RequestContext, filter: ConflictFil
     claimIds: row.claim_ids,
     valueCount: row.value_count,
   }));
+}
+
+/**
+ * Whether two of `claims` on the same basis (a claim without one counts as one basis) give different
+ * values, compared as the claim_conflict view compares them: numbers as numbers, the rest as written.
+ */
+export function contradictory(claims: readonly Claim[]): boolean {
+  const valuesByBasis = new Map<string, Set<string>>();
+  for (const claim of claims) {
+    const numeric = claim.valueKind === ClaimValueKind.MONEY || claim.valueKind === ClaimValueKind.NUMBER;
+    const values = valuesByBasis.get(claim.basis ?? '') ?? new Set<string>();
+    values.add(numeric ? normaliseDecimal(claim.value) : claim.value);
+    valuesByBasis.set(claim.basis ?? '', values);
+  }
+  return [...valuesByBasis.values()].some((values) => values.size > 1);
 }

@@ -14,7 +14,7 @@ import { Claim, ClaimValueKind } from './claim.entity';
 import { Source } from './source.entity';
 import { SourceFilter, SourceOrder } from './provenance.inputs';
 import { SourceService } from './provenance.service';
-import { Conflict, ConflictFilter, findConflicts } from './conflicts';
+import { Conflict, ConflictFilter, contradictory, findConflicts } from './conflicts';
 
 export const SourceConnection = Connection(Source, 'Source');
 
@@ -64,6 +64,7 @@ export class SourceResolver {
         language: group.language,
         position: group.position,
         valueCount: group.valueCount,
+        contradictory: contradictory(groupClaims),
         preferred: groupClaims.find((claim) => claim.preferred) ?? null,
         claims: groupClaims,
       }];
