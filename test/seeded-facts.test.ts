@@ -187,6 +187,26 @@ describe('the seeded facts come back through the API', () => {
     expect(territory.empty).toEqual(territory.all);
   });
 
+  it("names the regions programme V covers as the article does, beside its eligible NUTS 3 units", async () => {
+    const { programme } = await app.data(`{ programme(slug: "interreg-v-fwvl") {
+      coveredRegions { code name(lang: FR) } eligibleTerritories { code }
+      claims(field: "coveredRegions") { value locator source { key } }
+      factSheet(lang: FR) { field label value }
+    } }`);
+    expect(programme.coveredRegions.map((region: { code: string }) => region.code)).toEqual(['BE2', 'BE3', 'FRE', 'FRF']);
+    expect(programme.coveredRegions.find((region: { code: string }) => region.code === 'FRF').name).toBe('Grand Est');
+    expect(programme.claims.map((claim: { value: string; source: { key: string } }) => [claim.value, claim.source.key]).sort()).toEqual([
+      ['BE2', 'article'], ['BE3', 'article'], ['FRE', 'article'], ['FRF', 'article'],
+    ]);
+    expect(programme.claims.every((claim: { locator: string }) => claim.locator.length > 0)).toBe(true);
+    const sheet = programme.factSheet.filter((entry: { field: string }) => entry.field === 'coveredRegions');
+    expect(sheet).toHaveLength(4);
+    expect(sheet.every((entry: { label: string }) => entry.label === 'Région couverte')).toBe(true);
+    expect(sheet.map((entry: { value: string }) => entry.value)).toEqual(expect.arrayContaining(['Grand Est', 'Hauts-de-France']));
+    // The eligible units lie inside the regions named.
+    expect(programme.eligibleTerritories.every((unit: { code: string }) => ['BE2', 'BE3', 'FRE', 'FRF'].some((region) => unit.code.startsWith(region)))).toBe(true);
+  });
+
   it('lists every source with the claims it supports', async () => {
     const { source } = await app.data(`{ source(key: "keep-37") { publisher publishedAt kind licence claims { field value subject { __typename } } } }`);
     expect(source).toMatchObject({ publisher: 'keep.eu (Interact)', publishedAt: '2018-10-20', kind: 'AGGREGATOR' });

@@ -259,12 +259,12 @@ describe('npm run seed', () => {
     [
       'a misspelt field',
       (text: string) => text.replace('    website: https://www.weldcome.eu', '    webiste: https://www.weldcome.eu'),
-      /interreg-fwvl\.yaml:293:5: projects\[2\]: unknown field "webiste"/,
+      /interreg-fwvl\.yaml:299:5: projects\[2\]: unknown field "webiste"/,
     ],
     [
       'a misspelt section',
       (text: string) => text.replace('\nprojects:\n', '\nproject:\n'),
-      /interreg-fwvl\.yaml:193:1: unknown field "project"/,
+      /interreg-fwvl\.yaml:199:1: unknown field "project"/,
     ],
     [
       'two disagreeing claims with none preferred',
@@ -290,12 +290,12 @@ describe('npm run seed', () => {
     [
       'a count beyond PostgreSQL integers',
       (text: string) => text.replace('population: { value: 11000000, approximate: true', 'population: { value: 11000000000, approximate: true'),
-      /interreg-fwvl\.yaml:179:\d+: programmes\[\d\]\.population\.value: must be at most 2147483647/,
+      /interreg-fwvl\.yaml:185:\d+: programmes\[\d\]\.population\.value: must be at most 2147483647/,
     ],
     [
       'two partners who both lead a project',
       (text: string) => text.replace('      - organisation: vdab\n        role: { value: PARTNER, sources: [esf-site, article] }', '      - organisation: vdab\n        role: { value: LEAD_PARTNER, sources: [esf-site, article] }'),
-      /interreg-fwvl\.yaml:249:\d+: projects\[0\]\.partners\[2\]\.role\[0\]: a second preferred claim on "leadPartner" \(the first is at [^)]*:241:\d+: projects\[0\]\.partners\[0\]\.role\[0\]\)/,
+      /interreg-fwvl\.yaml:255:\d+: projects\[0\]\.partners\[2\]\.role\[0\]: a second preferred claim on "leadPartner" \(the first is at [^)]*:247:\d+: projects\[0\]\.partners\[0\]\.role\[0\]\)/,
     ],
     [
       'an alias without its anchor',
@@ -340,17 +340,17 @@ describe('npm run seed', () => {
     [
       'a title too long to be a sort key',
       (text: string) => text.replace('    titles: { en: WELDing COoperation for Mobility and cross-border Employment }', `    titles: { en: "${'Welding '.repeat(400)}" }`),
-      /interreg-fwvl\.yaml:284:\d+: projects\[2\]\.titles\.en: must be at most 500 characters/,
+      /interreg-fwvl\.yaml:290:\d+: projects\[2\]\.titles\.en: must be at most 500 characters/,
     ],
     [
       'a slug too long to be a key',
       (text: string) => text.replace('  - slug: weldcome\n', `  - slug: weldcome${'-and-more'.repeat(20)}\n`),
-      /interreg-fwvl\.yaml:280:\d+: projects\[2\]\.slug: must be at most 100 characters/,
+      /interreg-fwvl\.yaml:286:\d+: projects\[2\]\.slug: must be at most 100 characters/,
     ],
     [
       'a programme that is its own predecessor',
       (text: string) => text.replace('    predecessor: { value: interreg-v-fwvl, source: editors }', '    predecessor: { value: interreg-vi-fwvl, source: editors }'),
-      /interreg-fwvl\.yaml:178:\d+: programmes\[2\]\.predecessor: a programme cannot be its own predecessor/,
+      /interreg-fwvl\.yaml:184:\d+: programmes\[2\]\.predecessor: a programme cannot be its own predecessor/,
     ],
     [
       'a predecessor that starts later (two programmes preceding each other)',

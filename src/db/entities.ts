@@ -2,7 +2,7 @@ import { Organisation } from '../modules/organisation/organisation.entity';
 import { Funding } from '../modules/funding/funding.entity';
 import { Outcome, OutcomeOrganisation } from '../modules/outcome/outcome.entity';
 import { Participation } from '../modules/participation/participation.entity';
-import { Programme, ProgrammeTerritory } from '../modules/programme/programme.entity';
+import { Programme, ProgrammeRegion, ProgrammeTerritory } from '../modules/programme/programme.entity';
 import { Project, ProjectTerritory, ProjectTheme } from '../modules/project/project.entity';
 import { Claim } from '../modules/provenance/claim.entity';
 import { Source } from '../modules/provenance/source.entity';
@@ -17,6 +17,7 @@ export const entities = [
   Organisation,
   Programme,
   ProgrammeTerritory,
+  ProgrammeRegion,
   Theme,
   Project,
   ProjectTheme,

@@ -27,6 +27,7 @@ export interface SeedPlan {
   organisations: Row[];
   programmes: Row[];
   programmeTerritories: Row[];
+  programmeRegions: Row[];
   themes: Row[];
   projects: Row[];
   projectThemes: Row[];
@@ -126,6 +127,7 @@ export class SeedPlanner {
     organisations: [],
     programmes: [],
     programmeTerritories: [],
+    programmeRegions: [],
     themes: [],
     projects: [],
     projectThemes: [],
@@ -522,6 +524,15 @@ export class SeedPlanner {
           { id: stableId('ProgrammeTerritory', programme.slug, code), programme: subject.id, territory: stableId('Territory', code) },
           itemAt,
           `eligible territory ${code}`,
+        ),
+    );
+    this.listItems(subject, 'coveredRegions', programme.coveredRegions, field('coveredRegions'), asReference('Territory')).forEach(
+      ({ value: code, at: itemAt }) =>
+        this.addRow(
+          'programmeRegions',
+          { id: stableId('ProgrammeRegion', programme.slug, code), programme: subject.id, territory: stableId('Territory', code) },
+          itemAt,
+          `covered region ${code}`,
         ),
     );
     const startYear = this.required(this.fact(subject, 'startYear', programme.startYear, field('startYear'), asNumber('year')), at, 'startYear');

@@ -261,6 +261,7 @@ export const programmeSchema = z
     closedOn: fact(isoDate).optional(),
     reportedProjectCount: fact(z.number().int().nonnegative().max(INTEGER_MAX, `must be at most ${INTEGER_MAX}`)).optional(),
     eligibleTerritories: z.array(fact(territoryCode)).optional(),
+    coveredRegions: z.array(fact(territoryCode)).optional(),
     funding: z.array(fundingSchema).optional(),
     themes: z.array(themeSchema).optional(),
     outcomes: z.array(outcomeSchema).optional(),

@@ -8,7 +8,7 @@ import { Funding } from '../modules/funding/funding.entity';
 import { Organisation } from '../modules/organisation/organisation.entity';
 import { Outcome, OutcomeOrganisation } from '../modules/outcome/outcome.entity';
 import { Participation } from '../modules/participation/participation.entity';
-import { Programme, ProgrammeTerritory } from '../modules/programme/programme.entity';
+import { Programme, ProgrammeRegion, ProgrammeTerritory } from '../modules/programme/programme.entity';
 import { Project, ProjectTerritory, ProjectTheme } from '../modules/project/project.entity';
 import { Claim, CLAIM_RECORD_TABLES } from '../modules/provenance/claim.entity';
 import { Source } from '../modules/provenance/source.entity';
@@ -48,6 +48,7 @@ const TABLES: Array<{
   { key: 'organisations', entity: Organisation },
   { key: 'programmes', entity: Programme },
   { key: 'programmeTerritories', entity: ProgrammeTerritory, ownedBy: [{ column: 'programme_id', owner: 'programmes' }] },
+  { key: 'programmeRegions', entity: ProgrammeRegion, ownedBy: [{ column: 'programme_id', owner: 'programmes' }] },
   { key: 'themes', entity: Theme, ownedBy: [{ column: 'programme_id', owner: 'programmes' }], parentColumn: 'parent_id' },
   { key: 'projects', entity: Project },
   { key: 'projectThemes', entity: ProjectTheme, ownedBy: [{ column: 'project_id', owner: 'projects' }] },

@@ -9,6 +9,7 @@ export const TABLES = [
   'organisation',
   'programme',
   'programme_territory',
+  'programme_region',
   'theme',
   'project',
   'project_theme',

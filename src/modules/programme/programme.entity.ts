@@ -107,6 +107,23 @@ export class Programme {
   reportedProjectCount?: number | null;
 }
 
+/**
+ * A region a programme's documents say it covers ("Hauts-de-France and Grand Est, Wallonia and Flanders"):
+ * how a reader names its area, coarser than its eligible territories, which are the exact units.
+ */
+@Entity({ tableName: 'programme_region' })
+@Unique({ properties: ['programme', 'territory'] })
+export class ProgrammeRegion {
+  @PrimaryKey({ type: 'uuid' })
+  id!: string;
+
+  @ManyToOne({ entity: () => Programme, deleteRule: 'cascade', index: true })
+  programme!: Rel<Programme>;
+
+  @ManyToOne({ entity: () => Territory, deleteRule: 'cascade', index: true })
+  territory!: Rel<Territory>;
+}
+
 /** A territory eligible under a programme. */
 @Entity({ tableName: 'programme_territory' })
 @Unique({ properties: ['programme', 'territory'] })

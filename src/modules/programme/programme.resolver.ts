@@ -16,7 +16,7 @@ import { Theme } from '../theme/theme.entity';
 import { claimsOf } from '../../graphql/record-resolver';
 import { LangArg, Language } from '../common/localised';
 import { FactSheetEntry, outcomeName, recordFactSheet } from '../provenance/fact-sheet';
-import { Programme, ProgrammeTerritory } from './programme.entity';
+import { Programme, ProgrammeRegion, ProgrammeTerritory } from './programme.entity';
 import { ProgrammeFilter, ProgrammeOrder } from './programme.inputs';
 import { ProgrammeService } from './programme.service';
 
@@ -99,6 +99,16 @@ export class ProgrammeResolver extends NamedRecordResolver(Programme, NAME_FIELD
   @FieldResolver(() => [Territory], { description: 'The territories eligible under the programme (NUTS 3 units), by code. Counted as 1,500 records in a query’s cost.' })
   eligibleTerritories(@Root() programme: Programme, @Ctx() context: RequestContext): Promise<Territory[]> {
     return context.loaders.through(ProgrammeTerritory, 'programme', 'territory', Territory, {}, { code: 'asc' }).load(programme.id);
+  }
+
+  @FieldResolver(() => [Territory], {
+    description:
+      'The regions the programme’s documents say it covers (Hauts-de-France and Grand Est, Wallonia and Flanders), by code: ' +
+      'how a reader names its area. Coarser than `eligibleTerritories`, the units actually eligible (part of a region may ' +
+      'not be); empty when no source names them.',
+  })
+  coveredRegions(@Root() programme: Programme, @Ctx() context: RequestContext): Promise<Territory[]> {
+    return context.loaders.through(ProgrammeRegion, 'programme', 'territory', Territory, {}, { code: 'asc' }).load(programme.id);
   }
 
   @ListSize(100)

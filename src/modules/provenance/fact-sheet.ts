@@ -30,6 +30,7 @@ const FIELD_LABELS: Record<string, LocalisedText> = {
   closedOn: { en: 'Closed on', fr: 'Clôturé le', nl: 'Afgesloten op' },
   reportedProjectCount: { en: 'Projects funded', fr: 'Projets financés', nl: 'Gefinancierde projecten' },
   eligibleTerritories: { en: 'Eligible territory', fr: 'Territoire éligible', nl: 'Subsidiabel gebied' },
+  coveredRegions: { en: 'Region covered', fr: 'Région couverte', nl: 'Bestreken regio' },
   euFunding: { en: 'EU funding (ERDF)', fr: 'Financement UE (FEDER)', nl: 'EU-financiering (EFRO)' },
   totalBudget: { en: 'Total budget', fr: 'Budget total', nl: 'Totaal budget' },
   budget: { en: 'Partner budget', fr: 'Budget du partenaire', nl: 'Partnerbudget' },
