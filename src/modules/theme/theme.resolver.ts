@@ -50,8 +50,21 @@ export class ThemeResolver extends NamedRecordResolver(Theme, NAME_FIELDS) {
   }
 
   @ListSize(100)
-  @FieldResolver(() => [Project], { description: 'The projects filed under this theme, by slug. Counted as 100 records in a query’s cost.' })
-  projects(@Root() theme: Theme, @Ctx() context: RequestContext): Promise<Project[]> {
-    return context.loaders.through(ProjectTheme, 'theme', 'project', Project, {}, { slug: 'asc' }).load(theme.id);
+  @FieldResolver(() => [Project], {
+    description:
+      'The projects filed under this theme and, unless `includeObjectives` is false, under the objectives below it (as ' +
+      '`ProjectFilter.theme` selects them), each once, by slug. Counted as 100 records in a query’s cost.',
+  })
+  projects(
+    @Root() theme: Theme,
+    @Ctx() context: RequestContext,
+    @Arg('includeObjectives', () => Boolean, {
+      defaultValue: true,
+      description: 'With the projects filed only under an objective below this theme. False: only those filed under the theme itself.',
+    })
+    includeObjectives: boolean = true,
+  ): Promise<Project[]> {
+    if (!includeObjectives) return context.loaders.through(ProjectTheme, 'theme', 'project', Project, {}, { slug: 'asc' }).load(theme.id);
+    return context.loaders.custom('theme.projectsUnder', (ids) => new ThemeService(context).projectsUnder(ids)).load(theme.id);
   }
 }
