@@ -1,5 +1,5 @@
 import { Client } from 'pg';
-import { sqlStatementsOf, startTestApp, TestApp } from './support/app';
+import { fetchCsv, sqlStatementsOf, startTestApp, TestApp } from './support/app';
 import { SearchType } from '../src/modules/search/search.service';
 
 let app: TestApp;
@@ -178,6 +178,32 @@ describe('languages', () => {
     expect(french.project.factSheet.map((entry: { label: string }) => entry.label)).not.toEqual(english.project.factSheet.map((entry: { label: string }) => entry.label));
     expect(french.fundingBreakdown.buckets.map((bucket: { label: string }) => bucket.label)).toContain('Belgique');
     expect(english.fundingBreakdown.buckets.map((bucket: { label: string }) => bucket.label)).toContain('Belgium');
+  });
+
+  it("reads an order's lang sent as null as English, as when it is left out", async () => {
+    const query = `query ($lang: Language) { projects(orderBy: { field: TITLE, lang: $lang }) { edges { node { slug } } } }`;
+    const slugs = async (variables: Record<string, unknown>) => (await app.data(query, variables)).projects.edges.map((edge: { node: { slug: string } }) => edge.node.slug);
+    // The schema says so now (the field was Language!, which a typed client's nullable variable does not fit).
+    const [english, nulls] = [await slugs({ lang: 'EN' }), await slugs({ lang: null })];
+    expect(english).toHaveLength(3);
+    expect(nulls).toEqual(english);
+  });
+});
+
+describe('organisations by territory', () => {
+  const slugsIn = async (includeSubTerritories: boolean) =>
+    (await app.data(`{ organisations(filter: { territory: ["BE3"], includeSubTerritories: ${includeSubTerritories} }) { edges { node { slug } } } }`)).organisations.edges.map(
+      (edge: { node: { slug: string } }) => edge.node.slug,
+    );
+
+  it('includes the organisations based inside the territories named unless told not to, as the project filter does', async () => {
+    // Le Forem is based in Wallonia itself, CIEP Hainaut Centre in Hainaut, inside it.
+    expect(await slugsIn(false)).toEqual(['le-forem']);
+    expect(await slugsIn(true)).toEqual(expect.arrayContaining(['ciep-hainaut-centre', 'le-forem']));
+    const byDefault = (await app.data(`{ organisations(filter: { territory: ["BE3"] }) { edges { node { slug } } } }`)).organisations.edges.map((edge: { node: { slug: string } }) => edge.node.slug);
+    expect(byDefault).toEqual(await slugsIn(true));
+    const csv = await fetchCsv(app.baseUrl, '/export/organisations.csv?territory=BE3&includeSubTerritories=false');
+    expect([csv.status, csv.rows.map((row) => row.slug)]).toEqual([200, ['le-forem']]);
   });
 });
 

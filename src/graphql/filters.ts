@@ -279,7 +279,8 @@ export function orderKeys<F extends string>(columns: SortColumns<F>, orderBy: Or
 export interface Order<F> {
   field: F;
   direction: OrderDirection;
-  lang: Language;
+  /** Null from a client's nullable variable: English, as when absent. */
+  lang: Language | null;
 }
 
 /** The `XOrder` input of a list: a field of its own enum, a direction, and the language of names. */
@@ -292,8 +293,8 @@ export function OrderInput<F extends string>(fieldEnum: Record<string, F>, typeN
     @Field(() => OrderDirection, { defaultValue: OrderDirection.ASC, description: 'Ascending or descending.' })
     direction!: OrderDirection;
 
-    @Field(() => Language, { defaultValue: Language.EN, description: 'For a name or title: the language whose text is compared.' })
-    lang!: Language;
+    @Field(() => Language, { nullable: true, defaultValue: Language.EN, description: 'For a name or title: the language whose text is compared; English when absent or null.' })
+    lang!: Language | null;
   }
   return OrderInputType;
 }

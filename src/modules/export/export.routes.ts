@@ -88,6 +88,7 @@ function organisationFilterFrom(query: Query): OrganisationFilter {
     kind: enumList(query, 'kind', OrganisationKind),
     country: list(query, 'country'),
     territory: list(query, 'territory'),
+    includeSubTerritories: flag(query, 'includeSubTerritories') ?? true,
     programme: list(query, 'programme'),
     text: text(query, 'text'),
   };

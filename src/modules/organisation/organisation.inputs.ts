@@ -12,9 +12,17 @@ export class OrganisationFilter {
 
   @Field(() => [String], {
     nullable: true,
-    description: 'Territory codes: organisations based in any of them, in a territory inside them, or in one overlapping those.',
+    description: 'Territory codes: organisations based in any of them (see `includeSubTerritories`).',
   })
   territory?: string[] | null;
+
+  @Field({
+    defaultValue: true,
+    description:
+      'With `territory`: also match organisations based in a territory inside the ones named, or in one overlapping those, ' +
+      'as `ProjectFilter.includeSubTerritories` does. False: only those based in the territories named.',
+  })
+  includeSubTerritories!: boolean;
 
   @Field(() => [String], { nullable: true, description: 'Programme slugs: organisations taking part in projects of any of them.' })
   programme?: string[] | null;

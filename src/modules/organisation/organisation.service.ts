@@ -31,7 +31,8 @@ export class OrganisationService {
       programme: named(filter.programme, Programme, 'slug', 'filter.programme', 'programme'),
     });
     if (ids.territory) {
-      const reach = territoryReachSql(ids.territory, true);
+      // An absent flag (a filter built by code, not by GraphQL, which fills the default) reads as true.
+      const reach = territoryReachSql(ids.territory, filter.includeSubTerritories !== false);
       conditions.push({ sql: `o.location_id = any(${reach.sql})`, bindings: reach.bindings });
     }
     if (ids.programme) {
