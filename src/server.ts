@@ -20,7 +20,7 @@ import { GRAPHIQL_ASSETS, graphiqlPage } from './graphql/graphiql';
 import { limitExceeded, queryLimitsPlugin } from './graphql/limits';
 import { CompiledExecution } from './graphql/executor';
 import { getSchema } from './graphql/schema';
-import { ResponseCache } from './graphql/response-cache';
+import { dataTag, noneMatchNames, ResponseCache, sentDataJson } from './graphql/response-cache';
 import { registerExports } from './modules/export/export.routes';
 
 export const GRAPHQL_PATH = '/graphql';
@@ -213,8 +213,8 @@ export async function createServer({ orm, config, logger }: ServerOptions): Prom
   await app.register(fastifyCors, {
     origin: config.corsOrigins === '*' ? true : config.corsOrigins,
     methods: ['GET', 'POST', 'OPTIONS'],
-    allowedHeaders: ['content-type', 'apollo-require-preflight', 'x-apollo-operation-name', 'x-api-key', 'x-request-id', 'authorization'],
-    exposedHeaders: ['x-request-id', 'ratelimit-limit', 'ratelimit-remaining', 'ratelimit-reset', 'ratelimit-policy', 'retry-after'],
+    allowedHeaders: ['content-type', 'apollo-require-preflight', 'x-apollo-operation-name', 'x-api-key', 'x-request-id', 'authorization', 'if-none-match'],
+    exposedHeaders: ['etag', 'x-request-id', 'ratelimit-limit', 'ratelimit-remaining', 'ratelimit-reset', 'ratelimit-policy', 'retry-after'],
     maxAge: 600,
   });
 
@@ -325,6 +325,11 @@ export async function createServer({ orm, config, logger }: ServerOptions): Prom
         const hit = contentType ? cache.get(key) : undefined;
         if (hit) {
           request.graphqlStats = { sqlStatements: 0, operationName: null, errorCodes: [] };
+          // A GET whose client holds this very data is told so, without the data (see onSend).
+          if (request.method === 'GET') {
+            reply.header('etag', hit.etag);
+            if (noneMatchNames(request.headers['if-none-match'], hit.etag)) return reply.header('x-cache', 'hit').code(304).send();
+          }
           // Object.assign, not a spread given new keys, which V8 keeps past minor collections
           // (src/generate/README.md, "What moved the numbers").
           const extensions = Object.assign({}, hit.extensions, { requestId: request.id, cache: 'hit' });
@@ -344,6 +349,22 @@ export async function createServer({ orm, config, logger }: ServerOptions): Prom
     const response = request.graphqlStats?.response;
     if (cache && request.cacheKey && reply.statusCode === 200 && response && !response.errors && response.data && typeof payload === 'string') {
       cache.set(request.cacheKey, response, request.cacheGeneration!, payload);
+    }
+    // A GET's answer names its data with an entity tag, and a client that sends the tag back in
+    // If-None-Match gets 304 without the data while it is unchanged: a browser's or a CDN's revalidation
+    // costs no transfer. Only data without errors is tagged; a POST, which HTTP caches do not revalidate,
+    // is not.
+    if (request.method === 'GET' && reply.statusCode === 200 && response && !response.errors && response.data && response.extensions && typeof payload === 'string') {
+      const dataJson = sentDataJson(payload, response.extensions as Record<string, unknown>);
+      if (dataJson !== undefined) {
+        const etag = dataTag(dataJson);
+        reply.header('etag', etag);
+        if (noneMatchNames(request.headers['if-none-match'], etag)) {
+          reply.code(304);
+          if (request.graphqlStats) request.graphqlStats.response = undefined;
+          return '';
+        }
+      }
     }
     // The request's stats outlive the response (the onResponse line reads them), and V8's minor collections
     // found them still reachable well after the request: through them, every answer (its records and its

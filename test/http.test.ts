@@ -66,6 +66,37 @@ describe('the HTTP server', () => {
     expect(await app.data('{ programme(slug: "interreg-iv-fwvl") { period } }')).toEqual({ programme: { period: '2007-2013' } });
   });
 
+  it('tags a GET answer with its data, and answers 304 without it to a client that holds that data', async () => {
+    const get = (query: string, headers: Record<string, string> = {}) =>
+      fetch(`${app.baseUrl}/graphql?query=${encodeURIComponent(query)}`, { headers: { 'apollo-require-preflight': 'true', ...headers } });
+    const query = '{ project(slug: "act-emploi") { title acronym } }';
+    const first = await get(query);
+    const etag = first.headers.get('etag')!;
+    expect(etag).toMatch(/^W\/"[\w-]{43}"$/);
+    // The tag is the data's, though each answer carries its own request id.
+    expect((await get(query)).headers.get('etag')).toBe(etag);
+    const unchanged = await get(query, { 'if-none-match': `W/"other", ${etag}` });
+    expect([unchanged.status, await unchanged.text(), unchanged.headers.get('etag')]).toEqual([304, '', etag]);
+    // Other data, another tag; a tag of other data gets the data.
+    const other = await get('{ project(slug: "weldcome") { title acronym } }', { 'if-none-match': etag });
+    expect(other.status).toBe(200);
+    expect(other.headers.get('etag')).not.toBe(etag);
+    // Changed data, a new tag: the old one gets the new data.
+    await app.orm.em.getConnection().execute(`update project set acronym = 'AE' where slug = 'act-emploi'`);
+    try {
+      const changed = await get(query, { 'if-none-match': etag });
+      expect(changed.status).toBe(200);
+      expect(((await changed.json()) as { data: { project: { acronym: string } } }).data.project.acronym).toBe('AE');
+      expect(changed.headers.get('etag')).not.toBe(etag);
+    } finally {
+      await app.orm.em.getConnection().execute(`update project set acronym = null where slug = 'act-emploi'`);
+    }
+    // No tag for an answer with errors, nor for a POST.
+    expect((await get('{ project(slug: "nope") { title } }')).headers.get('etag')).toBeNull();
+    const post = await fetch(`${app.baseUrl}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }) });
+    expect([post.status, post.headers.get('etag')]).toEqual([200, null]);
+  });
+
   it('reports liveness and readiness', async () => {
     expect(await (await fetch(`${app.baseUrl}/healthz`)).json()).toEqual({ status: 'ok' });
     expect(await (await fetch(`${app.baseUrl}/readyz`)).json()).toEqual({ status: 'ready' });

@@ -102,6 +102,26 @@ describe('the response cache', () => {
     }
   });
 
+  it('answers 304 from memory to a GET whose client holds the data it keeps', async () => {
+    const url = `${app.baseUrl}/graphql?query=${encodeURIComponent('{ programme(slug: "interreg-vi-fwvl") { period } }')}`;
+    const headers = { 'apollo-require-preflight': 'true' };
+    const miss = await fetch(url, { headers });
+    const etag = miss.headers.get('etag')!;
+    expect([miss.headers.get('x-cache'), etag]).toEqual(['miss', expect.stringMatching(/^W\//)]);
+    const hit = await fetch(url, { headers });
+    expect([hit.headers.get('x-cache'), hit.headers.get('etag')]).toEqual(['hit', etag]);
+    // Through node:http: fetch adds `cache-control: no-cache` to a request with If-None-Match (the Fetch
+    // standard's rule), which asks for a fresh answer.
+    const unchanged = await new Promise<http.IncomingMessage>((resolve, reject) =>
+      http.get(url, { headers: { ...headers, 'if-none-match': etag } }, resolve).on('error', reject),
+    );
+    unchanged.resume();
+    expect([unchanged.statusCode, unchanged.headers['x-cache'], unchanged.headers.etag]).toEqual([304, 'hit', etag]);
+    // fetch's revalidation is answered afresh, with the same tag and the same 304.
+    const fresh = await fetch(url, { headers: { ...headers, 'if-none-match': etag } });
+    expect([fresh.status, fresh.headers.get('x-cache'), fresh.headers.get('etag')]).toEqual([304, 'miss', etag]);
+  });
+
   it('does not keep errors', async () => {
     const query = '{ projects(filter: { theme: ["nope"] }) { totalCount } }';
     await ask(query);

@@ -17,11 +17,16 @@ export const DATA_CHANGED_CHANNEL = 'kb_data_changed';
  * objects V8 lays out at several times their JSON's size) stayed in memory until a hit that may never come.
  */
 export class KeptResponse {
+  /** The data's entity tag (see `dataTag`), made once when the response is kept. */
+  readonly etag: string;
+
   constructor(
     private readonly dataJson: string,
     /** The extensions of the request that computed it (its statement count and cost among them). */
     readonly extensions: Record<string, unknown>,
-  ) {}
+  ) {
+    this.etag = dataTag(dataJson);
+  }
 
   /** The response as sent on a hit: the kept data, with `extensions`. */
   body(extensions: Record<string, unknown>): string {
@@ -30,10 +35,29 @@ export class KeptResponse {
 }
 
 /**
+ * A weak entity tag of an answer's data: the same data gives the same tag whatever the extensions around
+ * it (each answer's own request id among them), which is why it is weak (RFC 9110, 8.8.1).
+ */
+export function dataTag(dataJson: string): string {
+  return `W/"${createHash('sha256').update(dataJson).digest('base64url')}"`;
+}
+
+/**
+ * Whether an `If-None-Match` header names `etag`, compared weakly as RFC 9110 (13.1.2) has it for GET: a list
+ * of tags, each with or without its `W/`, or `*`.
+ */
+export function noneMatchNames(header: string | undefined, etag: string): boolean {
+  if (!header) return false;
+  const opaque = (tag: string) => tag.trim().replace(/^W\//, '');
+  const wanted = opaque(etag);
+  return header.split(',').some((tag) => tag.trim() === '*' || opaque(tag) === wanted);
+}
+
+/**
  * The data's JSON within a response Apollo sent (`JSON.stringify({ errors, data, extensions })` and a
  * newline, errors absent), or undefined when the text is not of that form.
  */
-function sentDataJson(sent: string, extensions: Record<string, unknown>): string | undefined {
+export function sentDataJson(sent: string, extensions: Record<string, unknown>): string | undefined {
   const prefix = '{"data":';
   const suffix = `,"extensions":${JSON.stringify(extensions)}}`;
   const text = sent.endsWith('\n') ? sent.slice(0, -1) : sent;
