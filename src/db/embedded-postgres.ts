@@ -416,7 +416,10 @@ export class EmbeddedPostgres {
         clearTimeout(timer);
         reject(new EmbeddedPostgresError(`Could not run the embedded PostgreSQL: ${error.message}`));
       });
-      child.once('exit', (code, signal) => {
+      // 'close', not 'exit': 'exit' may come before the last of the server's output has been read (Node's
+      // documentation says so), and the message would then miss why it stopped. Under load, a taken port
+      // was reported as an exit with no output.
+      child.once('close', (code, signal) => {
         clearTimeout(timer);
         const portTaken = output.includes('Address already in use');
         reject(
