@@ -312,14 +312,22 @@ export async function createServer({ orm, config, logger }: ServerOptions): Prom
         const error = limitExceeded('documentBytes', config.maxDocumentBytes, size, `The query document is ${size} bytes; at most ${config.maxDocumentBytes} are allowed.`);
         return reply.code(400).send({ errors: [{ message: error.message, extensions: { ...error.extensions, http: undefined } }] });
       }
+      // A GET's answer may be stored by a browser or a CDN (it carries an ETag, see onSend): stored by the
+      // media type asked for, and always checked with the API before use.
+      if (request.method === 'GET') {
+        const vary = reply.getHeader('vary');
+        reply.header('vary', vary ? `${String(vary)}, Accept` : 'Accept').header('cache-control', 'no-cache');
+      }
       // Reads are answered from the cache when the same request was answered since the data last changed.
-      // `cache-control: no-cache` asks for a fresh answer (the benchmark measures both).
+      // `cache-control: no-cache` asks for a fresh answer (the benchmark measures both), unless the request
+      // is a revalidation (If-None-Match): fetch adds no-cache to every such request (the Fetch standard's
+      // rule), and the cache's answer is as fresh as a computed one, since any change of data empties it.
       // Only a request Apollo would accept may be answered from the cache: one that a cross-site form
       // could send is left to Apollo, which refuses it (CSRF prevention), whatever the cache holds.
       if (cache?.active && query !== undefined && preflighted(request)) {
         const payload = parameters ? [...parameters] : request.body;
         const key = cache.key({ method: request.method, payload });
-        const fresh = String(request.headers['cache-control'] ?? '').includes('no-cache');
+        const fresh = String(request.headers['cache-control'] ?? '').includes('no-cache') && request.headers['if-none-match'] === undefined;
         // Negotiated only for a request the cache may answer.
         const contentType = fresh ? undefined : answerContentType(request.headers.accept);
         const hit = contentType ? cache.get(key) : undefined;
@@ -360,9 +368,11 @@ export async function createServer({ orm, config, logger }: ServerOptions): Prom
         const etag = dataTag(dataJson);
         reply.header('etag', etag);
         if (noneMatchNames(request.headers['if-none-match'], etag)) {
-          reply.code(304);
+          // No body, and so neither its type nor its length (RFC 9110, 8.6 and 15.4.5): a null payload is
+          // sent without them, where an empty string would be sent with a length of 0.
+          reply.code(304).removeHeader('content-type');
           if (request.graphqlStats) request.graphqlStats.response = undefined;
-          return '';
+          return null;
         }
       }
     }

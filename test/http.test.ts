@@ -1,3 +1,4 @@
+import http from 'node:http';
 import { PREPARED_READS } from '../src/db/orm.config';
 import { startTestApp, TestApp } from './support/app';
 
@@ -77,6 +78,14 @@ describe('the HTTP server', () => {
     expect((await get(query)).headers.get('etag')).toBe(etag);
     const unchanged = await get(query, { 'if-none-match': `W/"other", ${etag}` });
     expect([unchanged.status, await unchanged.text(), unchanged.headers.get('etag')]).toEqual([304, '', etag]);
+    // Without a body's type or length (RFC 9110): a cache that merged a length of 0 into its copy would cut it.
+    const raw = await new Promise<http.IncomingMessage>((resolve, reject) =>
+      http.get(`${app.baseUrl}/graphql?query=${encodeURIComponent(query)}`, { headers: { 'apollo-require-preflight': 'true', 'if-none-match': etag } }, resolve).on('error', reject),
+    );
+    raw.resume();
+    expect([raw.statusCode, raw.headers['content-length'], raw.headers['content-type'], raw.headers.etag]).toEqual([304, undefined, undefined, etag]);
+    // A browser or a CDN may keep the answer, by media type, and must ask before using it.
+    expect([first.headers.get('cache-control'), first.headers.get('vary')]).toEqual(['no-cache', expect.stringMatching(/\bAccept\b/)]);
     // Other data, another tag; a tag of other data gets the data.
     const other = await get('{ project(slug: "weldcome") { title acronym } }', { 'if-none-match': etag });
     expect(other.status).toBe(200);

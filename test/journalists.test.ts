@@ -27,7 +27,7 @@ const FACT_FIELDS: Record<string, { list: string; fields: Record<string, string>
       cciCode: 'cciCode', 'names { text }': 'name', kind: 'kind', funds: 'funds', startYear: 'startYear', endYear: 'endYear',
       'managingAuthority { id }': 'managingAuthority', 'predecessor { id }': 'predecessor', population: 'population',
       areaKm2: 'areaKm2', borderRegionCount: 'borderRegionCount', closedOn: 'closedOn', reportedProjectCount: 'reportedProjectCount',
-      'eligibleTerritories { id }': 'eligibleTerritories', 'euFunding { amount }': 'euFunding', 'totalBudget { amount }': 'totalBudget',
+      'eligibleTerritories { id }': 'eligibleTerritories', 'coveredRegions { id }': 'coveredRegions', 'euFunding { amount }': 'euFunding', 'totalBudget { amount }': 'totalBudget',
     },
   },
   Project: {

@@ -20,8 +20,8 @@ const WALKS: Record<string, string> = {
     outcomes { id value breakdown { label } project { id } programme { id } organisations { relation organisation { id } } ${PROVENANCE} }
     ${PROVENANCE}`,
   programmes: `id name names { text } period euFunding { amount } totalBudget { amount } managingAuthority { id } predecessor { id } successor { id }
-    fundings { id recipient { id } } themes { id } eligibleTerritories { id } projects { id } outcomes { id organisations { relation } } ${PROVENANCE}`,
-  themes: `id name programme { id } parent { id } children { id } projects { id } ${PROVENANCE}`,
+    fundings { id recipient { id } } themes { id } eligibleTerritories { id } coveredRegions { id } projects { id } outcomes { id organisations { relation } } ${PROVENANCE}`,
+  themes: `id name programme { id } parent { id } children { id } projects { id } ownProjects: projects(includeObjectives: false) { id } ${PROVENANCE}`,
   organisations: `id name aliases location { id } externalIds { value } participations { id project { id } } managedProgrammes { id }
     outcomes { id } collaborators { count organisation { id } projects { id } } ${PROVENANCE}`,
   territories: `id name aliases partOf { id } parts { id } overlaps { id } ancestors { id } descendants { id }

@@ -17,15 +17,20 @@ export const DATA_CHANGED_CHANNEL = 'kb_data_changed';
  * objects V8 lays out at several times their JSON's size) stayed in memory until a hit that may never come.
  */
 export class KeptResponse {
-  /** The data's entity tag (see `dataTag`), made once when the response is kept. */
-  readonly etag: string;
+  private tag?: string;
 
   constructor(
     private readonly dataJson: string,
     /** The extensions of the request that computed it (its statement count and cost among them). */
     readonly extensions: Record<string, unknown>,
-  ) {
-    this.etag = dataTag(dataJson);
+  ) {}
+
+  /**
+   * The data's entity tag (see `dataTag`), made when a GET first asks for it: a POST, which is never
+   * tagged, does not pay for hashing its answer (a fresh list page is kept after every computation).
+   */
+  get etag(): string {
+    return (this.tag ??= dataTag(this.dataJson));
   }
 
   /** The response as sent on a hit: the kept data, with `extensions`. */

@@ -40,6 +40,9 @@ export async function addSyntheticRecords(orm: MikroORM, n: number): Promise<voi
     `insert into programme_territory (id, programme_id, territory_id)
        select gen_random_uuid(), p.id, t.id from programme p join territory t on t.code = 'gen-territory-' || substring(p.slug from 15)
        where p.slug like 'gen-programme-%'`,
+    `insert into programme_region (id, programme_id, territory_id)
+       select gen_random_uuid(), p.id, t.id from programme p join territory t on t.code = 'gen-territory-' || substring(p.slug from 15)
+       where p.slug like 'gen-programme-%'`,
     `insert into theme (id, slug, names, position, programme_id)
        select gen_random_uuid(), 'gen-theme-' || substring(p.slug from 15), jsonb_build_object('en', 'Generated theme'), 1, p.id
        from programme p where p.slug like 'gen-programme-%'`,

@@ -111,7 +111,7 @@ export class OrganisationResolver extends NamedRecordResolver(Organisation, NAME
 
   @ListSize(100)
   @FieldResolver(() => [Participation], {
-    description: 'The projects the organisation takes part in, with its role in each, the latest project first (by start date, then slug). Counted as 100 records in a query’s cost.',
+    description: 'The projects the organisation takes part in, with its role in each, the latest project first (by start date, then slug; projects without a start date last). Counted as 100 records in a query’s cost.',
   })
   participations(@Root() organisation: Organisation, @Ctx() context: RequestContext): Promise<Participation[]> {
     return context.loaders.custom('organisation.participations', (ids) => new OrganisationService(context).participationsOf(ids)).load(organisation.id);
