@@ -414,6 +414,12 @@ export function registerExports(app: FastifyInstance, orm: MikroORM, config: Con
         // Its own timeout, not the API's (which the error handler would name).
         return reply.code(503).send(unavailableBody('QUERY_TIMEOUT', `The download's query ran longer than ${config.exportTimeoutMs} ms (EXPORT_TIMEOUT_MS) and was cancelled.`, request.id));
       }
+      // A client that left before the first line (the statement still running) broke the chain on purpose:
+      // nothing went wrong, and no one is there to answer (logged as an error, it was a false alarm).
+      if (failure && reply.raw.destroyed) {
+        request.log.info({ download: name }, 'the client left before the download began');
+        return reply.code(499).send();
+      }
       if (failure) throw failure;
       return reply
         .type('text/csv; charset=utf-8')
