@@ -517,24 +517,15 @@ export class SeedPlanner {
     const field = <K extends keyof ProgrammeInput>(name: K) => this.child(at, name);
     const managingAuthority = this.fact(subject, 'managingAuthority', programme.managingAuthority, field('managingAuthority'), asReference('Organisation'));
     const predecessor = this.fact(subject, 'predecessor', programme.predecessor, field('predecessor'), asReference('Programme'));
-    this.listItems(subject, 'eligibleTerritories', programme.eligibleTerritories, field('eligibleTerritories'), asReference('Territory')).forEach(
-      ({ value: code, at: itemAt }) =>
-        this.addRow(
-          'programmeTerritories',
-          { id: stableId('ProgrammeTerritory', programme.slug, code), programme: subject.id, territory: stableId('Territory', code) },
-          itemAt,
-          `eligible territory ${code}`,
-        ),
-    );
-    this.listItems(subject, 'coveredRegions', programme.coveredRegions, field('coveredRegions'), asReference('Territory')).forEach(
-      ({ value: code, at: itemAt }) =>
-        this.addRow(
-          'programmeRegions',
-          { id: stableId('ProgrammeRegion', programme.slug, code), programme: subject.id, territory: stableId('Territory', code) },
-          itemAt,
-          `covered region ${code}`,
-        ),
-    );
+    // The programme's two lists of territories, each a link table of its own.
+    for (const [key, table, entity, what] of [
+      ['eligibleTerritories', 'programmeTerritories', 'ProgrammeTerritory', 'eligible territory'],
+      ['coveredRegions', 'programmeRegions', 'ProgrammeRegion', 'covered region'],
+    ] as const) {
+      this.listItems(subject, key, programme[key], field(key), asReference('Territory')).forEach(({ value: code, at: itemAt }) =>
+        this.addRow(table, { id: stableId(entity, programme.slug, code), programme: subject.id, territory: stableId('Territory', code) }, itemAt, `${what} ${code}`),
+      );
+    }
     const startYear = this.required(this.fact(subject, 'startYear', programme.startYear, field('startYear'), asNumber('year')), at, 'startYear');
     const endYear = this.required(this.fact(subject, 'endYear', programme.endYear, field('endYear'), asNumber('year')), at, 'endYear');
     this.checkEndNotBeforeStart(startYear, endYear, field('endYear'));
