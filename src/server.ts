@@ -355,17 +355,16 @@ export async function createServer({ orm, config, logger }: ServerOptions): Prom
   // the response object by the time it is sent, so it is kept as it is.
   app.addHook('onSend', async (request, reply, payload) => {
     const response = request.graphqlStats?.response;
-    if (cache && request.cacheKey && reply.statusCode === 200 && response && !response.errors && response.data && typeof payload === 'string') {
-      cache.set(request.cacheKey, response, request.cacheGeneration!, payload);
-    }
+    const answered = reply.statusCode === 200 && response && !response.errors && response.data && typeof payload === 'string' ? payload : undefined;
+    const kept = cache && request.cacheKey && answered ? cache.set(request.cacheKey, response!, request.cacheGeneration!, answered) : undefined;
     // A GET's answer names its data with an entity tag, and a client that sends the tag back in
     // If-None-Match gets 304 without the data while it is unchanged: a browser's or a CDN's revalidation
     // costs no transfer. Only data without errors is tagged; a POST, which HTTP caches do not revalidate,
-    // is not.
-    if (request.method === 'GET' && reply.statusCode === 200 && response && !response.errors && response.data && response.extensions && typeof payload === 'string') {
-      const dataJson = sentDataJson(payload, response.extensions as Record<string, unknown>);
-      if (dataJson !== undefined) {
-        const etag = dataTag(dataJson);
+    // is not. The tag of an answer just kept is the kept one's (its data already cut out).
+    if (request.method === 'GET' && answered && response!.extensions) {
+      const dataJson = kept ? undefined : sentDataJson(answered, response!.extensions as Record<string, unknown>);
+      const etag = kept?.etag ?? (dataJson === undefined ? undefined : dataTag(dataJson));
+      if (etag !== undefined) {
         reply.header('etag', etag);
         if (noneMatchNames(request.headers['if-none-match'], etag)) {
           // No body, and so neither its type nor its length (RFC 9110, 8.6 and 15.4.5): a null payload is

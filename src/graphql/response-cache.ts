@@ -216,18 +216,21 @@ export class ResponseCache {
   /**
    * Keeps a response (without errors) computed from the data of `generation` (see `generation`), sent as
    * the text `sent`. A text whose data cannot be cut out of it is not kept: the API's answers always carry
-   * extensions (their request id), and Apollo writes them as `{"data":…,"extensions":…}`.
+   * extensions (their request id), and Apollo writes them as `{"data":…,"extensions":…}`. Gives what it
+   * kept, whose tag a GET's answer then carries without cutting the data out again.
    */
-  set(key: string, response: { extensions?: Record<string, unknown> }, generation: number, sent: string): void {
-    if (!this.active || generation !== this.generation) return;
+  set(key: string, response: { extensions?: Record<string, unknown> }, generation: number, sent: string): KeptResponse | undefined {
+    if (!this.active || generation !== this.generation) return undefined;
     // Without extensions the end of the data could not be told from the end of extensions it did not know of.
     const { extensions } = response;
-    if (extensions === undefined) return;
+    if (extensions === undefined) return undefined;
     const dataJson = sentDataJson(sent, extensions);
-    if (dataJson === undefined) return;
+    if (dataJson === undefined) return undefined;
     // A kept text's memory, not its bytes on the wire: V8 keeps a string with any character above U+00FF
     // (the apostrophes of French texts) at two bytes a character.
-    this.entries.set(key, new KeptResponse(dataJson, extensions), { size: Math.max(1, 2 * sent.length) });
+    const kept = new KeptResponse(dataJson, extensions);
+    this.entries.set(key, kept, { size: Math.max(1, 2 * sent.length) });
+    return kept;
   }
 
   /** How many responses are kept, and their size as sent. */
