@@ -1,7 +1,6 @@
 import http from 'node:http';
 import { generate } from '../src/generate/synthetic';
-import { EXPORT_APPLICATION_NAME } from '../src/modules/export/export.routes';
-import { startTestApp, TestApp, waitUntil, whileLocked } from './support/app';
+import { busyExportSessionsOf, startTestApp, TestApp, waitUntil, whileLocked } from './support/app';
 
 /**
  * A CSV export streams from the database through one pooled connection. A client that abandons the
@@ -16,13 +15,8 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(() => app.close());
 
-/** The export sessions busy with a statement now (the downloads' pool names its sessions). */
-async function busyExportSessions(): Promise<number> {
-  const [{ busy }] = await app.orm.em
-    .getConnection()
-    .execute<Array<{ busy: number }>>(`select count(*)::int as busy from pg_stat_activity where datname = current_database() and application_name = ? and state <> 'idle'`, [EXPORT_APPLICATION_NAME]);
-  return busy;
-}
+/** The export sessions busy with a statement now. */
+const busyExportSessions = () => busyExportSessionsOf(app);
 
 /**
  * Reads the first chunk of a CSV download (an error answered instead fails), then hangs up; gives the

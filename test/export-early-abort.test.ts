@@ -1,6 +1,5 @@
 import http from 'node:http';
-import { EXPORT_APPLICATION_NAME } from '../src/modules/export/export.routes';
-import { capturingLogger, startTestApp, TestApp, waitUntil, whileLocked } from './support/app';
+import { busyExportSessionsOf, capturingLogger, startTestApp, TestApp, waitUntil, whileLocked } from './support/app';
 
 /** A download abandoned while its statement still waits, before its first line, with the API's log read. */
 let app: TestApp;
@@ -10,12 +9,7 @@ beforeAll(async () => {
 });
 afterAll(() => app.close());
 
-async function busyExportSessions(): Promise<number> {
-  const [{ busy }] = await app.orm.em
-    .getConnection()
-    .execute<Array<{ busy: number }>>(`select count(*)::int as busy from pg_stat_activity where datname = current_database() and application_name = ? and state <> 'idle'`, [EXPORT_APPLICATION_NAME]);
-  return busy;
-}
+const busyExportSessions = () => busyExportSessionsOf(app);
 
 it('logs a download abandoned before its first line as the client leaving, not as an error, and frees its session', async () => {
   // The claims are locked: the download's statement waits, and the client leaves meanwhile.

@@ -11,6 +11,7 @@ import { cloneDatabase } from '../../src/db/database';
 import { connectionPools, openOrm } from '../../src/db/orm';
 import { listenLocally } from '../../src/generate/plans';
 import { createServer } from '../../src/server';
+import { EXPORT_APPLICATION_NAME } from '../../src/modules/export/export.routes';
 
 export interface GraphQLResponse<T = any> {
   data?: T;
@@ -180,4 +181,12 @@ export async function whileLocked<T>(databaseUrl: string, table: string, work: (
 export async function waitUntil(condition: () => boolean | Promise<boolean>, timeoutMs: number, everyMs = 50): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await condition()) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, everyMs));
+}
+
+/** The sessions of an app's download pool busy with a statement now (the pool names its sessions). */
+export async function busyExportSessionsOf(app: TestApp): Promise<number> {
+  const [{ busy }] = await app.orm.em
+    .getConnection()
+    .execute<Array<{ busy: number }>>(`select count(*)::int as busy from pg_stat_activity where datname = current_database() and application_name = ? and state <> 'idle'`, [EXPORT_APPLICATION_NAME]);
+  return busy;
 }
