@@ -472,6 +472,11 @@ describe('CSV downloads', () => {
       ['/export/claims.csv?field=eufunding', 'field'],
       // Claims about money are filed under the record the money is for: none is about a funding record.
       ['/export/claims.csv?recordType=Funding', 'recordType'],
+      // The organisations' filter named its fields as GraphQL does ("filter.country"), not as parameters.
+      ['/export/organisations.csv?country=Belgium', 'country'],
+      ['/export/organisations.csv?territory=XX99', 'territory'],
+      ['/export/organisations.csv?text=-forem', 'text'],
+      ['/export/projects.csv?text=' + encodeURIComponent('- '.repeat(33)), 'text'],
     ]) {
       const refused = await csv(url);
       expect([url, refused.status, JSON.parse(refused.text).parameter]).toEqual([url, 400, parameter]);

@@ -315,6 +315,30 @@ describe('search', () => {
     expect(response.errors?.[0].message).toContain('only excludes');
   });
 
+  it('reads runs of dashes and brackets as separators, which PostgreSQL read as operators until its stack was too small', async () => {
+    const dashes = ['a ' + '- '.repeat(33), 'soudage ' + '-'.repeat(40), 'forem ' + '-('.repeat(35)];
+    for (const text of dashes) {
+      const response = await app.query('query ($text: String!) { search(query: $text) { totalCount } projects(filter: { text: $text }) { totalCount } organisations(filter: { text: $text }) { totalCount } }', { text });
+      expect(response.errors).toBeUndefined();
+    }
+    const soudage = await app.data('{ projects(filter: { text: "soudage" }) { totalCount } }');
+    const withDashes = await app.data('query ($text: String!) { projects(filter: { text: $text }) { totalCount } }', { text: dashes[1] });
+    expect(withDashes.projects.totalCount).toBe(soudage.projects.totalCount);
+    expect(soudage.projects.totalCount).toBeGreaterThan(0);
+  });
+
+  it.each([
+    ['query ($text: String!) { search(query: $text) { totalCount } }', 'query'],
+    ['query ($text: String!) { projects(filter: { text: $text }) { totalCount } }', 'filter.text'],
+    ['query ($text: String!) { organisations(filter: { text: $text }) { totalCount } }', 'filter.text'],
+  ])('refuses a text of dashes alone, or one too long, in %s, naming %s', async (query, argumentName) => {
+    for (const [text, message] of [['- '.repeat(33), 'at least one word'], ['!!!', 'at least one word'], ['emploi '.repeat(40), 'at most 200 characters']]) {
+      const response = await app.query(query, { text });
+      expect(response.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', argumentName });
+      expect(response.errors?.[0].message).toContain(message);
+    }
+  });
+
   it('ranks the three projects first for "emploi transfrontalier"', async () => {
     const results = await search('emploi transfrontalier');
     expect(results.slice(0, 3).map((result) => result.key).sort()).toEqual(['act-emploi', 'emploi-sans-frontieres', 'weldcome']);

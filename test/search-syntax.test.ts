@@ -10,7 +10,7 @@ import { checkSearchText, splitExclusions } from '../src/graphql/filters';
  */
 describe('a search text with exclusions', () => {
   it.each([
-    // No exclusion: the text as it is, whatever it holds.
+    // No exclusion: the words and phrases, one space apart, whatever stood between them.
     ['emploi transfrontalier', 'emploi transfrontalier', ''],
     ['or', 'or', ''],
     ['a or or b', 'a or or b', ''],
@@ -18,9 +18,14 @@ describe('a search text with exclusions', () => {
     ['"x -y" z', '"x -y" z', ''],
     ['a--b', 'a--b', ''],
     ['a:-b', 'a:-b', ''],
-    ['x — y', 'x — y', ''],
-    // A dash with nothing after it excludes nothing: PostgreSQL reads "a -" as "a".
-    ['a -', 'a -', ''],
+    ['x — y', 'x y', ''],
+    ['a (b) & c | !d', 'a b c d', ''],
+    // A dash with nothing after it excludes nothing: PostgreSQL reads "a -" as "a". Dashes are left out, as
+    // PostgreSQL reads each as an operator and ends the statement past 32 of them ("tsquery stack too small").
+    ['a -', 'a', ''],
+    ['a ' + '- '.repeat(33), 'a', ''],
+    ['soudage ' + '-'.repeat(40), 'soudage', ''],
+    ['forem ' + '-('.repeat(35), 'forem', ''],
     // A "-" where a word may start: the word or phrase after it.
     ['soudage -formations', 'soudage', 'formations'],
     ['a - b', 'a', 'b'],
@@ -48,5 +53,14 @@ describe('a search text with exclusions', () => {
 
   it.each(['-qqq', '- qqq', '(-qqq)', '-a -b', 'or -b', '–formation'])('refuses %j, which only excludes', (text) => {
     expect(() => checkSearchText(text, 'query')).toThrow(/only excludes/);
+  });
+
+  it.each(['', '   ', '-', '- - -', '!!!', '(&|)', '"', '– —'])('refuses %j, which has no word', (text) => {
+    expect(() => checkSearchText(text, 'query')).toThrow(/at least one word/);
+  });
+
+  it('refuses a text over 200 characters, naming the argument', () => {
+    expect(checkSearchText('a'.repeat(200), 'filter.text').wanted).toBe('a'.repeat(200));
+    expect(() => checkSearchText('a '.repeat(101), 'filter.text')).toThrow('"filter.text" must be at most 200 characters; got 201.');
   });
 });

@@ -132,8 +132,11 @@ const TYPOGRAPHIC_DASHES = new Set(['\u2013', '\u2014', '\u2212']);
  * Read as PostgreSQL's websearch_to_tsquery reads it: a "-" where a word may start excludes the word or
  * phrase after it ("a -b", "a - b", "(-b)"), not one inside a word ("Nord-Pas-de-Calais") or inside quotes;
  * an en or em dash or a minus sign directly before a word ("–formation", as phones write "-") excludes too.
- * Without exclusions the text is kept as it is; with some, the words left are kept in order, and an "or"
- * left with nothing on one side ("emploi or -formation") goes with them.
+ * The words and phrases looked for are kept in order, one space apart: what else the text held (dashes
+ * with no word after them, brackets, "&", "|", "!") separates words in websearch syntax and nothing more,
+ * but PostgreSQL reads each dash as an operator, and more than 32 of them in a row end the statement with
+ * "tsquery stack too small". With exclusions, an "or" left with nothing on one side
+ * ("emploi or -formation") goes with them.
  */
 export function splitExclusions(text: string): { wanted: string; excluded: string } {
   const wanted: string[] = [];
@@ -166,23 +169,36 @@ export function splitExclusions(text: string): { wanted: string; excluded: strin
       at = end;
     }
   }
-  if (excluded.length === 0) return { wanted: text.trim(), excluded: '' };
+  if (excluded.length === 0) return { wanted: wanted.join(' '), excluded: '' };
   // "or" alone is a word (French for gold): only an "or" with nothing on one side is dropped.
   const isOr = (word: string | undefined) => word?.toLowerCase() === 'or';
   const kept = wanted.filter((word, index) => !(isOr(word) && (index === 0 || index === wanted.length - 1 || isOr(wanted[index + 1]))));
   return { wanted: kept.join(' '), excluded: excluded.join(' or ') };
 }
 
+/** The longest search text taken, in characters: a sentence or two, where a query's words end. */
+export const MAX_SEARCH_TEXT_LENGTH = 200;
+
+/** A letter or a digit: what a word has, where a text of punctuation alone ("!!!", "- -") has none. */
+const WORD_CHARACTER = /[\p{L}\p{N}]/u;
+
 /**
- * A search text's words to look for, refused (BAD_USER_INPUT naming `argumentName`) when it has none: a text
- * that only excludes ("-formation") would match every record that lacks the word, and rank them all.
+ * A search text's words to look for, refused (BAD_USER_INPUT naming `argumentName`) when it is longer than
+ * MAX_SEARCH_TEXT_LENGTH (PostgreSQL's parser of a text query recurses for each word, and a long text runs
+ * out of stack) or has no word to look for: a text that only excludes ("-formation") would match every
+ * record that lacks the word, and rank them all, and one of punctuation alone would match nothing.
  */
 export function checkSearchText(text: string, argumentName: string): SearchText {
   const trimmed = text.trim();
-  if (!trimmed) throw badUserInput(argumentName, `"${argumentName}" must contain at least one word.`);
+  if (trimmed.length > MAX_SEARCH_TEXT_LENGTH) {
+    throw badUserInput(argumentName, `"${argumentName}" must be at most ${MAX_SEARCH_TEXT_LENGTH} characters; got ${trimmed.length}.`);
+  }
   const { wanted, excluded } = splitExclusions(trimmed);
-  if (!wanted) {
-    throw badUserInput(argumentName, `"${argumentName}" only excludes words ("-word"); give at least one word to look for as well.`);
+  if (!WORD_CHARACTER.test(wanted)) {
+    if (excluded) {
+      throw badUserInput(argumentName, `"${argumentName}" only excludes words ("-word"); give at least one word to look for as well.`);
+    }
+    throw badUserInput(argumentName, `"${argumentName}" must contain at least one word.`);
   }
   return { text: trimmed, wanted, excluded };
 }

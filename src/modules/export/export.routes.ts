@@ -152,7 +152,7 @@ const EXPORTS: Record<string, Export> = {
     columns: ['id', 'slug', 'name_fr', 'name_nl', 'name_en', 'acronym', 'aliases', 'kind', 'sector', 'country', 'location', 'address', 'website'],
     parameters: parametersReadBy(organisationFilterFrom),
     async query(context, query) {
-      const conditions = await new OrganisationService(context).conditions(organisationFilterFrom(query));
+      const conditions = await new OrganisationService(context).conditions(organisationFilterFrom(query), '');
       const where = whereOf(conditions);
       return {
         sql: `select o.id, o.slug, o.names->>'fr' as name_fr, o.names->>'nl' as name_nl, o.names->>'en' as name_en, o.acronym,

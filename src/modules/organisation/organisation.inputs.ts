@@ -1,5 +1,5 @@
 import { Field, InputType, registerEnumType } from 'type-graphql';
-import { Order, OrderInput, YearRange } from '../../graphql/filters';
+import { MAX_SEARCH_TEXT_LENGTH, Order, OrderInput, YearRange } from '../../graphql/filters';
 import { OrganisationKind } from './organisation.entity';
 
 @InputType({ description: 'Which organisations to list. Conditions combine with AND; a list matches any of its values, and an empty list sets no condition.' })
@@ -27,7 +27,7 @@ export class OrganisationFilter {
   @Field(() => [String], { nullable: true, description: 'Programme slugs: organisations taking part in projects of any of them.' })
   programme?: string[] | null;
 
-  @Field(() => String, { nullable: true, description: 'Words in names, acronyms or aliases, in any language, read as `search` reads them ("a phrase", `or`, `-word` to leave out).' })
+  @Field(() => String, { nullable: true, description: 'Words in names, acronyms or aliases, in any language, read as `search` reads them ("a phrase", `or`, `-word` to leave out), at most ' + MAX_SEARCH_TEXT_LENGTH + ' characters. A blank text sets no condition.' })
   text?: string | null;
 }
 

@@ -23,14 +23,19 @@ const SORT: SortColumns<OrganisationOrderField> = {
 export class OrganisationService {
   constructor(private readonly context: RequestContext) {}
 
-  async conditions(filter: OrganisationFilter | null | undefined): Promise<Condition[]> {
+  /**
+   * The conditions of a filter. `argument` is what errors call the filter: "filter" in GraphQL, where a
+   * field is "filter.country"; empty in a download, whose parameters are the fields themselves ("country").
+   */
+  async conditions(filter: OrganisationFilter | null | undefined, argument = 'filter'): Promise<Condition[]> {
     if (!filter) return [];
+    const name = (field: string) => (argument ? `${argument}.${field}` : field);
     const conditions: Condition[] = [];
     if (given(filter.kind)) conditions.push(inList('o.kind', filter.kind));
-    if (given(filter.country)) conditions.push(inList('o.country', countryCodes(filter.country, 'filter.country')));
+    if (given(filter.country)) conditions.push(inList('o.country', countryCodes(filter.country, name('country'))));
     const ids = await knownIds(this.context.loaders, {
-      territory: named(filter.territory, Territory, 'code', 'filter.territory', 'territory code'),
-      programme: named(filter.programme, Programme, 'slug', 'filter.programme', 'programme'),
+      territory: named(filter.territory, Territory, 'code', name('territory'), 'territory code'),
+      programme: named(filter.programme, Programme, 'slug', name('programme'), 'programme'),
     });
     if (ids.territory) {
       // An absent flag (a filter built by code, not by GraphQL, which fills the default) reads as true.
@@ -43,7 +48,7 @@ export class OrganisationService {
         bindings: [ids.programme],
       });
     }
-    if (filter.text?.trim()) conditions.push(textMatchCondition('o.id', 'Organisation', checkSearchText(filter.text, 'filter.text')));
+    if (filter.text?.trim()) conditions.push(textMatchCondition('o.id', 'Organisation', checkSearchText(filter.text, name('text'))));
     return conditions;
   }
 

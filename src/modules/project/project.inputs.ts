@@ -1,5 +1,5 @@
 import { Field, InputType, registerEnumType } from 'type-graphql';
-import { DecimalRange, Order, OrderInput } from '../../graphql/filters';
+import { DecimalRange, MAX_SEARCH_TEXT_LENGTH, Order, OrderInput } from '../../graphql/filters';
 import { ParticipationRole } from '../participation/participation.entity';
 
 @InputType({ description: 'Which projects to list. Conditions combine with AND; a list matches any of its values, and an empty list sets no condition.' })
@@ -44,7 +44,7 @@ export class ProjectFilter {
   totalBudget?: DecimalRange | null;
 
   @Field(() => String, { nullable: true, description:
-      'Words in the acronym, titles, summaries, objectives, activities, target groups or obstacles, in any language, read as `search` reads them ("a phrase", `or`, `-word` to leave out).', })
+      'Words in the acronym, titles, summaries, objectives, activities, target groups or obstacles, in any language, read as `search` reads them ("a phrase", `or`, `-word` to leave out), at most ' + MAX_SEARCH_TEXT_LENGTH + ' characters. A blank text sets no condition.', })
   text?: string | null;
 }
 

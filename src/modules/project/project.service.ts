@@ -95,7 +95,7 @@ export class ProjectService {
       conditions.push({ sql: 'p.start_date <= ? and p.end_date >= ?', bindings: [day, day] });
     }
     conditions.push(...decimalRangeConditions('p.total_budget', filter.totalBudget, name('totalBudget')));
-    if (filter.text?.trim()) conditions.push(textMatchCondition('p.id', 'Project', checkSearchText(filter.text, 'filter.text')));
+    if (filter.text?.trim()) conditions.push(textMatchCondition('p.id', 'Project', checkSearchText(filter.text, name('text'))));
     return conditions;
   }
 

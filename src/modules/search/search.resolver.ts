@@ -1,8 +1,7 @@
 import { Arg, Ctx, Field, Float, Int, ObjectType, Query, registerEnumType, Resolver } from 'type-graphql';
 import { ConnectionResult, cursorDigest, decodeCursor, encodeCursor, notACursor, PageInfo, pageRequest } from '../../graphql/connection';
 import type { RequestContext } from '../../graphql/context';
-import { badUserInput } from '../../graphql/errors';
-import { checkSearchText } from '../../graphql/filters';
+import { checkSearchText, MAX_SEARCH_TEXT_LENGTH } from '../../graphql/filters';
 import { Node } from '../../graphql/node';
 import { loadNode } from '../../graphql/node.resolver';
 import { SearchService, SearchType } from './search.service';
@@ -73,7 +72,7 @@ export class SearchResolver {
       description:
         'Words to look for, all of them unless `or` stands between two, which accepts either: "a quoted phrase" keeps its ' +
         'words together and in order, and -word or -"a phrase" leaves out the records that have it (in any language). ' +
-        'At most 200 characters.',
+        `At most ${MAX_SEARCH_TEXT_LENGTH} characters.`,
     }) query: string,
     @Arg('types', () => [SearchType], { nullable: true, description: 'Only these kinds of record; all when absent.' }) types?: SearchType[] | null,
     @Arg('first', () => Int, { nullable: true, description: 'How many results (at most the page size cap); 20 when absent.' }) first?: number | null,
@@ -81,7 +80,6 @@ export class SearchResolver {
   ): Promise<ConnectionResult<Node>> {
     const search = checkSearchText(query, 'query');
     const { text } = search;
-    if (text.length > 200) throw badUserInput('query', `"query" must be at most 200 characters; got ${text.length}.`);
     const { size } = pageRequest({ first }, context.config.maxPageSize);
     const chosen = types && types.length > 0 ? types : Object.values(SearchType);
     // An empty cursor is refused like any other that is not one of these results'.
