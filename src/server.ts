@@ -244,9 +244,10 @@ export async function createServer({ orm, config, logger }: ServerOptions): Prom
   const schema = await getSchema();
   const apollo = new ApolloServer<RequestContext>({
     // The schema, executed compiled once a query is seen again (see CompiledExecution).
-    gateway: new CompiledExecution(schema, config.compileQueriesAfter),
+    gateway: new CompiledExecution(schema, config.compileQueriesAfter, { hideSuggestions: !config.introspection }),
     introspection: config.introspection,
-    // Without introspection, validation's "Did you mean ...?" would still spell the schema out field by field.
+    // Without introspection, validation's "Did you mean ...?" would still spell the schema out field by field
+    // (and the variables' errors would, which the executor leaves them out of).
     hideSchemaDetailsFromClientErrors: !config.introspection,
     csrfPrevention: true,
     includeStacktraceInErrorResponses: false,

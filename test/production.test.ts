@@ -402,5 +402,17 @@ describe('introspection switch', () => {
     const misspelt = await post(app, { query: '{ programme(slug: "interreg-v-fwvl") { nam } }' });
     expect(misspelt.json.errors[0].extensions.code).toBe('GRAPHQL_VALIDATION_FAILED');
     expect(misspelt.json.errors[0].message).not.toMatch(/Did you mean/);
+    // Nor through the errors of variables: an input field's or an enum value's name, run by graphql-js and
+    // compiled (the third run of a query text).
+    const query = 'query ($f: ProjectFilter) { projects(filter: $f) { totalCount } }';
+    for (let run = 0; run < 4; run++) {
+      for (const f of [{ programm: ['x'] }, { role: ['LEAD'] }]) {
+        const refused = await post(app, { query, variables: { f } });
+        expect(refused.json.errors[0].extensions.code).toBe('BAD_USER_INPUT');
+        expect(refused.json.errors[0].message).toMatch(/\$f/);
+        expect(refused.json.errors[0].message).not.toMatch(/Did you mean|programme|LEAD_PARTNER/);
+      }
+      expect((await post(app, { query, variables: { f: { role: ['LEAD_PARTNER'] } } })).json.data.projects.totalCount).toBeGreaterThan(0);
+    }
   });
 });

@@ -65,19 +65,22 @@ export class CompiledExecution implements GatewayInterface {
   private readonly compiled: LRUCache<string, Compiled>;
   private readonly listeners = new Set<GatewaySchemaLoadOrUpdateCallback>();
   private readonly maxCompiledFields: number;
+  private readonly hideSuggestions: boolean;
 
   /**
    * `compiledFields`: the fields of all compiled operations kept (10,000, about 60 MB: a frontend's tens of
    * queries hold a few thousand); `maxCompiledFields`: the most an operation may have to be compiled (1,000,
-   * about 6 MB of code).
+   * about 6 MB of code); `hideSuggestions`: leave "Did you mean ...?" out of the errors of variables, which
+   * would spell out input fields and enum values (Apollo's own switch only reaches validation's errors).
    */
   constructor(
     private readonly schema: GraphQLSchema,
     private readonly compileAfter: number,
-    { compiledFields = 10_000, maxCompiledFields = 1_000 } = {},
+    { compiledFields = 10_000, maxCompiledFields = 1_000, hideSuggestions = false } = {},
   ) {
     this.compiled = new LRUCache({ maxSize: compiledFields });
     this.maxCompiledFields = maxCompiledFields;
+    this.hideSuggestions = hideSuggestions;
   }
 
   onSchemaLoadOrUpdate(callback: GatewaySchemaLoadOrUpdateCallback): () => void {
@@ -115,9 +118,10 @@ export class CompiledExecution implements GatewayInterface {
 
   private async run(request: ExecutionRequest, context: RequestContext, compiled: Compiled | undefined): Promise<ExecutionResult> {
     const { document, operation, operationName = null, variables = {} } = request;
-    if (!operation || !compiled) return execute({ schema: this.schema, document, operationName, variableValues: variables, contextValue: context });
+    const { hideSuggestions } = this;
+    if (!operation || !compiled) return execute({ schema: this.schema, document, operationName, variableValues: variables, contextValue: context, hideSuggestions });
     // Variables are coerced by graphql-js, as `execute` would: same defaults, same errors (see the patch).
-    const { coerced, errors } = getVariableValues(this.schema, operation.variableDefinitions ?? [], variables, { maxErrors: 50 });
+    const { coerced, errors } = getVariableValues(this.schema, operation.variableDefinitions ?? [], variables, { maxErrors: 50, hideSuggestions });
     if (errors) return { errors };
     const result = await compiled.query(undefined, context, undefined, coerced);
     return result.errors ? { ...result, errors: result.errors.map(asGraphQLJsError) } : result;
