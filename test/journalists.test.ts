@@ -477,6 +477,7 @@ describe('CSV downloads', () => {
       ['/export/organisations.csv?territory=XX99', 'territory'],
       ['/export/organisations.csv?text=-forem', 'text'],
       ['/export/projects.csv?text=' + encodeURIComponent('- '.repeat(33)), 'text'],
+      ['/export/projects.csv?totalBudgetMin=2000000&totalBudgetMax=1000000', 'totalBudgetMax'],
     ]) {
       const refused = await csv(url);
       expect([url, refused.status, JSON.parse(refused.text).parameter]).toEqual([url, 400, parameter]);

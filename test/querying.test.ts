@@ -76,6 +76,8 @@ describe('filters', () => {
     expect(await projectSlugs({ activeOn: '2021-05-31' })).toEqual(['weldcome']);
     expect(await projectSlugs({ totalBudget: { min: '1000000' } })).toEqual(['weldcome']);
     expect(await projectSlugs({ totalBudget: { max: '1000000' } })).toEqual([]);
+    expect(await projectSlugs({ totalBudget: { min: '1319699.36', max: '1319699.360' } })).toEqual(['weldcome']);
+    expect(await projectSlugs({ totalBudget: { min: '-5', max: '-1.5' } })).toEqual([]);
     expect(await projectSlugs({ text: 'soudage' })).toEqual(['weldcome']);
     // Conditions combine with AND.
     expect(await projectSlugs({ territory: ['FRE'], country: ['BE'] })).toEqual(['emploi-sans-frontieres']);
@@ -101,6 +103,8 @@ describe('filters', () => {
     ]);
     expect(await slugsOf('programmes', { period: { from: 2015, to: 2016 } })).toEqual(['interreg-v-fwvl']);
     expect(await slugsOf('programmes', { period: { from: 2020 } })).toEqual(['interreg-v-fwvl', 'interreg-vi-fwvl']);
+    // A span of one year, and an amount range of one amount, are ranges.
+    expect(await slugsOf('programmes', { period: { from: 2014, to: 2014 } })).toEqual(['interreg-v-fwvl']);
     expect(await slugsOf('programmes', { kind: ['TRANSNATIONAL'] })).toEqual([]);
     expect(await slugsOf('programmes', { country: ['BE'] })).toEqual(['interreg-v-fwvl']);
     expect(await slugsOf('themes', { programme: ['interreg-v-fwvl'] })).toHaveLength(5);
@@ -501,6 +505,11 @@ describe('bad arguments', () => {
     ['{ projects(first: 101) { totalCount } }', 'first', 'page size cap'],
     ['{ projects(first: 1, last: 1) { totalCount } }', 'first', 'not both'],
     ['{ search(query: "   ") { totalCount } }', 'query', 'at least one word'],
+    // A range that ends before it starts matched nothing, or, for a period, what ran over both years.
+    ['{ programmes(filter: { period: { from: 2020, to: 2014 } }) { totalCount } }', 'filter.period.to', '"filter.period.to" (2014) is before the range\'s from (2020).'],
+    ['{ organisation(slug: "le-forem") { collaborators(filter: { period: { from: 2021, to: 2013 } }) { organisation { slug } } } }', 'filter.period.to', 'before the range\'s from'],
+    ['{ projects(filter: { totalBudget: { min: "2000000", max: "1000000.5" } }) { totalCount } }', 'filter.totalBudget.max', '"filter.totalBudget.max" (1000000.5) is less than the range\'s min (2000000).'],
+    ['{ projects(filter: { totalBudget: { min: "0.000000000000000000000000000002", max: "0.000000000000000000000000000001" } }) { totalCount } }', 'filter.totalBudget.max', 'less than'],
     ['{ search(query: "emploi", after: "garbage") { totalCount } }', 'after', 'not a cursor'],
     ['{ search(query: "emploi", first: 1000) { totalCount } }', 'first', 'page size cap'],
     ['{ fundingBreakdown(by: PROGRAMME, basis: PARTNER_SHARE) { total { amount } } }', 'basis', 'PARTNER_SHARE'],

@@ -16,7 +16,7 @@ registerEnumType(OrderDirection, {
   valuesConfig: { ASC: { description: 'Ascending: A to Z, smallest first, oldest first.' }, DESC: { description: 'Descending.' } },
 });
 
-@InputType({ description: 'A range of exact decimal amounts; either end may be left open.' })
+@InputType({ description: 'A range of exact decimal amounts; either end may be left open. A `max` below `min` is refused.' })
 export class DecimalRange {
   @Field(() => String, { nullable: true, description: 'Smallest amount included, e.g. "1000000".' })
   min?: string | null;
@@ -25,7 +25,7 @@ export class DecimalRange {
   max?: string | null;
 }
 
-@InputType({ description: 'A span of years; either end may be left open. Matches what overlaps it.' })
+@InputType({ description: 'A span of years; either end may be left open. Matches what overlaps it. A `to` before `from` is refused.' })
 export class YearRange {
   @Field(() => Int, { nullable: true, description: 'First year included.' })
   from?: number | null;
@@ -280,6 +280,35 @@ export function decimalRangeConditions(sql: string, range: DecimalRange | null |
     }
     conditions.push({ sql: `${sql} ${operator} ?::numeric`, bindings: [value] });
   }
+  // A range that ends before it starts matches nothing, and says nothing of why.
+  if (range?.min != null && range.max != null && compareDecimals(range.max, range.min) < 0) {
+    throw badUserInput(`${argumentName}.max`, `"${argumentName}.max" (${range.max}) is less than the range's min (${range.min}).`);
+  }
+  return conditions;
+}
+
+/** The order of two decimals written as DECIMAL reads them, exactly (a float would round 30 digits). */
+export function compareDecimals(a: string, b: string): number {
+  const scaled = (value: string) => {
+    const [whole, fraction = ''] = value.split('.');
+    return BigInt(whole.replace('-', '') + fraction.padEnd(30, '0')) * (value.startsWith('-') ? -1n : 1n);
+  };
+  const difference = scaled(a) - scaled(b);
+  return difference < 0n ? -1 : difference > 0n ? 1 : 0;
+}
+
+/**
+ * Conditions for the records whose span of years (their first and last year's columns) overlaps a range,
+ * refused when the range ends before it starts: { from: 2020, to: 2014 } read as given matched the
+ * programmes running over both years, and looked like an answer.
+ */
+export function yearRangeConditions(range: YearRange | null | undefined, argumentName: string, firstYearSql: string, lastYearSql: string): Condition[] {
+  if (range?.from != null && range.to != null && range.to < range.from) {
+    throw badUserInput(`${argumentName}.to`, `"${argumentName}.to" (${range.to}) is before the range's from (${range.from}).`);
+  }
+  const conditions: Condition[] = [];
+  if (range?.from != null) conditions.push({ sql: `${lastYearSql} >= ?`, bindings: [range.from] });
+  if (range?.to != null) conditions.push({ sql: `${firstYearSql} <= ?`, bindings: [range.to] });
   return conditions;
 }
 

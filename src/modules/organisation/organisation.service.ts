@@ -1,7 +1,7 @@
 import { localisedSortColumn } from '../../db/indexes';
 import type { RequestContext } from '../../graphql/context';
 import { allOf, Condition, ConnectionArgs, ConnectionResult, paginate, PageOptions } from '../../graphql/connection';
-import { checkSearchText, countryCodes, given, inList, knownIds, named, orderKeys, SortColumns, territoryReachSql, textMatchCondition } from '../../graphql/filters';
+import { checkSearchText, countryCodes, given, inList, knownIds, named, orderKeys, SortColumns, territoryReachSql, textMatchCondition, yearRangeConditions } from '../../graphql/filters';
 import { rowMapper } from '../../graphql/rows';
 import { Participation } from '../participation/participation.entity';
 import { Programme } from '../programme/programme.entity';
@@ -65,8 +65,7 @@ export class OrganisationService {
     const conditions: Condition[] = [{ sql: 'mine.organisation_id = any(?)', bindings: [[...new Set(organisationIds)]] }];
     const { programme } = await knownIds(this.context.loaders, { programme: named(filter?.programme, Programme, 'slug', 'filter.programme', 'programme') });
     if (programme) conditions.push({ sql: 'p.programme_id = any(?)', bindings: [programme] });
-    if (filter?.period?.from != null) conditions.push({ sql: 'g.end_year >= ?', bindings: [filter.period.from] });
-    if (filter?.period?.to != null) conditions.push({ sql: 'g.start_year <= ?', bindings: [filter.period.to] });
+    conditions.push(...yearRangeConditions(filter?.period, 'filter.period', 'g.start_year', 'g.end_year'));
     const where = allOf(conditions);
     // The text depends only on which filters are given (ids are one array parameter): a prepared statement.
     const { rows }: { rows: Array<{ organisation_id: string; partner_id: string; project_ids: string[] }> } = await this.context.sql.prepared(

@@ -1,7 +1,7 @@
 import { localisedSortColumn } from '../../db/indexes';
 import type { RequestContext } from '../../graphql/context';
 import { Condition, ConnectionArgs, ConnectionResult, paginate, PageOptions } from '../../graphql/connection';
-import { countryCodes, given, inList, orderKeys, SortColumns } from '../../graphql/filters';
+import { countryCodes, given, inList, orderKeys, SortColumns, yearRangeConditions } from '../../graphql/filters';
 import { Programme } from './programme.entity';
 import { ProgrammeFilter, ProgrammeOrder, ProgrammeOrderField } from './programme.inputs';
 
@@ -16,8 +16,7 @@ export class ProgrammeService {
 
   async list(filter: ProgrammeFilter | null | undefined, orderBy: ProgrammeOrder | null | undefined, args: ConnectionArgs, options: PageOptions = {}): Promise<ConnectionResult<Programme>> {
     const conditions: Condition[] = [];
-    if (filter?.period?.from != null) conditions.push({ sql: 'g.end_year >= ?', bindings: [filter.period.from] });
-    if (filter?.period?.to != null) conditions.push({ sql: 'g.start_year <= ?', bindings: [filter.period.to] });
+    conditions.push(...yearRangeConditions(filter?.period, 'filter.period', 'g.start_year', 'g.end_year'));
     if (given(filter?.kind)) conditions.push(inList('g.kind', filter.kind));
     if (given(filter?.country)) {
       const countries = countryCodes(filter.country, 'filter.country');
