@@ -345,6 +345,19 @@ describe('fundingBreakdown', () => {
     expect(total).toBeGreaterThan(Number(fundingBreakdown.total.amount));
   });
 
+  it('says the buckets add up to the total when no project in several has an amount', async () => {
+    // VDAB's one project has no published budget and four territories.
+    const { fundingBreakdown } = await app.data(BREAKDOWN, { by: 'TERRITORY', filter: { organisation: ['vdab'] } });
+    expect(fundingBreakdown).toMatchObject({ projectCount: 1, overlapping: true, total: null });
+    expect(fundingBreakdown.buckets.length).toBeGreaterThan(1);
+    expect(fundingBreakdown.buckets.every((bucket: any) => bucket.amount === null)).toBe(true);
+    expect(fundingBreakdown.note).toContain('Some projects sit in more than one bucket, but none of them has a published amount, so the buckets’ amounts add up to the total.');
+    expect(fundingBreakdown.note).not.toContain('more than the total');
+    const note = async (lang: string) => (await app.data(`{ fundingBreakdown(by: TERRITORY, filter: { organisation: ["vdab"] }, lang: ${lang}) { note } }`)).fundingBreakdown.note;
+    expect(await note('FR')).toContain('Certains projets figurent dans plusieurs groupes, mais aucun montant n’est publié pour eux\u00a0: les montants des groupes additionnés donnent donc le total.');
+    expect(await note('NL')).toContain('Sommige projecten staan in meer dan één groep, maar voor geen van hen is een bedrag gepubliceerd, zodat de bedragen van de groepen samen het totaal zijn.');
+  });
+
   it('writes its note in the language asked, as its labels', async () => {
     const note = async (lang: string, by = 'THEME') => (await app.data(`{ fundingBreakdown(by: ${by}, lang: ${lang}) { note } }`)).fundingBreakdown.note;
     expect(await note('EN')).toBe(

@@ -80,7 +80,11 @@ export class FundingBreakdown {
   @Field(() => Money, { nullable: true, description: 'The sum over every matching record, each counted once.' })
   total!: Money | null;
 
-  @Field({ description: 'True when a record sits in more than one bucket, so the buckets add up to more than the total.' })
+  @Field({
+    description:
+      'True when a record sits in more than one bucket: the buckets then count it more than once, and their amounts add up to ' +
+      'more than the total when such a record has an amount (the note says which).',
+  })
   overlapping!: boolean;
 
   @Field({ description: 'How to read the figures, in plain words.' })
@@ -122,6 +126,8 @@ interface BucketsAndTotals {
   memberships: number;
   records: number;
   with_amount: number;
+  /** Amounts placed in buckets, counting an amount once per bucket it sits in. */
+  placed_with_amount: number;
 }
 
 /**
@@ -150,13 +156,13 @@ async function bucketsAndTotals(context: RequestContext, by: BreakdownDimension,
               ((select count(*) from selected) - (select count(distinct project_id) from placed))::int as unplaced,
               (select sum(amount) from placed)::text as amount,
               (select count(*) from placed)::int as memberships, (select count(*) from placed)::int as records,
-              (select count(amount) from placed)::int as with_amount`
+              (select count(amount) from placed)::int as with_amount, (select count(amount) from placed)::int as placed_with_amount`
     : `with ${selected}, buckets as (${groupingSql(by)}),
         placed as (select buckets.key, buckets.labels, selected.amount from selected left join buckets on buckets.project_id = selected.id),
         ${grouped('count(*)')}
        select ${buckets} as buckets, (select count(*) from selected)::int as projects, 0 as unplaced, (select sum(amount) from selected)::text as amount,
               (select count(*) from placed)::int as memberships, (select count(*) from selected)::int as records,
-              (select count(amount) from selected)::int as with_amount`;
+              (select count(amount) from selected)::int as with_amount, (select count(amount) from placed)::int as placed_with_amount`;
   const bindings = filter.bindings!;
   const result: { rows: BucketsAndTotals[] } = await context.sql.raw(sql, bindings);
   return result.rows[0];
@@ -199,6 +205,8 @@ export class FundingBreakdownResolver {
       return pickText(row.labels, lang) ?? row.key;
     };
     const overlapping = totals.memberships > totals.records;
+    // Records in several buckets with no amount among them: the buckets' amounts still add up to the total.
+    const amountsOverlap = totals.placed_with_amount > totals.with_amount;
     const recordsWord = partnerLevel ? 'participations' : 'projects';
     const note = breakdownNote(lang, {
       partnerLevel,
@@ -206,6 +214,7 @@ export class FundingBreakdownResolver {
       withAmount: totals.with_amount,
       records: totals.records,
       overlapping,
+      amountsOverlap,
       unplaced: totals.unplaced,
       projects: totals.projects,
     });
@@ -236,6 +245,8 @@ interface NoteFacts {
   withAmount: number;
   records: number;
   overlapping: boolean;
+  /** Whether a record in several buckets has an amount, so that the buckets' amounts add up to more than the total. */
+  amountsOverlap: boolean;
   /** Matching projects in no bucket (partner-level groupings: no partner on record). */
   unplaced: number;
   projects: number;
@@ -245,7 +256,7 @@ interface NoteFacts {
  * What a reader must know to quote a breakdown, in the asked language: what the amounts are, how many
  * records had none, whether buckets overlap, and how many projects no bucket holds.
  */
-function breakdownNote(lang: Language, { partnerLevel, basis, withAmount, records, overlapping, unplaced, projects }: NoteFacts): string {
+function breakdownNote(lang: Language, { partnerLevel, basis, withAmount, records, overlapping, amountsOverlap, unplaced, projects }: NoteFacts): string {
   const euFunding = basis === FundingBasis.EU_FUNDING;
   // As the fact sheets write numbers in each language.
   const [some, all] = [formatDecimal(String(withAmount), lang), formatDecimal(String(records), lang)];
@@ -259,9 +270,11 @@ function breakdownNote(lang: Language, { partnerLevel, basis, withAmount, record
           ? 'Amounts are the partners’ own published budgets; a project’s total is never split among its partners.'
           : `Amounts are the projects’ ${euFunding ? 'EU funding' : 'total budgets'}, as published; a budget is not spending.`,
         `${some} of ${all} ${many} had a published amount; the others are left out of the sums.`,
-        overlapping
-          ? `Some ${many} sit in more than one bucket, so the buckets add up to more than the total, which counts each once.`
-          : `Each ${one} sits in one bucket.`,
+        !overlapping
+          ? `Each ${one} sits in one bucket.`
+          : amountsOverlap
+            ? `Some ${many} sit in more than one bucket, so the buckets add up to more than the total, which counts each once.`
+            : `Some ${many} sit in more than one bucket, but none of them has a published amount, so the buckets’ amounts add up to the total.`,
         ...(unplaced
           ? [`Projects with no partner on record, so in no bucket: ${partnerless} of ${matching}.`]
           : []),
@@ -270,16 +283,18 @@ function breakdownNote(lang: Language, { partnerLevel, basis, withAmount, record
     // Participations are feminine, projects masculine; a narrow no-break space before ";", a no-break space before ":".
     [Language.FR]: () => {
       const words = partnerLevel
-        ? { each: 'Chaque participation', some: 'Certaines participations', many: 'participations', left: 'laissées', eachOne: 'chacune' }
-        : { each: 'Chaque projet', some: 'Certains projets', many: 'projets', left: 'laissés', eachOne: 'chacun' };
+        ? { each: 'Chaque participation', some: 'Certaines participations', many: 'participations', left: 'laissées', eachOne: 'chacune', them: 'elles' }
+        : { each: 'Chaque projet', some: 'Certains projets', many: 'projets', left: 'laissés', eachOne: 'chacun', them: 'eux' };
       return [
         partnerLevel
           ? 'Les montants sont les budgets propres publiés des partenaires\u202f; le total d’un projet n’est jamais réparti entre ses partenaires.'
           : `Les montants correspondent ${euFunding ? 'au financement de l’UE' : 'aux budgets totaux'} des projets, tels que publiés\u202f; un budget n’est pas une dépense.`,
         `Un montant était publié pour ${some} des ${all} ${words.many}\u202f; les autres sont ${words.left} hors des sommes.`,
-        overlapping
-          ? `${words.some} figurent dans plusieurs groupes\u00a0: les groupes additionnés dépassent donc le total, qui compte ${words.eachOne} une fois.`
-          : `${words.each} figure dans un seul groupe.`,
+        !overlapping
+          ? `${words.each} figure dans un seul groupe.`
+          : amountsOverlap
+            ? `${words.some} figurent dans plusieurs groupes\u00a0: les groupes additionnés dépassent donc le total, qui compte ${words.eachOne} une fois.`
+            : `${words.some} figurent dans plusieurs groupes, mais aucun montant n’est publié pour ${words.them}\u00a0: les montants des groupes additionnés donnent donc le total.`,
         ...(unplaced
           ? [`Projets sans partenaire enregistré, donc dans aucun groupe\u00a0: ${partnerless} sur ${matching}.`]
           : []),
@@ -292,9 +307,11 @@ function breakdownNote(lang: Language, { partnerLevel, basis, withAmount, record
           ? 'De bedragen zijn de eigen gepubliceerde budgetten van de partners; het totaal van een project wordt nooit over zijn partners verdeeld.'
           : `De bedragen zijn ${euFunding ? 'de EU-financiering' : 'de totale budgetten'} van de projecten, zoals gepubliceerd; een budget is geen uitgave.`,
         `Voor ${some} van de ${all} ${many} was een bedrag gepubliceerd; de andere blijven buiten de totalen.`,
-        overlapping
-          ? `Sommige ${many} staan in meer dan één groep, zodat de groepen samen meer bedragen dan het totaal, dat elk één keer telt.`
-          : `${each} staat in één groep.`,
+        !overlapping
+          ? `${each} staat in één groep.`
+          : amountsOverlap
+            ? `Sommige ${many} staan in meer dan één groep, zodat de groepen samen meer bedragen dan het totaal, dat elk één keer telt.`
+            : `Sommige ${many} staan in meer dan één groep, maar voor geen van hen is een bedrag gepubliceerd, zodat de bedragen van de groepen samen het totaal zijn.`,
         ...(unplaced
           ? [`Projecten zonder geregistreerde partner, dus in geen enkele groep: ${partnerless} van ${matching}.`]
           : []),
