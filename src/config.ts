@@ -93,7 +93,9 @@ const environmentSchema = z.object({
   // At least a second: with none, the deadline passed before the server had closed, and every stop failed.
   SHUTDOWN_TIMEOUT_MS: wholeNumber(1000).default(15_000),
   RESPONSE_CACHE: booleanFlag.default(true),
-  RESPONSE_CACHE_MAX_ENTRIES: wholeNumber(1).default(1000),
+  // The cache's 64 MB fill with about 100,000 small answers; its library sets aside room for every entry
+  // when it starts (2,000,000,000 entries ran the process out of memory before it listened).
+  RESPONSE_CACHE_MAX_ENTRIES: wholeNumber(1, 100_000).default(1000),
   COMPILE_QUERIES_AFTER: wholeNumber(0).default(1),
 });
 

@@ -76,6 +76,15 @@ function answerContentType(accept: string | undefined): string | undefined {
 }
 
 /**
+ * The content type of a refusal in GraphQL's shape made outside Apollo (a body Fastify could not read,
+ * variables nested too deep, a document too large, the rate limit): the one the client accepts, as
+ * Apollo's own answers, so that a client asking for application/graphql-response+json gets it.
+ */
+function refusalContentType(request: FastifyRequest): string {
+  return answerContentType(request.headers.accept) ?? ANSWER_TYPES[0];
+}
+
+/**
  * A GET request's search parameters as Apollo Server reads them (`new URLSearchParams` of the URL's search,
  * through @as-integrations/fastify). Fastify's own parse differs where an escape is invalid: it keeps such a
  * value raw, escapes and all, where URLSearchParams decodes the valid ones around it. The response cache's
@@ -164,8 +173,22 @@ const SIMPLE_CONTENT_TYPES = new Set(['application/x-www-form-urlencoded', 'mult
  */
 function preflighted(request: FastifyRequest): boolean {
   const contentType = request.headers['content-type'];
-  if (contentType !== undefined && !SIMPLE_CONTENT_TYPES.has(contentType.split(';')[0].trim().toLowerCase())) return true;
+  if (contentType !== undefined && !SIMPLE_CONTENT_TYPES.has(mediaTypeEssence(contentType))) return true;
   return ['x-apollo-operation-name', 'apollo-require-preflight'].some((header) => String(request.headers[header] ?? '').length > 0);
+}
+
+/** A content type without its parameters, in lower case ("application/json; charset=utf-8" -> "application/json"). */
+function mediaTypeEssence(contentType: string): string {
+  return contentType.split(';')[0].trim().toLowerCase();
+}
+
+/**
+ * Whether Apollo Server reads a request's body type: a GET may have no body type, or application/json
+ * (Apollo answers any other with 415). A cache hit answered such a GET with 200 once another had been kept.
+ */
+function readableContentType(request: FastifyRequest): boolean {
+  const contentType = request.headers['content-type'];
+  return request.method !== 'GET' || contentType === undefined || mediaTypeEssence(contentType) === 'application/json';
 }
 
 export interface ServerOptions {
@@ -193,12 +216,12 @@ export async function createServer({ orm, config, logger }: ServerOptions): Prom
     const status = error.statusCode && error.statusCode >= 400 ? error.statusCode : 500;
     // The rate limiter's refusal is already shaped as a GraphQL response.
     if (status < 500 && 'errors' in error) {
-      return reply.code(status).send({ errors: (error as { errors: unknown }).errors });
+      return reply.code(status).type(refusalContentType(request)).send({ errors: (error as { errors: unknown }).errors });
     }
     // A request to the GraphQL endpoint that Fastify refused (malformed JSON, a body too large, a type it
     // does not read) is answered as GraphQL answers, with a code and the request id.
     if (status < 500 && request.url.split('?')[0] === GRAPHQL_PATH) {
-      return reply.code(status).send({ errors: [{ message: error.message, extensions: { code: 'BAD_REQUEST' } }] });
+      return reply.code(status).type(refusalContentType(request)).send({ errors: [{ message: error.message, extensions: { code: 'BAD_REQUEST' } }] });
     }
     if (status < 500) return reply.code(status).send({ error: error.message, statusCode: status });
     // JSON, whatever type the route had set (an export sets its download headers only once its first
@@ -213,7 +236,8 @@ export async function createServer({ orm, config, logger }: ServerOptions): Prom
   await app.register(fastifyCors, {
     origin: config.corsOrigins === '*' ? true : config.corsOrigins,
     methods: ['GET', 'POST', 'OPTIONS'],
-    allowedHeaders: ['content-type', 'apollo-require-preflight', 'x-apollo-operation-name', 'x-api-key', 'x-request-id', 'authorization', 'if-none-match'],
+    // cache-control (and the older pragma) ask for a fresh answer rather than the response cache's.
+    allowedHeaders: ['content-type', 'apollo-require-preflight', 'x-apollo-operation-name', 'x-api-key', 'x-request-id', 'authorization', 'if-none-match', 'cache-control', 'pragma'],
     exposedHeaders: ['etag', 'x-request-id', 'ratelimit-limit', 'ratelimit-remaining', 'ratelimit-reset', 'ratelimit-policy', 'retry-after'],
     maxAge: 600,
   });
@@ -306,12 +330,12 @@ export async function createServer({ orm, config, logger }: ServerOptions): Prom
       // The whole body of a POST (its extensions are written into the cache's key too), a GET's variables.
       if (parameters ? variablesTooDeep(parameters.get('variables')) : nestsDeeperThan(request.body, MAX_VARIABLES_DEPTH + 1)) {
         const message = `The request's variables or extensions nest deeper than ${MAX_VARIABLES_DEPTH} levels of arrays and objects.`;
-        return reply.code(400).send({ errors: [{ message, extensions: { code: 'BAD_USER_INPUT' } }] });
+        return reply.code(400).type(refusalContentType(request)).send({ errors: [{ message, extensions: { code: 'BAD_USER_INPUT' } }] });
       }
       if (typeof query === 'string' && Buffer.byteLength(query) > config.maxDocumentBytes) {
         const size = Buffer.byteLength(query);
         const error = limitExceeded('documentBytes', config.maxDocumentBytes, size, `The query document is ${size} bytes; at most ${config.maxDocumentBytes} are allowed.`);
-        return reply.code(400).send({ errors: [{ message: error.message, extensions: { ...error.extensions, http: undefined } }] });
+        return reply.code(400).type(refusalContentType(request)).send({ errors: [{ message: error.message, extensions: { ...error.extensions, http: undefined } }] });
       }
       // A GET's answer may be stored by a browser or a CDN (it carries an ETag, see onSend): stored by the
       // media type asked for, and always checked with the API before use.
@@ -324,8 +348,9 @@ export async function createServer({ orm, config, logger }: ServerOptions): Prom
       // is a revalidation (If-None-Match): fetch adds no-cache to every such request (the Fetch standard's
       // rule), and the cache's answer is as fresh as a computed one, since any change of data empties it.
       // Only a request Apollo would accept may be answered from the cache: one that a cross-site form
-      // could send is left to Apollo, which refuses it (CSRF prevention), whatever the cache holds.
-      if (cache?.active && query !== undefined && preflighted(request)) {
+      // could send is left to Apollo, which refuses it (CSRF prevention), whatever the cache holds, and so is
+      // a GET with a body type Apollo refuses.
+      if (cache?.active && query !== undefined && preflighted(request) && readableContentType(request)) {
         const payload = parameters ? [...parameters] : request.body;
         const key = cache.key({ method: request.method, payload });
         const fresh = String(request.headers['cache-control'] ?? '').includes('no-cache') && request.headers['if-none-match'] === undefined;

@@ -44,6 +44,8 @@ describe('configuration from the environment', () => {
     // No time at all: the deadline passed before the server had closed, and every stop failed.
     [{ SHUTDOWN_TIMEOUT_MS: '0' }, 'SHUTDOWN_TIMEOUT_MS: Too small: expected number to be >=1000'],
     [{ STATEMENT_TIMEOUT_MS: '3000000000' }, 'STATEMENT_TIMEOUT_MS'],
+    // The cache's library sets aside room for every entry when it starts: 2,000,000,000 ran it out of memory.
+    [{ RESPONSE_CACHE_MAX_ENTRIES: '2000000000' }, 'RESPONSE_CACHE_MAX_ENTRIES: Too big: expected number to be <=100000'],
   ])('rejects %j naming the variable', (environment, expected) => {
     expect(() => loadConfig(environment)).toThrow(ConfigError);
     expect(() => loadConfig(environment)).toThrow(expected);

@@ -373,6 +373,9 @@ describe('GraphQL over HTTP', () => {
       headers: { origin: 'https://maps.example.org', 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' },
     });
     expect(preflight.headers.get('access-control-allow-origin')).toBe('https://maps.example.org');
+    // The headers a browser page sets to revalidate, or to ask for a fresh answer rather than the cache's.
+    const allowed = (preflight.headers.get('access-control-allow-headers') ?? '').split(',').map((header) => header.trim());
+    expect(allowed).toEqual(expect.arrayContaining(['content-type', 'if-none-match', 'cache-control', 'pragma']));
     const simpleGet = await fetch(`${app.baseUrl}/graphql?query=${encodeURIComponent('{ __typename }')}`);
     expect(simpleGet.status).toBe(400);
   });

@@ -49,6 +49,13 @@ describe('the response cache', () => {
     const forged = await fetch(url, { headers: { accept: 'application/json' } });
     expect(forged.status).toBe(400);
     expect(await forged.text()).toContain('Cross-Site Request Forgery');
+    // A GET with a body type Apollo refuses (415): refused, though the answer is in memory.
+    for (const contentType of ['application/xml', 'text/json', 'not a type']) {
+      const refused = await fetch(url, { headers: { 'apollo-require-preflight': 'true', 'content-type': contentType } });
+      expect([contentType, refused.status, refused.headers.get('x-cache')]).toEqual([contentType, 415, null]);
+    }
+    const typed = await fetch(url, { headers: { 'apollo-require-preflight': 'true', 'content-type': 'Application/JSON; charset=utf-8' } });
+    expect([typed.status, typed.headers.get('x-cache')]).toEqual([200, 'hit']);
   });
 
   it('keys a GET request by its parameters as Apollo reads them', async () => {
@@ -99,6 +106,19 @@ describe('the response cache', () => {
       const response = await fetch(`${app.baseUrl}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
       expect(response.status).toBe(400);
       expect(((await response.json()) as any).errors[0].extensions.code).toBe('BAD_USER_INPUT');
+    }
+  });
+
+  it('sends the refusals made outside Apollo in the media type the client accepts', async () => {
+    const accept = 'application/graphql-response+json';
+    const deep = `${'['.repeat(100)}${']'.repeat(100)}`;
+    for (const body of [`{"query": "{ __typename }", "variables": {"v": ${deep}}}`, JSON.stringify({ query: `{ ${'__typename '.repeat(5000)}}` }), '{"query": ']) {
+      const response = await fetch(`${app.baseUrl}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', accept }, body });
+      expect(response.status).toBe(400);
+      expect(response.headers.get('content-type')).toMatch(/^application\/graphql-response\+json/);
+      expect(((await response.json()) as any).errors).toHaveLength(1);
+      const plain = await fetch(`${app.baseUrl}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+      expect(plain.headers.get('content-type')).toMatch(/^application\/json/);
     }
   });
 
