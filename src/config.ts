@@ -48,15 +48,18 @@ function wholeNumber(min: number, max = INTEGER_MAX) {
     .pipe(z.number().int().min(min).max(max));
 }
 
+/** A PostgreSQL connection URL, checked here, not where it is first used: a URL that fails to parse there is printed whole, password included. */
+const postgresUrl = z
+  .string()
+  .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// connection URL')
+  .refine((url) => URL.canParse(url), 'is not a valid URL (host, port 0 to 65535, percent-encoded password)')
+  .refine((url) => !URL.canParse(url) || /^\/[^/]+/.test(new URL(url).pathname), 'must name a database (postgresql://host/database)');
+
 const environmentSchema = z.object({
-  DATABASE_URL: z
-    .string()
-    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// connection URL')
-    // Checked here, not where it is first used: a URL that fails to parse there is printed whole,
-    // password included.
-    .refine((url) => URL.canParse(url), 'is not a valid URL (host, port 0 to 65535, percent-encoded password)')
-    .refine((url) => !URL.canParse(url) || /^\/[^/]+/.test(new URL(url).pathname), 'must name a database (postgresql://host/database)')
-    .optional(),
+  DATABASE_URL: postgresUrl.optional(),
+  // The response cache's LISTEN, straight to PostgreSQL where DATABASE_URL goes through a pooler in
+  // transaction mode, which does not carry notifications (see ResponseCache.start).
+  RESPONSE_CACHE_LISTEN_URL: postgresUrl.optional(),
   PORT: z
     .string()
     .regex(/^\d+$/, 'must be a port number (0 to 65535)')
@@ -147,6 +150,8 @@ export interface Config {
   /** Keep whole responses of reads in memory, emptied when seeding or imports change the data. */
   responseCache: boolean;
   responseCacheMaxEntries: number;
+  /** Where the response cache listens for changes of data; the API's database (DATABASE_URL) when absent. */
+  responseCacheListenUrl?: string;
   /**
    * How many times a parsed query is executed by graphql-js before it is compiled (graphql-jit) and runs
    * compiled from then on; 0 compiles it at once (see graphql/executor.ts).
@@ -195,6 +200,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
     responseCache: env.RESPONSE_CACHE,
     responseCacheMaxEntries: env.RESPONSE_CACHE_MAX_ENTRIES,
+    responseCacheListenUrl: env.RESPONSE_CACHE_LISTEN_URL,
     compileQueriesAfter: env.COMPILE_QUERIES_AFTER,
     exportTimeoutMs: env.EXPORT_TIMEOUT_MS,
   };

@@ -292,7 +292,7 @@ export async function createServer({ orm, config, logger }: ServerOptions): Prom
   await apollo.start();
 
   const cache = config.responseCache
-    ? new ResponseCache(String(orm.config.get('clientUrl')), logger, config.responseCacheMaxEntries)
+    ? new ResponseCache(config.responseCacheListenUrl ?? String(orm.config.get('clientUrl')), logger, config.responseCacheMaxEntries)
     : undefined;
   await cache?.start();
 

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import http from 'node:http';
 import pino from 'pino';
+import { loadConfig } from '../src/config';
 import { DATA_CHANGED_CHANNEL, ResponseCache } from '../src/graphql/response-cache';
 import { planSeeds, writeSeedPlan } from '../src/seeds/write';
 import { startTestApp, TestApp, waitUntil } from './support/app';
@@ -282,6 +283,56 @@ describe('ResponseCache on its own', () => {
     } finally {
       await cache.stop();
     }
+  });
+
+  it('goes off when its connection answers but no longer hears the channel (a pooler in transaction mode), and comes back', async () => {
+    const cache = new ResponseCache(app.databaseUrl, pino({ level: 'silent' }), 10, 1024 * 1024, 100, { everyMs: 100, timeoutMs: 300 });
+    await cache.start();
+    try {
+      const keep = () => cache.set('kept', { extensions: { cost: 1 } }, cache.currentGeneration, '{"data":{"project":null},"extensions":{"cost":1}}');
+      keep();
+      // Its own heartbeats, heard many times over, leave what it keeps.
+      await new Promise((resolve) => setTimeout(resolve, 600));
+      expect([cache.active, cache.usage.entries]).toEqual([true, 1]);
+      // The connection still answers every statement, but LISTEN is gone, as on a pooler's other server connection.
+      const listener = (cache as unknown as { listener: { query(sql: string): Promise<unknown> } }).listener;
+      await listener.query('unlisten *');
+      await waitUntil(() => !cache.active, 10_000, 20);
+      expect(cache.usage.entries).toBe(0);
+      await waitUntil(() => cache.active, 10_000, 20);
+      keep();
+      expect(cache.usage.entries).toBe(1);
+    } finally {
+      await cache.stop();
+    }
+  });
+
+  it("ignores other processes' heartbeats on the channel, and empties on a change of data", async () => {
+    const caches = [0, 1].map(() => new ResponseCache(app.databaseUrl, pino({ level: 'silent' }), 10, 1024 * 1024, 100, { everyMs: 50, timeoutMs: 1000 }));
+    await Promise.all(caches.map((cache) => cache.start()));
+    try {
+      for (const cache of caches) cache.set('kept', { extensions: { cost: 1 } }, cache.currentGeneration, '{"data":{"project":null},"extensions":{"cost":1}}');
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      expect(caches.map((cache) => [cache.active, cache.usage.entries])).toEqual([[true, 1], [true, 1]]);
+      await app.orm.em.getConnection().execute(`notify ${DATA_CHANGED_CHANNEL}`);
+      await waitUntil(() => caches.every((cache) => cache.usage.entries === 0), 5_000, 20);
+      expect(caches.map((cache) => [cache.active, cache.usage.entries])).toEqual([[true, 0], [true, 0]]);
+    } finally {
+      await Promise.all(caches.map((cache) => cache.stop()));
+    }
+  });
+
+  it('listens where RESPONSE_CACHE_LISTEN_URL says, and stays off where nothing answers there', async () => {
+    const own = await startTestApp({ RESPONSE_CACHE: 'true', RESPONSE_CACHE_LISTEN_URL: 'postgresql://postgres@127.0.0.1:1/none' });
+    try {
+      for (let attempt = 0; attempt < 2; attempt++) {
+        const response = await fetch(`${own.baseUrl}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ programmes { totalCount } }' }) });
+        expect([response.status, response.headers.get('x-cache')]).toEqual([200, null]);
+      }
+    } finally {
+      await own.close();
+    }
+    expect(() => loadConfig({ RESPONSE_CACHE_LISTEN_URL: 'mysql://localhost/kb' })).toThrow('RESPONSE_CACHE_LISTEN_URL: must be a postgres://');
   });
 
   it('schedules one reconnection per lost connection, not one per event', async () => {

@@ -1,11 +1,17 @@
 import { LRUCache } from 'lru-cache';
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import type { Logger } from 'pino';
 import { CONNECT_TIMEOUT_MS } from '../db/database';
 
 /** The channel the seeder and the generator notify when they change data. */
 export const DATA_CHANGED_CHANNEL = 'kb_data_changed';
+
+/**
+ * How a cache's own heartbeat on DATA_CHANGED_CHANNEL begins its payload (see ResponseCache.start): such a
+ * notification says nothing of the data, and the caches of other API processes on the database ignore it.
+ */
+const HEARTBEAT_PAYLOAD_PREFIX = 'heartbeat ';
 
 /**
  * A kept response: its data's JSON as it was sent, cut out of the response's text. Hits send that text
@@ -126,7 +132,12 @@ export class ResponseCache {
     // longer arrive; with it, about 11 minutes, and the heartbeat below notices within 20 s.
     // A connection attempt gives up after CONNECT_TIMEOUT_MS, as the pools' do, rather than the system's TCP timeout.
     const client = new Client({ connectionString: this.databaseUrl, keepAlive: true, keepAliveInitialDelayMillis: 10_000, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
-    client.on('notification', () => this.empty());
+    /** The heartbeat awaited now: its payload, and what to do when it comes back. */
+    let awaited: { payload: string; heard: () => void } | undefined;
+    client.on('notification', ({ payload = '' }) => {
+      if (!payload.startsWith(HEARTBEAT_PAYLOAD_PREFIX)) return this.empty();
+      if (payload === awaited?.payload) awaited.heard();
+    });
     // A lost connection emits `error` and then `end`: whichever comes first counts, once per client.
     let lost = false;
     const onLost = (error: Error) => {
@@ -151,10 +162,13 @@ export class ResponseCache {
       // A connection can die without a word: a server that hangs, or a network that drops its packets (a
       // failover, a NAT's idle timeout). TCP keepalive alone notices the second only after about 11 minutes
       // (libuv sets the first probe's delay, the kernel's defaults the rest: 9 probes 75 s apart), and never
-      // the first; all that time the cache would answer with data a seed may have changed. So the connection
-      // is asked `select 1` now and then, and counts as lost when the answer is late. An event loop held up
-      // for longer than the timeout can read an answer late that came in time: the cache then empties and
-      // listens again, which costs it its entries, never its correctness.
+      // the first; all that time the cache would answer with data a seed may have changed. And a connection
+      // can answer while hearing nothing: through a pooler in transaction mode (PgBouncer's), LISTEN stays
+      // with a server connection the pooler hands to other clients, and no notification comes back. So the
+      // connection now and then notifies the channel itself, with a payload of its own, and counts as lost
+      // when that notification has not come back in time: a round trip through the very channel the seeder
+      // notifies. An event loop held up for longer than the timeout can read an answer late that came in
+      // time: the cache then empties and listens again, which costs it its entries, never its correctness.
       const { everyMs, timeoutMs } = this.heartbeat;
       let asking = false;
       this.heartbeatTimer = setInterval(() => {
@@ -162,17 +176,25 @@ export class ResponseCache {
         if (asking) return;
         asking = true;
         let late: NodeJS.Timeout | undefined;
-        const answered = client.query('select 1');
+        const payload = `${HEARTBEAT_PAYLOAD_PREFIX}${randomUUID()}`;
+        // PostgreSQL delivers a session's own notification before the answer to the statement that sent it.
+        const heard = new Promise<void>((resolve) => (awaited = { payload, heard: resolve }));
+        const answered = client.query('select pg_notify($1, $2)', [DATA_CHANGED_CHANNEL, payload]);
         const timedOut = new Promise<never>((_resolve, reject) => {
-          late = setTimeout(() => reject(new Error(`the listening connection did not answer within ${timeoutMs} ms`)), timeoutMs).unref();
+          late = setTimeout(
+            () => reject(new Error(`the listening connection did not hear its own notification within ${timeoutMs} ms`)),
+            timeoutMs,
+          ).unref();
         });
-        Promise.race([answered, timedOut]).then(
+        Promise.race([Promise.all([answered, heard]), timedOut]).then(
           () => {
             clearTimeout(late);
+            awaited = undefined;
             asking = false;
           },
           (error: Error) => {
             clearTimeout(late);
+            awaited = undefined;
             onLost(error);
           },
         );
