@@ -23,9 +23,14 @@ const UNAVAILABLE = new Set([
   '08006',
 ]);
 
-/** Messages of the driver and the pool when the server went away, for errors that carry no code. */
+/**
+ * Messages of the driver and the pool when the server went away, for errors that carry no code: among
+ * them node-postgres's own timeouts (a connection attempt's, a statement's answer's: a server that hangs)
+ * and knex's wait for a free connection (every one of them held by such statements, or by a load the pool
+ * cannot serve in time).
+ */
 const CONNECTION_LOST =
-  /Connection terminated|Connection ended unexpectedly|connect ECONNREFUSED|timeout expired|terminating connection due to administrator command|database system is (shutting down|starting up)/i;
+  /Connection terminated|Connection ended unexpectedly|connect ECONNREFUSED|timeout expired|Query read timeout|Timeout acquiring a connection|terminating connection due to administrator command|database system is (shutting down|starting up)/i;
 
 /** The code behind an error, looking through the wrappers (GraphQL's, an AggregateError of addresses). */
 export function failureCode(error: unknown): string | undefined {

@@ -5,6 +5,7 @@ import path from 'node:path';
 import type { ClientConfig } from 'pg';
 import { parseIntoClientConfig } from 'pg-connection-string';
 import { projectRoot } from '../config';
+import { CONNECT_TIMEOUT_MS } from './database';
 import { entities } from './entities';
 import { migrationsList } from './migrations';
 
@@ -65,6 +66,17 @@ export function sessionConfig(clientUrl: string, sessionOptions: string): Client
 /** The connections of each of the API's two pools (statements whose text varies, named prepared statements). */
 export const POOL_SIZE = 10;
 
+/**
+ * How long past the statement timeout the API waits for a statement's answer before it gives up on it
+ * itself (node-postgres's `query_timeout`): PostgreSQL cancels a statement at the statement timeout, but a
+ * server that hangs, or a network that drops its packets (a failover), answers nothing, and each request
+ * would wait for as long as TCP does (minutes), then every request for a connection.
+ */
+export const QUERY_TIMEOUT_MARGIN_MS = 5000;
+
+/** How long a request waits for a free connection of a pool before it is answered SERVICE_UNAVAILABLE (knex's default: 60 s). */
+export const ACQUIRE_TIMEOUT_MS = 10_000;
+
 export function ormConfig(clientUrl: string, options: { debug?: boolean; statementTimeoutMs?: number } = {}) {
   return defineConfig({
     driver: PostgreSqlDriver,
@@ -96,8 +108,16 @@ export function ormConfig(clientUrl: string, options: { debug?: boolean; stateme
     driverOptions: {
       connection: {
         ...sessionConfig(clientUrl, SESSION_OPTIONS),
-        ...(options.statementTimeoutMs ? { statement_timeout: options.statementTimeoutMs } : {}),
+        ...(options.statementTimeoutMs
+          ? { statement_timeout: options.statementTimeoutMs, query_timeout: options.statementTimeoutMs + QUERY_TIMEOUT_MARGIN_MS }
+          : {}),
+        // A connection attempt gives up after CONNECT_TIMEOUT_MS rather than the system's TCP timeout, and
+        // TCP keepalive ends a connection whose peer went away without a word (about 11 minutes, not hours).
+        connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+        keepAlive: true,
+        keepAliveInitialDelayMillis: 10_000,
       },
+      acquireConnectionTimeout: ACQUIRE_TIMEOUT_MS,
     },
     // A dropped connection must not crash the process: the pool reconnects on the next request.
     debug: options.debug ?? false,

@@ -21,8 +21,11 @@ export async function openOrm(databaseUrl: string, options: { statementTimeoutMs
     // Held by a transaction on one of the pool's connections, while the migrations run on others: its end,
     // or its connection's, lets the lock go. Waited for however long another start migrates.
     await orm.em.getKnex().transaction(async (lock) => {
-      await lock.raw('set local statement_timeout = 0');
-      await lock.raw('select pg_advisory_xact_lock(?)', [MIGRATION_LOCK]);
+      // Asked again and again rather than waited for in one statement, which the pool's sessions give up
+      // on after the statement timeout and a margin (query_timeout), where another start may migrate longer.
+      while (!(await lock.raw('select pg_try_advisory_xact_lock(?) as locked', [MIGRATION_LOCK])).rows[0].locked) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
       // Whoever waited finds the migrations done, and has none left to run.
       await orm.getMigrator().up();
     });
