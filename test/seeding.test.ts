@@ -174,6 +174,22 @@ describe('npm run seed', () => {
     );
   });
 
+  it('keeps an amount paid beside the planned one, which stays the budget without a mark', async () => {
+    await withEditedSeeds(
+      'interreg-fwvl.yaml',
+      (text) => text.replace('        amount: "1319699.36"\n        claims: [{}]', '        amount: "1319699.36"\n        claims: [{}]\n      - { key: paid, fund: ALL, basis: TOTAL_BUDGET, stage: PAID, amount: "1200000", claims: [{}] }'),
+      async () => {
+        const fundings = await orm.em.getConnection().execute(
+          `select f.stage, f.amount::text, f.preferred, p.total_budget::text as total_budget from funding f join project p on p.id = f.project_id where p.slug = 'weldcome' order by f.preferred desc`,
+        );
+        expect(fundings).toEqual([
+          { stage: 'PLANNED', amount: '1319699.36', preferred: true, total_budget: '1319699.36' },
+          { stage: 'PAID', amount: '1200000.00', preferred: false, total_budget: '1319699.36' },
+        ]);
+      },
+    );
+  });
+
   it("cites a child theme without a source of its own to its parent theme's source", async () => {
     await withEditedSeeds(
       'interreg-fwvl.yaml',
@@ -281,6 +297,27 @@ describe('npm run seed', () => {
       "a project's preferred budget in another currency than the euro",
       (text: string) => text.replace('        amount: "1319699.36"\n', '        amount: "1319699.36"\n        currency: GBP\n'),
       /interreg-fwvl\.yaml:\d+:\d+: projects\[2\]\.funding\[0\]\.currency: the preferred TOTAL_BUDGET amount is the project's budget in euros/,
+    ],
+    [
+      "a partner's share in a project's funding",
+      (text: string) => text.replace('        basis: TOTAL_BUDGET\n        amount: "1319699.36"', '        basis: PARTNER_SHARE\n        amount: "1319699.36"'),
+      /interreg-fwvl\.yaml:\d+:\d+: projects\[2\]\.funding\[0\]\.basis: PARTNER_SHARE is a partner's own share: give it under the partner/,
+    ],
+    [
+      // It was kept, and read as the partner's money in its fundings and in funding.csv, its budget left empty.
+      "a project's total budget under a partner",
+      (text: string) =>
+        text.replace(
+          "        role: { value: LEAD_PARTNER, sources: [fwvl-weldcome, article] }\n",
+          "        role: { value: LEAD_PARTNER, sources: [fwvl-weldcome, article] }\n        funding: [{ key: total, fund: ALL, basis: TOTAL_BUDGET, amount: \"1319699.36\", claims: [{}] }]\n",
+        ),
+      /interreg-fwvl\.yaml:\d+:\d+: projects\[2\]\.partners\[0\]\.funding\[0\]\.basis: a partner's funding is its own share \(PARTNER_SHARE\)/,
+    ],
+    [
+      // A paid amount made the project's total budget, summed in breakdowns whose note says a budget is not spending.
+      'a paid amount preferred as the budget',
+      (text: string) => text.replace('        amount: "1319699.36"\n        claims: [{}]', '        amount: "1319699.36"\n        claims: [{}]\n      - { key: paid, fund: ALL, basis: TOTAL_BUDGET, stage: PAID, amount: "1200000", preferred: true, claims: [{}] }'),
+      /interreg-fwvl\.yaml:\d+:\d+: projects\[2\]\.funding\[1\]\.preferred: an amount paid is not a budget: only a PLANNED TOTAL_BUDGET amount can be preferred/,
     ],
     [
       'an amount with more decimals than the column keeps',

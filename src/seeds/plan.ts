@@ -119,6 +119,19 @@ function choosePreferred<C extends { preferred?: boolean; value: unknown }>(clai
  * Turns validated seed files into rows and claims: checks every reference, gives every record its stable
  * id, and fills each typed column with the value of its preferred claim.
  */
+
+/**
+ * The bases an owner of funding does not take, and why: each would fill no typed field of the owner, and a
+ * project's total under a partner would read as the partner's money, which a partner's never is.
+ */
+const FUNDING_BASIS_REFUSALS: Partial<Record<string, Partial<Record<FundingBasis, string>>>> = {
+  Programme: { [FundingBasis.PARTNER_SHARE]: "PARTNER_SHARE is a partner's own share of a project: give it under the project's partners[].funding" },
+  Project: { [FundingBasis.PARTNER_SHARE]: "PARTNER_SHARE is a partner's own share: give it under the partner (partners[].funding)" },
+  Participation: {
+    [FundingBasis.TOTAL_BUDGET]: "a partner's funding is its own share (PARTNER_SHARE): the project's total budget goes under the project's funding",
+    [FundingBasis.EU_FUNDING]: "a partner's funding is its own share (PARTNER_SHARE): the project's EU funding goes under the project's funding",
+  },
+};
 export class SeedPlanner {
   readonly plan: SeedPlan = {
     sources: [],
@@ -580,17 +593,32 @@ export class SeedPlanner {
     theme.children?.forEach((child, index) => this.addTheme(child, parent, subject.id, index, this.child(at, 'children', index), programmeSlug));
   }
 
-  /** Amounts on different bases stand side by side; per basis, one is preferred. */
+  /**
+   * Amounts on different bases stand side by side; per basis, one planned amount is preferred, and fills
+   * the owner's typed budget. Each owner takes the bases its typed fields hold: a programme or a project its
+   * total budget and EU funding, a partner its own share. An amount paid is never a budget: it stands beside
+   * the planned ones, and is not preferred.
+   */
   private fundings(owner: Subject, ownerKey: string, fundings: FundingInput[] | undefined, at: SeedLocation): Map<FundingBasis, string> {
     const preferredAmounts = new Map<FundingBasis, string>();
     const byBasis = new Map<FundingBasis, Array<{ funding: FundingInput; index: number }>>();
-    fundings?.forEach((funding, index) => byBasis.set(funding.basis, [...(byBasis.get(funding.basis) ?? []), { funding, index }]));
+    fundings?.forEach((funding, index) => {
+      const refusal = FUNDING_BASIS_REFUSALS[owner.type]?.[funding.basis];
+      if (refusal) this.problem(this.child(at, index, 'basis'), refusal);
+      else byBasis.set(funding.basis, [...(byBasis.get(funding.basis) ?? []), { funding, index }]);
+    });
     for (const [basis, group] of byBasis) {
-      const marked = group.filter(({ funding }) => funding.preferred === true);
-      if (group.length > 1 && marked.length !== 1) {
-        this.problem(this.child(at, group[0].index), `${group.length} amounts share the basis ${basis}: mark exactly one "preferred: true"`);
+      for (const { funding, index } of group) {
+        if ((funding.stage ?? FundingStage.PLANNED) === FundingStage.PAID && funding.preferred === true) {
+          this.problem(this.child(at, index, 'preferred'), `an amount paid is not a budget: only a PLANNED ${basis} amount can be preferred`);
+        }
       }
-      const preferredEntry = group.length === 1 ? (group[0].funding.preferred === false ? undefined : group[0]) : marked[0];
+      const planned = group.filter(({ funding }) => (funding.stage ?? FundingStage.PLANNED) === FundingStage.PLANNED);
+      const marked = planned.filter(({ funding }) => funding.preferred === true);
+      if (planned.length > 1 && marked.length !== 1) {
+        this.problem(this.child(at, planned[0].index), `${planned.length} planned amounts share the basis ${basis}: mark exactly one "preferred: true"`);
+      }
+      const preferredEntry = planned.length === 1 ? (planned[0].funding.preferred === false ? undefined : planned[0]) : marked[0];
       for (const { funding, index } of group) {
         const fundingAt = this.child(at, index);
         const id = stableId('Funding', owner.type, ownerKey, funding.key);
