@@ -110,3 +110,42 @@ it('counts the projects that no partner-level bucket holds, and says so in its n
   expect(notes.fr.note).toMatch(/ Projets sans partenaire enregistré, donc dans aucun groupe\u00a0: 1 sur \d+\.$/);
   expect(notes.nl.note).toMatch(/ Projecten zonder geregistreerde partner, dus in geen enkele groep: 1 van \d+\.$/);
 });
+
+it('marks a sum approximate when an amount in it is rounded in its source, and says so in its note', async () => {
+  const approximateOf = `query ($by: BreakdownDimension!, $basis: FundingBasis, $lang: Language) {
+    fundingBreakdown(by: $by, basis: $basis, lang: $lang) { note total { amount approximate } buckets { key amount { approximate } } }
+  }`;
+  const before = (await app.data(approximateOf, { by: 'PROGRAMME', basis: 'EU_FUNDING' })).fundingBreakdown;
+  expect(before.total.approximate).toBe(false);
+  expect(before.note).not.toContain('rounded');
+  // act-emploi's EU funding is rounded in its source; weldcome's, of the same programme, is not.
+  await rows(`update project set eu_funding_approximate = true where slug = 'act-emploi'`);
+  await rows(`update project set total_budget_approximate = true where slug = 'act-emploi' and total_budget is null`);
+  try {
+    const after = (await app.data(approximateOf, { by: 'PROGRAMME', basis: 'EU_FUNDING' })).fundingBreakdown;
+    expect(after.total.approximate).toBe(true);
+    expect(after.buckets).toEqual([{ key: 'interreg-v-fwvl', amount: { approximate: true } }, ...after.buckets.slice(1).map(() => expect.objectContaining({ amount: null }))]);
+    expect(after.note).toContain(' Some amounts are rounded in their sources, and so are the sums that hold them (`approximate`).');
+    // A rounded flag on an amount that is not there (a budget never published) makes no sum approximate.
+    const totals = (await app.data(approximateOf, { by: 'PROGRAMME', basis: 'TOTAL_BUDGET' })).fundingBreakdown;
+    expect(totals.total.approximate).toBe(false);
+    const fr = (await app.data(approximateOf, { by: 'PROGRAMME', basis: 'EU_FUNDING', lang: 'FR' })).fundingBreakdown;
+    expect(fr.note).toContain('Certains montants sont arrondis dans leurs sources');
+    const { project } = await app.data('{ project(slug: "act-emploi") { euFunding { amount approximate } totalBudget { approximate } } }');
+    expect(project).toEqual({ euFunding: { amount: '791819.62', approximate: true }, totalBudget: null });
+  } finally {
+    await rows(`update project set eu_funding_approximate = false, total_budget_approximate = false where slug = 'act-emploi'`);
+  }
+});
+
+it("marks a partner's own budget, and the sums of partners' budgets, approximate from its source", async () => {
+  const [{ id }] = await rows<{ id: string }>('select id from participation where budget is not null order by id limit 1');
+  await rows(`update participation set budget_approximate = true where id = '${id}'`);
+  try {
+    const { fundingBreakdown } = await app.data(`{ fundingBreakdown(by: COUNTRY) { total { approximate } buckets { amount { approximate } } } }`);
+    expect(fundingBreakdown.total.approximate).toBe(true);
+    expect(fundingBreakdown.buckets.filter((bucket: any) => bucket.amount?.approximate)).toHaveLength(1);
+  } finally {
+    await rows(`update participation set budget_approximate = false where id = '${id}'`);
+  }
+});

@@ -320,6 +320,28 @@ describe('fact sheets', () => {
   });
 });
 
+describe('rounded amounts', () => {
+  it('says which typed amounts are rounded in their sources, as their fundings and claims do', async () => {
+    const { programme, project } = await app.data(`{
+      programme(slug: "interreg-iv-fwvl") {
+        totalBudget { amount approximate } euFunding { amount approximate }
+        fundings { basis approximate money { approximate } }
+        claims(field: "totalBudget") { approximate money { approximate } }
+      }
+      project(slug: "weldcome") { totalBudget { amount approximate } participations { budget { approximate } } }
+    }`);
+    // "just over 248 million EUR", "138 million EUR": the seeds mark both approximate.
+    expect(programme.totalBudget).toEqual({ amount: '248000000', approximate: true });
+    expect(programme.euFunding).toEqual({ amount: '138000000', approximate: true });
+    expect(programme.fundings.length).toBeGreaterThan(1);
+    for (const funding of programme.fundings) expect(funding.money.approximate).toBe(funding.approximate);
+    expect(programme.claims.length).toBeGreaterThan(0);
+    for (const claim of programme.claims) expect(claim.money.approximate).toBe(claim.approximate);
+    expect(programme.claims.some((claim: any) => claim.approximate)).toBe(true);
+    expect(project.totalBudget).toEqual({ amount: '1319699.36', approximate: false });
+  });
+});
+
 describe('fundingBreakdown', () => {
   const BREAKDOWN = `query ($by: BreakdownDimension!, $filter: ProjectFilter) {
     fundingBreakdown(by: $by, filter: $filter) {
@@ -434,6 +456,9 @@ describe('CSV downloads', () => {
 
   it('takes the filters of the GraphQL lists as query parameters', async () => {
     expect((await csv('/export/projects.csv?territory=BE3')).rows.map((row) => row.slug)).toEqual(['emploi-sans-frontieres', 'weldcome']);
+    const weldcome = (await csv('/export/projects.csv?territory=BE3')).rows.find((row) => row.slug === 'weldcome')!;
+    expect([weldcome.total_budget, weldcome.total_budget_approximate, weldcome.eu_funding_approximate]).toEqual(['1319699.36', 'false', 'false']);
+    expect((await csv('/export/participations.csv?organisation=icam')).rows.map((row) => row.budget_approximate)).toEqual(['false']);
     expect((await csv('/export/projects.csv?territory=BE25&includeSubTerritories=false')).rows.map((row) => row.slug)).toEqual(['emploi-sans-frontieres']);
     // Each condition is about any partner: Emploi sans frontières has Belgian partners (VDAB, Le Forem) and a
     // lead partner (Pôle emploi, French); Weldcome's one partner, Icam, is French.

@@ -190,6 +190,19 @@ describe('npm run seed', () => {
     );
   });
 
+  it("marks a project's budget approximate where its preferred amount is rounded in its source", async () => {
+    await withEditedSeeds(
+      'interreg-fwvl.yaml',
+      (text) => text.replace('        amount: "1319699.36"\n        claims: [{}]', '        amount: "1319699.36"\n        approximate: true\n        claims: [{}]'),
+      async () => {
+        const [project] = await orm.em.getConnection().execute(`select total_budget_approximate, eu_funding_approximate from project where slug = 'weldcome'`);
+        expect(project).toEqual({ total_budget_approximate: true, eu_funding_approximate: false });
+      },
+    );
+    const [project] = await orm.em.getConnection().execute(`select total_budget_approximate from project where slug = 'weldcome'`);
+    expect(project).toEqual({ total_budget_approximate: false });
+  });
+
   it("cites a child theme without a source of its own to its parent theme's source", async () => {
     await withEditedSeeds(
       'interreg-fwvl.yaml',

@@ -120,6 +120,12 @@ function choosePreferred<C extends { preferred?: boolean; value: unknown }>(clai
  * id, and fills each typed column with the value of its preferred claim.
  */
 
+/** The amount that fills a typed budget, and whether its source rounds it. */
+interface PreferredAmount {
+  amount: string;
+  approximate: boolean;
+}
+
 /**
  * The bases an owner of funding does not take, and why: each would fill no typed field of the owner, and a
  * project's total under a partner would read as the partner's money, which a partner's never is.
@@ -599,8 +605,8 @@ export class SeedPlanner {
    * total budget and EU funding, a partner its own share. An amount paid is never a budget: it stands beside
    * the planned ones, and is not preferred.
    */
-  private fundings(owner: Subject, ownerKey: string, fundings: FundingInput[] | undefined, at: SeedLocation): Map<FundingBasis, string> {
-    const preferredAmounts = new Map<FundingBasis, string>();
+  private fundings(owner: Subject, ownerKey: string, fundings: FundingInput[] | undefined, at: SeedLocation): Map<FundingBasis, PreferredAmount> {
+    const preferredAmounts = new Map<FundingBasis, PreferredAmount>();
     const byBasis = new Map<FundingBasis, Array<{ funding: FundingInput; index: number }>>();
     fundings?.forEach((funding, index) => {
       const refusal = FUNDING_BASIS_REFUSALS[owner.type]?.[funding.basis];
@@ -623,7 +629,7 @@ export class SeedPlanner {
         const fundingAt = this.child(at, index);
         const id = stableId('Funding', owner.type, ownerKey, funding.key);
         const preferred = funding === preferredEntry?.funding;
-        if (preferred) preferredAmounts.set(basis, funding.amount);
+        if (preferred) preferredAmounts.set(basis, { amount: funding.amount, approximate: funding.approximate ?? false });
         // A project's or partner's preferred amount becomes its typed budget, which the API gives in euros
         // (Interreg budgets are published in euros): another currency would be summed and shown as euros.
         const currency = funding.currency ?? 'EUR';
@@ -767,8 +773,10 @@ export class SeedPlanner {
         startDate,
         endDate,
         durationMonths: this.fact(subject, 'durationMonths', project.durationMonths, field('durationMonths'), asNumber('month')),
-        totalBudget: amounts.get(FundingBasis.TOTAL_BUDGET) ?? null,
-        euFunding: amounts.get(FundingBasis.EU_FUNDING) ?? null,
+        totalBudget: amounts.get(FundingBasis.TOTAL_BUDGET)?.amount ?? null,
+        totalBudgetApproximate: amounts.get(FundingBasis.TOTAL_BUDGET)?.approximate ?? false,
+        euFunding: amounts.get(FundingBasis.EU_FUNDING)?.amount ?? null,
+        euFundingApproximate: amounts.get(FundingBasis.EU_FUNDING)?.approximate ?? false,
         cofinancingRate: this.fact(subject, 'cofinancingRate', project.cofinancingRate, field('cofinancingRate'), asNumber('fraction')),
         website: this.fact(subject, 'website', project.website, field('website'), asText()),
         lineage: this.fact(subject, 'lineage', project.lineage, field('lineage'), asText(Language.EN)),
@@ -812,7 +820,8 @@ export class SeedPlanner {
           project: subject.id,
           organisation: organisationId,
           role,
-          budget: partnerAmounts.get(FundingBasis.PARTNER_SHARE) ?? null,
+          budget: partnerAmounts.get(FundingBasis.PARTNER_SHARE)?.amount ?? null,
+          budgetApproximate: partnerAmounts.get(FundingBasis.PARTNER_SHARE)?.approximate ?? false,
         },
         partnerAt,
         `partner "${partner.organisation}"`,

@@ -12,6 +12,7 @@ import { Migration20261127200000 } from './Migration20261127200000';
 import { Migration20261128000000 } from './Migration20261128000000';
 import { Migration20261128100000 } from './Migration20261128100000';
 import { Migration20261128110000 } from './Migration20261128110000';
+import { Migration20261128120000 } from './Migration20261128120000';
 
 /**
  * Every migration, in order. Listed explicitly (not found by a file glob) so that the same list runs from
@@ -33,4 +34,5 @@ export const migrationsList = [
   { name: 'Migration20261128000000', class: Migration20261128000000 },
   { name: 'Migration20261128100000', class: Migration20261128100000 },
   { name: 'Migration20261128110000', class: Migration20261128110000 },
+  { name: 'Migration20261128120000', class: Migration20261128120000 },
 ];

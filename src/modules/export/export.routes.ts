@@ -127,7 +127,7 @@ const decimal = (value: unknown) => (value == null ? null : normaliseDecimal(Str
 const EXPORTS: Record<string, Export> = {
   projects: {
     columns: ['id', 'slug', 'acronym', 'title_fr', 'title_nl', 'title_en', 'programme', 'start_date', 'end_date', 'total_budget', 'eu_funding', 'currency',
-      'lead_partner', 'partners', 'themes', 'territories', 'website'],
+      'lead_partner', 'partners', 'themes', 'territories', 'website', 'total_budget_approximate', 'eu_funding_approximate'],
     parameters: PROJECT_PARAMETERS,
     async query(context, query) {
       const conditions = await new ProjectService(context).conditions(projectFilterFrom(query), '');
@@ -141,7 +141,7 @@ const EXPORTS: Record<string, Export> = {
                   where pa.project_id = p.id) as partners,
                 (select string_agg(h.slug, '; ' order by h.slug) from project_theme pt join theme h on h.id = pt.theme_id where pt.project_id = p.id) as themes,
                 (select string_agg(t.code, '; ' order by t.code) from project_territory x join territory t on t.id = x.territory_id where x.project_id = p.id) as territories,
-                p.website
+                p.website, p.total_budget_approximate, p.eu_funding_approximate
               from project p join programme g on g.id = p.programme_id ${where.sql} order by p.slug`,
         bindings: where.bindings,
       };
@@ -165,13 +165,13 @@ const EXPORTS: Record<string, Export> = {
     format: (row) => ({ ...row, id: toGlobalId('Organisation', row.id as string) }),
   },
   participations: {
-    columns: ['id', 'project', 'organisation', 'role', 'budget', 'currency'],
+    columns: ['id', 'project', 'organisation', 'role', 'budget', 'currency', 'budget_approximate'],
     parameters: PROJECT_PARAMETERS,
     async query(context, query) {
       const conditions = await new ProjectService(context).conditions(projectFilterFrom(query), '');
       const where = whereOf(conditions);
       return {
-        sql: `select pa.id, p.slug as project, o.slug as organisation, pa.role, pa.budget, 'EUR' as currency
+        sql: `select pa.id, p.slug as project, o.slug as organisation, pa.role, pa.budget, 'EUR' as currency, pa.budget_approximate
               from participation pa join project p on p.id = pa.project_id join organisation o on o.id = pa.organisation_id
               ${where.sql} order by p.slug, pa.role, o.slug`,
         bindings: where.bindings,

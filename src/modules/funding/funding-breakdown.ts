@@ -114,7 +114,7 @@ function groupingSql(by: BreakdownDimension): string {
   }
 }
 
-type BucketRow = { key: string | null; labels: LocalisedText | null; projects: number; with_amount: number; without_amount: number; amount: string | null };
+type BucketRow = { key: string | null; labels: LocalisedText | null; projects: number; with_amount: number; without_amount: number; amount: string | null; approximate: boolean };
 
 interface BucketsAndTotals {
   buckets: BucketRow[];
@@ -122,6 +122,8 @@ interface BucketsAndTotals {
   /** Selected projects that no bucket holds: under a partner-level grouping, those without participations. */
   unplaced: number;
   amount: string | null;
+  /** Whether an amount in the total is rounded in its source. */
+  approximate: boolean;
   /** Records placed in buckets, counting a record once per bucket it sits in. */
   memberships: number;
   records: number;
@@ -140,28 +142,31 @@ async function bucketsAndTotals(context: RequestContext, by: BreakdownDimension,
   const filter = allOf(conditions);
   const where = filter.sql ? `where ${filter.sql}` : '';
   const amountColumn = basis === FundingBasis.EU_FUNDING ? 'p.eu_funding' : 'p.total_budget';
-  const selected = `selected as materialized (select p.id, ${amountColumn} as amount from project p ${where})`;
+  const selected = `selected as materialized (select p.id, ${amountColumn} as amount, ${amountColumn}_approximate as approximate from project p ${where})`;
+  // A sum is approximate when an amount in it is: the amounts left out (null) say nothing.
+  const approximate = `coalesce(bool_or(approximate) filter (where amount is not null), false)`;
   const grouped = (projects: string) => `grouped as (
       select key, labels, ${projects}::int as projects, (count(*) filter (where amount is not null))::int as with_amount,
-             (count(*) filter (where amount is null))::int as without_amount, sum(amount) as amount
+             (count(*) filter (where amount is null))::int as without_amount, sum(amount) as amount, ${approximate} as approximate
       from placed group by key, labels)`;
   const buckets = `coalesce((select json_agg(json_build_object('key', key, 'labels', labels, 'projects', projects,
-      'with_amount', with_amount, 'without_amount', without_amount, 'amount', amount::text) order by amount desc nulls last, key) from grouped), '[]')`;
+      'with_amount', with_amount, 'without_amount', without_amount, 'amount', amount::text, 'approximate', approximate) order by amount desc nulls last, key) from grouped), '[]')`;
   const sql = PARTNER_LEVEL.has(by)
     ? `with ${selected},
-        placed as (select ${by === BreakdownDimension.COUNTRY ? 'o.country' : 'o.kind'} as key, null::jsonb as labels, pa.project_id, pa.budget as amount
+        placed as (select ${by === BreakdownDimension.COUNTRY ? 'o.country' : 'o.kind'} as key, null::jsonb as labels, pa.project_id, pa.budget as amount,
+            pa.budget_approximate as approximate
           from participation pa join selected on selected.id = pa.project_id join organisation o on o.id = pa.organisation_id),
         ${grouped('count(distinct project_id)')}
        select ${buckets} as buckets, (select count(*) from selected)::int as projects,
               ((select count(*) from selected) - (select count(distinct project_id) from placed))::int as unplaced,
-              (select sum(amount) from placed)::text as amount,
+              (select sum(amount) from placed)::text as amount, (select ${approximate} from placed) as approximate,
               (select count(*) from placed)::int as memberships, (select count(*) from placed)::int as records,
               (select count(amount) from placed)::int as with_amount, (select count(amount) from placed)::int as placed_with_amount`
     : `with ${selected}, buckets as (${groupingSql(by)}),
-        placed as (select buckets.key, buckets.labels, selected.amount from selected left join buckets on buckets.project_id = selected.id),
+        placed as (select buckets.key, buckets.labels, selected.amount, selected.approximate from selected left join buckets on buckets.project_id = selected.id),
         ${grouped('count(*)')}
        select ${buckets} as buckets, (select count(*) from selected)::int as projects, 0 as unplaced, (select sum(amount) from selected)::text as amount,
-              (select count(*) from placed)::int as memberships, (select count(*) from selected)::int as records,
+              (select ${approximate} from selected) as approximate, (select count(*) from placed)::int as memberships, (select count(*) from selected)::int as records,
               (select count(amount) from selected)::int as with_amount, (select count(amount) from placed)::int as placed_with_amount`;
   const bindings = filter.bindings!;
   const result: { rows: BucketsAndTotals[] } = await context.sql.raw(sql, bindings);
@@ -215,6 +220,7 @@ export class FundingBreakdownResolver {
       records: totals.records,
       overlapping,
       amountsOverlap,
+      approximate: totals.approximate,
       unplaced: totals.unplaced,
       projects: totals.projects,
     });
@@ -225,14 +231,14 @@ export class FundingBreakdownResolver {
       buckets: rows.map((row) => ({
         key: row.key,
         label: label(row),
-        amount: money(row.amount),
+        amount: money(row.amount, 'EUR', row.approximate),
         projectCount: row.projects,
         recordsWithAmount: row.with_amount,
         recordsWithoutAmount: row.without_amount,
       })),
       projectCount: totals.projects,
       projectsInNoBucket: totals.unplaced,
-      total: money(totals.amount),
+      total: money(totals.amount, 'EUR', totals.approximate),
       overlapping,
       note,
     };
@@ -247,6 +253,8 @@ interface NoteFacts {
   overlapping: boolean;
   /** Whether a record in several buckets has an amount, so that the buckets' amounts add up to more than the total. */
   amountsOverlap: boolean;
+  /** Whether an amount summed is rounded in its source. */
+  approximate: boolean;
   /** Matching projects in no bucket (partner-level groupings: no partner on record). */
   unplaced: number;
   projects: number;
@@ -256,7 +264,7 @@ interface NoteFacts {
  * What a reader must know to quote a breakdown, in the asked language: what the amounts are, how many
  * records had none, whether buckets overlap, and how many projects no bucket holds.
  */
-function breakdownNote(lang: Language, { partnerLevel, basis, withAmount, records, overlapping, amountsOverlap, unplaced, projects }: NoteFacts): string {
+function breakdownNote(lang: Language, { partnerLevel, basis, withAmount, records, overlapping, amountsOverlap, approximate, unplaced, projects }: NoteFacts): string {
   const euFunding = basis === FundingBasis.EU_FUNDING;
   // As the fact sheets write numbers in each language.
   const [some, all] = [formatDecimal(String(withAmount), lang), formatDecimal(String(records), lang)];
@@ -270,6 +278,7 @@ function breakdownNote(lang: Language, { partnerLevel, basis, withAmount, record
           ? 'Amounts are the partners’ own published budgets; a project’s total is never split among its partners.'
           : `Amounts are the projects’ ${euFunding ? 'EU funding' : 'total budgets'}, as published; a budget is not spending.`,
         `${some} of ${all} ${many} had a published amount; the others are left out of the sums.`,
+        ...(approximate ? ['Some amounts are rounded in their sources, and so are the sums that hold them (`approximate`).'] : []),
         !overlapping
           ? `Each ${one} sits in one bucket.`
           : amountsOverlap
@@ -290,6 +299,7 @@ function breakdownNote(lang: Language, { partnerLevel, basis, withAmount, record
           ? 'Les montants sont les budgets propres publiés des partenaires\u202f; le total d’un projet n’est jamais réparti entre ses partenaires.'
           : `Les montants correspondent ${euFunding ? 'au financement de l’UE' : 'aux budgets totaux'} des projets, tels que publiés\u202f; un budget n’est pas une dépense.`,
         `Un montant était publié pour ${some} des ${all} ${words.many}\u202f; les autres sont ${words.left} hors des sommes.`,
+        ...(approximate ? ['Certains montants sont arrondis dans leurs sources, et les sommes qui les comptent le sont donc aussi (`approximate`).'] : []),
         !overlapping
           ? `${words.each} figure dans un seul groupe.`
           : amountsOverlap
@@ -307,6 +317,7 @@ function breakdownNote(lang: Language, { partnerLevel, basis, withAmount, record
           ? 'De bedragen zijn de eigen gepubliceerde budgetten van de partners; het totaal van een project wordt nooit over zijn partners verdeeld.'
           : `De bedragen zijn ${euFunding ? 'de EU-financiering' : 'de totale budgetten'} van de projecten, zoals gepubliceerd; een budget is geen uitgave.`,
         `Voor ${some} van de ${all} ${many} was een bedrag gepubliceerd; de andere blijven buiten de totalen.`,
+        ...(approximate ? ['Sommige bedragen zijn in hun bronnen afgerond, en dus ook de totalen waarin ze meetellen (`approximate`).'] : []),
         !overlapping
           ? `${each} staat in één groep.`
           : amountsOverlap

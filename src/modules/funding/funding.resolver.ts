@@ -14,7 +14,7 @@ import { Funding } from './funding.entity';
 export class FundingResolver extends RecordResolver(Funding) {
   @FieldResolver(() => Money, { description: 'The amount.' })
   money(@Root() funding: Funding): Money {
-    return money(funding.amount, funding.currency)!;
+    return money(funding.amount, funding.currency, funding.approximate)!;
   }
 
   @FieldResolver(() => Node, { description: 'Who receives the money: a Programme, a Project or a Participation.' })

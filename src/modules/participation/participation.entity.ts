@@ -50,4 +50,8 @@ export class Participation {
   /** The partner's own budget, when published. Never derived from the project total. */
   @Property({ type: 'decimal', precision: 18, scale: 2, nullable: true })
   budget?: string | null;
+
+  /** Whether the source of `budget` gives a rounded figure. */
+  @Property({ type: 'boolean', default: false })
+  budgetApproximate: boolean = false;
 }

@@ -25,7 +25,7 @@ export class ParticipationResolver extends RecordResolver(Participation) {
     description: "The partner's own budget when published; never derived from the project's total.",
   })
   budget(@Root() participation: Participation): Money | null {
-    return money(participation.budget);
+    return money(participation.budget, 'EUR', participation.budgetApproximate);
   }
 
   @FieldResolver(() => [Funding], { description: "Every published amount of the partner's share." })

@@ -86,7 +86,7 @@ export class ProgrammeResolver extends NamedRecordResolver(Programme, NAME_FIELD
   private async preferredAmount(programme: Programme, context: RequestContext, basis: FundingBasis): Promise<Money | null> {
     const fundings = await this.fundings(programme, context);
     const preferred = fundings.find((funding) => funding.basis === basis && funding.preferred);
-    return preferred ? money(preferred.amount, preferred.currency) : null;
+    return preferred ? money(preferred.amount, preferred.currency, preferred.approximate) : null;
   }
 
   @FieldResolver(() => [Theme], { description: 'The priority axes of the programme, in the programme’s order (objectives nest under `children`).' })

@@ -53,8 +53,16 @@ export class Project {
   @Property({ type: 'decimal', precision: 18, scale: 2, nullable: true })
   totalBudget?: string | null;
 
+  /** Whether the source of `totalBudget` gives a rounded figure (its preferred funding's `approximate`). */
+  @Property({ type: 'boolean', default: false })
+  totalBudgetApproximate: boolean = false;
+
   @Property({ type: 'decimal', precision: 18, scale: 2, nullable: true })
   euFunding?: string | null;
+
+  /** Whether the source of `euFunding` gives a rounded figure. */
+  @Property({ type: 'boolean', default: false })
+  euFundingApproximate: boolean = false;
 
   @Field(() => String, { nullable: true, description: 'EU co-financing rate as an exact decimal fraction ("0.5" is 50%).' })
   @Property({ type: 'decimal', precision: 5, scale: 4, nullable: true })

@@ -104,12 +104,12 @@ export class ProjectResolver extends NamedRecordResolver(Project, { single: 'tit
 
   @FieldResolver(() => Money, { nullable: true, description: 'Total budget, preferred amount (a budget is not spending); see `claims(field: "totalBudget")`.' })
   totalBudget(@Root() project: Project): Money | null {
-    return money(project.totalBudget);
+    return money(project.totalBudget, 'EUR', project.totalBudgetApproximate);
   }
 
   @FieldResolver(() => Money, { nullable: true, description: 'EU funding (ERDF), preferred amount; see `claims(field: "euFunding")`.' })
   euFunding(@Root() project: Project): Money | null {
-    return money(project.euFunding);
+    return money(project.euFunding, 'EUR', project.euFundingApproximate);
   }
 
   @FieldResolver(() => Programme, { description: 'The programme that funds the project.' })

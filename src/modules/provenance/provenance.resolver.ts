@@ -127,7 +127,7 @@ export class ClaimResolver {
 
   @FieldResolver(() => Money, { nullable: true, description: 'For a MONEY value: the amount with its currency.' })
   money(@Root() claim: Claim): Money | null {
-    return claim.valueKind === ClaimValueKind.MONEY ? money(claim.value, claim.unit ?? 'EUR') : null;
+    return claim.valueKind === ClaimValueKind.MONEY ? money(claim.value, claim.unit ?? 'EUR', claim.approximate) : null;
   }
 
   @FieldResolver(() => Funding, { nullable: true, description: 'For a MONEY value: the funding record it supports.' })
