@@ -17,7 +17,7 @@ const WALKS: Record<string, string> = {
     totalBudget { amount } euFunding { amount } programme { id } themes { id } territories { id } leadPartner { id }
     participations { id role budget { amount } project { id } organisation { id } fundings { id recipient { id } } ${PROVENANCE} }
     fundings { id money { amount } recipient { id } ${PROVENANCE} }
-    outcomes { id value breakdown { label } project { id } programme { id } organisations { relation organisation { id } } ${PROVENANCE} }
+    outcomes { id value breakdown { label } notes { text } project { id } programme { id } organisations { relation organisation { id } } ${PROVENANCE} }
     ${PROVENANCE}`,
   programmes: `id name names { text } period euFunding { amount } totalBudget { amount } managingAuthority { id } predecessor { id } successor { id }
     fundings { id recipient { id } } themes { id } eligibleTerritories { id } coveredRegions { id } projects { id } outcomes { id organisations { relation } } ${PROVENANCE}`,

@@ -44,6 +44,8 @@ describe('the seeded facts come back through the API', () => {
           breakdown { dimension key value label(lang: FR) }
           organisations { relation organisation { slug } }
           claims(field: "value") { value locator source { key url } }
+          notes { fr: text(lang: FR) en: text(lang: EN) }
+          noteClaims: claims(field: "notes") { language locator source { key } }
         }
       }
     }`);
@@ -59,6 +61,22 @@ describe('the seeded facts come back through the API', () => {
       ['employer', 'alstom'],
       ['employer', 'bombardier'],
     ]);
+    // Not only the rail leaders: the article says the jobs are in SMEs as well, and the note says so, cited.
+    expect(byIndicator['placement-rate'].notes).toEqual([
+      {
+        fr: 'Ces emplois sont aussi bien en PME-PMI qu’auprès d’entreprises leaders du ferroviaire (Alstom et Bombardier).',
+        en: 'The jobs are in small and medium-sized businesses (PME-PMI) as well as with rail industry leaders (Alstom and Bombardier).',
+      },
+    ]);
+    expect(byIndicator['placement-rate'].noteClaims.length).toBeGreaterThan(0);
+    for (const claim of byIndicator['placement-rate'].noteClaims) {
+      expect(claim).toMatchObject({ locator: 'Ces emplois sont aussi bien en PME-PMI qu’auprès d’entreprises leaders du ferroviaire (Alstom et Bombardier).', source: { key: 'article' } });
+    }
+    // In the fact sheet, labelled with the outcome's name; a quoted sentence is not given a second full stop.
+    const { project: sheet } = await app.data(`{ project(slug: "weldcome") { factSheet(lang: FR) { field label value quote } } }`);
+    const notes = sheet.factSheet.filter((entry: any) => entry.field === 'notes');
+    expect(notes.map((entry: any) => entry.label)).toEqual(Array(2).fill('Taux d’insertion professionnelle sur les cinq formations – Remarque'));
+    expect(notes[0].quote).toMatch(/^Taux d’insertion professionnelle sur les cinq formations – Remarque: Ces emplois .*\(Alstom et Bombardier\)\. Source: Français en Belgique, /);
     expect(byIndicator['sessions-held']).toMatchObject({ value: '5', asOf: '2021-05' });
     expect(byIndicator['sessions-planned']).toMatchObject({ kind: 'TARGET', value: '8' });
   });

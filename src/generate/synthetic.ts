@@ -159,9 +159,9 @@ export function generationSteps({ scale, seed }: GenerateOptions): GenerateStep[
         select ${id('funding', "p.slug || '-total'")}, p.id, 'ALL', 'TOTAL_BUDGET', p.total_budget, true from project p where p.slug like 'g-project-%'
         union all
         select ${id('funding', "p.slug || '-erdf'")}, p.id, 'ERDF', 'EU_FUNDING', p.eu_funding, true from project p where p.slug like 'g-project-%';
-        insert into outcome (id, project_id, indicator, labels, kind, value, unit, as_of, breakdown)
+        insert into outcome (id, project_id, indicator, labels, kind, value, unit, as_of, breakdown, notes)
         select ${id('outcome', 'p.slug')}, p.id, 'trainees', '{"en": "People trained", "fr": "Personnes formées"}', 'ACHIEVED',
-               10 + ${h('substring(p.slug from 11)::int', 14)} % 200, 'person', p.end_date, '[]'
+               10 + ${h('substring(p.slug from 11)::int', 14)} % 200, 'person', p.end_date, '[]', '[]'
         from project p where p.slug like 'g-project-%'`,
     },
     {

@@ -115,11 +115,6 @@ function choosePreferred<C extends { preferred?: boolean; value: unknown }>(clai
   return { problem: `${claims.length} claims disagree; mark one "preferred: true" (or each "preferred: false" to leave the field open)` };
 }
 
-/**
- * Turns validated seed files into rows and claims: checks every reference, gives every record its stable
- * id, and fills each typed column with the value of its preferred claim.
- */
-
 /** The amount that fills a typed budget, and whether its source rounds it. */
 interface PreferredAmount {
   amount: string;
@@ -138,6 +133,11 @@ const FUNDING_BASIS_REFUSALS: Partial<Record<string, Partial<Record<FundingBasis
     [FundingBasis.EU_FUNDING]: "a partner's funding is its own share (PARTNER_SHARE): the project's EU funding goes under the project's funding",
   },
 };
+
+/**
+ * Turns validated seed files into rows and claims: checks every reference, gives every record its stable
+ * id, and fills each typed column with the value of its preferred claim.
+ */
 export class SeedPlanner {
   readonly plan: SeedPlan = {
     sources: [],
@@ -711,6 +711,7 @@ export class SeedPlanner {
         approximate: asTheValue.approximate ?? false,
         asOf: asTheValue.asOf ?? null,
         breakdown,
+        notes: this.localisedList(subject, 'notes', outcome.notes, this.child(at, 'notes')),
       },
       at,
       `outcome "${outcome.key}"`,

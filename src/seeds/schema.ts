@@ -224,6 +224,7 @@ export const outcomeSchema = z.strictObject({
     .array(z.strictObject({ dimension: key, key: text, labels: localisedText, value: decimal(18, 4), locator: text.optional() }))
     .optional(),
   organisations: z.array(claimObject({ organisation: key, relation: key })).optional(),
+  notes: z.array(fact(localisedText)).optional(),
 });
 
 export interface ThemeInput {

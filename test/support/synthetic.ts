@@ -72,12 +72,12 @@ export async function addSyntheticRecords(orm: MikroORM, n: number): Promise<voi
     `insert into funding (id, participation_id, fund, basis, amount, preferred)
        select gen_random_uuid(), pa.id, 'ERDF', 'PARTNER_SHARE', 250000, true from participation pa join project p on p.id = pa.project_id
        where p.slug like 'gen-project-%'`,
-    `insert into outcome (id, project_id, indicator, labels, kind, value, unit, breakdown)
+    `insert into outcome (id, project_id, indicator, labels, kind, value, unit, breakdown, notes)
        select gen_random_uuid(), id, 'trainees', '{"en": "Trainees"}', 'ACHIEVED', 10, 'person',
-              '[{"dimension": "nationality", "key": "BE", "labels": {"en": "Belgian"}, "value": "10"}]'
+              '[{"dimension": "nationality", "key": "BE", "labels": {"en": "Belgian"}, "value": "10"}]', '[{"en": "Trained in welding"}]'
        from project where slug like 'gen-project-%'`,
-    `insert into outcome (id, programme_id, indicator, labels, kind, value, unit, breakdown)
-       select gen_random_uuid(), id, 'jobs', '{"en": "Jobs"}', 'TARGET', 100, 'job', '[]' from programme where slug like 'gen-programme-%'`,
+    `insert into outcome (id, programme_id, indicator, labels, kind, value, unit, breakdown, notes)
+       select gen_random_uuid(), id, 'jobs', '{"en": "Jobs"}', 'TARGET', 100, 'job', '[]', '[]' from programme where slug like 'gen-programme-%'`,
     `insert into outcome_organisation (id, outcome_id, organisation_id, relation)
        select gen_random_uuid(), oc.id, pa.organisation_id, 'employer' from outcome oc
        join participation pa on pa.project_id = oc.project_id and pa.role = 'LEAD_PARTNER'

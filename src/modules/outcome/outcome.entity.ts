@@ -72,6 +72,10 @@ export class Outcome {
 
   @Property({ type: 'json' })
   breakdown: OutcomeBreakdownRow[] = [];
+
+  /** What a source says of the outcome beside its figure, each a multilingual text with claims (field "notes"). */
+  @Property({ type: 'json' })
+  notes: LocalisedText[] = [];
 }
 
 /** An organisation an outcome involves, e.g. employers that hired trainees. Not a project partner. */

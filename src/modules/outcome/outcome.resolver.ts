@@ -2,7 +2,7 @@ import { Ctx, Field, FieldResolver, ObjectType, Resolver, Root } from 'type-grap
 import type { RequestContext } from '../../graphql/context';
 import { refId } from '../../graphql/loaders';
 import { NamedRecordResolver } from '../../graphql/record-resolver';
-import { allTexts, LangArg, Language, LocalisedString, LocalisedText, requiredText } from '../common/localised';
+import { allTexts, LangArg, Language, LocalisedItem, LocalisedString, LocalisedText, requiredText } from '../common/localised';
 import { normaliseDecimal } from '../common/money';
 import { Organisation } from '../organisation/organisation.entity';
 import { Programme } from '../programme/programme.entity';
@@ -59,6 +59,14 @@ export class OutcomeResolver extends NamedRecordResolver(Outcome, { single: 'lab
   @FieldResolver(() => [OutcomeBreakdown], { description: 'The value split into groups, when the source gives a split.' })
   breakdown(@Root() outcome: Outcome): OutcomeBreakdown[] {
     return outcome.breakdown.map((row) => new OutcomeBreakdown(row));
+  }
+
+  @FieldResolver(() => [LocalisedItem], {
+    description:
+      'What the source says of the outcome beside its figure ("jobs in SMEs as well as with rail industry leaders"), each cited: see `claims(field: "notes")`.',
+  })
+  notes(@Root() outcome: Outcome): LocalisedItem[] {
+    return outcome.notes.map((note) => new LocalisedItem(note));
   }
 
   @FieldResolver(() => Project, { nullable: true, description: 'The project that reports the outcome; null for a programme outcome.' })

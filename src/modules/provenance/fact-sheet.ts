@@ -55,6 +55,7 @@ const FIELD_LABELS: Record<string, LocalisedText> = {
   country: { en: 'Country', fr: 'Pays', nl: 'Land' },
   breakdown: { en: 'Breakdown', fr: 'Répartition', nl: 'Uitsplitsing' },
   organisations: { en: 'Organisation involved', fr: 'Organisation concernée', nl: 'Betrokken organisatie' },
+  notes: { en: 'Note', fr: 'Remarque', nl: 'Opmerking' },
 };
 
 /** Coded values as a reader would write them, per field and language. A code missing here shows as it is. */
@@ -67,6 +68,11 @@ const VALUE_LABELS: Record<string, Record<string, LocalisedText>> = {
   // An organisation's kind; a programme's kind (CROSS_BORDER, ...) is not listed and shows as its code.
   kind: ORGANISATION_KIND_LABELS,
 };
+
+/** A statement ended with a full stop, unless it ends a sentence already (a quoted text: "…(Alstom et Bombardier)."). */
+function endSentence(statement: string): string {
+  return /[.!?…]$/.test(statement) ? statement : `${statement}.`;
+}
 
 /** The words of a quote around the value and its source. */
 const AS_OF: LocalisedText = { en: 'as of', fr: 'au', nl: 'per' };
@@ -252,7 +258,7 @@ export async function factSheetEntries(
       preferred: claim.preferred,
       locator: claim.locator ?? null,
       source: { key: source.key, title: source.title, publisher: source.publisher, url: source.url ?? null, publishedAt: source.publishedAt ?? null },
-      quote: `${label}: ${shownValue}${details ? ` (${details})` : ''}. ${pickText(SOURCE, lang)}: ${citation}.`,
+      quote: `${endSentence(`${label}: ${shownValue}${details ? ` (${details})` : ''}`)} ${pickText(SOURCE, lang)}: ${citation}.`,
       claim,
     };
   });
