@@ -112,7 +112,8 @@ export function ormConfig(clientUrl: string, options: { debug?: boolean; stateme
           ? { statement_timeout: options.statementTimeoutMs, query_timeout: options.statementTimeoutMs + QUERY_TIMEOUT_MARGIN_MS }
           : {}),
         // A connection attempt gives up after CONNECT_TIMEOUT_MS rather than the system's TCP timeout, and
-        // TCP keepalive ends a connection whose peer went away without a word (about 11 minutes, not hours).
+        // TCP keepalive ends an idle connection whose peer went away without a word (about 11 minutes, not
+        // hours); one whose statement's answer does not come is ended at query_timeout (patches/pg+8.20.0.patch).
         connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
         keepAlive: true,
         keepAliveInitialDelayMillis: 10_000,
