@@ -292,7 +292,10 @@ export async function createServer({ orm, config, logger }: ServerOptions): Prom
   await apollo.start();
 
   const cache = config.responseCache
-    ? new ResponseCache(config.responseCacheListenUrl ?? String(orm.config.get('clientUrl')), logger, config.responseCacheMaxEntries)
+    ? new ResponseCache(config.responseCacheListenUrl ?? String(orm.config.get('clientUrl')), logger, config.responseCacheMaxEntries, undefined, undefined, undefined,
+        // Its heartbeat goes the seeder's way, through the API's database (DATABASE_URL): heard, it shows that
+        // the listening connection hears what is sent there, wherever RESPONSE_CACHE_LISTEN_URL points.
+        (channel, payload) => orm.em.getKnex().raw('select pg_notify(?, ?)', [channel, payload]))
     : undefined;
   await cache?.start();
 

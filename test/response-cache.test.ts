@@ -251,7 +251,7 @@ describe('ResponseCache on its own', () => {
   it('goes off when its connection stops answering, though the connection stays open, closes that socket, and comes back when it answers', async () => {
     const url = new URL(app.databaseUrl);
     url.searchParams.set('application_name', 'cache-heartbeat');
-    const cache = new ResponseCache(url.toString(), pino({ level: 'silent' }), 10, 1024 * 1024, 100, { everyMs: 100, timeoutMs: 300 });
+    const cache = new ResponseCache(url.toString(), pino({ level: 'silent' }), 10, 1024 * 1024, 100, { everyMs: 100, timeoutMs: 1000 });
     const connection = app.orm.em.getConnection();
     const listeners = async () =>
       connection.execute<Array<{ pid: number; client_port: number }>>(`select pid, client_port from pg_stat_activity where application_name = 'cache-heartbeat'`);
@@ -286,7 +286,7 @@ describe('ResponseCache on its own', () => {
   });
 
   it('goes off when its connection answers but no longer hears the channel (a pooler in transaction mode), and comes back', async () => {
-    const cache = new ResponseCache(app.databaseUrl, pino({ level: 'silent' }), 10, 1024 * 1024, 100, { everyMs: 100, timeoutMs: 300 });
+    const cache = new ResponseCache(app.databaseUrl, pino({ level: 'silent' }), 10, 1024 * 1024, 100, { everyMs: 100, timeoutMs: 1000 });
     await cache.start();
     try {
       const keep = () => cache.set('kept', { extensions: { cost: 1 } }, cache.currentGeneration, '{"data":{"project":null},"extensions":{"cost":1}}');
@@ -333,6 +333,48 @@ describe('ResponseCache on its own', () => {
       await own.close();
     }
     expect(() => loadConfig({ RESPONSE_CACHE_LISTEN_URL: 'mysql://localhost/kb' })).toThrow('RESPONSE_CACHE_LISTEN_URL: must be a postgres://');
+  });
+
+  it('goes on only once it has heard its own notification, sent the way the seeder sends it', async () => {
+    // A notification that never arrives (sent to another database, or nowhere): the cache never goes on.
+    const deaf = new ResponseCache(app.databaseUrl, pino({ level: 'silent' }), 10, 1024 * 1024, 60_000, { everyMs: 100, timeoutMs: 300 }, async () => undefined);
+    try {
+      await deaf.start();
+      expect(deaf.active).toBe(false);
+      expect(deaf.set('kept', { extensions: { cost: 1 } }, deaf.currentGeneration, '{"data":{"project":null},"extensions":{"cost":1}}')).toBeUndefined();
+    } finally {
+      await deaf.stop();
+    }
+    // Sent through another connection to the same database, as the API's pool sends it: heard.
+    const sent: string[] = [];
+    const notify = async (channel: string, payload: string) => {
+      sent.push(payload);
+      await app.orm.em.getConnection().execute('select pg_notify(?, ?)', [channel, payload]);
+    };
+    const hearing = new ResponseCache(app.databaseUrl, pino({ level: 'silent' }), 10, 1024 * 1024, 100, { everyMs: 100, timeoutMs: 1000 }, notify);
+    try {
+      await hearing.start();
+      expect(hearing.active).toBe(true);
+      expect(sent).toHaveLength(1);
+      await waitUntil(() => sent.length >= 3, 5_000, 20);
+      expect(hearing.active).toBe(true);
+    } finally {
+      await hearing.stop();
+    }
+  });
+
+  it('stays off where RESPONSE_CACHE_LISTEN_URL is another database than the one the data is in', async () => {
+    const elsewhere = new URL(app.databaseUrl);
+    elsewhere.pathname = '/postgres';
+    const own = await startTestApp({ RESPONSE_CACHE: 'true', RESPONSE_CACHE_LISTEN_URL: elsewhere.toString() });
+    try {
+      for (let attempt = 0; attempt < 2; attempt++) {
+        const response = await fetch(`${own.baseUrl}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ programmes { totalCount } }' }) });
+        expect([response.status, response.headers.get('x-cache')]).toEqual([200, null]);
+      }
+    } finally {
+      await own.close();
+    }
   });
 
   it('schedules one reconnection per lost connection, not one per event', async () => {

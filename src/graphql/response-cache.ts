@@ -112,6 +112,8 @@ export class ResponseCache {
     maxBytes = 64 * 1024 * 1024,
     private readonly reconnectMs = 5000,
     private readonly heartbeat = { everyMs: 15_000, timeoutMs: 5_000 },
+    /** Sends a notification as the seeder does (the API's pool); the listening connection itself when absent. */
+    private readonly notify?: (channel: string, payload: string) => Promise<unknown>,
   ) {
     this.entries = new LRUCache({ max: maxEntries, maxSize: maxBytes, maxEntrySize: Math.floor(maxBytes / 8) });
   }
@@ -158,48 +160,50 @@ export class ResponseCache {
         await client.end().catch(() => undefined);
         return;
       }
-      this.listener = client;
       // A connection can die without a word: a server that hangs, or a network that drops its packets (a
       // failover, a NAT's idle timeout). TCP keepalive alone notices the second only after about 11 minutes
       // (libuv sets the first probe's delay, the kernel's defaults the rest: 9 probes 75 s apart), and never
       // the first; all that time the cache would answer with data a seed may have changed. And a connection
       // can answer while hearing nothing: through a pooler in transaction mode (PgBouncer's), LISTEN stays
-      // with a server connection the pooler hands to other clients, and no notification comes back. So the
-      // connection now and then notifies the channel itself, with a payload of its own, and counts as lost
-      // when that notification has not come back in time: a round trip through the very channel the seeder
-      // notifies. An event loop held up for longer than the timeout can read an answer late that came in
+      // with a server connection the pooler hands to other clients, and no notification comes back. So a
+      // notification with a payload of the cache's own is sent on the channel the seeder notifies, the way
+      // the seeder sends it where `notify` is given (the API's pool, on DATABASE_URL), and the connection
+      // counts as lost when it has not heard it in time: once before the cache goes on, then every
+      // `everyMs`. An event loop held up for longer than the timeout can read an answer late that came in
       // time: the cache then empties and listens again, which costs it its entries, never its correctness.
       const { everyMs, timeoutMs } = this.heartbeat;
-      let asking = false;
-      this.heartbeatTimer = setInterval(() => {
-        // One question at a time (a connection runs one query at a time): an answer still awaited is late.
-        if (asking) return;
-        asking = true;
-        let late: NodeJS.Timeout | undefined;
+      const roundTrip = async (): Promise<void> => {
         const payload = `${HEARTBEAT_PAYLOAD_PREFIX}${randomUUID()}`;
-        // PostgreSQL delivers a session's own notification before the answer to the statement that sent it.
         const heard = new Promise<void>((resolve) => (awaited = { payload, heard: resolve }));
-        const answered = client.query('select pg_notify($1, $2)', [DATA_CHANGED_CHANNEL, payload]);
-        const timedOut = new Promise<never>((_resolve, reject) => {
-          late = setTimeout(
-            () => reject(new Error(`the listening connection did not hear its own notification within ${timeoutMs} ms`)),
-            timeoutMs,
-          ).unref();
-        });
-        Promise.race([Promise.all([answered, heard]), timedOut]).then(
-          () => {
-            clearTimeout(late);
-            awaited = undefined;
-            asking = false;
-          },
-          (error: Error) => {
-            clearTimeout(late);
-            awaited = undefined;
-            onLost(error);
-          },
-        );
+        const answered = this.notify ? this.notify(DATA_CHANGED_CHANNEL, payload) : client.query('select pg_notify($1, $2)', [DATA_CHANGED_CHANNEL, payload]);
         // Its failure, when the connection is closed under it, is the loss already handled.
         answered.catch(() => undefined);
+        let late: NodeJS.Timeout | undefined;
+        const timedOut = new Promise<never>((_resolve, reject) => {
+          late = setTimeout(() => reject(new Error(`the listening connection did not hear the cache's own notification within ${timeoutMs} ms (behind a pooler in transaction mode, set RESPONSE_CACHE_LISTEN_URL to a direct connection)`)), timeoutMs).unref();
+        });
+        try {
+          await Promise.race([Promise.all([answered, heard]), timedOut]);
+        } finally {
+          clearTimeout(late);
+          awaited = undefined;
+        }
+      };
+      await roundTrip();
+      if (lost || this.stopped) {
+        lost = true;
+        await client.end().catch(() => undefined);
+        return;
+      }
+      this.listener = client;
+      let asking = false;
+      this.heartbeatTimer = setInterval(() => {
+        // One round trip at a time: one still awaited is late.
+        if (asking) return;
+        asking = true;
+        roundTrip().then(() => {
+          asking = false;
+        }, onLost);
       }, everyMs).unref();
     } catch (error) {
       onLost(error as Error);
