@@ -325,6 +325,9 @@ describe('search', () => {
       const response = await app.query('query ($text: String!) { search(query: $text) { totalCount } projects(filter: { text: $text }) { totalCount } organisations(filter: { text: $text }) { totalCount } }', { text });
       expect(response.errors).toBeUndefined();
     }
+    // "zzqq'or emploi" was "zzqq or emploi" to PostgreSQL: zzqq OR emploi, every project about employment.
+    expect((await app.data(`{ projects(filter: { text: "zzqq'or emploi" }) { totalCount } }`)).projects.totalCount).toBe(0);
+    expect((await app.data(`{ projects(filter: { text: "emploi" }) { totalCount } }`)).projects.totalCount).toBeGreaterThan(0);
     const soudage = await app.data('{ projects(filter: { text: "soudage" }) { totalCount } }');
     const withDashes = await app.data('query ($text: String!) { projects(filter: { text: $text }) { totalCount } }', { text: dashes[1] });
     expect(withDashes.projects.totalCount).toBe(soudage.projects.totalCount);

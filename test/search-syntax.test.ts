@@ -25,6 +25,12 @@ describe('a search text with exclusions', () => {
     ['a -', 'a', ''],
     ['a ' + '- '.repeat(33), 'a', ''],
     ['soudage ' + '-'.repeat(40), 'soudage', ''],
+    // A no-break space is not a space to PostgreSQL: "1 000 000" stays one phrase.
+    ['budget 1\u00a0000\u00a0000', 'budget 1\u00a0000\u00a0000', ''],
+    // An apostrophe becomes a space in the database, where "l or" read "l" OR the rest: a phrase instead.
+    ["l'or noir", '"l\'or" noir', ''],
+    ['Côte d’Or -qu’or', 'Côte "d’Or"', '"qu’or"'],
+    ['"l\'or noir" x', '"l\'or noir" x', ''],
     ['forem ' + '-('.repeat(35), 'forem', ''],
     // A "-" where a word may start: the word or phrase after it.
     ['soudage -formations', 'soudage', 'formations'],

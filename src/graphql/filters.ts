@@ -121,8 +121,20 @@ export function territoryReachSql(territoryIds: string[], includeSubTerritories:
   return { sql: 'array(select r.reached_id from territory_reach r where r.territory_id = any(?))', bindings: [territoryIds] };
 }
 
-/** What ends a word in websearch syntax, where a "-" then starts an exclusion ("a - b", "(-b)", "a &-b"). */
-const WORD_END = /[\s()&|!]/;
+/**
+ * What ends a word in websearch syntax, where a "-" then starts an exclusion ("a - b", "(-b)", "a &-b").
+ * Spaces are ASCII ones, as PostgreSQL's parser reads them: a no-break space joins words into a phrase
+ * ("1 000 000", "Hauts de France" copied from a French page), and must stay in its word.
+ */
+const WORD_END = /[ \t\n\r\f\v()&|!]/;
+const SPACE = /[ \t\n\r\f\v]/;
+/** The apostrophes `kb_clean` turns into spaces, which left "l'or" as "l or", read as "l" OR the rest. */
+const APOSTROPHE = /['’ʼ]/;
+
+/** A word with an apostrophe as the phrase it is ("d'Or" as "d" followed by "or"), so that no part of it is read as an operator. */
+function asTerm(token: string): string {
+  return APOSTROPHE.test(token) && !token.includes('"') ? `"${token}"` : token;
+}
 /** Dashes that phones and word processors put for a typed "-": an exclusion when a word follows at once. */
 const TYPOGRAPHIC_DASHES = new Set(['\u2013', '\u2014', '\u2212']);
 
@@ -135,8 +147,8 @@ const TYPOGRAPHIC_DASHES = new Set(['\u2013', '\u2014', '\u2212']);
  * The words and phrases looked for are kept in order, one space apart: what else the text held (dashes
  * with no word after them, brackets, "&", "|", "!") separates words in websearch syntax and nothing more,
  * but PostgreSQL reads each dash as an operator, and more than 32 of them in a row end the statement with
- * "tsquery stack too small". With exclusions, an "or" left with nothing on one side
- * ("emploi or -formation") goes with them.
+ * "tsquery stack too small". A word with an apostrophe is sent as a phrase ("d'Or" as "d" then "or"). With
+ * exclusions, an "or" left with nothing on one side ("emploi or -formation") goes with them.
  */
 export function splitExclusions(text: string): { wanted: string; excluded: string } {
   const wanted: string[] = [];
@@ -157,15 +169,15 @@ export function splitExclusions(text: string): { wanted: string; excluded: strin
     const typographic = TYPOGRAPHIC_DASHES.has(char);
     if (char === '-' || (typographic && at + 1 < text.length && !WORD_END.test(text[at + 1]))) {
       at++;
-      while (at < text.length && (text[at] === '-' || /\s/.test(text[at]))) at++;
+      while (at < text.length && (text[at] === '-' || SPACE.test(text[at]))) at++;
       const end = text[at] === '"' ? phraseEnd(at) : wordEnd(at);
-      if (end > at) excluded.push(text.slice(at, end));
+      if (end > at) excluded.push(asTerm(text.slice(at, end)));
       at = end;
     } else if (WORD_END.test(char) || typographic) {
       at++;
     } else {
       const end = char === '"' ? phraseEnd(at) : wordEnd(at);
-      wanted.push(text.slice(at, end));
+      wanted.push(asTerm(text.slice(at, end)));
       at = end;
     }
   }
