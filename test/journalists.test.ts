@@ -460,10 +460,14 @@ describe('CSV downloads', () => {
     expect([weldcome.total_budget, weldcome.total_budget_approximate, weldcome.eu_funding_approximate]).toEqual(['1319699.36', 'false', 'false']);
     expect((await csv('/export/participations.csv?organisation=icam')).rows.map((row) => row.budget_approximate)).toEqual(['false']);
     expect((await csv('/export/projects.csv?territory=BE25&includeSubTerritories=false')).rows.map((row) => row.slug)).toEqual(['emploi-sans-frontieres']);
-    // Each condition is about any partner: Emploi sans frontières has Belgian partners (VDAB, Le Forem) and a
-    // lead partner (Pôle emploi, French); Weldcome's one partner, Icam, is French.
+    // A role binds the partner conditions to one partner: Emploi sans frontières has Belgian partners (VDAB,
+    // Le Forem) but a French lead partner (Pôle emploi), so it is not led by a Belgian organisation; Weldcome's
+    // one partner, Icam, is French. Without the role, any partner counts.
     expect((await csv('/export/projects.csv?country=BE,FR&role=LEAD_PARTNER')).rows).toHaveLength(3);
-    expect((await csv('/export/projects.csv?country=BE&role=LEAD_PARTNER')).rows.map((row) => row.slug)).toEqual(['act-emploi', 'emploi-sans-frontieres']);
+    expect((await csv('/export/projects.csv?country=BE&role=LEAD_PARTNER')).rows.map((row) => row.slug)).toEqual(['act-emploi']);
+    expect((await csv('/export/projects.csv?country=FR&role=LEAD_PARTNER')).rows.map((row) => row.slug)).toEqual(['emploi-sans-frontieres', 'weldcome']);
+    expect((await csv('/export/projects.csv?country=BE&role=PARTNER')).rows.map((row) => row.slug)).toEqual(['emploi-sans-frontieres']);
+    expect((await csv('/export/projects.csv?country=BE')).rows.map((row) => row.slug)).toEqual(['act-emploi', 'emploi-sans-frontieres']);
     expect(await csv('/export/projects.csv?role=ASSOCIATED_PARTNER')).toMatchObject({ status: 200, rows: [] });
     expect((await csv('/export/organisations.csv?kind=PUBLIC_EMPLOYMENT_SERVICE&country=BE')).rows.map((row) => row.slug)).toEqual(['le-forem', 'vdab']);
     expect((await csv('/export/participations.csv?organisation=icam')).rows).toEqual([

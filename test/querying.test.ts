@@ -72,6 +72,11 @@ describe('filters', () => {
     expect(await projectSlugs({ role: ['LEAD_PARTNER'] })).toEqual(['act-emploi', 'emploi-sans-frontieres', 'weldcome']);
     expect(await projectSlugs({ country: ['BE'] })).toEqual(['act-emploi', 'emploi-sans-frontieres']);
     expect(await projectSlugs({ country: ['fr'] })).toEqual(['emploi-sans-frontieres', 'weldcome']);
+    // With a role, the same partner meets the role and the place: led by an organisation in Belgium.
+    expect(await projectSlugs({ country: ['BE'], role: ['LEAD_PARTNER'] })).toEqual(['act-emploi']);
+    expect(await projectSlugs({ partnerTerritory: ['BE'], role: ['LEAD_PARTNER'] })).toEqual(['act-emploi']);
+    expect(await projectSlugs({ partnerTerritory: ['BE'] })).toEqual(['act-emploi', 'emploi-sans-frontieres']);
+    expect(await projectSlugs({ country: ['BE'], organisation: ['pole-emploi-hauts-de-france'] })).toEqual(['emploi-sans-frontieres']);
     expect(await projectSlugs({ activeOn: '2017-06-01' })).toEqual(['emploi-sans-frontieres']);
     expect(await projectSlugs({ activeOn: '2021-05-31' })).toEqual(['weldcome']);
     expect(await projectSlugs({ totalBudget: { min: '1000000' } })).toEqual(['weldcome']);

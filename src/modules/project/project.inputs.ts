@@ -25,16 +25,21 @@ export class ProjectFilter {
   })
   includeSubTerritories!: boolean;
 
-  @Field(() => [String], { nullable: true, description: 'Territory codes: projects with a partner based in any of them.' })
+  @Field(() => [String], { nullable: true, description: 'Territory codes: projects with a partner based in any of them (in one of the `role`s, when given).' })
   partnerTerritory?: string[] | null;
 
   @Field(() => [String], { nullable: true, description: 'Organisation slugs: projects any of them takes part in (with `role`, in that role).' })
   organisation?: string[] | null;
 
-  @Field(() => [ParticipationRole], { nullable: true, description: 'Roles: projects with a partner in any of these roles (the partners of `organisation`, if given).' })
+  @Field(() => [ParticipationRole], {
+    nullable: true,
+    description:
+      'Roles: projects with a partner in any of these roles. With `organisation`, `country` or `partnerTerritory`, the same partner ' +
+      'meets both: `role: [LEAD_PARTNER], country: ["BE"]` is the projects led by an organisation based in Belgium.',
+  })
   role?: ParticipationRole[] | null;
 
-  @Field(() => [String], { nullable: true, description: 'ISO country codes: projects with a partner based in any of these countries.' })
+  @Field(() => [String], { nullable: true, description: 'ISO country codes: projects with a partner based in any of these countries (in one of the `role`s, when given).' })
   country?: string[] | null;
 
   @Field(() => String, { nullable: true, description: 'An ISO date: projects running on that day (start on or before, end on or after; projects without a known start or end date never match).' })

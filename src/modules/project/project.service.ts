@@ -59,37 +59,30 @@ export class ProjectService {
       const reach = territoryReachSql(ids.territory, includeSubTerritories);
       conditions.push({ sql: `p.id = any(array(select x.project_id from project_territory x where x.territory_id = any(${reach.sql})))`, bindings: reach.bindings, byIds: true });
     }
+    // The partner conditions: projects with a partner (a participation) whose organisation is among those
+    // a condition names; with `role`, a partner in one of those roles, the same partner meeting both
+    // ("led by an organisation based in Belgium"). Each condition may be met by another partner.
+    const roles = given(filter.role) ? filter.role : undefined;
+    const withPartner = (organisations?: Condition): Condition => {
+      const parts = [...(organisations ? [organisations.sql] : []), ...(roles ? [inList('pa.role', roles).sql] : [])];
+      return {
+        sql: `p.id = any(array(select pa.project_id from participation pa where ${parts.join(' and ')}))`,
+        bindings: [...(organisations?.bindings ?? []), ...(roles ?? [])],
+        byIds: true,
+      };
+    };
+    const partnerConditions: Condition[] = [];
     if (ids.partnerTerritory) {
       const reach = territoryReachSql(ids.partnerTerritory, includeSubTerritories);
-      conditions.push({
-        sql: `p.id = any(array(select pa.project_id from participation pa where pa.organisation_id = any(array(
-          select o.id from organisation o where o.location_id = any(${reach.sql})))))`,
-        bindings: reach.bindings,
-        byIds: true,
-      });
+      partnerConditions.push(withPartner({ sql: `pa.organisation_id = any(array(select o.id from organisation o where o.location_id = any(${reach.sql})))`, bindings: reach.bindings }));
     }
-    if (ids.organisation || given(filter.role)) {
-      const parts: string[] = [];
-      const bindings: unknown[] = [];
-      if (ids.organisation) {
-        parts.push('pa.organisation_id = any(?)');
-        bindings.push(ids.organisation);
-      }
-      if (given(filter.role)) {
-        parts.push(inList('pa.role', filter.role).sql);
-        bindings.push(...filter.role);
-      }
-      conditions.push({ sql: `p.id = any(array(select pa.project_id from participation pa where ${parts.join(' and ')}))`, bindings, byIds: true });
-    }
+    if (ids.organisation) partnerConditions.push(withPartner({ sql: 'pa.organisation_id = any(?)', bindings: [ids.organisation] }));
     if (given(filter.country)) {
       const countries = countryCodes(filter.country, name('country'));
-      conditions.push({
-        sql: `p.id = any(array(select pa.project_id from participation pa where pa.organisation_id = any(array(
-          select o.id from organisation o where ${inList('o.country', countries).sql}))))`,
-        bindings: countries,
-        byIds: true,
-      });
+      partnerConditions.push(withPartner({ sql: `pa.organisation_id = any(array(select o.id from organisation o where ${inList('o.country', countries).sql}))`, bindings: countries }));
     }
+    if (roles && partnerConditions.length === 0) partnerConditions.push(withPartner());
+    conditions.push(...partnerConditions);
     if (filter.activeOn != null) {
       const day = checkIsoDate(filter.activeOn, name('activeOn'));
       conditions.push({ sql: 'p.start_date <= ? and p.end_date >= ?', bindings: [day, day] });
