@@ -197,6 +197,15 @@ export interface ServerOptions {
   logger: Logger;
 }
 
+/** What /readyz answers: its status and body. */
+interface Readiness {
+  status: number;
+  body: Record<string, unknown>;
+}
+
+/** How long one readiness check answers /readyz for (see the route). */
+const READINESS_REUSE_MS = 1000;
+
 /** The HTTP server: /graphql (with GraphiQL for browsers), /export/*.csv, /healthz and /readyz. */
 export async function createServer({ orm, config, logger }: ServerOptions): Promise<FastifyInstance> {
   const app: FastifyInstance = Fastify({
@@ -433,18 +442,34 @@ export async function createServer({ orm, config, logger }: ServerOptions): Prom
 
   app.get('/healthz', async () => ({ status: 'ok' }));
 
-  app.get('/readyz', async (_request, reply) => {
+  const checkReadiness = async (): Promise<Readiness> => {
     try {
       // Both pools: a session of the prepared statements' pool that cannot open (settings a pooler refuses,
       // say) fails every list page and loader while the first pool answers.
       await Promise.all(connectionPools(orm).map((pool) => pool.raw('select 1')));
       const pending = await orm.getMigrator().getPendingMigrations();
-      if (pending.length > 0) return reply.code(503).send({ status: 'migrations pending', pending: pending.map((m) => m.name) });
-      return { status: 'ready' };
+      if (pending.length > 0) return { status: 503, body: { status: 'migrations pending', pending: pending.map((m) => m.name) } };
+      return { status: 200, body: { status: 'ready' } };
     } catch (error) {
       app.log.warn({ err: error }, 'readiness check failed');
-      return reply.code(503).send({ status: 'database unreachable' });
+      return { status: 503, body: { status: 'database unreachable' } };
     }
+  };
+  // /readyz is never rate limited (probes must get through), and each check takes a connection of each
+  // pool the GraphQL requests need: requests that come together share one check, and a "ready" serves for
+  // READINESS_REUSE_MS, so that a flood of probes costs the pools one check a second. Any other answer is
+  // not reused: the next probe sees the database back as soon as it is.
+  let readiness: { answer: Promise<Readiness>; at: number } | undefined;
+  app.get('/readyz', async (_request, reply) => {
+    if (!readiness || performance.now() - readiness.at > READINESS_REUSE_MS) {
+      const checking = { answer: checkReadiness(), at: performance.now() };
+      readiness = checking;
+      void checking.answer.then(({ status }) => {
+        if (status !== 200 && readiness === checking) readiness = undefined;
+      });
+    }
+    const { status, body } = await readiness.answer;
+    return reply.code(status).send(body);
   });
 
   // One structured line per request. Variables only when LOG_VARIABLES is on: they may hold what people typed.

@@ -1,5 +1,6 @@
 import http from 'node:http';
 import { PREPARED_READS } from '../src/db/orm.config';
+import { connectionPools } from '../src/db/orm';
 import { startTestApp, TestApp } from './support/app';
 
 let app: TestApp;
@@ -109,6 +110,23 @@ describe('the HTTP server', () => {
   it('reports liveness and readiness', async () => {
     expect(await (await fetch(`${app.baseUrl}/healthz`)).json()).toEqual({ status: 'ok' });
     expect(await (await fetch(`${app.baseUrl}/readyz`)).json()).toEqual({ status: 'ready' });
+  });
+
+  it('answers a flood of readiness probes with one check a second, not one per probe', async () => {
+    const own = await startTestApp();
+    try {
+      let checks = 0;
+      for (const pool of connectionPools(own.orm)) pool.on('query', (query: { sql: string }) => query.sql === 'select 1' && checks++);
+      const answers = await Promise.all(Array.from({ length: 50 }, () => fetch(`${own.baseUrl}/readyz`)));
+      expect(answers.map((answer) => answer.status)).toEqual(Array(50).fill(200));
+      // One check: a statement on each of the two pools.
+      expect(checks).toBe(2);
+      await new Promise((resolve) => setTimeout(resolve, 1100));
+      expect((await fetch(`${own.baseUrl}/readyz`)).status).toBe(200);
+      expect(checks).toBe(4);
+    } finally {
+      await own.close();
+    }
   });
 
   it('is not ready when the pool of the prepared statements cannot answer, though the other one can', async () => {
