@@ -302,9 +302,9 @@ export async function createServer({ orm, config, logger }: ServerOptions): Prom
 
   const cache = config.responseCache
     ? new ResponseCache(config.responseCacheListenUrl ?? String(orm.config.get('clientUrl')), logger, config.responseCacheMaxEntries, undefined, undefined, undefined,
-        // Its heartbeat goes the seeder's way, through the API's database (DATABASE_URL): heard, it shows that
-        // the listening connection hears what is sent there, wherever RESPONSE_CACHE_LISTEN_URL points.
-        (channel, payload) => orm.em.getKnex().raw('select pg_notify(?, ?)', [channel, payload]))
+        // Listening elsewhere, its heartbeat is sent where the data is written (DATABASE_URL): heard, it shows
+        // that the listening connection hears what is sent there.
+        String(orm.config.get('clientUrl')))
     : undefined;
   await cache?.start();
 

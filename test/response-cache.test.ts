@@ -248,10 +248,15 @@ describe('ResponseCache on its own', () => {
       .map(([, , , state]) => state);
   };
 
-  it('goes off when its connection stops answering, though the connection stays open, closes that socket, and comes back when it answers', async () => {
+  it.each([
+    ['its heartbeat sent on it', false],
+    ['its heartbeat sent on a connection of its own, so that none is awaited on the hung one', true],
+  ])('goes off when its connection stops answering (%s), though the connection stays open, closes that socket, and comes back when it answers', async (_how, notifier) => {
     const url = new URL(app.databaseUrl);
     url.searchParams.set('application_name', 'cache-heartbeat');
-    const cache = new ResponseCache(url.toString(), pino({ level: 'silent' }), 10, 1024 * 1024, 100, { everyMs: 100, timeoutMs: 1000 });
+    const notifyUrl = new URL(app.databaseUrl);
+    notifyUrl.searchParams.set('application_name', 'cache-heartbeat-sender');
+    const cache = new ResponseCache(url.toString(), pino({ level: 'silent' }), 10, 1024 * 1024, 100, { everyMs: 100, timeoutMs: 1000 }, notifier ? notifyUrl.toString() : undefined);
     const connection = app.orm.em.getConnection();
     const listeners = async () =>
       connection.execute<Array<{ pid: number; client_port: number }>>(`select pid, client_port from pg_stat_activity where application_name = 'cache-heartbeat'`);
@@ -322,9 +327,13 @@ describe('ResponseCache on its own', () => {
     }
   });
 
-  it('goes on only once it has heard its own notification, sent the way the seeder sends it', async () => {
-    // A notification that never arrives (sent to another database, or nowhere): the cache never goes on.
-    const deaf = new ResponseCache(app.databaseUrl, pino({ level: 'silent' }), 10, 1024 * 1024, 60_000, { everyMs: 100, timeoutMs: 300 }, async () => undefined);
+  it('goes on only once it has heard its own notification, sent where the data is written, on a connection of its own', async () => {
+    const listening = new URL(app.databaseUrl);
+    listening.searchParams.set('application_name', 'cache-listens');
+    // Sent to another database than the one listened to: never heard, and the cache never goes on.
+    const elsewhere = new URL(app.databaseUrl);
+    elsewhere.pathname = '/postgres';
+    const deaf = new ResponseCache(listening.toString(), pino({ level: 'silent' }), 10, 1024 * 1024, 60_000, { everyMs: 100, timeoutMs: 300 }, elsewhere.toString());
     try {
       await deaf.start();
       expect(deaf.active).toBe(false);
@@ -332,22 +341,25 @@ describe('ResponseCache on its own', () => {
     } finally {
       await deaf.stop();
     }
-    // Sent through another connection to the same database, as the API's pool sends it: heard.
-    const sent: string[] = [];
-    const notify = async (channel: string, payload: string) => {
-      sent.push(payload);
-      await app.orm.em.getConnection().execute('select pg_notify(?, ?)', [channel, payload]);
-    };
-    const hearing = new ResponseCache(app.databaseUrl, pino({ level: 'silent' }), 10, 1024 * 1024, 100, { everyMs: 100, timeoutMs: 1000 }, notify);
+    // Sent to the same database on the cache's own second connection: heard, again and again.
+    const sending = new URL(app.databaseUrl);
+    sending.searchParams.set('application_name', 'cache-notifies');
+    const hearing = new ResponseCache(listening.toString(), pino({ level: 'silent' }), 10, 1024 * 1024, 100, { everyMs: 100, timeoutMs: 1000 }, sending.toString());
+    const sessions = async () =>
+      (await app.orm.em.getConnection().execute<Array<{ name: string }>>(
+        `select application_name as name from pg_stat_activity where application_name in ('cache-listens', 'cache-notifies') order by 1`,
+      )).map((row) => row.name);
     try {
       await hearing.start();
       expect(hearing.active).toBe(true);
-      expect(sent).toHaveLength(1);
-      await waitUntil(() => sent.length >= 3, 5_000, 20);
+      expect(await sessions()).toEqual(['cache-listens', 'cache-notifies']);
+      await new Promise((resolve) => setTimeout(resolve, 500));
       expect(hearing.active).toBe(true);
     } finally {
       await hearing.stop();
     }
+    await waitUntil(async () => (await sessions()).length === 0, 5_000, 20);
+    expect(await sessions()).toEqual([]);
   });
 
   it.each([

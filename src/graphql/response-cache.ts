@@ -86,6 +86,8 @@ export class ResponseCache {
   private readonly entries: LRUCache<string, KeptResponse>;
   /** The connection that listens; set only once it listens, so the cache is on exactly while it is set. */
   private listener?: Client;
+  /** The connections of the cache on now: the listener, and the one its heartbeat is sent on where that is another. */
+  private connections: Client[] = [];
   private reconnect?: NodeJS.Timeout;
   /** Asks the listening connection a question now and then: see `start`. */
   private heartbeatTimer?: NodeJS.Timeout;
@@ -112,8 +114,8 @@ export class ResponseCache {
     maxBytes = 64 * 1024 * 1024,
     private readonly reconnectMs = 5000,
     private readonly heartbeat = { everyMs: 15_000, timeoutMs: 5_000 },
-    /** Sends a notification as the seeder does (the API's pool); the listening connection itself when absent. */
-    private readonly notify?: (channel: string, payload: string) => Promise<unknown>,
+    /** The database the data is written to (DATABASE_URL), where it differs from the one listened to. */
+    private readonly notifyUrl?: string,
   ) {
     this.entries = new LRUCache({ max: maxEntries, maxSize: maxBytes, maxEntrySize: Math.floor(maxBytes / 8) });
   }
@@ -129,58 +131,63 @@ export class ResponseCache {
 
   async start(): Promise<void> {
     this.connectionAttempts++;
-    // TCP keepalive: a connection dropped without a reset (a failover, an idle NAT or load-balancer
-    // timeout) would otherwise look alive for as long as the system's TCP timeout while notifications no
-    // longer arrive; with it, about 11 minutes, and the heartbeat below notices within 20 s.
-    // A connection attempt gives up after CONNECT_TIMEOUT_MS, as the pools' do, rather than the system's TCP timeout.
-    const client = new Client({ connectionString: this.databaseUrl, keepAlive: true, keepAliveInitialDelayMillis: 10_000, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
+    const client = this.connection(this.databaseUrl);
+    // Where the cache listens elsewhere than where the data is written (RESPONSE_CACHE_LISTEN_URL), its
+    // heartbeat is sent where the data is, on a connection of its own: not through the API's pool, where
+    // it waited behind requests for a connection under load, and the cache went off when it was most useful.
+    const notifier = this.notifyUrl && this.notifyUrl !== this.databaseUrl ? this.connection(this.notifyUrl) : undefined;
+    const clients = notifier ? [client, notifier] : [client];
     /** The heartbeat awaited now: its payload, and what to do when it comes back. */
     let awaited: { payload: string; heard: () => void } | undefined;
     client.on('notification', ({ payload = '' }) => {
       if (!payload.startsWith(HEARTBEAT_PAYLOAD_PREFIX)) return this.empty();
       if (payload === awaited?.payload) awaited.heard();
     });
-    // A lost connection emits `error` and then `end`: whichever comes first counts, once per client.
+    // A lost connection emits `error` and then `end`: whichever comes first counts, once per start.
     let lost = false;
     const onLost = (error: Error) => {
       if (lost) return;
       lost = true;
-      this.lost(client, error);
+      this.lost(client, clients, error);
     };
-    client.on('error', onLost);
-    client.on('end', () => onLost(new Error('connection ended')));
+    for (const each of clients) {
+      each.on('error', onLost);
+      each.on('end', () => onLost(new Error('connection ended')));
+    }
+    /** Stopped while connecting (a reconnection under way at shutdown): the cache stays off, its connections closed. */
+    const stoppedMeanwhile = () => {
+      if (!lost && !this.stopped) return false;
+      lost = true;
+      for (const each of clients) closeClient(each);
+      return true;
+    };
     try {
-      await client.connect();
+      await Promise.all(clients.map((each) => each.connect()));
       await client.query(`listen ${DATA_CHANGED_CHANNEL}`);
-      if (lost) return;
-      // Stopped while connecting (a reconnection under way at shutdown): the cache stays off, and the
-      // connection is closed rather than left listening.
-      if (this.stopped) {
-        lost = true;
-        await client.end().catch(() => undefined);
-        return;
-      }
+      if (stoppedMeanwhile()) return;
       // A connection can die without a word: a server that hangs, or a network that drops its packets (a
       // failover, a NAT's idle timeout). TCP keepalive alone notices the second only after about 11 minutes
       // (libuv sets the first probe's delay, the kernel's defaults the rest: 9 probes 75 s apart), and never
       // the first; all that time the cache would answer with data a seed may have changed. And a connection
       // can answer while hearing nothing: through a pooler in transaction mode (PgBouncer's), LISTEN stays
       // with a server connection the pooler hands to other clients, and no notification comes back. So a
-      // notification with a payload of the cache's own is sent on the channel the seeder notifies, the way
-      // the seeder sends it where `notify` is given (the API's pool, on DATABASE_URL), and the connection
-      // counts as lost when it has not heard it in time: once before the cache goes on, then every
-      // `everyMs`. An event loop held up for longer than the timeout can read an answer late that came in
-      // time: the cache then empties and listens again, which costs it its entries, never its correctness.
+      // notification with a payload of the cache's own is sent on the channel the seeder notifies (on the
+      // data's database, `notifyUrl`, where the cache listens elsewhere), and the listening connection counts
+      // as lost when it has not heard it in time: once before the cache goes on, then every `everyMs`. An
+      // event loop held up for longer than the timeout can read an answer late that came in time: the cache
+      // then empties and listens again, which costs it its entries, never its correctness.
       const { everyMs, timeoutMs } = this.heartbeat;
+      const sender = notifier ?? client;
       const roundTrip = async (): Promise<void> => {
         const payload = `${HEARTBEAT_PAYLOAD_PREFIX}${randomUUID()}`;
         const heard = new Promise<void>((resolve) => (awaited = { payload, heard: resolve }));
-        const answered = this.notify ? this.notify(DATA_CHANGED_CHANNEL, payload) : client.query('select pg_notify($1, $2)', [DATA_CHANGED_CHANNEL, payload]);
+        const answered = sender.query('select pg_notify($1, $2)', [DATA_CHANGED_CHANNEL, payload]);
         // Its failure, when the connection is closed under it, is the loss already handled.
         answered.catch(() => undefined);
         let late: NodeJS.Timeout | undefined;
         const timedOut = new Promise<never>((_resolve, reject) => {
-          late = setTimeout(() => reject(new Error(`the listening connection did not hear the cache's own notification within ${timeoutMs} ms (behind a pooler in transaction mode, set RESPONSE_CACHE_LISTEN_URL to a direct connection)`)), timeoutMs).unref();
+          const hint = this.notifyUrl && this.notifyUrl !== this.databaseUrl ? '' : ' (behind a pooler in transaction mode, set RESPONSE_CACHE_LISTEN_URL to a direct connection)';
+          late = setTimeout(() => reject(new Error(`the listening connection did not hear the cache's own notification within ${timeoutMs} ms${hint}`)), timeoutMs).unref();
         });
         try {
           await Promise.race([Promise.all([answered, heard]), timedOut]);
@@ -190,12 +197,9 @@ export class ResponseCache {
         }
       };
       await roundTrip();
-      if (lost || this.stopped) {
-        lost = true;
-        await client.end().catch(() => undefined);
-        return;
-      }
+      if (stoppedMeanwhile()) return;
       this.listener = client;
+      this.connections = clients;
       let asking = false;
       this.heartbeatTimer = setInterval(() => {
         // One round trip at a time: one still awaited is late.
@@ -210,19 +214,30 @@ export class ResponseCache {
     }
   }
 
+  /**
+   * A connection of the cache's. TCP keepalive: a connection dropped without a reset (a failover, an idle
+   * NAT or load-balancer timeout) would otherwise look alive for as long as the system's TCP timeout while
+   * notifications no longer arrive; with it, about 11 minutes, and the heartbeat notices within 20 s. A
+   * connection attempt gives up after CONNECT_TIMEOUT_MS, as the pools' do, rather than the system's TCP timeout.
+   */
+  private connection(url: string): Client {
+    return new Client({ connectionString: url, keepAlive: true, keepAliveInitialDelayMillis: 10_000, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
+  }
+
   private empty(): void {
     this.generation++;
     this.entries.clear();
   }
 
-  private lost(client: Client, error: Error): void {
+  private lost(client: Client, clients: Client[], error: Error): void {
     if (this.listener === client) {
       this.listener = undefined;
+      this.connections = [];
       clearInterval(this.heartbeatTimer);
       this.heartbeatTimer = undefined;
     }
     this.empty();
-    void client.end().catch(() => undefined);
+    for (const each of clients) closeClient(each);
     if (this.stopped || this.reconnect) return;
     this.logger.warn({ err: error }, `response cache off: lost the notification connection; retrying in ${this.reconnectMs} ms`);
     this.reconnect = setTimeout(() => {
@@ -270,8 +285,37 @@ export class ResponseCache {
     clearInterval(this.heartbeatTimer);
     this.heartbeatTimer = undefined;
     this.reconnect = undefined;
-    const client = this.listener;
+    const clients = this.connections;
     this.listener = undefined;
-    await client?.end().catch(() => undefined);
+    this.connections = [];
+    await Promise.all(clients.map(closeClient));
   }
+}
+
+/** How long a connection of the cache's may take to close politely before its socket is destroyed. */
+const CLOSE_DEADLINE_MS = 1000;
+
+/**
+ * Closes a connection: politely (Terminate), and at once where the server does not answer, as a hung one
+ * does not. node-postgres destroys the socket only when a statement is awaited; the listening connection
+ * waits for none while its heartbeat goes through another, and its socket stayed open, half-closed, and a
+ * stop waited on it.
+ */
+function closeClient(client: Client): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const deadline = setTimeout(() => {
+      (client as unknown as { connection: { stream: { destroy(): void } } }).connection.stream.destroy();
+      resolve();
+    }, CLOSE_DEADLINE_MS).unref();
+    client.end().then(
+      () => {
+        clearTimeout(deadline);
+        resolve();
+      },
+      () => {
+        clearTimeout(deadline);
+        resolve();
+      },
+    );
+  });
 }
