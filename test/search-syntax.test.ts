@@ -27,6 +27,9 @@ describe('a search text with exclusions', () => {
     ['soudage ' + '-'.repeat(40), 'soudage', ''],
     // A no-break space is not a space to PostgreSQL: "1 000 000" stays one phrase.
     ['budget 1\u00a0000\u00a0000', 'budget 1\u00a0000\u00a0000', ''],
+    // A thin space is a space (in a database with a locale): what follows it may be an exclusion.
+    ['soudage\u2009-formations', 'soudage', 'formations'],
+    ['emploi' + '\u2009-'.repeat(40), 'emploi', ''],
     // An apostrophe becomes a space in the database, where "l or" read "l" OR the rest: a phrase instead.
     ["l'or noir", '"l\'or" noir', ''],
     ['Côte d’Or -qu’or', 'Côte "d’Or"', '"qu’or"'],

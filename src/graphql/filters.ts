@@ -123,11 +123,12 @@ export function territoryReachSql(territoryIds: string[], includeSubTerritories:
 
 /**
  * What ends a word in websearch syntax, where a "-" then starts an exclusion ("a - b", "(-b)", "a &-b").
- * Spaces are ASCII ones, as PostgreSQL's parser reads them: a no-break space joins words into a phrase
- * ("1 000 000", "Hauts de France" copied from a French page), and must stay in its word.
+ * Spaces are the ones PostgreSQL's parser reads as spaces (iswspace, in a database with a locale): every
+ * Unicode space but the no-break ones, which join words into a phrase ("1 000 000", "Hauts de France"
+ * copied from a French page) and must stay in their word.
  */
-const WORD_END = /[ \t\n\r\f\v()&|!]/;
-const SPACE = /[ \t\n\r\f\v]/;
+const WORD_END = /[^\S\u00a0\u2007\u202f\ufeff]|[()&|!]/;
+const SPACE = /[^\S\u00a0\u2007\u202f\ufeff]/;
 /** The apostrophes `kb_clean` turns into spaces, which left "l'or" as "l or", read as "l" OR the rest. */
 const APOSTROPHE = /['’ʼ]/;
 
