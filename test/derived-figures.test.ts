@@ -27,6 +27,18 @@ it('says a count came before the project ended only when it did', async () => {
   await execute(`update project set end_date = '2022-12-31' where id = ${WELDCOME}`);
 });
 
+it('says the figure is approximate when a budget or a count it divides is rounded in its source', async () => {
+  const approximateNote = ' Its inputs are rounded in their sources, so the figure is approximate too.';
+  expect((await figures()).every((figure) => !figure.caveat.endsWith(approximateNote))).toBe(true);
+  await execute(`update project set total_budget_approximate = true where id = ${WELDCOME}`);
+  expect((await figures()).map((figure) => figure.caveat)).toEqual([expect.stringMatching(/before the project ended\. Its inputs are rounded in their sources, so the figure is approximate too\.$/)]);
+  await execute(`update project set total_budget_approximate = false where id = ${WELDCOME}`);
+  await execute(`update outcome set approximate = true where project_id = ${WELDCOME} and indicator = 'trainees'`);
+  expect((await figures()).map((figure) => figure.caveat.endsWith(approximateNote))).toEqual([true]);
+  await execute(`update outcome set approximate = false where project_id = ${WELDCOME} and indicator = 'trainees'`);
+  expect((await figures()).every((figure) => !figure.caveat.endsWith(approximateNote))).toBe(true);
+});
+
 it('tells apart the figures of an indicator counted at two dates', async () => {
   await execute(`insert into outcome
     select (jsonb_populate_record(o, jsonb_build_object('id', gen_random_uuid(), 'as_of', '2022-06', 'value', 100))).*

@@ -118,7 +118,7 @@ it('marks a sum approximate when an amount in it is rounded in its source, and s
   const before = (await app.data(approximateOf, { by: 'PROGRAMME', basis: 'EU_FUNDING' })).fundingBreakdown;
   expect(before.total.approximate).toBe(false);
   expect(before.note).not.toContain('rounded');
-  // act-emploi's EU funding is rounded in its source; weldcome's, of the same programme, is not.
+  // act-emploi's EU funding marked rounded in its source (here, in this file's database); weldcome's, of the same programme, not.
   await rows(`update project set eu_funding_approximate = true where slug = 'act-emploi'`);
   await rows(`update project set total_budget_approximate = true where slug = 'act-emploi' and total_budget is null`);
   try {

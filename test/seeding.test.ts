@@ -201,6 +201,15 @@ describe('npm run seed', () => {
     );
     const [project] = await orm.em.getConnection().execute(`select total_budget_approximate from project where slug = 'weldcome'`);
     expect(project).toEqual({ total_budget_approximate: false });
+    // Or where the claim the amount is taken from says so ("about 1.3 million").
+    await withEditedSeeds(
+      'interreg-fwvl.yaml',
+      (text) => text.replace('        amount: "1319699.36"\n        claims: [{}]', '        amount: "1319699.36"\n        claims: [{ approximate: true }]'),
+      async () => {
+        const [edited] = await orm.em.getConnection().execute(`select total_budget_approximate from project where slug = 'weldcome'`);
+        expect(edited).toEqual({ total_budget_approximate: true });
+      },
+    );
   });
 
   it("cites a child theme without a source of its own to its parent theme's source", async () => {

@@ -205,7 +205,8 @@ export class ProjectResolver extends NamedRecordResolver(Project, { single: 'tit
         caveat:
           'Derived here, not published by a source. A budget is not spending: the total budget is what was planned for the ' +
           'whole project, not what was spent, and it pays for more than the people counted' +
-          (outcome.asOf ? `; the count is as of ${outcome.asOf}${countedBeforeEnd(outcome.asOf, project.endDate) ? ', before the project ended' : ''}.` : '.'),
+          (outcome.asOf ? `; the count is as of ${outcome.asOf}${countedBeforeEnd(outcome.asOf, project.endDate) ? ', before the project ended' : ''}.` : '.') +
+          (project.totalBudgetApproximate || outcome.approximate ? ' Its inputs are rounded in their sources, so the figure is approximate too.' : ''),
       });
     }
     return figures;
