@@ -206,8 +206,11 @@ describe('npm run seed', () => {
       'interreg-fwvl.yaml',
       (text) => text.replace('        amount: "1319699.36"\n        claims: [{}]', '        amount: "1319699.36"\n        claims: [{ approximate: true }]'),
       async () => {
-        const [edited] = await orm.em.getConnection().execute(`select total_budget_approximate from project where slug = 'weldcome'`);
-        expect(edited).toEqual({ total_budget_approximate: true });
+        const [edited] = await orm.em.getConnection().execute(
+          `select p.total_budget_approximate, f.approximate from project p join funding f on f.project_id = p.id where p.slug = 'weldcome'`,
+        );
+        // The funding row too, which a programme's typed amounts and every Funding.money read.
+        expect(edited).toEqual({ total_budget_approximate: true, approximate: true });
       },
     );
   });
@@ -334,6 +337,20 @@ describe('npm run seed', () => {
           "        role: { value: LEAD_PARTNER, sources: [fwvl-weldcome, article] }\n        funding: [{ key: total, fund: ALL, basis: TOTAL_BUDGET, amount: \"1319699.36\", claims: [{}] }]\n",
         ),
       /interreg-fwvl\.yaml:\d+:\d+: projects\[2\]\.partners\[0\]\.funding\[0\]\.basis: a partner's funding is its own share \(PARTNER_SHARE\)/,
+    ],
+    [
+      "a partner's share in a programme's funding",
+      (text: string) => text.replace(/(programmes:[\s\S]*?basis: )TOTAL_BUDGET/, '$1PARTNER_SHARE'),
+      /interreg-fwvl\.yaml:\d+:\d+: programmes\[\d\]\.funding\[\d\]\.basis: PARTNER_SHARE is a partner's own share of a project/,
+    ],
+    [
+      "a project's EU funding under a partner",
+      (text: string) =>
+        text.replace(
+          "        role: { value: LEAD_PARTNER, sources: [fwvl-weldcome, article] }\n",
+          "        role: { value: LEAD_PARTNER, sources: [fwvl-weldcome, article] }\n        funding: [{ key: eu, fund: ERDF, basis: EU_FUNDING, amount: \"791819.62\", claims: [{}] }]\n",
+        ),
+      /interreg-fwvl\.yaml:\d+:\d+: projects\[2\]\.partners\[0\]\.funding\[0\]\.basis: a partner's funding is its own share \(PARTNER_SHARE\): the project's EU funding/,
     ],
     [
       // A paid amount made the project's total budget, summed in breakdowns whose note says a budget is not spending.

@@ -630,8 +630,8 @@ export class SeedPlanner {
         const id = stableId('Funding', owner.type, ownerKey, funding.key);
         const preferred = funding === preferredEntry?.funding;
         // Rounded where the funding says so, or its claim the amount is taken from (a locator "about 1.3 M").
-        const claimApproximate = withDefaultPreferred(funding.claims, true).some((claim) => claim.preferred && claim.approximate === true);
-        if (preferred) preferredAmounts.set(basis, { amount: funding.amount, approximate: funding.approximate === true || claimApproximate });
+        const approximate = funding.approximate === true || withDefaultPreferred(funding.claims, true).some((claim) => claim.preferred && claim.approximate === true);
+        if (preferred) preferredAmounts.set(basis, { amount: funding.amount, approximate });
         // A project's or partner's preferred amount becomes its typed budget, which the API gives in euros
         // (Interreg budgets are published in euros): another currency would be summed and shown as euros.
         const currency = funding.currency ?? 'EUR';
@@ -656,7 +656,7 @@ export class SeedPlanner {
             technicalAssistance: funding.technicalAssistance ?? TechnicalAssistance.UNSPECIFIED,
             amount: funding.amount,
             currency,
-            approximate: funding.approximate ?? false,
+            approximate,
             preferred,
           },
           fundingAt,
