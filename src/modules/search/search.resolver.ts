@@ -10,7 +10,7 @@ registerEnumType(SearchType, {
   name: 'SearchType',
   description: 'A kind of record `search` can return.',
   valuesConfig: {
-    PROJECT: { description: 'Projects: titles, acronyms, summaries, objectives, activities.' },
+    PROJECT: { description: 'Projects: titles, acronyms, summaries, objectives, activities, target groups and obstacles.' },
     ORGANISATION: { description: 'Organisations: names, acronyms, aliases.' },
     PROGRAMME: { description: 'Programmes: names, CCI codes.' },
     TERRITORY: { description: 'Territories: names in every language, codes, aliases.' },
