@@ -133,6 +133,13 @@ it('marks a sum approximate when an amount in it is rounded in its source, and s
     expect(fr.note).toContain('Certains montants sont arrondis dans leurs sources');
     const { project } = await app.data('{ project(slug: "act-emploi") { euFunding { amount approximate } totalBudget { approximate } } }');
     expect(project).toEqual({ euFunding: { amount: '791819.62', approximate: true }, totalBudget: null });
+    // In projects.csv, the flags are the last two columns (total budget's, EU funding's).
+    const csv = await (await fetch(`${app.baseUrl}/export/projects.csv?programme=interreg-v-fwvl`)).text();
+    const [header, ...lines] = csv.replace(/^\uFEFF/, '').trim().split('\n');
+    expect(header.split(',').slice(-2)).toEqual(['total_budget_approximate', 'eu_funding_approximate']);
+    const flags = (slug: string) => lines.find((line) => line.includes(`,${slug},`))!.split(',').slice(-2);
+    expect(flags('act-emploi')).toEqual(['true', 'true']);
+    expect(flags('weldcome')).toEqual(['false', 'false']);
   } finally {
     await rows(`update project set eu_funding_approximate = false, total_budget_approximate = false where slug = 'act-emploi'`);
   }
@@ -145,6 +152,16 @@ it("marks a partner's own budget, and the sums of partners' budgets, approximate
     const { fundingBreakdown } = await app.data(`{ fundingBreakdown(by: COUNTRY) { total { approximate } buckets { amount { approximate } } } }`);
     expect(fundingBreakdown.total.approximate).toBe(true);
     expect(fundingBreakdown.buckets.filter((bucket: any) => bucket.amount?.approximate)).toHaveLength(1);
+    // The partner's own budget says so, in GraphQL and in participations.csv.
+    const { nodes } = await app.data(`query ($ids: [ID!]!) { nodes(ids: $ids) { ... on Participation { budget { approximate } } } }`, {
+      ids: [Buffer.from(`Participation:${id}`).toString('base64url')],
+    });
+    expect(nodes).toEqual([{ budget: { approximate: true } }]);
+    const csv = await (await fetch(`${app.baseUrl}/export/participations.csv`)).text();
+    const [header, ...lines] = csv.replace(/^\uFEFF/, '').trim().split('\n');
+    const columns = header.split(',');
+    const flagged = lines.map((line) => line.split(',')).filter((cells) => cells[columns.indexOf('budget_approximate')] === 'true');
+    expect(flagged).toHaveLength(1);
   } finally {
     await rows(`update participation set budget_approximate = false where id = '${id}'`);
   }

@@ -362,7 +362,7 @@ describe('fundingBreakdown', () => {
     const { fundingBreakdown } = await app.data(BREAKDOWN, { by: 'TERRITORY', filter: { territory: ['BE3'] } });
     expect(fundingBreakdown.projectCount).toBe(2);
     expect(fundingBreakdown.overlapping).toBe(true);
-    expect(fundingBreakdown.note).toContain('more than one bucket');
+    expect(fundingBreakdown.note).toContain('Some projects sit in more than one bucket, so the buckets add up to more than the total, which counts each once.');
     const total = fundingBreakdown.buckets.reduce((sum: number, bucket: any) => sum + Number(bucket.amount?.amount ?? 0), 0);
     expect(total).toBeGreaterThan(Number(fundingBreakdown.total.amount));
   });

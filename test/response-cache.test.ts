@@ -256,7 +256,7 @@ describe('ResponseCache on its own', () => {
     url.searchParams.set('application_name', 'cache-heartbeat');
     const notifyUrl = new URL(app.databaseUrl);
     notifyUrl.searchParams.set('application_name', 'cache-heartbeat-sender');
-    const cache = new ResponseCache(url.toString(), pino({ level: 'silent' }), 10, 1024 * 1024, 100, { everyMs: 100, timeoutMs: 1000 }, notifier ? notifyUrl.toString() : undefined);
+    const cache = new ResponseCache(url.toString(), pino({ level: 'silent' }), 10, 1024 * 1024, 100, { everyMs: 100, timeoutMs: 5000 }, notifier ? notifyUrl.toString() : undefined);
     const connection = app.orm.em.getConnection();
     const listeners = async () =>
       connection.execute<Array<{ pid: number; client_port: number }>>(`select pid, client_port from pg_stat_activity where application_name = 'cache-heartbeat'`);
@@ -291,7 +291,7 @@ describe('ResponseCache on its own', () => {
   });
 
   it('goes off when its connection answers but no longer hears the channel (a pooler in transaction mode), and comes back', async () => {
-    const cache = new ResponseCache(app.databaseUrl, pino({ level: 'silent' }), 10, 1024 * 1024, 100, { everyMs: 100, timeoutMs: 1000 });
+    const cache = new ResponseCache(app.databaseUrl, pino({ level: 'silent' }), 10, 1024 * 1024, 100, { everyMs: 100, timeoutMs: 5000 });
     await cache.start();
     try {
       const keep = () => cache.set('kept', { extensions: { cost: 1 } }, cache.currentGeneration, '{"data":{"project":null},"extensions":{"cost":1}}');
@@ -313,7 +313,7 @@ describe('ResponseCache on its own', () => {
   });
 
   it("ignores other processes' heartbeats on the channel, and empties on a change of data", async () => {
-    const caches = [0, 1].map(() => new ResponseCache(app.databaseUrl, pino({ level: 'silent' }), 10, 1024 * 1024, 100, { everyMs: 50, timeoutMs: 1000 }));
+    const caches = [0, 1].map(() => new ResponseCache(app.databaseUrl, pino({ level: 'silent' }), 10, 1024 * 1024, 100, { everyMs: 50, timeoutMs: 5000 }));
     await Promise.all(caches.map((cache) => cache.start()));
     try {
       for (const cache of caches) cache.set('kept', { extensions: { cost: 1 } }, cache.currentGeneration, '{"data":{"project":null},"extensions":{"cost":1}}');
@@ -330,6 +330,10 @@ describe('ResponseCache on its own', () => {
   it('goes on only once it has heard its own notification, sent where the data is written, on a connection of its own', async () => {
     const listening = new URL(app.databaseUrl);
     listening.searchParams.set('application_name', 'cache-listens');
+    const sessions = async () =>
+      (await app.orm.em.getConnection().execute<Array<{ name: string }>>(
+        `select application_name as name from pg_stat_activity where application_name in ('cache-listens', 'cache-notifies') order by 1`,
+      )).map((row) => row.name);
     // Sent to another database than the one listened to: never heard, and the cache never goes on.
     const elsewhere = new URL(app.databaseUrl);
     elsewhere.pathname = '/postgres';
@@ -341,14 +345,12 @@ describe('ResponseCache on its own', () => {
     } finally {
       await deaf.stop();
     }
+    // The deaf cache's connections close without being awaited when it goes off.
+    await waitUntil(async () => (await sessions()).length === 0, 5_000, 20);
     // Sent to the same database on the cache's own second connection: heard, again and again.
     const sending = new URL(app.databaseUrl);
     sending.searchParams.set('application_name', 'cache-notifies');
-    const hearing = new ResponseCache(listening.toString(), pino({ level: 'silent' }), 10, 1024 * 1024, 100, { everyMs: 100, timeoutMs: 1000 }, sending.toString());
-    const sessions = async () =>
-      (await app.orm.em.getConnection().execute<Array<{ name: string }>>(
-        `select application_name as name from pg_stat_activity where application_name in ('cache-listens', 'cache-notifies') order by 1`,
-      )).map((row) => row.name);
+    const hearing = new ResponseCache(listening.toString(), pino({ level: 'silent' }), 10, 1024 * 1024, 100, { everyMs: 100, timeoutMs: 5000 }, sending.toString());
     try {
       await hearing.start();
       expect(hearing.active).toBe(true);
