@@ -51,14 +51,19 @@ export async function cloneTestDatabase(): Promise<string> {
 }
 
 /** Boots the real HTTP server on a free port, on its own copy of the seeded database. */
-export async function startTestApp(environment: Record<string, string> = {}, options: { logger?: pino.Logger } = {}): Promise<TestApp> {
+export async function startTestApp(
+  environment: Record<string, string> = {},
+  options: { logger?: pino.Logger; connectThrough?: (databaseUrl: string) => Promise<string> } = {},
+): Promise<TestApp> {
   const databaseUrl = await cloneTestDatabase();
+  // The URL the server connects with: the database's own, or one through a proxy (see pausable-proxy.ts).
+  const serverUrl = options.connectThrough ? await options.connectThrough(databaseUrl) : databaseUrl;
   // Tests send many requests quickly: no rate limit unless a test asks for one.
   // Many tests change the database behind the server's back: no response cache unless a test asks for one.
   // Queries run compiled from the first time, as every query a frontend repeats does: the tests send most
   // queries once, and would otherwise test graphql-js only (test/executor.test.ts holds the two to each other).
-  const config: Config = loadConfig({ DATABASE_URL: databaseUrl, LOG_LEVEL: 'silent', RATE_LIMIT_MAX: '0', RESPONSE_CACHE: 'false', COMPILE_QUERIES_AFTER: '0', ...environment });
-  const orm = await openOrm(databaseUrl, { statementTimeoutMs: config.statementTimeoutMs });
+  const config: Config = loadConfig({ DATABASE_URL: serverUrl, LOG_LEVEL: 'silent', RATE_LIMIT_MAX: '0', RESPONSE_CACHE: 'false', COMPILE_QUERIES_AFTER: '0', ...environment });
+  const orm = await openOrm(serverUrl, { statementTimeoutMs: config.statementTimeoutMs });
   const server = await createServer({ orm, config, logger: options.logger ?? pino({ level: 'silent' }) });
   const baseUrl = await listenLocally(server);
 
