@@ -18,24 +18,32 @@ const figures = async () =>
 it('says a count came before the project ended only when it did', async () => {
   // Counted in May 2021; the project ends on 2022-12-31.
   expect((await figures()).map((figure) => figure.caveat)).toEqual([expect.stringMatching(/; the count is as of 2021-05, before the project ended\.$/)]);
-  for (const endDate of ['2021-05-31', '2020-12-31']) {
-    await execute(`update project set end_date = '${endDate}' where id = ${WELDCOME}`);
-    expect([endDate, (await figures()).map((figure) => figure.caveat)]).toEqual([endDate, [expect.stringMatching(/; the count is as of 2021-05\.$/)]]);
+  try {
+    for (const endDate of ['2021-05-31', '2020-12-31']) {
+      await execute(`update project set end_date = '${endDate}' where id = ${WELDCOME}`);
+      expect([endDate, (await figures()).map((figure) => figure.caveat)]).toEqual([endDate, [expect.stringMatching(/; the count is as of 2021-05\.$/)]]);
+    }
+    await execute(`update project set end_date = null where id = ${WELDCOME}`);
+    expect((await figures()).map((figure) => figure.caveat)).toEqual([expect.stringMatching(/; the count is as of 2021-05\.$/)]);
+  } finally {
+    // The next tests read the seeded end date.
+    await execute(`update project set end_date = '2022-12-31' where id = ${WELDCOME}`);
   }
-  await execute(`update project set end_date = null where id = ${WELDCOME}`);
-  expect((await figures()).map((figure) => figure.caveat)).toEqual([expect.stringMatching(/; the count is as of 2021-05\.$/)]);
-  await execute(`update project set end_date = '2022-12-31' where id = ${WELDCOME}`);
 });
 
 it('says the figure is approximate when a budget or a count it divides is rounded in its source', async () => {
   const approximateNote = ' Its inputs are rounded in their sources, so the figure is approximate too.';
   expect((await figures()).every((figure) => !figure.caveat.endsWith(approximateNote))).toBe(true);
-  await execute(`update project set total_budget_approximate = true where id = ${WELDCOME}`);
-  expect((await figures()).map((figure) => figure.caveat)).toEqual([expect.stringMatching(/before the project ended\. Its inputs are rounded in their sources, so the figure is approximate too\.$/)]);
-  await execute(`update project set total_budget_approximate = false where id = ${WELDCOME}`);
-  await execute(`update outcome set approximate = true where project_id = ${WELDCOME} and indicator = 'trainees'`);
-  expect((await figures()).map((figure) => figure.caveat.endsWith(approximateNote))).toEqual([true]);
-  await execute(`update outcome set approximate = false where project_id = ${WELDCOME} and indicator = 'trainees'`);
+  try {
+    await execute(`update project set total_budget_approximate = true where id = ${WELDCOME}`);
+    expect((await figures()).map((figure) => figure.caveat)).toEqual([expect.stringMatching(/before the project ended\. Its inputs are rounded in their sources, so the figure is approximate too\.$/)]);
+    await execute(`update project set total_budget_approximate = false where id = ${WELDCOME}`);
+    await execute(`update outcome set approximate = true where project_id = ${WELDCOME} and indicator = 'trainees'`);
+    expect((await figures()).map((figure) => figure.caveat.endsWith(approximateNote))).toEqual([true]);
+  } finally {
+    await execute(`update project set total_budget_approximate = false where id = ${WELDCOME}`);
+    await execute(`update outcome set approximate = false where project_id = ${WELDCOME} and indicator = 'trainees'`);
+  }
   expect((await figures()).every((figure) => !figure.caveat.endsWith(approximateNote))).toBe(true);
 });
 

@@ -95,20 +95,28 @@ it('counts the projects that no partner-level bucket holds, and says so in its n
   expect((await breakdown('COUNTRY')).note).not.toContain('no partner');
 
   const [{ slug }] = await rows<{ slug: string }>('select slug from project order by slug limit 1');
-  await rows(`delete from participation where project_id = (select id from project where slug = '${slug}')`);
-  expect(await partnerless()).toBe(1);
-  for (const by of ['COUNTRY', 'ORGANISATION_KIND']) {
-    const result = await breakdown(by);
-    expect(result.projectsInNoBucket).toBe(1);
-    expect(result.note).toMatch(new RegExp(` Projects with no partner on record, so in no bucket: 1 of ${result.projectCount}\\.$`));
+  // Kept aside and put back, so that the tests after this one read the partners as they were.
+  const project = `(select id from project where slug = '${slug}')`;
+  await rows(`create table kept_participation as select * from participation where project_id = ${project}`);
+  await rows(`delete from participation where project_id = ${project}`);
+  try {
+    expect(await partnerless()).toBe(1);
+    for (const by of ['COUNTRY', 'ORGANISATION_KIND']) {
+      const result = await breakdown(by);
+      expect(result.projectsInNoBucket).toBe(1);
+      expect(result.note).toMatch(new RegExp(` Projects with no partner on record, so in no bucket: 1 of ${result.projectCount}\\.$`));
+    }
+    // Project-level groupings keep such a project in its programme's bucket.
+    const byProgramme = await breakdown('PROGRAMME');
+    expect(byProgramme.projectsInNoBucket).toBe(0);
+    expect(byProgramme.buckets.reduce((sum: number, bucket: { projectCount: number }) => sum + bucket.projectCount, 0)).toBe(byProgramme.projectCount);
+    const notes = await app.data(`{ fr: fundingBreakdown(by: COUNTRY, lang: FR) { note } nl: fundingBreakdown(by: COUNTRY, lang: NL) { note } }`);
+    expect(notes.fr.note).toMatch(/ Projets sans partenaire enregistré, donc dans aucun groupe\u00a0: 1 sur \d+\.$/);
+    expect(notes.nl.note).toMatch(/ Projecten zonder geregistreerde partner, dus in geen enkele groep: 1 van \d+\.$/);
+  } finally {
+    await rows('insert into participation select * from kept_participation');
+    await rows('drop table kept_participation');
   }
-  // Project-level groupings keep such a project in its programme's bucket.
-  const byProgramme = await breakdown('PROGRAMME');
-  expect(byProgramme.projectsInNoBucket).toBe(0);
-  expect(byProgramme.buckets.reduce((sum: number, bucket: { projectCount: number }) => sum + bucket.projectCount, 0)).toBe(byProgramme.projectCount);
-  const notes = await app.data(`{ fr: fundingBreakdown(by: COUNTRY, lang: FR) { note } nl: fundingBreakdown(by: COUNTRY, lang: NL) { note } }`);
-  expect(notes.fr.note).toMatch(/ Projets sans partenaire enregistré, donc dans aucun groupe\u00a0: 1 sur \d+\.$/);
-  expect(notes.nl.note).toMatch(/ Projecten zonder geregistreerde partner, dus in geen enkele groep: 1 van \d+\.$/);
 });
 
 it('marks a sum approximate when an amount in it is rounded in its source, and says so in its note', async () => {

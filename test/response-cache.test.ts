@@ -4,6 +4,7 @@ import pino from 'pino';
 import { loadConfig } from '../src/config';
 import { DATA_CHANGED_CHANNEL, ResponseCache } from '../src/graphql/response-cache';
 import { planSeeds, writeSeedPlan } from '../src/seeds/write';
+import { PausableProxy } from './support/pausable-proxy';
 import { startTestApp, TestApp, waitUntil } from './support/app';
 
 let app: TestApp;
@@ -388,6 +389,26 @@ describe('ResponseCache on its own', () => {
 
   it('refuses a RESPONSE_CACHE_LISTEN_URL that is not a PostgreSQL URL', () => {
     expect(() => loadConfig({ RESPONSE_CACHE_LISTEN_URL: 'mysql://localhost/kb' })).toThrow('RESPONSE_CACHE_LISTEN_URL: must be a postgres://');
+  });
+
+  it('stops within its close deadline though its listening connection hangs', async () => {
+    const { hostname, port } = new URL(app.databaseUrl);
+    const proxy = new PausableProxy({ host: hostname, port: Number(port) });
+    const listening = await proxy.start(app.databaseUrl);
+    // The heartbeat on a connection of its own, so that none is awaited on the listening one when it hangs.
+    const cache = new ResponseCache(listening, pino({ level: 'silent' }), 10, 1024 * 1024, 100, { everyMs: 60_000, timeoutMs: 5000 }, app.databaseUrl);
+    try {
+      await cache.start();
+      expect(cache.active).toBe(true);
+      expect(proxy.freeze()).toBe(1);
+      const started = Date.now();
+      await cache.stop();
+      // A hung server never answers a polite end: the stop must not wait on it.
+      expect(Date.now() - started).toBeLessThan(3000);
+      expect(cache.active).toBe(false);
+    } finally {
+      await proxy.close();
+    }
   });
 
   it('schedules one reconnection per lost connection, not one per event', async () => {

@@ -296,10 +296,10 @@ export class ResponseCache {
 const CLOSE_DEADLINE_MS = 1000;
 
 /**
- * Closes a connection: politely (Terminate), and at once where the server does not answer, as a hung one
- * does not. node-postgres destroys the socket only when a statement is awaited; the listening connection
- * waits for none while its heartbeat goes through another, and its socket stayed open, half-closed, and a
- * stop waited on it.
+ * Closes a connection: politely (Terminate), and, should that not end within CLOSE_DEADLINE_MS, by
+ * destroying its socket. node-postgres forces the socket closed only when a statement is awaited, and the
+ * listening connection awaits none while its heartbeat goes through another: a stop must not depend on a
+ * hung server's side of the close.
  */
 function closeClient(client: Client): Promise<void> {
   return new Promise<void>((resolve) => {
