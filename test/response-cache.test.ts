@@ -253,41 +253,32 @@ describe('ResponseCache on its own', () => {
     ['its heartbeat sent on it', false],
     ['its heartbeat sent on a connection of its own, so that none is awaited on the hung one', true],
   ])('goes off when its connection stops answering (%s), though the connection stays open, closes that socket, and comes back when it answers', async (_how, notifier) => {
-    const url = new URL(app.databaseUrl);
-    url.searchParams.set('application_name', 'cache-heartbeat');
-    const notifyUrl = new URL(app.databaseUrl);
-    notifyUrl.searchParams.set('application_name', 'cache-heartbeat-sender');
-    const cache = new ResponseCache(url.toString(), pino({ level: 'silent' }), 10, 1024 * 1024, 100, { everyMs: 100, timeoutMs: 5000 }, notifier ? notifyUrl.toString() : undefined);
-    const connection = app.orm.em.getConnection();
-    const listeners = async () =>
-      connection.execute<Array<{ pid: number; client_port: number }>>(`select pid, client_port from pg_stat_activity where application_name = 'cache-heartbeat'`);
-    await cache.start();
+    // A hung server: the connection frozen by a proxy, its sockets still open, so TCP sees nothing wrong.
+    const { hostname, port } = new URL(app.databaseUrl);
+    const proxy = new PausableProxy({ host: hostname, port: Number(port) });
+    const listening = await proxy.start(app.databaseUrl);
+    const cache = new ResponseCache(listening, pino({ level: 'silent' }), 10, 1024 * 1024, 100, { everyMs: 100, timeoutMs: 5000 }, notifier ? app.databaseUrl : undefined);
     try {
-      const [{ pid, client_port: clientPort }, ...others] = await listeners();
-      // Over TCP (a Unix socket's port is -1, and /proc/net/tcp would not list it).
-      expect([pid, clientPort > 0, others]).toEqual([expect.any(Number), true, []]);
+      await cache.start();
+      const [clientPort, ...others] = proxy.clientPorts;
+      expect(others).toEqual([]);
       expect(tcpStates(clientPort)).toEqual(['01']);
       const sent = '{"data":{"project":null},"extensions":{"cost":1}}';
       cache.set('kept', { extensions: { cost: 1 } }, cache.currentGeneration, sent);
       expect(cache.usage.entries).toBe(1);
-      // A hung server: its process stopped, its socket still open, so TCP sees nothing wrong.
-      process.kill(pid, 'SIGSTOP');
-      try {
-        await waitUntil(() => !cache.active, 10_000, 20);
-        expect(cache.usage.entries).toBe(0);
-        // The hung connection's socket is closed at once (node-postgres destroys it when a query is still
-        // awaited), not left open until TCP gives up on it: our side has sent its FIN, which the server's
-        // kernel acknowledges though its process is stopped.
-        await waitUntil(() => !tcpStates(clientPort).includes('01'), 5_000, 20);
-        expect(tcpStates(clientPort)).not.toContain('01');
-      } finally {
-        process.kill(pid, 'SIGCONT');
-      }
-      // It listens again, on a new connection, with nothing kept from before.
-      await waitUntil(() => cache.active, 10_000, 20);
+      expect(proxy.freeze()).toBe(1);
+      await waitUntil(() => !cache.active, 15_000, 20);
+      expect(cache.usage.entries).toBe(0);
+      // The hung connection's socket is closed, not left open until TCP gives up on it: our side has sent
+      // its FIN, which the proxy's kernel acknowledges though nothing reads it.
+      await waitUntil(() => !tcpStates(clientPort).includes('01'), 5_000, 20);
+      expect(tcpStates(clientPort)).not.toContain('01');
+      // It listens again, on a new connection (the proxy lets new ones pass), with nothing kept from before.
+      await waitUntil(() => cache.active, 15_000, 20);
       expect(cache.usage.entries).toBe(0);
     } finally {
       await cache.stop();
+      await proxy.close();
     }
   });
 

@@ -44,9 +44,9 @@ export class PausableProxy {
     }
   }
 
-  /** The connections open now. */
-  get connections(): number {
-    return this.pairs.size;
+  /** The local ports of the clients connected now (the other end of each: the client's own socket). */
+  get clientPorts(): number[] {
+    return [...this.pairs].map(({ client }) => client.remotePort!);
   }
 
   /** Stops every open connection's bytes, both ways, its sockets left open. Returns how many it froze. */
