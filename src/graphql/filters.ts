@@ -127,8 +127,8 @@ export function territoryReachSql(territoryIds: string[], includeSubTerritories:
  * Unicode space but the no-break ones, which join words into a phrase ("1 000 000", "Hauts de France"
  * copied from a French page) and must stay in their word.
  */
-const WORD_END = /[^\S\u00a0\u2007\u202f\ufeff]|[()&|!]/;
 const SPACE = /[^\S\u00a0\u2007\u202f\ufeff]/;
+const WORD_END = new RegExp(`${SPACE.source}|[()&|!]`);
 /** The apostrophes `kb_clean` turns into spaces, which left "l'or" as "l or", read as "l" OR the rest. */
 const APOSTROPHE = /['’ʼ]/;
 

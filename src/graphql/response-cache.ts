@@ -186,7 +186,7 @@ export class ResponseCache {
         answered.catch(() => undefined);
         let late: NodeJS.Timeout | undefined;
         const timedOut = new Promise<never>((_resolve, reject) => {
-          const hint = this.notifyUrl && this.notifyUrl !== this.databaseUrl ? '' : ' (behind a pooler in transaction mode, set RESPONSE_CACHE_LISTEN_URL to a direct connection)';
+          const hint = notifier ? '' : ' (behind a pooler in transaction mode, set RESPONSE_CACHE_LISTEN_URL to a direct connection)';
           late = setTimeout(() => reject(new Error(`the listening connection did not hear the cache's own notification within ${timeoutMs} ms${hint}`)), timeoutMs).unref();
         });
         try {
